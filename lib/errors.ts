@@ -1,0 +1,123 @@
+/**
+ * The project's own error type.
+ *
+ * Every bad input is reported with a stable code, the property that was wrong, the value
+ * received, what is allowed and how to fix it. Codes are a public contract: tests and users
+ * match on them, so a code is never renamed or reused for another meaning.
+ *
+ * Message style (one style everywhere, after aws-cdk's error guidelines): lower case, no
+ * trailing period, "what went wrong, what you gave, what is allowed, how to fix it".
+ *
+ * @see https://github.com/aws/aws-cdk/blob/main/packages/aws-cdk-lib/core/lib/errors.ts
+ */
+
+/** Every stable error code the library can throw, with a one-line meaning. */
+export const ERROR_CODES = {
+  // catalogue look-ups
+  InstanceTypeUnknown: 'the instance or machine type is not in the accelerator catalogue',
+  InstanceTypeNotOnSageMaker: 'the instance type has no SageMaker ml.* equivalent',
+  AcceleratorMismatch: 'the instance type belongs to another accelerator class than required',
+  TpuTopologyInvalid: 'the TPU topology is not valid for the chip or machine type',
+  TpuAcceleratorUnknown: 'the TPU accelerator (node label value) is not in the catalogue',
+  ModelPresetUnknown: 'no model preset has that name',
+  ModelServerUnknown: 'no model-server profile has that name',
+  ModelServerUnsupported: 'the model server does not run on that accelerator',
+  RegionUnsupported: 'the model-server image is not published in that region',
+  // model description
+  ModelFieldInvalid: 'a model description field is missing, not a positive integer or inconsistent',
+  PrecisionUnsupported: 'the precision is not one of the supported weight formats',
+  // capacity planning
+  ModelDoesNotFit: 'the model does not fit any valid device group of the instance',
+  TensorParallelInvalid: 'the tensor-parallel degree is not valid for the model and instance',
+  ContextTooLong: 'the planned context is longer than the model supports',
+  ConcurrencyInvalid: 'the planned number of concurrent sequences is not a positive integer',
+  UtilizationOutOfRange: 'the target utilisation is not in (0, 1]',
+  ThroughputInvalid: 'a tokens-per-second figure is not a positive finite number',
+  PriceInvalid: 'a price is not a non-negative finite number',
+  // scaling
+  ReplicasInvalid: 'a replica count is not a non-negative integer',
+  MinAboveMax: 'minReplicas is greater than maxReplicas',
+  ScaleToZeroUnsupported: 'scale to zero was asked for where the platform cannot do it',
+  ScalingBehaviourInvalid: 'a scale-up or scale-down behaviour value is out of range',
+  // consistency across constructs
+  PoolLimitExceeded: 'the workloads need more devices than the node pool allows',
+  PoolNotFound: 'a workload selects a node pool that does not exist',
+  SelectorMismatch: "a workload's selectors or tolerations do not match its pool",
+  AmiTypeMismatch: 'the AMI type does not match the instance types',
+  ScalerTargetMissing: 'a scaler targets a workload that does not exist',
+  StackTooLarge: 'a stack would exceed the CloudFormation resource limit',
+  PropInvalid: 'a construct property has a value outside its allowed range',
+} as const;
+
+/** A stable error code. */
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** What an error says, field by field. */
+export interface InferenceErrorDetails {
+  /** The property (dotted path) that was wrong, e.g. `scaling.maxReplicas`. */
+  readonly prop: string;
+  /** What went wrong, in a short lower-case phrase. */
+  readonly problem: string;
+  /** The value received, shown as given. */
+  readonly received: unknown;
+  /** What is allowed, in words or as a list. */
+  readonly allowed: string | readonly (string | number)[];
+  /** How to fix it. */
+  readonly fix: string;
+}
+
+/** Render a received value for a message: strings quoted, objects as compact JSON. */
+export function describeValue(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (value === undefined) return 'undefined';
+  if (typeof value === 'number' || typeof value === 'boolean' || value === null) return String(value);
+  try {
+    const json = JSON.stringify(value);
+    return json.length > 200 ? `${json.slice(0, 197)}...` : json;
+  } catch {
+    return String(value);
+  }
+}
+
+function describeAllowed(allowed: InferenceErrorDetails['allowed']): string {
+  if (typeof allowed === 'string') return allowed;
+  const shown = allowed.slice(0, 25).map((a) => (typeof a === 'string' ? a : String(a)));
+  return allowed.length > shown.length ? `${shown.join(', ')}, ... (${allowed.length} in all)` : shown.join(', ');
+}
+
+/**
+ * The error every bad input raises, before anything is synthesized.
+ *
+ * @example
+ * throw new InferenceConstructsError('MinAboveMax', {
+ *   prop: 'minReplicas', problem: 'minReplicas is greater than maxReplicas',
+ *   received: 5, allowed: 'an integer from 0 to maxReplicas (2)', fix: 'lower minReplicas or raise maxReplicas',
+ * });
+ */
+export class InferenceConstructsError extends Error {
+  /** The stable code; see {@link ERROR_CODES}. */
+  public readonly code: ErrorCode;
+  public readonly prop: string;
+  public readonly received: unknown;
+  public readonly allowed: string;
+  public readonly fix: string;
+
+  constructor(code: ErrorCode, details: InferenceErrorDetails) {
+    const allowed = describeAllowed(details.allowed);
+    super(
+      `[${code}] ${details.prop}: ${details.problem}; received ${describeValue(details.received)}; ` +
+        `allowed: ${allowed}; fix: ${details.fix}`,
+    );
+    this.name = 'InferenceConstructsError';
+    this.code = code;
+    this.prop = details.prop;
+    this.received = details.received;
+    this.allowed = allowed;
+    this.fix = details.fix;
+  }
+}
+
+/** True when `e` is this library's error, optionally with the given code. */
+export function isInferenceConstructsError(e: unknown, code?: ErrorCode): e is InferenceConstructsError {
+  return e instanceof InferenceConstructsError && (code === undefined || e.code === code);
+}
