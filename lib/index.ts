@@ -4,3 +4,4 @@ export * from './models.js';
 export * from './servers.js';
 export * from './planner.js';
 export * from './scaling.js';
+export * from './placement.js';
