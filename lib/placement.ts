@@ -1,12 +1,25 @@
 /**
- * Placement consistency: do workloads land on a node pool that exists, tolerates its taints,
- * and fits its limits? Works on plain Kubernetes manifests (JSON), so both the cdk8s charts
- * and the EKS construct that deploys them use the same check.
+ * Placement consistency: do workloads land on a node pool that exists, tolerate its taints,
+ * and fit its limits?
  *
- * CONTRACT (implementation pending).
+ * It reads plain Kubernetes manifests (JSON), so the cdk8s charts and the EKS construct that
+ * deploys them share one check. A pod whose selector or tolerations do not match any pool stays
+ * Pending forever, the most common failure reported for accelerator workloads; this turns it into
+ * a synth-time error.
+ *
+ * What it reads: `Deployment` (apps/v1) and `LeaderWorkerSet` (leaderworkerset.x-k8s.io/v1)
+ * pod templates (`nodeSelector`, `tolerations`, extended-resource limits), and the KEDA
+ * `ScaledObject` (`maxReplicaCount`, KEDA's default 100) or `HorizontalPodAutoscaler`
+ * (`maxReplicas`) that scales each one. Node affinity is not evaluated: the library's own
+ * workloads select pools with `nodeSelector` only.
+ *
+ * @see https://keda.sh/docs/2.17/reference/scaledobject-spec/ (maxReplicaCount default 100)
+ * @see https://lws.sigs.k8s.io/docs/reference/leaderworkerset.v1/ (size: pods per group)
  */
 import type { Taint } from './accelerators.js';
+import { InferenceConstructsError } from './errors.js';
 
+/** A pod toleration (core/v1 Toleration). */
 export interface Toleration {
   readonly key?: string;
   readonly operator?: 'Exists' | 'Equal';
@@ -35,8 +48,234 @@ export interface WorkloadDemand {
   readonly maxReplicas: number;
 }
 
-/** Read Deployments / LeaderWorkerSets and the KEDA ScaledObjects / HPAs that scale them. */
-export declare function workloadDemandsFromManifests(manifests: readonly unknown[]): WorkloadDemand[];
+/** KEDA's default `maxReplicaCount` when a ScaledObject leaves it out. */
+const KEDA_DEFAULT_MAX_REPLICAS = 100;
 
-/** Throws PoolNotFound, SelectorMismatch or PoolLimitExceeded with a fix hint. */
-export declare function checkPlacement(workloads: readonly WorkloadDemand[], pools: readonly PoolCapacity[]): void;
+/** Resource names that are not accelerators (the rest, `vendor/name`, are extended resources). */
+const CORE_RESOURCES = new Set(['cpu', 'memory', 'ephemeral-storage', 'storage']);
+
+type Json = Record<string, unknown>;
+
+function isObject(v: unknown): v is Json {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function get(obj: unknown, ...path: string[]): unknown {
+  let cur: unknown = obj;
+  for (const p of path) {
+    if (!isObject(cur)) return undefined;
+    cur = cur[p];
+  }
+  return cur;
+}
+
+function objectName(obj: Json): { kind: string; namespace: string; name: string } {
+  return {
+    kind: String(obj.kind),
+    namespace: String(get(obj, 'metadata', 'namespace') ?? 'default'),
+    name: String(get(obj, 'metadata', 'name') ?? ''),
+  };
+}
+
+/** Parse a Kubernetes quantity for a countable extended resource ("4", 4). */
+function parseCount(v: unknown): number {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'string' && /^\d+$/.test(v)) return Number(v);
+  return NaN;
+}
+
+/** Extended resources one pod requests (limits, else requests), summed over its containers. */
+function podExtendedResources(podSpec: unknown): Record<string, number> {
+  const total: Record<string, number> = {};
+  const containers = get(podSpec, 'containers');
+  if (!Array.isArray(containers)) return total;
+  for (const c of containers) {
+    const limits = (get(c, 'resources', 'limits') ?? get(c, 'resources', 'requests')) as unknown;
+    if (!isObject(limits)) continue;
+    for (const [res, q] of Object.entries(limits)) {
+      if (CORE_RESOURCES.has(res) || !res.includes('/')) continue;
+      const n = parseCount(q);
+      if (Number.isFinite(n)) total[res] = (total[res] ?? 0) + n;
+    }
+  }
+  return total;
+}
+
+function addInto(target: Record<string, number>, add: Record<string, number>, times = 1): void {
+  for (const [k, v] of Object.entries(add)) target[k] = (target[k] ?? 0) + v * times;
+}
+
+function sortedRecord(rec: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(rec).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+/** Find the replica ceiling: a ScaledObject or HPA targeting the workload, else spec.replicas. */
+function maxReplicasFor(obj: Json, all: readonly Json[]): number {
+  const { kind, namespace, name } = objectName(obj);
+  const apiVersion = String(obj.apiVersion);
+  for (const other of all) {
+    const o = objectName(other);
+    if (o.namespace !== namespace) continue;
+    if (other.kind === 'ScaledObject') {
+      const ref = get(other, 'spec', 'scaleTargetRef');
+      const refKind = String(get(ref, 'kind') ?? 'Deployment');
+      const refApi = get(ref, 'apiVersion');
+      if (get(ref, 'name') === name && refKind === kind && (refApi === undefined || refApi === apiVersion)) {
+        const max = get(other, 'spec', 'maxReplicaCount');
+        return typeof max === 'number' ? max : KEDA_DEFAULT_MAX_REPLICAS;
+      }
+    }
+    if (other.kind === 'HorizontalPodAutoscaler') {
+      const ref = get(other, 'spec', 'scaleTargetRef');
+      if (get(ref, 'name') === name && get(ref, 'kind') === kind) {
+        const max = get(other, 'spec', 'maxReplicas');
+        if (typeof max === 'number') return max;
+      }
+    }
+  }
+  const replicas = get(obj, 'spec', 'replicas');
+  return typeof replicas === 'number' ? replicas : 1;
+}
+
+/**
+ * Read Deployments / LeaderWorkerSets and the KEDA ScaledObjects / HPAs that scale them.
+ * Objects of other kinds are ignored. The result is sorted by workload name.
+ */
+export function workloadDemandsFromManifests(manifests: readonly unknown[]): WorkloadDemand[] {
+  const objects = manifests.filter(isObject);
+  const demands: WorkloadDemand[] = [];
+  for (const obj of objects) {
+    let podSpec: unknown;
+    const perReplica: Record<string, number> = {};
+    if (obj.kind === 'Deployment' && obj.apiVersion === 'apps/v1') {
+      podSpec = get(obj, 'spec', 'template', 'spec');
+      addInto(perReplica, podExtendedResources(podSpec));
+    } else if (obj.kind === 'LeaderWorkerSet' && String(obj.apiVersion).startsWith('leaderworkerset.x-k8s.io/')) {
+      const lwt = get(obj, 'spec', 'leaderWorkerTemplate');
+      const sizeRaw = get(lwt, 'size');
+      const size = typeof sizeRaw === 'number' ? sizeRaw : 1;
+      const worker = get(lwt, 'workerTemplate', 'spec');
+      const leader = get(lwt, 'leaderTemplate', 'spec') ?? worker;
+      podSpec = worker;
+      addInto(perReplica, podExtendedResources(leader));
+      addInto(perReplica, podExtendedResources(worker), size - 1);
+    } else {
+      continue;
+    }
+    const { kind, namespace, name } = objectName(obj);
+    const nodeSelector = get(podSpec, 'nodeSelector');
+    const tolerations = get(podSpec, 'tolerations');
+    demands.push({
+      name: `${kind}/${namespace}/${name}`,
+      nodeSelector: isObject(nodeSelector) ? (nodeSelector as Record<string, string>) : {},
+      tolerations: Array.isArray(tolerations) ? (tolerations as Toleration[]) : [],
+      resourcesPerReplica: sortedRecord(perReplica),
+      maxReplicas: maxReplicasFor(obj, objects),
+    });
+  }
+  return demands.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** True when the toleration tolerates the taint (core/v1 semantics). */
+export function tolerates(t: Toleration, taint: Taint): boolean {
+  if (t.effect && t.effect !== taint.effect) return false;
+  if (!t.key) return t.operator === 'Exists';
+  if (t.key !== taint.key) return false;
+  if (t.operator === 'Exists') return true;
+  return (t.value ?? '') === (taint.value ?? '');
+}
+
+function selects(selector: Readonly<Record<string, string>>, pool: PoolCapacity): boolean {
+  return Object.entries(selector).every(([k, v]) => pool.labels[k] === v);
+}
+
+function describeTaint(t: Taint): string {
+  return `${t.key}${t.value !== undefined ? `=${t.value}` : ''}:${t.effect}`;
+}
+
+/**
+ * Check that every accelerator workload selects an existing pool, tolerates its taints and fits
+ * its limits at maximum scale.
+ *
+ * Workloads that request no extended resource and select no pool are not checked. When several
+ * pools match one workload, the workload may use their combined limits; demand is summed per pool
+ * for workloads that match exactly one pool.
+ *
+ * @throws InferenceConstructsError PoolNotFound, SelectorMismatch or PoolLimitExceeded
+ */
+export function checkPlacement(workloads: readonly WorkloadDemand[], pools: readonly PoolCapacity[]): void {
+  const poolDemand = new Map<string, { resources: Record<string, number>; by: string[] }>();
+  for (const w of workloads) {
+    const needsAccelerator = Object.keys(w.resourcesPerReplica).length > 0;
+    if (!needsAccelerator && Object.keys(w.nodeSelector).length === 0) continue;
+    const matching = pools.filter((p) => selects(w.nodeSelector, p));
+    if (matching.length === 0) {
+      if (!needsAccelerator) continue; // selects nodes outside the accelerator pools
+      throw new InferenceConstructsError('PoolNotFound', {
+        prop: `${w.name}.spec.nodeSelector`,
+        problem: 'the workload selects no node pool that exists, so its pods would stay Pending',
+        received: w.nodeSelector,
+        allowed: pools.length
+          ? pools.map((p) => `${p.name} ${JSON.stringify(p.labels)}`).join('; ')
+          : 'no node pools are defined',
+        fix: 'select the labels of one of the pools above, or add a node pool for this accelerator',
+      });
+    }
+    const tolerable = matching.filter((p) =>
+      p.taints
+        .filter((t) => t.effect !== 'PreferNoSchedule')
+        .every((taint) => w.tolerations.some((tol) => tolerates(tol, taint))),
+    );
+    if (tolerable.length === 0) {
+      const pool = matching[0]!;
+      const missing = pool.taints.filter(
+        (taint) => taint.effect !== 'PreferNoSchedule' && !w.tolerations.some((tol) => tolerates(tol, taint)),
+      );
+      throw new InferenceConstructsError('SelectorMismatch', {
+        prop: `${w.name}.spec.tolerations`,
+        problem: `the workload selects pool ${pool.name} but does not tolerate its taints, so its pods would stay Pending`,
+        received: w.tolerations,
+        allowed: `tolerations for ${missing.map(describeTaint).join(', ')}`,
+        fix: `add a toleration for each taint of pool ${pool.name}`,
+      });
+    }
+    for (const [res, perReplica] of Object.entries(w.resourcesPerReplica)) {
+      const need = perReplica * w.maxReplicas;
+      const limits = tolerable.map((p) => p.limits[res]);
+      if (limits.some((l) => l === undefined)) continue; // one pool is unlimited for this resource
+      const capacity = (limits as number[]).reduce((a, b) => a + b, 0);
+      if (need > capacity) {
+        throw new InferenceConstructsError('PoolLimitExceeded', {
+          prop: `${w.name} maxReplicas`,
+          problem: `at ${w.maxReplicas} replicas x ${perReplica} ${res} the workload needs ${need} ${res}, more than the ${capacity} that pool ${tolerable.map((p) => p.name).join(' + ')} allows`,
+          received: w.maxReplicas,
+          allowed: `at most ${Math.floor(capacity / perReplica)} replicas`,
+          fix: `lower maxReplicas or raise the pool's ${res} limit to at least ${need}`,
+        });
+      }
+    }
+    if (tolerable.length === 1) {
+      const pool = tolerable[0]!;
+      const entry = poolDemand.get(pool.name) ?? { resources: {}, by: [] };
+      addInto(entry.resources, w.resourcesPerReplica, w.maxReplicas);
+      entry.by.push(w.name);
+      poolDemand.set(pool.name, entry);
+    }
+  }
+  for (const pool of pools) {
+    const entry = poolDemand.get(pool.name);
+    if (!entry) continue;
+    for (const [res, need] of Object.entries(entry.resources)) {
+      const limit = pool.limits[res];
+      if (limit !== undefined && need > limit) {
+        throw new InferenceConstructsError('PoolLimitExceeded', {
+          prop: `${pool.name}.limits["${res}"]`,
+          problem: `workloads ${entry.by.join(', ')} together need ${need} ${res} at their maximum replicas, more than pool ${pool.name} allows`,
+          received: limit,
+          allowed: `at least ${need}`,
+          fix: `raise the pool's ${res} limit to ${need} or lower the workloads' maxReplicas`,
+        });
+      }
+    }
+  }
+}

@@ -1,0 +1,149 @@
+import { describe, expect, test } from 'vitest';
+import {
+  checkPlacement,
+  tolerates,
+  workloadDemandsFromManifests,
+  type PoolCapacity,
+  type WorkloadDemand,
+} from '../../lib/placement.js';
+
+const NEURON_TAINT = { key: 'aws.amazon.com/neuron', value: 'true', effect: 'NoSchedule' } as const;
+
+const neuronPool: PoolCapacity = {
+  name: 'inferentia2',
+  labels: { 'karpenter.k8s.aws/instance-family': 'inf2' },
+  taints: [NEURON_TAINT],
+  limits: { 'aws.amazon.com/neuron': 8 },
+};
+
+function deployment(name: string, opts: { neuron?: number; selector?: Record<string, string>; tolerate?: boolean; replicas?: number }) {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name, namespace: 'models' },
+    spec: {
+      replicas: opts.replicas,
+      template: {
+        spec: {
+          nodeSelector: opts.selector,
+          tolerations: opts.tolerate ? [{ key: 'aws.amazon.com/neuron', operator: 'Exists', effect: 'NoSchedule' }] : undefined,
+          containers: [
+            { name: 'server', resources: { limits: { cpu: '4', ...(opts.neuron ? { 'aws.amazon.com/neuron': opts.neuron } : {}) } } },
+          ],
+        },
+      },
+    },
+  };
+}
+
+function scaledObject(target: string, max?: number, kind = 'Deployment') {
+  return {
+    apiVersion: 'keda.sh/v1alpha1',
+    kind: 'ScaledObject',
+    metadata: { name: `${target}-tokens`, namespace: 'models' },
+    spec: { scaleTargetRef: { kind, name: target }, ...(max === undefined ? {} : { maxReplicaCount: max }) },
+  };
+}
+
+describe('workloadDemandsFromManifests', () => {
+  test('reads selectors, tolerations, extended resources and the ScaledObject ceiling', () => {
+    const [d] = workloadDemandsFromManifests([
+      deployment('llama', { neuron: 1, selector: neuronPool.labels as Record<string, string>, tolerate: true }),
+      scaledObject('llama', 6),
+    ]);
+    expect(d).toEqual({
+      name: 'Deployment/models/llama',
+      nodeSelector: { 'karpenter.k8s.aws/instance-family': 'inf2' },
+      tolerations: [{ key: 'aws.amazon.com/neuron', operator: 'Exists', effect: 'NoSchedule' }],
+      resourcesPerReplica: { 'aws.amazon.com/neuron': 1 },
+      maxReplicas: 6,
+    });
+  });
+
+  test.each([
+    ['a ScaledObject without maxReplicaCount uses KEDA default 100', [scaledObject('m')], 100],
+    ['an HPA uses its maxReplicas', [{ apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: { name: 'h', namespace: 'models' }, spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'm' }, maxReplicas: 7 } }], 7],
+    ['an unscaled Deployment uses spec.replicas', [], 3],
+    ['a scaler in another namespace is ignored', [{ ...scaledObject('m', 9), metadata: { name: 'x', namespace: 'other' } }], 3],
+    ['a scaler for a LeaderWorkerSet of the same name is ignored', [scaledObject('m', 9, 'LeaderWorkerSet')], 3],
+  ])('%s', (_name, scalers, expected) => {
+    const [d] = workloadDemandsFromManifests([deployment('m', { neuron: 1, replicas: 3 }), ...scalers]);
+    expect(d!.maxReplicas).toBe(expected);
+  });
+
+  test('sums a LeaderWorkerSet replica over the leader and size-1 workers', () => {
+    const pod = (chips: number) => ({ spec: { containers: [{ name: 's', resources: { limits: { 'google.com/tpu': String(chips) } } }] } });
+    const [d] = workloadDemandsFromManifests([
+      {
+        apiVersion: 'leaderworkerset.x-k8s.io/v1',
+        kind: 'LeaderWorkerSet',
+        metadata: { name: 'big', namespace: 'models' },
+        spec: { replicas: 2, leaderWorkerTemplate: { size: 4, workerTemplate: pod(4) } },
+      },
+    ]);
+    expect(d).toMatchObject({ name: 'LeaderWorkerSet/models/big', resourcesPerReplica: { 'google.com/tpu': 16 }, maxReplicas: 2 });
+  });
+
+  test('ignores kinds that are not workloads', () => {
+    expect(workloadDemandsFromManifests([{ apiVersion: 'v1', kind: 'Service', metadata: { name: 's' } }, 'junk', null])).toEqual([]);
+  });
+});
+
+describe('tolerates', () => {
+  test.each([
+    [{ key: 'aws.amazon.com/neuron', operator: 'Exists' as const }, true],
+    [{ key: 'aws.amazon.com/neuron', operator: 'Equal' as const, value: 'true', effect: 'NoSchedule' }, true],
+    [{ key: 'aws.amazon.com/neuron', value: 'false' }, false],
+    [{ key: 'aws.amazon.com/neuron', operator: 'Exists' as const, effect: 'NoExecute' }, false],
+    [{ operator: 'Exists' as const }, true],
+    [{ key: 'nvidia.com/gpu', operator: 'Exists' as const }, false],
+  ])('toleration %j tolerates the Neuron taint: %s', (tol, expected) => {
+    expect(tolerates(tol, NEURON_TAINT)).toBe(expected);
+  });
+});
+
+describe('checkPlacement', () => {
+  const fits: WorkloadDemand = {
+    name: 'Deployment/models/llama',
+    nodeSelector: { 'karpenter.k8s.aws/instance-family': 'inf2' },
+    tolerations: [{ key: 'aws.amazon.com/neuron', operator: 'Exists' }],
+    resourcesPerReplica: { 'aws.amazon.com/neuron': 1 },
+    maxReplicas: 8,
+  };
+
+  test('accepts a workload that selects, tolerates and fits its pool', () => {
+    expect(() => checkPlacement([fits], [neuronPool])).not.toThrow();
+  });
+
+  test('skips workloads that need no accelerator and select nothing', () => {
+    expect(() => checkPlacement([{ ...fits, nodeSelector: {}, resourcesPerReplica: {} }], [])).not.toThrow();
+  });
+
+  test('throws PoolNotFound when no pool carries the selected labels', () => {
+    const w = { ...fits, nodeSelector: { 'karpenter.k8s.aws/instance-family': 'g6e' } };
+    expect(() => checkPlacement([w], [neuronPool])).toThrow(/\[PoolNotFound\] Deployment\/models\/llama\.spec\.nodeSelector: .*received \{"karpenter.k8s.aws\/instance-family":"g6e"\}.*inferentia2.*fix: select the labels/);
+  });
+
+  test('throws SelectorMismatch when the pool taint is not tolerated', () => {
+    expect(() => checkPlacement([{ ...fits, tolerations: [] }], [neuronPool])).toThrow(/\[SelectorMismatch\].*aws\.amazon\.com\/neuron=true:NoSchedule.*fix: add a toleration/);
+  });
+
+  test('throws PoolLimitExceeded when one workload alone outgrows the pool', () => {
+    expect(() => checkPlacement([{ ...fits, maxReplicas: 9 }], [neuronPool])).toThrow(/\[PoolLimitExceeded\].*needs 9 aws\.amazon\.com\/neuron.*allowed: at most 8 replicas/);
+  });
+
+  test('throws PoolLimitExceeded when workloads together outgrow the pool', () => {
+    const other = { ...fits, name: 'Deployment/models/mistral', maxReplicas: 4 };
+    expect(() => checkPlacement([{ ...fits, maxReplicas: 5 }, other], [neuronPool])).toThrow(/\[PoolLimitExceeded\] inferentia2\.limits\["aws\.amazon\.com\/neuron"\]: workloads Deployment\/models\/llama, Deployment\/models\/mistral together need 9/);
+  });
+
+  test('lets a workload that matches two pools use their combined limits', () => {
+    const second = { ...neuronPool, name: 'inferentia2-spot' };
+    expect(() => checkPlacement([{ ...fits, maxReplicas: 16 }], [neuronPool, second])).not.toThrow();
+    expect(() => checkPlacement([{ ...fits, maxReplicas: 17 }], [neuronPool, second])).toThrow(/PoolLimitExceeded/);
+  });
+
+  test('treats a resource without a limit as unlimited', () => {
+    expect(() => checkPlacement([{ ...fits, maxReplicas: 1000 }], [{ ...neuronPool, limits: {} }])).not.toThrow();
+  });
+});
