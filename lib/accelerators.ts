@@ -1,9 +1,12 @@
 /**
  * Accelerator catalogue: one table of every instance / machine type the library plans for.
  *
- * CONTRACT (implementation pending): the shapes below are fixed; the data and look-ups are
- * filled in by the catalogue work.
+ * Every row carries the facts the planner needs (devices, memory, bandwidth), the facts the
+ * renderers need (extended resource, node selectors, taints, AMI type, SageMaker name) and a
+ * reference on-demand price. Figures are cited next to the data; `test/lib/accelerators.test.ts`
+ * checks every row for internal consistency.
  */
+import { InferenceConstructsError } from './errors.js';
 
 /** The three accelerator classes the library serves. */
 export type AcceleratorClass = 'inferentia2' | 'nvidia-gpu' | 'tpu';
@@ -89,7 +92,7 @@ export interface InstanceTypeSpec {
   /** EC2 instance type (inf2.xlarge, g5.12xlarge) or GKE machine type (ct5lp-hightpu-4t). */
   readonly name: string;
   readonly cloud: 'aws' | 'gcp';
-  /** Instance family: inf2, g5, g6, g6e, p4d, p4de, p5, p5e, p5en, ct5lp, ct6e, ct5p. */
+  /** Instance family: inf2, g5, g6, g6e, p4d, p4de, p5, p5e, p5en, ct5lp, ct6e, ct5p, g2, a3. */
   readonly family: string;
   readonly acceleratorClass: AcceleratorClass;
   readonly device: DeviceSpec;
@@ -99,6 +102,11 @@ export interface InstanceTypeSpec {
   readonly neuronCoresPerNode?: number;
   readonly vcpu: number;
   readonly hostMemoryGiB: number;
+  /**
+   * Accelerator memory of the whole node as the vendor's instance page states it, GiB
+   * (devicesPerNode x device.memoryGiB; the catalogue test checks the two agree).
+   */
+  readonly acceleratorMemoryGiB?: number;
   readonly kubernetes: KubernetesSchedulingSpec;
   /** EKS managed node group AMI type (aws only). */
   readonly eksAmiType?: 'AL2023_x86_64_NEURON' | 'AL2023_x86_64_NVIDIA';
@@ -120,16 +128,551 @@ export interface TpuSliceSpec {
   readonly machineType: string;
   readonly chips: number;
   readonly chipsPerHost: number;
+  /** GKE nodes (TPU VMs) the slice spans: chips / chipsPerHost. One pod per host serves it. */
   readonly hosts: number;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Kubernetes keys
+// ---------------------------------------------------------------------------------------------
+
+/** Extended resource for Inferentia2 chips (Neuron device plugin). @see https://awsdocs-neuron.readthedocs-hosted.com/en/latest/containers/kubernetes-getting-started.html */
+export const NEURON_RESOURCE = 'aws.amazon.com/neuron';
+/** Extended resource for NVIDIA GPUs (NVIDIA device plugin). @see https://github.com/NVIDIA/k8s-device-plugin */
+export const NVIDIA_GPU_RESOURCE = 'nvidia.com/gpu';
+/** Extended resource for TPU chips on GKE. @see https://cloud.google.com/kubernetes-engine/docs/how-to/tpus */
+export const TPU_RESOURCE = 'google.com/tpu';
+
+/** Karpenter well-known label: instance family. @see https://karpenter.sh/docs/reference/instance-types/ */
+export const KARPENTER_INSTANCE_FAMILY_LABEL = 'karpenter.k8s.aws/instance-family';
+/** Karpenter well-known label: GPU name (a10g, l4, l40s, a100, h100, h200). @see https://karpenter.sh/docs/reference/instance-types/ */
+export const KARPENTER_GPU_NAME_LABEL = 'karpenter.k8s.aws/instance-gpu-name';
+/** Kubernetes well-known label set by the cloud provider on every node. @see https://kubernetes.io/docs/reference/labels-annotations-taints/#nodekubernetesioinstance-type */
+export const INSTANCE_TYPE_LABEL = 'node.kubernetes.io/instance-type';
+/** EKS Auto Mode label: instance family. @see https://docs.aws.amazon.com/eks/latest/userguide/create-node-pool.html */
+export const EKS_AUTO_INSTANCE_FAMILY_LABEL = 'eks.amazonaws.com/instance-family';
+/** EKS Auto Mode label: GPU name. @see https://docs.aws.amazon.com/eks/latest/userguide/create-node-pool.html */
+export const EKS_AUTO_GPU_NAME_LABEL = 'eks.amazonaws.com/instance-gpu-name';
+/**
+ * Label the library puts on EKS managed node groups it creates: the accelerator class
+ * (`inferentia2` | `nvidia-gpu`). Managed node groups carry no Karpenter labels, so the
+ * library brings its own; a workload selects on both this and {@link MANAGED_NODE_GROUP_FAMILY_LABEL}.
+ */
+export const MANAGED_NODE_GROUP_ACCELERATOR_LABEL = 'inference-constructs.io/accelerator-class';
+/** Label the library puts on EKS managed node groups it creates: the instance family (inf2, g6e, p5 ...). */
+export const MANAGED_NODE_GROUP_FAMILY_LABEL = 'inference-constructs.io/instance-family';
+/** GKE TPU node label: accelerator. @see https://cloud.google.com/kubernetes-engine/docs/how-to/tpus */
+export const GKE_TPU_ACCELERATOR_LABEL = 'cloud.google.com/gke-tpu-accelerator';
+/** GKE TPU node label: slice topology. @see https://cloud.google.com/kubernetes-engine/docs/how-to/tpus */
+export const GKE_TPU_TOPOLOGY_LABEL = 'cloud.google.com/gke-tpu-topology';
+/** GKE GPU node label (nvidia-l4, nvidia-h100-80gb). @see https://cloud.google.com/kubernetes-engine/docs/how-to/gpus */
+export const GKE_ACCELERATOR_LABEL = 'cloud.google.com/gke-accelerator';
+
+/**
+ * Neuron nodes: the taint ai-on-eks and the Neuron docs put on Inferentia pools.
+ * @see https://github.com/awslabs/ai-on-eks (Karpenter inferentia NodePool)
+ */
+export const NEURON_TAINT: Taint = { key: 'aws.amazon.com/neuron', value: 'true', effect: 'NoSchedule' };
+/**
+ * NVIDIA nodes on EKS: key-only taint as the field uses it (`nvidia.com/gpu:NoSchedule`);
+ * workloads tolerate it with `operator: Exists`.
+ * @see https://github.com/awslabs/ai-on-eks (Karpenter GPU NodePools)
+ */
+export const NVIDIA_EKS_TAINT: Taint = { key: 'nvidia.com/gpu', effect: 'NoSchedule' };
+/** NVIDIA nodes on GKE: GKE adds this taint to GPU node pools. @see https://cloud.google.com/kubernetes-engine/docs/how-to/gpus#create */
+export const NVIDIA_GKE_TAINT: Taint = { key: 'nvidia.com/gpu', value: 'present', effect: 'NoSchedule' };
+/** TPU nodes on GKE: GKE adds this taint to TPU node pools. @see https://cloud.google.com/kubernetes-engine/docs/concepts/tpus */
+export const TPU_TAINT: Taint = { key: 'google.com/tpu', value: 'present', effect: 'NoSchedule' };
+
+// ---------------------------------------------------------------------------------------------
+// Devices
+// ---------------------------------------------------------------------------------------------
+
+/** Facts per device model. */
+export const DEVICES: Readonly<Record<DeviceKind, DeviceSpec>> = {
+  // 32 GiB HBM and 820 GB/s per chip, 2 NeuronCore-v2 per chip.
+  inferentia2: {
+    kind: 'inferentia2',
+    acceleratorClass: 'inferentia2',
+    displayName: 'AWS Inferentia2',
+    memoryGiB: 32,
+    memoryBandwidthGBps: 820,
+    neuronCoresPerDevice: 2,
+    source: 'https://awsdocs-neuron.readthedocs-hosted.com/en/latest/general/arch/neuron-hardware/inferentia2.html',
+  },
+  'nvidia-a10g': {
+    kind: 'nvidia-a10g',
+    acceleratorClass: 'nvidia-gpu',
+    displayName: 'NVIDIA A10G',
+    memoryGiB: 24,
+    memoryBandwidthGBps: 600,
+    source: 'https://aws.amazon.com/ec2/instance-types/g5/',
+  },
+  'nvidia-l4': {
+    kind: 'nvidia-l4',
+    acceleratorClass: 'nvidia-gpu',
+    displayName: 'NVIDIA L4',
+    memoryGiB: 24,
+    memoryBandwidthGBps: 300,
+    source: 'https://www.nvidia.com/en-us/data-center/l4/',
+  },
+  'nvidia-l40s': {
+    kind: 'nvidia-l40s',
+    acceleratorClass: 'nvidia-gpu',
+    displayName: 'NVIDIA L40S',
+    memoryGiB: 48,
+    memoryBandwidthGBps: 864,
+    source: 'https://www.nvidia.com/en-us/data-center/l40s/',
+  },
+  'nvidia-a100-40gb': {
+    kind: 'nvidia-a100-40gb',
+    acceleratorClass: 'nvidia-gpu',
+    displayName: 'NVIDIA A100 40GB',
+    memoryGiB: 40,
+    memoryBandwidthGBps: 1555,
+    source: 'https://www.nvidia.com/en-us/data-center/a100/',
+  },
+  'nvidia-a100-80gb': {
+    kind: 'nvidia-a100-80gb',
+    acceleratorClass: 'nvidia-gpu',
+    displayName: 'NVIDIA A100 80GB',
+    memoryGiB: 80,
+    memoryBandwidthGBps: 2039,
+    source: 'https://www.nvidia.com/en-us/data-center/a100/',
+  },
+  'nvidia-h100': {
+    kind: 'nvidia-h100',
+    acceleratorClass: 'nvidia-gpu',
+    displayName: 'NVIDIA H100 SXM 80GB',
+    memoryGiB: 80,
+    memoryBandwidthGBps: 3350,
+    source: 'https://www.nvidia.com/en-us/data-center/h100/',
+  },
+  'nvidia-h200': {
+    kind: 'nvidia-h200',
+    acceleratorClass: 'nvidia-gpu',
+    displayName: 'NVIDIA H200 141GB',
+    memoryGiB: 141,
+    memoryBandwidthGBps: 4800,
+    source: 'https://www.nvidia.com/en-us/data-center/h200/',
+  },
+  'tpu-v5e': {
+    kind: 'tpu-v5e',
+    acceleratorClass: 'tpu',
+    displayName: 'TPU v5e',
+    memoryGiB: 16,
+    memoryBandwidthGBps: 819,
+    source: 'https://cloud.google.com/tpu/docs/v5e',
+  },
+  // The v6e page lists 1600 GBps HBM bandwidth per chip (announcements rounded to 1640).
+  'tpu-v6e': {
+    kind: 'tpu-v6e',
+    acceleratorClass: 'tpu',
+    displayName: 'TPU v6e (Trillium)',
+    memoryGiB: 32,
+    memoryBandwidthGBps: 1600,
+    source: 'https://cloud.google.com/tpu/docs/v6e',
+  },
+  'tpu-v5p': {
+    kind: 'tpu-v5p',
+    acceleratorClass: 'tpu',
+    displayName: 'TPU v5p',
+    memoryGiB: 95,
+    memoryBandwidthGBps: 2765,
+    source: 'https://cloud.google.com/tpu/docs/v5p',
+  },
+};
+
+/** Karpenter / EKS Auto Mode `instance-gpu-name` values per NVIDIA device (FACTS: Karpenter instance-types reference). */
+const GPU_NAME: Partial<Record<DeviceKind, string>> = {
+  'nvidia-a10g': 'a10g',
+  'nvidia-l4': 'l4',
+  'nvidia-l40s': 'l40s',
+  'nvidia-a100-40gb': 'a100',
+  'nvidia-a100-80gb': 'a100',
+  'nvidia-h100': 'h100',
+  'nvidia-h200': 'h200',
+};
+
+/** GKE `cloud.google.com/gke-accelerator` values. @see https://cloud.google.com/compute/docs/gpus */
+const GKE_GPU_NAME: Partial<Record<DeviceKind, string>> = {
+  'nvidia-l4': 'nvidia-l4',
+  'nvidia-h100': 'nvidia-h100-80gb',
+};
+
+// ---------------------------------------------------------------------------------------------
+// Prices
+// ---------------------------------------------------------------------------------------------
+
+/** Date the reference prices were recorded. */
+export const PRICES_AS_OF = '2025-06-05';
+const EC2_PRICE_SOURCE = 'https://aws.amazon.com/ec2/pricing/on-demand/';
+/** Cloud TPU list price is per chip-hour; a GKE TPU node costs chips x that. */
+const TPU_PRICE_SOURCE = 'https://cloud.google.com/tpu/pricing';
+const GCE_GPU_PRICE_SOURCE = 'https://cloud.google.com/compute/vm-instance-pricing#accelerator-optimized';
+
+function ec2Price(usdPerHour: number): ReferencePrice {
+  return { usdPerHour, region: 'us-east-1', asOf: PRICES_AS_OF, source: EC2_PRICE_SOURCE };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rows
+// ---------------------------------------------------------------------------------------------
+
+interface AwsRow {
+  readonly name: string;
+  readonly device: DeviceKind;
+  readonly devices: number;
+  readonly vcpu: number;
+  readonly hostMemoryGiB: number;
+  readonly usdPerHour: number;
+  readonly sagemaker: boolean;
+  readonly price?: ReferencePrice;
+}
+
+function awsRow(r: AwsRow): InstanceTypeSpec {
+  const device = DEVICES[r.device];
+  const family = r.name.split('.')[0];
+  const neuron = device.acceleratorClass === 'inferentia2';
+  const gpuName = GPU_NAME[r.device];
+  const karpenter: Record<string, string> = { [KARPENTER_INSTANCE_FAMILY_LABEL]: family };
+  const eksAutoMode: Record<string, string> = { [EKS_AUTO_INSTANCE_FAMILY_LABEL]: family };
+  const requirements: NodeRequirement[] = [
+    { key: KARPENTER_INSTANCE_FAMILY_LABEL, operator: 'In', values: [family] },
+    { key: INSTANCE_TYPE_LABEL, operator: 'In', values: [r.name] },
+  ];
+  if (gpuName) {
+    karpenter[KARPENTER_GPU_NAME_LABEL] = gpuName;
+    eksAutoMode[EKS_AUTO_GPU_NAME_LABEL] = gpuName;
+    requirements.splice(1, 0, { key: KARPENTER_GPU_NAME_LABEL, operator: 'In', values: [gpuName] });
+  }
+  return {
+    name: r.name,
+    cloud: 'aws',
+    family,
+    acceleratorClass: device.acceleratorClass,
+    device,
+    devicesPerNode: r.devices,
+    ...(neuron ? { neuronCoresPerNode: r.devices * (device.neuronCoresPerDevice ?? 0) } : {}),
+    vcpu: r.vcpu,
+    hostMemoryGiB: r.hostMemoryGiB,
+    acceleratorMemoryGiB: r.devices * device.memoryGiB,
+    kubernetes: {
+      resourceName: neuron ? NEURON_RESOURCE : NVIDIA_GPU_RESOURCE,
+      nodeSelector: {
+        karpenter,
+        eksAutoMode,
+        managedNodeGroup: {
+          [MANAGED_NODE_GROUP_ACCELERATOR_LABEL]: device.acceleratorClass,
+          [MANAGED_NODE_GROUP_FAMILY_LABEL]: family,
+        },
+      },
+      taints: [neuron ? NEURON_TAINT : NVIDIA_EKS_TAINT],
+      karpenterRequirements: requirements,
+    },
+    // EKS optimized accelerated AMIs. @see https://docs.aws.amazon.com/eks/latest/APIReference/API_Nodegroup.html#AmazonEKS-Type-Nodegroup-amiType
+    eksAmiType: neuron ? 'AL2023_x86_64_NEURON' : 'AL2023_x86_64_NVIDIA',
+    ...(r.sagemaker ? { sagemakerInstanceType: `ml.${r.name}` } : {}),
+    price: r.price ?? ec2Price(r.usdPerHour),
+  };
+}
+
+// Inferentia2: chips, vCPU and memory from https://aws.amazon.com/ec2/instance-types/inf2/ (FACTS §2).
+// SageMaker hosting offers all four sizes: https://aws.amazon.com/sagemaker/pricing/
+const INF2: AwsRow[] = [
+  { name: 'inf2.xlarge', device: 'inferentia2', devices: 1, vcpu: 4, hostMemoryGiB: 16, usdPerHour: 0.7582, sagemaker: true },
+  { name: 'inf2.8xlarge', device: 'inferentia2', devices: 1, vcpu: 32, hostMemoryGiB: 128, usdPerHour: 1.9679, sagemaker: true },
+  { name: 'inf2.24xlarge', device: 'inferentia2', devices: 6, vcpu: 96, hostMemoryGiB: 384, usdPerHour: 6.4906, sagemaker: true },
+  { name: 'inf2.48xlarge', device: 'inferentia2', devices: 12, vcpu: 192, hostMemoryGiB: 768, usdPerHour: 12.9813, sagemaker: true },
+];
+
+// G5 (A10G): https://aws.amazon.com/ec2/instance-types/g5/ ; SageMaker offers every size.
+const G5: AwsRow[] = [
+  { name: 'g5.xlarge', device: 'nvidia-a10g', devices: 1, vcpu: 4, hostMemoryGiB: 16, usdPerHour: 1.006, sagemaker: true },
+  { name: 'g5.2xlarge', device: 'nvidia-a10g', devices: 1, vcpu: 8, hostMemoryGiB: 32, usdPerHour: 1.212, sagemaker: true },
+  { name: 'g5.4xlarge', device: 'nvidia-a10g', devices: 1, vcpu: 16, hostMemoryGiB: 64, usdPerHour: 1.624, sagemaker: true },
+  { name: 'g5.8xlarge', device: 'nvidia-a10g', devices: 1, vcpu: 32, hostMemoryGiB: 128, usdPerHour: 2.448, sagemaker: true },
+  { name: 'g5.12xlarge', device: 'nvidia-a10g', devices: 4, vcpu: 48, hostMemoryGiB: 192, usdPerHour: 5.672, sagemaker: true },
+  { name: 'g5.16xlarge', device: 'nvidia-a10g', devices: 1, vcpu: 64, hostMemoryGiB: 256, usdPerHour: 4.096, sagemaker: true },
+  { name: 'g5.24xlarge', device: 'nvidia-a10g', devices: 4, vcpu: 96, hostMemoryGiB: 384, usdPerHour: 8.144, sagemaker: true },
+  { name: 'g5.48xlarge', device: 'nvidia-a10g', devices: 8, vcpu: 192, hostMemoryGiB: 768, usdPerHour: 16.288, sagemaker: true },
+];
+
+// G6 (L4): https://aws.amazon.com/ec2/instance-types/g6/ ; SageMaker offers every size.
+const G6: AwsRow[] = [
+  { name: 'g6.xlarge', device: 'nvidia-l4', devices: 1, vcpu: 4, hostMemoryGiB: 16, usdPerHour: 0.8048, sagemaker: true },
+  { name: 'g6.2xlarge', device: 'nvidia-l4', devices: 1, vcpu: 8, hostMemoryGiB: 32, usdPerHour: 0.9776, sagemaker: true },
+  { name: 'g6.4xlarge', device: 'nvidia-l4', devices: 1, vcpu: 16, hostMemoryGiB: 64, usdPerHour: 1.3232, sagemaker: true },
+  { name: 'g6.8xlarge', device: 'nvidia-l4', devices: 1, vcpu: 32, hostMemoryGiB: 128, usdPerHour: 2.0144, sagemaker: true },
+  { name: 'g6.12xlarge', device: 'nvidia-l4', devices: 4, vcpu: 48, hostMemoryGiB: 192, usdPerHour: 4.6016, sagemaker: true },
+  { name: 'g6.16xlarge', device: 'nvidia-l4', devices: 1, vcpu: 64, hostMemoryGiB: 256, usdPerHour: 3.3968, sagemaker: true },
+  { name: 'g6.24xlarge', device: 'nvidia-l4', devices: 4, vcpu: 96, hostMemoryGiB: 384, usdPerHour: 6.6752, sagemaker: true },
+  { name: 'g6.48xlarge', device: 'nvidia-l4', devices: 8, vcpu: 192, hostMemoryGiB: 768, usdPerHour: 13.3504, sagemaker: true },
+];
+
+// G6e (L40S): https://aws.amazon.com/ec2/instance-types/g6e/ ; SageMaker offers every size.
+const G6E: AwsRow[] = [
+  { name: 'g6e.xlarge', device: 'nvidia-l40s', devices: 1, vcpu: 4, hostMemoryGiB: 32, usdPerHour: 1.861, sagemaker: true },
+  { name: 'g6e.2xlarge', device: 'nvidia-l40s', devices: 1, vcpu: 8, hostMemoryGiB: 64, usdPerHour: 2.24208, sagemaker: true },
+  { name: 'g6e.4xlarge', device: 'nvidia-l40s', devices: 1, vcpu: 16, hostMemoryGiB: 128, usdPerHour: 3.00424, sagemaker: true },
+  { name: 'g6e.8xlarge', device: 'nvidia-l40s', devices: 1, vcpu: 32, hostMemoryGiB: 256, usdPerHour: 4.52856, sagemaker: true },
+  { name: 'g6e.12xlarge', device: 'nvidia-l40s', devices: 4, vcpu: 48, hostMemoryGiB: 384, usdPerHour: 10.49264, sagemaker: true },
+  { name: 'g6e.16xlarge', device: 'nvidia-l40s', devices: 1, vcpu: 64, hostMemoryGiB: 512, usdPerHour: 7.57719, sagemaker: true },
+  { name: 'g6e.24xlarge', device: 'nvidia-l40s', devices: 4, vcpu: 96, hostMemoryGiB: 768, usdPerHour: 15.06559, sagemaker: true },
+  { name: 'g6e.48xlarge', device: 'nvidia-l40s', devices: 8, vcpu: 192, hostMemoryGiB: 1536, usdPerHour: 30.13118, sagemaker: true },
+];
+
+// P4/P5: https://aws.amazon.com/ec2/instance-types/p4/ and /p5/. Prices after the June 2025
+// reduction for P4d/P4de/P5/P5en (https://aws.amazon.com/about-aws/whats-new/2025/06/pricing-usage-model-ec2-instances-nvidia-gpus/).
+// P5e is sold through EC2 Capacity Blocks (us-east-2): the effective hourly rate from
+// https://aws.amazon.com/ec2/capacityblocks/pricing/ is used as its reference.
+const P: AwsRow[] = [
+  { name: 'p4d.24xlarge', device: 'nvidia-a100-40gb', devices: 8, vcpu: 96, hostMemoryGiB: 1152, usdPerHour: 21.96, sagemaker: true },
+  { name: 'p4de.24xlarge', device: 'nvidia-a100-80gb', devices: 8, vcpu: 96, hostMemoryGiB: 1152, usdPerHour: 27.447, sagemaker: true },
+  { name: 'p5.48xlarge', device: 'nvidia-h100', devices: 8, vcpu: 192, hostMemoryGiB: 2048, usdPerHour: 55.04, sagemaker: true },
+  {
+    name: 'p5e.48xlarge',
+    device: 'nvidia-h200',
+    devices: 8,
+    vcpu: 192,
+    hostMemoryGiB: 2048,
+    usdPerHour: 43.26,
+    sagemaker: true,
+    price: { usdPerHour: 43.26, region: 'us-east-2', asOf: PRICES_AS_OF, source: 'https://aws.amazon.com/ec2/capacityblocks/pricing/' },
+  },
+  { name: 'p5en.48xlarge', device: 'nvidia-h200', devices: 8, vcpu: 192, hostMemoryGiB: 2048, usdPerHour: 63.296, sagemaker: true },
+];
+
+interface TpuRow {
+  readonly name: string;
+  readonly device: 'tpu-v5e' | 'tpu-v6e' | 'tpu-v5p';
+  readonly accelerator: TpuAccelerator;
+  readonly chips: number;
+  readonly vcpu: number;
+  readonly hostMemoryGiB: number;
+  /** List price per chip-hour, us-central1. */
+  readonly usdPerChipHour: number;
+}
+
+function tpuRow(r: TpuRow): InstanceTypeSpec {
+  const device = DEVICES[r.device];
+  return {
+    name: r.name,
+    cloud: 'gcp',
+    family: r.name.split('-')[0],
+    acceleratorClass: 'tpu',
+    device,
+    devicesPerNode: r.chips,
+    vcpu: r.vcpu,
+    hostMemoryGiB: r.hostMemoryGiB,
+    acceleratorMemoryGiB: r.chips * device.memoryGiB,
+    kubernetes: {
+      resourceName: TPU_RESOURCE,
+      nodeSelector: { gke: { [GKE_TPU_ACCELERATOR_LABEL]: r.accelerator } },
+      taints: [TPU_TAINT],
+    },
+    tpuAccelerator: r.accelerator,
+    price: { usdPerHour: round(r.chips * r.usdPerChipHour, 4), region: 'us-central1', asOf: PRICES_AS_OF, source: TPU_PRICE_SOURCE },
+  };
+}
+
+// TPU machine types: https://cloud.google.com/kubernetes-engine/docs/concepts/plan-tpus
+// (v5e: ct5lp-hightpu-1t 24 vCPU / 48 GiB, -4t 112 / 192, -8t 224 / 384;
+//  v6e: ct6e-standard-1t 44 / 176, -4t 180 / 720, -8t 180 / 1440;
+//  v5p: ct5p-hightpu-4t 208 / 448). Per chip-hour list prices: https://cloud.google.com/tpu/pricing
+const TPU: TpuRow[] = [
+  { name: 'ct5lp-hightpu-1t', device: 'tpu-v5e', accelerator: 'tpu-v5-lite-podslice', chips: 1, vcpu: 24, hostMemoryGiB: 48, usdPerChipHour: 1.2 },
+  { name: 'ct5lp-hightpu-4t', device: 'tpu-v5e', accelerator: 'tpu-v5-lite-podslice', chips: 4, vcpu: 112, hostMemoryGiB: 192, usdPerChipHour: 1.2 },
+  { name: 'ct5lp-hightpu-8t', device: 'tpu-v5e', accelerator: 'tpu-v5-lite-podslice', chips: 8, vcpu: 224, hostMemoryGiB: 384, usdPerChipHour: 1.2 },
+  { name: 'ct6e-standard-1t', device: 'tpu-v6e', accelerator: 'tpu-v6e-slice', chips: 1, vcpu: 44, hostMemoryGiB: 176, usdPerChipHour: 2.7 },
+  { name: 'ct6e-standard-4t', device: 'tpu-v6e', accelerator: 'tpu-v6e-slice', chips: 4, vcpu: 180, hostMemoryGiB: 720, usdPerChipHour: 2.7 },
+  { name: 'ct6e-standard-8t', device: 'tpu-v6e', accelerator: 'tpu-v6e-slice', chips: 8, vcpu: 180, hostMemoryGiB: 1440, usdPerChipHour: 2.7 },
+  { name: 'ct5p-hightpu-4t', device: 'tpu-v5p', accelerator: 'tpu-v5p-slice', chips: 4, vcpu: 208, hostMemoryGiB: 448, usdPerChipHour: 4.2 },
+];
+
+interface GceGpuRow {
+  readonly name: string;
+  readonly device: 'nvidia-l4' | 'nvidia-h100';
+  readonly devices: number;
+  readonly vcpu: number;
+  readonly hostMemoryGiB: number;
+  readonly usdPerHour: number;
+}
+
+function gceGpuRow(r: GceGpuRow): InstanceTypeSpec {
+  const device = DEVICES[r.device];
+  return {
+    name: r.name,
+    cloud: 'gcp',
+    family: r.name.split('-')[0],
+    acceleratorClass: 'nvidia-gpu',
+    device,
+    devicesPerNode: r.devices,
+    vcpu: r.vcpu,
+    hostMemoryGiB: r.hostMemoryGiB,
+    acceleratorMemoryGiB: r.devices * device.memoryGiB,
+    kubernetes: {
+      resourceName: NVIDIA_GPU_RESOURCE,
+      nodeSelector: { gke: { [GKE_ACCELERATOR_LABEL]: GKE_GPU_NAME[r.device] as string } },
+      taints: [NVIDIA_GKE_TAINT],
+    },
+    price: { usdPerHour: r.usdPerHour, region: 'us-central1', asOf: PRICES_AS_OF, source: GCE_GPU_PRICE_SOURCE },
+  };
+}
+
+// GKE GPU machine types (G2 with L4, A3 High with H100):
+// https://cloud.google.com/compute/docs/accelerator-optimized-machines
+const GCE_GPU: GceGpuRow[] = [
+  { name: 'g2-standard-4', device: 'nvidia-l4', devices: 1, vcpu: 4, hostMemoryGiB: 16, usdPerHour: 0.7068 },
+  { name: 'g2-standard-8', device: 'nvidia-l4', devices: 1, vcpu: 8, hostMemoryGiB: 32, usdPerHour: 0.8536 },
+  { name: 'g2-standard-24', device: 'nvidia-l4', devices: 2, vcpu: 24, hostMemoryGiB: 96, usdPerHour: 2.0 },
+  { name: 'g2-standard-48', device: 'nvidia-l4', devices: 4, vcpu: 48, hostMemoryGiB: 192, usdPerHour: 4.0 },
+  { name: 'g2-standard-96', device: 'nvidia-l4', devices: 8, vcpu: 96, hostMemoryGiB: 384, usdPerHour: 8.0003 },
+  { name: 'a3-highgpu-8g', device: 'nvidia-h100', devices: 8, vcpu: 208, hostMemoryGiB: 1872, usdPerHour: 88.2522 },
+];
+
 /** Every catalogue row, sorted by name. */
-export declare const INSTANCE_TYPES: readonly InstanceTypeSpec[];
+export const INSTANCE_TYPES: readonly InstanceTypeSpec[] = Object.freeze(
+  [...[...INF2, ...G5, ...G6, ...G6E, ...P].map(awsRow), ...TPU.map(tpuRow), ...GCE_GPU.map(gceGpuRow)].sort((a, b) =>
+    a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+  ),
+);
+
+// ---------------------------------------------------------------------------------------------
+// TPU slices
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Multi-host 2-D shapes of v5e and v6e, served on the 4-chip machine type (one GKE node per 4
+ * chips). @see https://cloud.google.com/kubernetes-engine/docs/concepts/plan-tpus
+ * @see https://cloud.google.com/tpu/docs/v6e (table "Supported configurations")
+ */
+const MULTI_HOST_2D = ['4x4', '4x8', '8x8', '8x16', '16x16'];
+/** v5p 3-D shapes on ct5p-hightpu-4t (4 chips per host). @see https://cloud.google.com/tpu/docs/v5p */
+const V5P_TOPOLOGIES = ['2x2x1', '2x2x2', '2x2x4', '2x4x4', '4x4x4'];
+
+function chipsOf(topology: string): number {
+  return topology.split('x').reduce((n, d) => n * Number(d), 1);
+}
+
+function slice(accelerator: TpuAccelerator, topology: string, machineType: string, chipsPerHost: number): TpuSliceSpec {
+  const chips = chipsOf(topology);
+  return { accelerator, topology, machineType, chips, chipsPerHost, hosts: chips / chipsPerHost };
+}
+
 /** Every valid TPU slice shape. */
-export declare const TPU_SLICES: readonly TpuSliceSpec[];
+export const TPU_SLICES: readonly TpuSliceSpec[] = Object.freeze([
+  slice('tpu-v5-lite-podslice', '1x1', 'ct5lp-hightpu-1t', 1),
+  slice('tpu-v5-lite-podslice', '2x2', 'ct5lp-hightpu-4t', 4),
+  slice('tpu-v5-lite-podslice', '2x4', 'ct5lp-hightpu-8t', 8),
+  ...MULTI_HOST_2D.map((t) => slice('tpu-v5-lite-podslice', t, 'ct5lp-hightpu-4t', 4)),
+  slice('tpu-v6e-slice', '1x1', 'ct6e-standard-1t', 1),
+  slice('tpu-v6e-slice', '2x2', 'ct6e-standard-4t', 4),
+  slice('tpu-v6e-slice', '2x4', 'ct6e-standard-8t', 8),
+  ...MULTI_HOST_2D.map((t) => slice('tpu-v6e-slice', t, 'ct6e-standard-4t', 4)),
+  ...V5P_TOPOLOGIES.map((t) => slice('tpu-v5p-slice', t, 'ct5p-hightpu-4t', 4)),
+]);
+
+/** The GKE TPU accelerator label values. */
+export const TPU_ACCELERATORS: readonly TpuAccelerator[] = ['tpu-v5-lite-podslice', 'tpu-v5p-slice', 'tpu-v6e-slice'];
+
+// ---------------------------------------------------------------------------------------------
+// Look-ups
+// ---------------------------------------------------------------------------------------------
+
+function round(n: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(n * f) / f;
+}
+
+/** Levenshtein distance, for "did you mean" hints. */
+export function editDistance(a: string, b: string): number {
+  const prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let diag = prev[0];
+    prev[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = prev[j];
+      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diag = tmp;
+    }
+  }
+  return prev[b.length];
+}
+
+/** Up to `limit` names closest to `name` (edit distance, then alphabetical). */
+export function closestNames(name: string, names: readonly string[], limit = 3): string[] {
+  const lower = name.toLowerCase();
+  return names
+    .map((n) => ({ n, d: editDistance(lower, n.toLowerCase()) }))
+    .sort((x, y) => x.d - y.d || (x.n < y.n ? -1 : 1))
+    .slice(0, limit)
+    .map((x) => x.n);
+}
+
+const BY_NAME = new Map(INSTANCE_TYPES.map((r) => [r.name, r]));
+
 /** Look up a row by EC2 / GKE name or by SageMaker `ml.` name; throws InstanceTypeUnknown. */
-export declare function instanceType(name: string): InstanceTypeSpec;
+export function instanceType(name: string): InstanceTypeSpec {
+  const key = typeof name === 'string' && name.startsWith('ml.') ? name.slice(3) : name;
+  const row = typeof key === 'string' ? BY_NAME.get(key) : undefined;
+  if (row && (key === name || row.sagemakerInstanceType === name)) return row;
+  const names = INSTANCE_TYPES.map((r) => r.name);
+  const hint = typeof name === 'string' ? closestNames(name, names) : [];
+  throw new InferenceConstructsError('InstanceTypeUnknown', {
+    prop: 'instanceType',
+    problem: 'the instance or machine type is not in the accelerator catalogue',
+    received: name,
+    allowed: names,
+    fix: hint.length > 0 ? `use a catalogued type, e.g. ${hint.join(' or ')}` : 'use a catalogued instance type',
+  });
+}
+
 /** Same as instanceType(), but the row must be offered by SageMaker; throws InstanceTypeNotOnSageMaker. */
-export declare function sagemakerInstanceType(name: string): InstanceTypeSpec;
+export function sagemakerInstanceType(name: string): InstanceTypeSpec {
+  const row = instanceType(name);
+  if (row.sagemakerInstanceType === undefined) {
+    const offered = INSTANCE_TYPES.filter((r) => r.sagemakerInstanceType !== undefined).map((r) => r.sagemakerInstanceType as string);
+    throw new InferenceConstructsError('InstanceTypeNotOnSageMaker', {
+      prop: 'instanceType',
+      problem: 'SageMaker hosting does not offer this instance type',
+      received: name,
+      allowed: offered,
+      fix: `pick a SageMaker hosting type such as ${closestNames(`ml.${name}`, offered).join(' or ')}, or deploy on EKS / GKE`,
+    });
+  }
+  return row;
+}
+
 /** Look up a TPU slice; throws TpuAcceleratorUnknown / TpuTopologyInvalid. */
-export declare function tpuSlice(accelerator: string, topology: string): TpuSliceSpec;
+export function tpuSlice(accelerator: string, topology: string): TpuSliceSpec {
+  if (!(TPU_ACCELERATORS as readonly string[]).includes(accelerator)) {
+    throw new InferenceConstructsError('TpuAcceleratorUnknown', {
+      prop: 'tpuSlice.accelerator',
+      problem: 'the TPU accelerator is not in the catalogue',
+      received: accelerator,
+      allowed: TPU_ACCELERATORS,
+      fix: `use one of the GKE label values, e.g. ${closestNames(String(accelerator), TPU_ACCELERATORS, 1)[0]}`,
+    });
+  }
+  const found = TPU_SLICES.find((s) => s.accelerator === accelerator && s.topology === topology);
+  if (found) return found;
+  const valid = TPU_SLICES.filter((s) => s.accelerator === accelerator).map((s) => s.topology);
+  throw new InferenceConstructsError('TpuTopologyInvalid', {
+    prop: 'tpuSlice.topology',
+    problem: `the topology is not valid for ${accelerator}`,
+    received: topology,
+    allowed: valid,
+    fix: `pick one of the ${accelerator} topologies, e.g. ${closestNames(String(topology), valid, 1)[0]}`,
+  });
+}
+
+/** The single-host slice a TPU machine type forms on its own (ct5lp-hightpu-8t: 2x4); undefined for other rows. */
+export function singleHostSlice(machineType: string): TpuSliceSpec | undefined {
+  return TPU_SLICES.find((s) => s.machineType === machineType && s.hosts === 1);
+}
+
+/** The GKE node selector of a TPU slice: accelerator and topology labels. */
+export function tpuNodeSelector(sliceSpec: TpuSliceSpec): Record<string, string> {
+  return { [GKE_TPU_ACCELERATOR_LABEL]: sliceSpec.accelerator, [GKE_TPU_TOPOLOGY_LABEL]: sliceSpec.topology };
+}

@@ -2,8 +2,11 @@
  * Token-throughput scaling policy: the one value object every renderer (SageMaker target
  * tracking, KEDA ScaledObject, HPA v2) uses.
  *
- * CONTRACT (implementation pending).
+ * The target is output tokens/s per replica (from a capacity plan, at its target utilisation);
+ * the scaler adds replicas fast and removes them slowly, optionally down to zero with an
+ * activation threshold, and holds fallback replicas when the metric source fails.
  */
+import { InferenceConstructsError } from './errors.js';
 import type { CapacityPlan } from './planner.js';
 
 /** How fast to add or remove replicas (HPA v2 behaviour vocabulary). */
@@ -18,9 +21,9 @@ export interface ScalingBehaviour {
 }
 
 export interface TokenScalingPolicyOptions {
-  /** @default 1 (0 only with scaleToZero) */
+  /** @default 1, or 0 when scaleToZero is true (0 only with scaleToZero) */
   readonly minReplicas?: number;
-  /** @default max(minReplicas, plan.replicasForPeak) */
+  /** @default max(minReplicas, plan.replicasForPeak, 1) */
   readonly maxReplicas?: number;
   /** Overrides the plan's target tokens/s per replica. */
   readonly targetTokensPerSecondPerReplica?: number;
@@ -54,5 +57,189 @@ export interface TokenScalingPolicy {
   readonly hostsPerReplica: number;
 }
 
+/**
+ * Scale up fast: act on the first signal, at most double or add 4 replicas every 15 s
+ * (the HPA v2 default scale-up policy). @see https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/#default-behavior
+ */
+export const DEFAULT_SCALE_UP: ScalingBehaviour = Object.freeze({
+  stabilizationWindowSeconds: 0,
+  maxPercentPerPeriod: 100,
+  maxReplicasPerPeriod: 4,
+  periodSeconds: 15,
+});
+
+/**
+ * Scale down slowly: 300 s of consistently lower load (the HPA default window), then at most
+ * half the replicas or 1 replica per minute, so a model server that took minutes to load its
+ * weights is not thrown away on a short lull.
+ */
+export const DEFAULT_SCALE_DOWN: ScalingBehaviour = Object.freeze({
+  stabilizationWindowSeconds: 300,
+  maxPercentPerPeriod: 50,
+  maxReplicasPerPeriod: 1,
+  periodSeconds: 60,
+});
+
+/** Rate window of the token counter: `rate(counter[60s])` smooths per-request bursts. */
+export const DEFAULT_METRIC_WINDOW_SECONDS = 60;
+/** Wake a scaled-to-zero workload on any token traffic. */
+export const DEFAULT_ACTIVATION_TOKENS_PER_SECOND = 1;
+
+/** HPA v2 limits. @see https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/horizontal-pod-autoscaler-v2/ */
+export const MAX_STABILIZATION_WINDOW_SECONDS = 3600;
+/** HPA v2 limit on HPAScalingPolicy.periodSeconds. */
+export const MAX_PERIOD_SECONDS = 1800;
+/** Bounds of the metric rate window: at least two 15 s scrapes, at most one hour. */
+export const MIN_METRIC_WINDOW_SECONDS = 30;
+export const MAX_METRIC_WINDOW_SECONDS = 3600;
+
+function isNonNegativeInteger(n: unknown): n is number {
+  return typeof n === 'number' && Number.isInteger(n) && n >= 0;
+}
+
+function behaviour(which: 'scaleUp' | 'scaleDown', given: Partial<ScalingBehaviour> | undefined, defaults: ScalingBehaviour): ScalingBehaviour {
+  const b: ScalingBehaviour = { ...defaults, ...(given ?? {}) };
+  const bad = (field: keyof ScalingBehaviour, allowed: string, fix: string): never => {
+    throw new InferenceConstructsError('ScalingBehaviourInvalid', {
+      prop: `${which}.${field}`,
+      problem: `${field} is out of range`,
+      received: b[field],
+      allowed,
+      fix,
+    });
+  };
+  if (!isNonNegativeInteger(b.stabilizationWindowSeconds) || b.stabilizationWindowSeconds > MAX_STABILIZATION_WINDOW_SECONDS) {
+    bad('stabilizationWindowSeconds', `an integer from 0 to ${MAX_STABILIZATION_WINDOW_SECONDS}`, `use whole seconds within the HPA limit, e.g. the default ${defaults.stabilizationWindowSeconds}`);
+  }
+  if (!isNonNegativeInteger(b.maxPercentPerPeriod) || b.maxPercentPerPeriod === 0) {
+    bad('maxPercentPerPeriod', 'a positive integer percentage (may exceed 100 when scaling up)', `allow at least 1 % per period, e.g. the default ${defaults.maxPercentPerPeriod}`);
+  }
+  if (!isNonNegativeInteger(b.maxReplicasPerPeriod) || b.maxReplicasPerPeriod === 0) {
+    bad('maxReplicasPerPeriod', 'a positive integer', `allow at least one replica per period, e.g. the default ${defaults.maxReplicasPerPeriod}`);
+  }
+  if (!isNonNegativeInteger(b.periodSeconds) || b.periodSeconds === 0 || b.periodSeconds > MAX_PERIOD_SECONDS) {
+    bad('periodSeconds', `an integer from 1 to ${MAX_PERIOD_SECONDS}`, `use whole seconds within the HPA limit, e.g. the default ${defaults.periodSeconds}`);
+  }
+  return Object.freeze(b);
+}
+
 /** Build a policy from a plan; throws MinAboveMax, ReplicasInvalid, ThroughputInvalid, ScalingBehaviourInvalid. */
-export declare function tokenScalingPolicy(plan: CapacityPlan, options?: TokenScalingPolicyOptions): TokenScalingPolicy;
+export function tokenScalingPolicy(plan: CapacityPlan, options: TokenScalingPolicyOptions = {}): TokenScalingPolicy {
+  const scaleToZero = options.scaleToZero ?? false;
+  if (typeof scaleToZero !== 'boolean') {
+    throw new InferenceConstructsError('PropInvalid', {
+      prop: 'scaleToZero',
+      problem: 'scaleToZero is not a boolean',
+      received: scaleToZero,
+      allowed: 'true or false',
+      fix: 'pass true to allow 0 replicas when idle',
+    });
+  }
+
+  const target = options.targetTokensPerSecondPerReplica ?? plan.targetTokensPerSecondPerReplica;
+  if (typeof target !== 'number' || !Number.isFinite(target) || target <= 0) {
+    throw new InferenceConstructsError('ThroughputInvalid', {
+      prop: 'targetTokensPerSecondPerReplica',
+      problem: 'the target tokens/s per replica is not a positive finite number',
+      received: target,
+      allowed: 'a positive finite number of output tokens per second',
+      fix: `leave it unset to use the plan's target (${plan.targetTokensPerSecondPerReplica}), or give the measured tokens/s x target utilisation`,
+    });
+  }
+
+  const minReplicas = options.minReplicas ?? (scaleToZero ? 0 : 1);
+  if (!isNonNegativeInteger(minReplicas)) {
+    throw new InferenceConstructsError('ReplicasInvalid', {
+      prop: 'minReplicas',
+      problem: 'minReplicas is not a non-negative integer',
+      received: minReplicas,
+      allowed: scaleToZero ? 'an integer from 0 up' : 'an integer from 1 up',
+      fix: 'use a whole number of replicas, e.g. 1',
+    });
+  }
+  if (minReplicas === 0 && !scaleToZero) {
+    throw new InferenceConstructsError('ReplicasInvalid', {
+      prop: 'minReplicas',
+      problem: 'minReplicas is 0 but scaleToZero is not set',
+      received: minReplicas,
+      allowed: 'an integer from 1 up (0 only with scaleToZero: true)',
+      fix: 'set scaleToZero: true to allow idle scale to zero, or use minReplicas: 1',
+    });
+  }
+  if (scaleToZero && minReplicas !== 0) {
+    throw new InferenceConstructsError('ReplicasInvalid', {
+      prop: 'minReplicas',
+      problem: 'scaleToZero is set but minReplicas is not 0',
+      received: minReplicas,
+      allowed: '0 (or leave it unset) with scaleToZero: true',
+      fix: 'drop minReplicas, or set scaleToZero: false to keep a floor of replicas',
+    });
+  }
+
+  const maxReplicas = options.maxReplicas ?? Math.max(minReplicas, plan.replicasForPeak, 1);
+  if (!isNonNegativeInteger(maxReplicas) || maxReplicas === 0) {
+    throw new InferenceConstructsError('ReplicasInvalid', {
+      prop: 'maxReplicas',
+      problem: 'maxReplicas is not a positive integer',
+      received: maxReplicas,
+      allowed: 'an integer from 1 up',
+      fix: `use a whole number of replicas; the plan needs ${plan.replicasForPeak} for its peak`,
+    });
+  }
+  if (minReplicas > maxReplicas) {
+    throw new InferenceConstructsError('MinAboveMax', {
+      prop: 'minReplicas',
+      problem: 'minReplicas is greater than maxReplicas',
+      received: minReplicas,
+      allowed: `an integer from ${scaleToZero ? 0 : 1} to maxReplicas (${maxReplicas})`,
+      fix: 'lower minReplicas or raise maxReplicas',
+    });
+  }
+
+  const activationTokensPerSecond = options.activationTokensPerSecond ?? DEFAULT_ACTIVATION_TOKENS_PER_SECOND;
+  if (typeof activationTokensPerSecond !== 'number' || !Number.isFinite(activationTokensPerSecond) || activationTokensPerSecond < 0) {
+    throw new InferenceConstructsError('ThroughputInvalid', {
+      prop: 'activationTokensPerSecond',
+      problem: 'the activation threshold is not a non-negative finite number',
+      received: activationTokensPerSecond,
+      allowed: 'a finite number of tokens per second, 0 or more',
+      fix: `use ${DEFAULT_ACTIVATION_TOKENS_PER_SECOND} to wake on any traffic`,
+    });
+  }
+
+  const metricWindowSeconds = options.metricWindowSeconds ?? DEFAULT_METRIC_WINDOW_SECONDS;
+  if (!isNonNegativeInteger(metricWindowSeconds) || metricWindowSeconds < MIN_METRIC_WINDOW_SECONDS || metricWindowSeconds > MAX_METRIC_WINDOW_SECONDS) {
+    throw new InferenceConstructsError('ScalingBehaviourInvalid', {
+      prop: 'metricWindowSeconds',
+      problem: 'the metric rate window is out of range',
+      received: metricWindowSeconds,
+      allowed: `an integer from ${MIN_METRIC_WINDOW_SECONDS} to ${MAX_METRIC_WINDOW_SECONDS} seconds`,
+      fix: `use ${DEFAULT_METRIC_WINDOW_SECONDS} (rate over one minute)`,
+    });
+  }
+
+  const fallbackReplicas = options.fallbackReplicas ?? Math.max(minReplicas, 1);
+  if (!isNonNegativeInteger(fallbackReplicas) || fallbackReplicas === 0 || fallbackReplicas > maxReplicas) {
+    throw new InferenceConstructsError('ReplicasInvalid', {
+      prop: 'fallbackReplicas',
+      problem: 'fallbackReplicas is not an integer from 1 to maxReplicas',
+      received: fallbackReplicas,
+      allowed: `an integer from 1 to maxReplicas (${maxReplicas})`,
+      fix: 'hold at least one replica while the metric source is down, and no more than maxReplicas',
+    });
+  }
+
+  return Object.freeze({
+    targetTokensPerSecondPerReplica: target,
+    minReplicas,
+    maxReplicas,
+    scaleToZero,
+    activationTokensPerSecond,
+    scaleUp: behaviour('scaleUp', options.scaleUp, DEFAULT_SCALE_UP),
+    scaleDown: behaviour('scaleDown', options.scaleDown, DEFAULT_SCALE_DOWN),
+    metricWindowSeconds,
+    fallbackReplicas,
+    devicesPerReplica: plan.devicesPerReplica,
+    hostsPerReplica: plan.hostsPerReplica,
+  });
+}

@@ -1,0 +1,241 @@
+import { describe, expect, test } from 'vitest';
+import {
+  DEVICES,
+  INSTANCE_TYPES,
+  TPU_ACCELERATORS,
+  TPU_SLICES,
+  instanceType,
+  sagemakerInstanceType,
+  singleHostSlice,
+  tpuNodeSelector,
+  tpuSlice,
+} from '../../lib/index.js';
+import { expectError } from './expect-error.js';
+
+/**
+ * Accelerator memory per node as the vendors' instance pages state it (GiB / GB), written out
+ * independently of the catalogue's per-device figures.
+ * inf2: https://aws.amazon.com/ec2/instance-types/inf2/ ; g5/g6/g6e/p4/p5: the EC2 instance-type pages;
+ * TPU: https://cloud.google.com/kubernetes-engine/docs/concepts/plan-tpus ; G2/A3: https://cloud.google.com/compute/docs/gpus
+ */
+const NODE_ACCELERATOR_MEMORY: Record<string, number> = {
+  'inf2.xlarge': 32,
+  'inf2.8xlarge': 32,
+  'inf2.24xlarge': 192,
+  'inf2.48xlarge': 384,
+  'g5.xlarge': 24,
+  'g5.12xlarge': 96,
+  'g5.48xlarge': 192,
+  'g6.xlarge': 24,
+  'g6.12xlarge': 96,
+  'g6.48xlarge': 192,
+  'g6e.xlarge': 48,
+  'g6e.12xlarge': 192,
+  'g6e.48xlarge': 384,
+  'p4d.24xlarge': 320,
+  'p4de.24xlarge': 640,
+  'p5.48xlarge': 640,
+  'p5e.48xlarge': 1128,
+  'p5en.48xlarge': 1128,
+  'ct5lp-hightpu-8t': 128,
+  'ct6e-standard-8t': 256,
+  'ct5p-hightpu-4t': 380,
+  'g2-standard-96': 192,
+  'a3-highgpu-8g': 640,
+};
+
+const REQUIRED_ROWS = [
+  'inf2.xlarge', 'inf2.8xlarge', 'inf2.24xlarge', 'inf2.48xlarge',
+  ...['g5', 'g6', 'g6e'].flatMap((f) => ['xlarge', '2xlarge', '4xlarge', '8xlarge', '12xlarge', '16xlarge', '24xlarge', '48xlarge'].map((s) => `${f}.${s}`)),
+  'p4d.24xlarge', 'p4de.24xlarge', 'p5.48xlarge', 'p5e.48xlarge', 'p5en.48xlarge',
+  'ct5lp-hightpu-1t', 'ct5lp-hightpu-4t', 'ct5lp-hightpu-8t', 'ct6e-standard-1t', 'ct6e-standard-4t', 'ct6e-standard-8t', 'ct5p-hightpu-4t',
+];
+
+const RESOURCE_BY_CLASS = { inferentia2: 'aws.amazon.com/neuron', 'nvidia-gpu': 'nvidia.com/gpu', tpu: 'google.com/tpu' } as const;
+const GPU_NAME_BY_DEVICE: Record<string, string> = {
+  'nvidia-a10g': 'a10g', 'nvidia-l4': 'l4', 'nvidia-l40s': 'l40s', 'nvidia-a100-40gb': 'a100', 'nvidia-a100-80gb': 'a100', 'nvidia-h100': 'h100', 'nvidia-h200': 'h200',
+};
+
+describe('the accelerator catalogue', () => {
+  test('holds every required instance and machine type', () => {
+    const names = INSTANCE_TYPES.map((r) => r.name);
+    for (const name of REQUIRED_ROWS) expect(names).toContain(name);
+  });
+
+  test('is sorted by name and has no duplicates', () => {
+    const names = INSTANCE_TYPES.map((r) => r.name);
+    expect([...names].sort()).toEqual(names);
+    expect(new Set(names).size).toBe(names.length);
+  });
+
+  test.each(INSTANCE_TYPES.map((r) => [r.name, r] as const))('row %s is consistent', (name, row) => {
+    // identity
+    expect(row.device).toBe(DEVICES[row.device.kind]);
+    expect(row.acceleratorClass).toBe(row.device.acceleratorClass);
+    expect(name.startsWith(row.family)).toBe(true);
+    expect(Number.isInteger(row.devicesPerNode) && row.devicesPerNode > 0).toBe(true);
+    expect(Number.isInteger(row.vcpu) && row.vcpu > 0).toBe(true);
+    expect(row.hostMemoryGiB).toBeGreaterThan(0);
+    // memory: devices x per-device memory = node accelerator memory
+    expect(row.acceleratorMemoryGiB).toBe(row.devicesPerNode * row.device.memoryGiB);
+    if (NODE_ACCELERATOR_MEMORY[name] !== undefined) expect(row.acceleratorMemoryGiB).toBe(NODE_ACCELERATOR_MEMORY[name]);
+    expect(row.device.memoryBandwidthGBps).toBeGreaterThan(0);
+    expect(row.device.source).toMatch(/^https:\/\//);
+    // extended resource per class
+    expect(row.kubernetes.resourceName).toBe(RESOURCE_BY_CLASS[row.acceleratorClass]);
+    // price
+    expect(row.price.usdPerHour).toBeGreaterThan(0);
+    expect(row.price.asOf).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(row.price.source).toMatch(/^https:\/\//);
+    expect(row.price.region).toBe(row.cloud === 'aws' ? (name === 'p5e.48xlarge' ? 'us-east-2' : 'us-east-1') : 'us-central1');
+    // SageMaker: ml. + name, only on AWS
+    if (row.sagemakerInstanceType !== undefined) {
+      expect(row.cloud).toBe('aws');
+      expect(row.sagemakerInstanceType).toBe(`ml.${name}`);
+    }
+    // per class
+    switch (row.acceleratorClass) {
+      case 'inferentia2':
+        expect(row.cloud).toBe('aws');
+        expect(row.neuronCoresPerNode).toBe(row.devicesPerNode * 2);
+        expect(row.eksAmiType).toBe('AL2023_x86_64_NEURON');
+        expect(row.kubernetes.taints).toEqual([{ key: 'aws.amazon.com/neuron', value: 'true', effect: 'NoSchedule' }]);
+        expect(row.kubernetes.nodeSelector.karpenter).toEqual({ 'karpenter.k8s.aws/instance-family': 'inf2' });
+        expect(row.kubernetes.nodeSelector.eksAutoMode).toEqual({ 'eks.amazonaws.com/instance-family': 'inf2' });
+        expect(row.tpuAccelerator).toBeUndefined();
+        break;
+      case 'nvidia-gpu':
+        expect(row.neuronCoresPerNode).toBeUndefined();
+        expect(row.tpuAccelerator).toBeUndefined();
+        if (row.cloud === 'aws') {
+          expect(row.eksAmiType).toBe('AL2023_x86_64_NVIDIA');
+          expect(row.kubernetes.taints).toEqual([{ key: 'nvidia.com/gpu', effect: 'NoSchedule' }]);
+          expect(row.kubernetes.nodeSelector.karpenter).toEqual({
+            'karpenter.k8s.aws/instance-family': row.family,
+            'karpenter.k8s.aws/instance-gpu-name': GPU_NAME_BY_DEVICE[row.device.kind],
+          });
+          expect(row.kubernetes.nodeSelector.eksAutoMode).toEqual({
+            'eks.amazonaws.com/instance-family': row.family,
+            'eks.amazonaws.com/instance-gpu-name': GPU_NAME_BY_DEVICE[row.device.kind],
+          });
+        } else {
+          expect(row.eksAmiType).toBeUndefined();
+          expect(row.kubernetes.taints).toEqual([{ key: 'nvidia.com/gpu', value: 'present', effect: 'NoSchedule' }]);
+          expect(row.kubernetes.nodeSelector.gke?.['cloud.google.com/gke-accelerator']).toMatch(/^nvidia-(l4|h100-80gb)$/);
+        }
+        break;
+      case 'tpu':
+        expect(row.cloud).toBe('gcp');
+        expect(row.tpuAccelerator).toBeDefined();
+        expect(TPU_ACCELERATORS).toContain(row.tpuAccelerator);
+        expect(row.eksAmiType).toBeUndefined();
+        expect(row.sagemakerInstanceType).toBeUndefined();
+        expect(row.kubernetes.taints).toEqual([{ key: 'google.com/tpu', value: 'present', effect: 'NoSchedule' }]);
+        expect(row.kubernetes.nodeSelector.gke).toEqual({ 'cloud.google.com/gke-tpu-accelerator': row.tpuAccelerator });
+        // every TPU machine type forms one single-host slice with all its chips
+        expect(singleHostSlice(name)?.chips).toBe(row.devicesPerNode);
+        break;
+    }
+    if (row.cloud === 'aws') {
+      expect(row.kubernetes.nodeSelector.managedNodeGroup).toEqual({
+        'inference-constructs.io/accelerator-class': row.acceleratorClass,
+        'inference-constructs.io/instance-family': row.family,
+      });
+      expect(row.kubernetes.karpenterRequirements?.[0]).toEqual({ key: 'karpenter.k8s.aws/instance-family', operator: 'In', values: [row.family] });
+      expect(row.kubernetes.karpenterRequirements?.at(-1)).toEqual({ key: 'node.kubernetes.io/instance-type', operator: 'In', values: [name] });
+    }
+  });
+
+  test('prices TPU machines at chips x the per-chip-hour list price', () => {
+    expect(instanceType('ct5lp-hightpu-8t').price.usdPerHour).toBe(9.6);
+    expect(instanceType('ct6e-standard-4t').price.usdPerHour).toBe(10.8);
+    expect(instanceType('ct5p-hightpu-4t').price.usdPerHour).toBe(16.8);
+  });
+
+  test('device figures match the vendors', () => {
+    expect(DEVICES.inferentia2).toMatchObject({ memoryGiB: 32, memoryBandwidthGBps: 820, neuronCoresPerDevice: 2 });
+    expect(DEVICES['nvidia-a10g'].memoryBandwidthGBps).toBe(600);
+    expect(DEVICES['nvidia-l4'].memoryBandwidthGBps).toBe(300);
+    expect(DEVICES['nvidia-l40s'].memoryBandwidthGBps).toBe(864);
+    expect(DEVICES['nvidia-a100-40gb'].memoryBandwidthGBps).toBe(1555);
+    expect(DEVICES['nvidia-a100-80gb'].memoryBandwidthGBps).toBe(2039);
+    expect(DEVICES['nvidia-h100'].memoryBandwidthGBps).toBe(3350);
+    expect(DEVICES['nvidia-h200'].memoryBandwidthGBps).toBe(4800);
+    expect(DEVICES['tpu-v5e']).toMatchObject({ memoryGiB: 16, memoryBandwidthGBps: 819 });
+    expect(DEVICES['tpu-v6e']).toMatchObject({ memoryGiB: 32, memoryBandwidthGBps: 1600 });
+    expect(DEVICES['tpu-v5p']).toMatchObject({ memoryGiB: 95, memoryBandwidthGBps: 2765 });
+  });
+});
+
+describe('TPU slices', () => {
+  test.each(TPU_SLICES.map((s) => [`${s.accelerator} ${s.topology}`, s] as const))('slice %s is consistent', (_, s) => {
+    const machine = instanceType(s.machineType);
+    expect(machine.tpuAccelerator).toBe(s.accelerator);
+    expect(s.chipsPerHost).toBe(machine.devicesPerNode);
+    expect(s.chips).toBe(s.topology.split('x').reduce((n, d) => n * Number(d), 1));
+    expect(s.hosts).toBe(s.chips / s.chipsPerHost);
+    expect(Number.isInteger(s.hosts)).toBe(true);
+    expect(s.topology.split('x').length).toBe(s.accelerator === 'tpu-v5p-slice' ? 3 : 2);
+    // multi-host slices use the 4-chip machine type
+    if (s.hosts > 1) expect(s.chipsPerHost).toBe(4);
+  });
+
+  test('lists the GKE shapes of v5e, v6e and v5p', () => {
+    const shapes = (acc: string) => TPU_SLICES.filter((s) => s.accelerator === acc).map((s) => `${s.topology}@${s.machineType}:${s.hosts}`);
+    expect(shapes('tpu-v5-lite-podslice')).toEqual([
+      '1x1@ct5lp-hightpu-1t:1', '2x2@ct5lp-hightpu-4t:1', '2x4@ct5lp-hightpu-8t:1',
+      '4x4@ct5lp-hightpu-4t:4', '4x8@ct5lp-hightpu-4t:8', '8x8@ct5lp-hightpu-4t:16', '8x16@ct5lp-hightpu-4t:32', '16x16@ct5lp-hightpu-4t:64',
+    ]);
+    expect(shapes('tpu-v6e-slice')).toEqual([
+      '1x1@ct6e-standard-1t:1', '2x2@ct6e-standard-4t:1', '2x4@ct6e-standard-8t:1',
+      '4x4@ct6e-standard-4t:4', '4x8@ct6e-standard-4t:8', '8x8@ct6e-standard-4t:16', '8x16@ct6e-standard-4t:32', '16x16@ct6e-standard-4t:64',
+    ]);
+    expect(shapes('tpu-v5p-slice')).toEqual([
+      '2x2x1@ct5p-hightpu-4t:1', '2x2x2@ct5p-hightpu-4t:2', '2x2x4@ct5p-hightpu-4t:4', '2x4x4@ct5p-hightpu-4t:8', '4x4x4@ct5p-hightpu-4t:16',
+    ]);
+  });
+
+  test('tpuNodeSelector selects accelerator and topology', () => {
+    expect(tpuNodeSelector(tpuSlice('tpu-v6e-slice', '4x4'))).toEqual({
+      'cloud.google.com/gke-tpu-accelerator': 'tpu-v6e-slice',
+      'cloud.google.com/gke-tpu-topology': '4x4',
+    });
+  });
+});
+
+describe('look-ups', () => {
+  test('instanceType finds rows by EC2, GKE and SageMaker name', () => {
+    expect(instanceType('g6e.12xlarge').devicesPerNode).toBe(4);
+    expect(instanceType('ml.inf2.48xlarge').name).toBe('inf2.48xlarge');
+    expect(instanceType('ct5lp-hightpu-4t').tpuAccelerator).toBe('tpu-v5-lite-podslice');
+  });
+
+  test('sagemakerInstanceType accepts SageMaker-offered rows', () => {
+    expect(sagemakerInstanceType('ml.p5en.48xlarge').sagemakerInstanceType).toBe('ml.p5en.48xlarge');
+    expect(sagemakerInstanceType('g6e.xlarge').sagemakerInstanceType).toBe('ml.g6e.xlarge');
+  });
+
+  test('throws InstanceTypeUnknown with close matches for a misspelt type', () => {
+    const err = expectError(() => instanceType('g6e.12xlarg'), 'InstanceTypeUnknown', 'instanceType', 'g6e.12xlarg');
+    expect(err.fix).toContain('g6e.12xlarge');
+  });
+
+  test('throws InstanceTypeUnknown for an ml. name of a GKE machine', () => {
+    expectError(() => instanceType('ml.ct5lp-hightpu-4t'), 'InstanceTypeUnknown', 'instanceType', 'ml.ct5lp-hightpu-4t');
+  });
+
+  test('throws InstanceTypeNotOnSageMaker for a GKE machine type', () => {
+    expectError(() => sagemakerInstanceType('g2-standard-8'), 'InstanceTypeNotOnSageMaker', 'instanceType', 'g2-standard-8');
+  });
+
+  test('throws TpuTopologyInvalid when the topology is not valid for the chip', () => {
+    const err = expectError(() => tpuSlice('tpu-v5-lite-podslice', '2x2x1'), 'TpuTopologyInvalid', 'tpuSlice.topology', '2x2x1');
+    expect(err.allowed).toContain('2x4');
+    expect(err.allowed).not.toContain('2x2x1');
+  });
+
+  test('throws TpuAcceleratorUnknown for an unknown accelerator label', () => {
+    const err = expectError(() => tpuSlice('tpu-v5e', '2x4'), 'TpuAcceleratorUnknown', 'tpuSlice.accelerator', 'tpu-v5e');
+    expect(err.message).toContain('tpu-v5-lite-podslice');
+  });
+});

@@ -1,0 +1,121 @@
+import { describe, expect, test } from 'vitest';
+import { DEFAULT_SCALE_DOWN, DEFAULT_SCALE_UP, modelPreset, planCapacity, tokenScalingPolicy } from '../../lib/index.js';
+import { expectError } from './expect-error.js';
+
+const plan = planCapacity({
+  model: modelPreset('llama-3-1-8b'),
+  instanceType: 'g6e.xlarge',
+  measuredTokensPerSecondPerReplica: 1000,
+  peakTokensPerSecond: 3000,
+});
+const tpuPlan = planCapacity({ model: modelPreset('llama-3-1-70b'), tpuSlice: { accelerator: 'tpu-v6e-slice', topology: '4x4' } });
+
+describe('tokenScalingPolicy', () => {
+  test('takes the target and replica ceiling from the plan', () => {
+    const policy = tokenScalingPolicy(plan);
+    expect(policy).toEqual({
+      targetTokensPerSecondPerReplica: 700,
+      minReplicas: 1,
+      maxReplicas: 5, // ceil(3000 / 700)
+      scaleToZero: false,
+      activationTokensPerSecond: 1,
+      scaleUp: { stabilizationWindowSeconds: 0, maxPercentPerPeriod: 100, maxReplicasPerPeriod: 4, periodSeconds: 15 },
+      scaleDown: { stabilizationWindowSeconds: 300, maxPercentPerPeriod: 50, maxReplicasPerPeriod: 1, periodSeconds: 60 },
+      metricWindowSeconds: 60,
+      fallbackReplicas: 1,
+      devicesPerReplica: 1,
+      hostsPerReplica: 1,
+    });
+    expect(Object.isFrozen(policy)).toBe(true);
+  });
+
+  test('scales up faster than it scales down by default', () => {
+    expect(DEFAULT_SCALE_UP.stabilizationWindowSeconds).toBeLessThan(DEFAULT_SCALE_DOWN.stabilizationWindowSeconds);
+    expect(DEFAULT_SCALE_UP.maxReplicasPerPeriod).toBeGreaterThan(DEFAULT_SCALE_DOWN.maxReplicasPerPeriod);
+    expect(DEFAULT_SCALE_UP.periodSeconds).toBeLessThan(DEFAULT_SCALE_DOWN.periodSeconds);
+  });
+
+  test('merges partial behaviour overrides over the defaults', () => {
+    const policy = tokenScalingPolicy(plan, { scaleDown: { stabilizationWindowSeconds: 600 }, scaleUp: { maxReplicasPerPeriod: 2 } });
+    expect(policy.scaleDown).toEqual({ ...DEFAULT_SCALE_DOWN, stabilizationWindowSeconds: 600 });
+    expect(policy.scaleUp).toEqual({ ...DEFAULT_SCALE_UP, maxReplicasPerPeriod: 2 });
+  });
+
+  test('scales to zero with an activation threshold and keeps one fallback replica', () => {
+    const policy = tokenScalingPolicy(plan, { scaleToZero: true, activationTokensPerSecond: 5, maxReplicas: 8 });
+    expect(policy).toMatchObject({ scaleToZero: true, minReplicas: 0, maxReplicas: 8, activationTokensPerSecond: 5, fallbackReplicas: 1 });
+  });
+
+  test('accepts explicit replicas, target, window and fallback', () => {
+    const policy = tokenScalingPolicy(plan, { minReplicas: 2, maxReplicas: 10, targetTokensPerSecondPerReplica: 450, metricWindowSeconds: 120, fallbackReplicas: 4 });
+    expect(policy).toMatchObject({ minReplicas: 2, maxReplicas: 10, targetTokensPerSecondPerReplica: 450, metricWindowSeconds: 120, fallbackReplicas: 4 });
+  });
+
+  test('defaults maxReplicas to minReplicas when that is higher than the plan needs', () => {
+    expect(tokenScalingPolicy(plan, { minReplicas: 7 }).maxReplicas).toBe(7);
+  });
+
+  test('copies devices and hosts per replica from a multi-host plan', () => {
+    const policy = tokenScalingPolicy(tpuPlan);
+    expect(policy).toMatchObject({ devicesPerReplica: 4, hostsPerReplica: 4, maxReplicas: 1 });
+  });
+
+  test('snapshot of the default policy', () => {
+    expect(tokenScalingPolicy(tpuPlan, { maxReplicas: 3 })).toMatchSnapshot();
+  });
+});
+
+describe('tokenScalingPolicy errors', () => {
+  test('throws MinAboveMax when minReplicas is above maxReplicas', () => {
+    const err = expectError(() => tokenScalingPolicy(plan, { minReplicas: 5, maxReplicas: 2 }), 'MinAboveMax', 'minReplicas', 5);
+    expect(err.allowed).toBe('an integer from 1 to maxReplicas (2)');
+  });
+
+  test('throws ReplicasInvalid for minReplicas 0 without scaleToZero', () => {
+    expectError(() => tokenScalingPolicy(plan, { minReplicas: 0 }), 'ReplicasInvalid', 'minReplicas', 0);
+  });
+
+  test('throws ReplicasInvalid for a floor of replicas with scaleToZero', () => {
+    expectError(() => tokenScalingPolicy(plan, { minReplicas: 2, scaleToZero: true }), 'ReplicasInvalid', 'minReplicas', 2);
+  });
+
+  test('throws ReplicasInvalid for a fractional minReplicas', () => {
+    expectError(() => tokenScalingPolicy(plan, { minReplicas: 1.5 }), 'ReplicasInvalid', 'minReplicas', 1.5);
+  });
+
+  test('throws ReplicasInvalid for maxReplicas 0', () => {
+    expectError(() => tokenScalingPolicy(plan, { maxReplicas: 0, scaleToZero: true }), 'ReplicasInvalid', 'maxReplicas', 0);
+  });
+
+  test('throws ReplicasInvalid when fallbackReplicas exceeds maxReplicas', () => {
+    expectError(() => tokenScalingPolicy(plan, { maxReplicas: 3, fallbackReplicas: 4 }), 'ReplicasInvalid', 'fallbackReplicas', 4);
+  });
+
+  test.each([0, -10, Number.NaN])('throws ThroughputInvalid for a target of %s', (t) => {
+    expectError(() => tokenScalingPolicy(plan, { targetTokensPerSecondPerReplica: t }), 'ThroughputInvalid', 'targetTokensPerSecondPerReplica', t);
+  });
+
+  test('throws ThroughputInvalid for a negative activation threshold', () => {
+    expectError(() => tokenScalingPolicy(plan, { scaleToZero: true, activationTokensPerSecond: -1 }), 'ThroughputInvalid', 'activationTokensPerSecond', -1);
+  });
+
+  test('throws ScalingBehaviourInvalid for a zero scale-down period', () => {
+    expectError(() => tokenScalingPolicy(plan, { scaleDown: { periodSeconds: 0 } }), 'ScalingBehaviourInvalid', 'scaleDown.periodSeconds', 0);
+  });
+
+  test('throws ScalingBehaviourInvalid for a stabilization window above the HPA limit', () => {
+    expectError(() => tokenScalingPolicy(plan, { scaleUp: { stabilizationWindowSeconds: 3601 } }), 'ScalingBehaviourInvalid', 'scaleUp.stabilizationWindowSeconds', 3601);
+  });
+
+  test('throws ScalingBehaviourInvalid for a zero percent step', () => {
+    expectError(() => tokenScalingPolicy(plan, { scaleUp: { maxPercentPerPeriod: 0 } }), 'ScalingBehaviourInvalid', 'scaleUp.maxPercentPerPeriod', 0);
+  });
+
+  test('throws ScalingBehaviourInvalid for a zero replica step', () => {
+    expectError(() => tokenScalingPolicy(plan, { scaleDown: { maxReplicasPerPeriod: 0 } }), 'ScalingBehaviourInvalid', 'scaleDown.maxReplicasPerPeriod', 0);
+  });
+
+  test('throws ScalingBehaviourInvalid for a metric window shorter than two scrapes', () => {
+    expectError(() => tokenScalingPolicy(plan, { metricWindowSeconds: 10 }), 'ScalingBehaviourInvalid', 'metricWindowSeconds', 10);
+  });
+});
