@@ -7,6 +7,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     snapshotSerializers: ['test/support/asset-hash-serializer.ts'],
+    // Templates are linted by cfn-lint in the suites; skip aws-cdk-lib's slower built-in validation.
+    env: { CDK_VALIDATION: 'false' },
     // Two cores on CI machines: one fork per core.
     pool: 'forks',
     maxWorkers: 2,

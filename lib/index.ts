@@ -5,3 +5,4 @@ export * from './servers.js';
 export * from './planner.js';
 export * from './scaling.js';
 export * from './placement.js';
+export * from './report.js';

@@ -1,0 +1,211 @@
+/**
+ * The plan report: a Markdown page a reviewer reads in a pull-request diff.
+ *
+ * Per deployment it states where the model runs, how it is split across devices, whether and
+ * how well it fits in memory, how it scales, and what it costs. The output is byte-stable: rows
+ * are sorted by deployment name, numbers have fixed precision, and nothing depends on the time,
+ * the machine or the checkout path.
+ */
+import { InferenceConstructsError } from './errors.js';
+import type { InstanceTypeSpec, TpuSliceSpec } from './accelerators.js';
+import type { CapacityPlan } from './planner.js';
+import type { TokenScalingPolicy } from './scaling.js';
+
+/** Anything that was planned and is scaled on tokens: a SageMaker endpoint, a Kubernetes workload. */
+export interface PlannedWorkload {
+  readonly plan: CapacityPlan;
+  readonly scalingPolicy: TokenScalingPolicy;
+}
+
+/** One row of the report. */
+export interface PlannedDeployment extends PlannedWorkload {
+  /** Unique, stable name, e.g. "sagemaker/llama-3-1-8b". */
+  readonly name: string;
+  /** Where it runs, e.g. "SageMaker", "EKS", "GKE". */
+  readonly platform: string;
+  /** The model server serving it, e.g. "vLLM". */
+  readonly server?: string;
+}
+
+/** Options for {@link renderPlanReport}. */
+export interface PlanReportOptions {
+  /** @default 'Inference capacity plan' */
+  readonly title?: string;
+}
+
+const HOURS_PER_MONTH = 730; // AWS and Google pricing pages use 730 hours a month
+
+function fixed(n: number, digits: number): string {
+  // Avoid "-0.00" and locale-dependent separators.
+  const s = n.toFixed(digits);
+  return /^-0\.?0*$/.test(s) ? s.slice(1) : s;
+}
+
+const usd = (n: number): string => `$${fixed(n, 2)}`;
+const gib = (n: number): string => `${fixed(n, 1)} GiB`;
+const count = (n: number): string => String(Math.round(n));
+
+function deviceNoun(plan: CapacityPlan): string {
+  switch (plan.instance.acceleratorClass) {
+    case 'inferentia2':
+      return 'Inferentia2 chip';
+    case 'tpu':
+      return 'TPU chip';
+    default:
+      return 'GPU';
+  }
+}
+
+function placement(plan: CapacityPlan): string {
+  const noun = deviceNoun(plan);
+  const devices = plan.devicesPerReplica * plan.hostsPerReplica;
+  const cores = plan.neuronCoresPerReplica ? ` (${plan.neuronCoresPerReplica} NeuronCores)` : '';
+  const hosts = plan.hostsPerReplica > 1 ? ` across ${plan.hostsPerReplica} hosts` : '';
+  return `${devices} ${noun}${devices === 1 ? '' : 's'}${cores}${hosts}, tensor parallel ${plan.tensorParallelDegree}`;
+}
+
+function instanceLabel(plan: CapacityPlan): string {
+  const slice = plan.tpuSlice ? ` (${plan.tpuSlice.accelerator} ${plan.tpuSlice.topology})` : '';
+  return `${plan.instance.name}${slice}, ${plan.instance.device.displayName}`;
+}
+
+/** Render one deployment's section. */
+function section(d: PlannedDeployment): string {
+  const { plan, scalingPolicy: policy } = d;
+  const m = plan.memory;
+  const t = plan.throughput;
+  const label = t.source === 'measured' ? 'measured' : 'estimated';
+  const atMin = policy.minReplicas * plan.cost.perReplicaHourUsd;
+  const atMax = policy.maxReplicas * plan.cost.perReplicaHourUsd;
+  const rows: [string, string][] = [
+    ['Platform', d.platform + (d.server ? ` (${d.server})` : '')],
+    ['Model', `${plan.model.name} (${plan.model.huggingFaceId}), ${plan.precision} weights, ${plan.kvCachePrecision} KV cache`],
+    ['Accelerator', instanceLabel(plan)],
+    ['Per replica', placement(plan)],
+    [
+      'Memory fit',
+      `${gib(m.weightsGiB)} weights + ${gib(m.kvCacheGiB)} KV cache + ${gib(m.overheadGiB)} overhead = ` +
+        `${gib(m.totalGiB)} of ${gib(m.availableGiB)} (${fixed(m.fraction * 100, 0)} %)`,
+    ],
+    ['Context x batch', `${count(plan.contextTokens)} tokens x ${count(plan.concurrentSequences)} sequences`],
+    ['Replicas', `${policy.minReplicas} to ${policy.maxReplicas}${policy.scaleToZero ? ' (scales to zero)' : ''}`],
+    ['Tokens/s per replica', `${count(t.tokensPerSecondPerReplica)} (${label}; ${t.basis.replace(/^measured: /, '')})`],
+    [
+      'Scaling target',
+      `${count(policy.targetTokensPerSecondPerReplica)} generated tokens/s per replica ` +
+        `(${fixed(plan.targetUtilization * 100, 0)} % of capacity)`,
+    ],
+    ['Cost per hour', `${usd(atMin)} at min, ${usd(atMax)} at max (${usd(plan.cost.perReplicaHourUsd)} per replica)`],
+    ['Cost per month at min', usd(atMin * HOURS_PER_MONTH)],
+    ['Cost per million tokens', `${usd(plan.cost.perMillionTokensUsd)} at the scaling target`],
+    ['Price source', plan.cost.priceSource],
+  ];
+  const table = ['| | |', '|---|---|', ...rows.map(([k, v]) => `| ${k} | ${v.replace(/\|/g, '\\|')} |`)];
+  return [`## ${d.name}`, '', ...table, ''].join('\n');
+}
+
+/**
+ * Render the plan report for a set of deployments, sorted by name.
+ *
+ * Deployment names must be unique: two rows with one name would make the diff ambiguous.
+ */
+export function renderPlanReport(deployments: readonly PlannedDeployment[], options: PlanReportOptions = {}): string {
+  const sorted = [...deployments].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (let i = 1; i < sorted.length; i++) {
+    if (sorted[i]!.name === sorted[i - 1]!.name) {
+      throw new InferenceConstructsError('PropInvalid', {
+        prop: 'deployments[].name',
+        problem: 'two deployments in the plan report share one name',
+        received: sorted[i]!.name,
+        allowed: 'unique names',
+        fix: 'give each deployment its own name, e.g. prefix it with the platform',
+      });
+    }
+  }
+  const summary = [
+    '| Deployment | Platform | Instance | Devices x TP | Replicas | Target tokens/s/replica | $/h min-max | $/1M tokens |',
+    '|---|---|---|---|---|---|---|---|',
+    ...sorted.map((d) => {
+      const p = d.plan;
+      const s = d.scalingPolicy;
+      return (
+        `| ${d.name} | ${d.platform} | ${p.instance.name} | ${p.devicesPerReplica * p.hostsPerReplica} x TP${p.tensorParallelDegree} | ` +
+        `${s.minReplicas}-${s.maxReplicas} | ${count(s.targetTokensPerSecondPerReplica)} | ` +
+        `${usd(s.minReplicas * p.cost.perReplicaHourUsd)}-${usd(s.maxReplicas * p.cost.perReplicaHourUsd)} | ` +
+        `${usd(p.cost.perMillionTokensUsd)} |`
+      );
+    }),
+  ];
+  const totalMin = sorted.reduce((a, d) => a + d.scalingPolicy.minReplicas * d.plan.cost.perReplicaHourUsd, 0);
+  const totalMax = sorted.reduce((a, d) => a + d.scalingPolicy.maxReplicas * d.plan.cost.perReplicaHourUsd, 0);
+  return [
+    `# ${options.title ?? 'Inference capacity plan'}`,
+    '',
+    'Throughput marked "estimated" comes from the memory-bandwidth roofline of the accelerator; ' +
+      'replace it with a measured figure (`measuredTokensPerSecondPerReplica`) before relying on the cost figures. ' +
+      'Prices are on-demand reference prices.',
+    '',
+    ...summary,
+    '',
+    `Fleet: ${usd(totalMin)} per hour at minimum scale, ${usd(totalMax)} per hour at maximum scale.`,
+    '',
+    ...sorted.map(section),
+  ].join('\n');
+}
+
+/** Marks around a generated README section: `<!-- generated:NAME -->` ... `<!-- /generated:NAME -->`. */
+export function generatedSection(name: string, body: string): string {
+  return `<!-- generated:${name} (npm run docs) -->\n${body.trimEnd()}\n<!-- /generated:${name} -->`;
+}
+
+/** Replace a generated section in a document; throws when the markers are missing. */
+export function replaceGeneratedSection(document: string, name: string, body: string): string {
+  const re = new RegExp(`<!-- generated:${name} \\(npm run docs\\) -->[\\s\\S]*?<!-- /generated:${name} -->`);
+  if (!re.test(document)) {
+    throw new InferenceConstructsError('PropInvalid', {
+      prop: `README section ${name}`,
+      problem: 'the document has no markers for this generated section',
+      received: name,
+      allowed: `a <!-- generated:${name} (npm run docs) --> ... <!-- /generated:${name} --> pair`,
+      fix: 'add the marker pair where the section belongs, then run npm run docs',
+    });
+  }
+  return document.replace(re, () => generatedSection(name, body));
+}
+
+/** The accelerator catalogue as a Markdown table, one row per instance or machine type. */
+export function renderAcceleratorTable(rows: readonly InstanceTypeSpec[]): string {
+  const lines = [
+    '| Class | Instance / machine type | Devices | Memory per device | Bandwidth per device | SageMaker | EKS AMI type | On-demand $/h |',
+    '|---|---|---|---|---|---|---|---|',
+  ];
+  const order: Record<string, number> = { inferentia2: 0, 'nvidia-gpu': 1, tpu: 2 };
+  const sorted = [...rows].sort(
+    (a, b) =>
+      order[a.acceleratorClass]! - order[b.acceleratorClass]! ||
+      a.cloud.localeCompare(b.cloud) ||
+      a.family.localeCompare(b.family) ||
+      a.devicesPerNode - b.devicesPerNode ||
+      a.vcpu - b.vcpu ||
+      a.name.localeCompare(b.name),
+  );
+  for (const r of sorted) {
+    const cores = r.neuronCoresPerNode ? ` (${r.neuronCoresPerNode} NeuronCores)` : '';
+    lines.push(
+      `| ${r.acceleratorClass} | \`${r.name}\`${r.tpuAccelerator ? ` (${r.tpuAccelerator})` : ''} | ` +
+        `${r.devicesPerNode} x ${r.device.displayName}${cores} | ${r.device.memoryGiB} GiB | ${r.device.memoryBandwidthGBps} GB/s | ` +
+        `${r.sagemakerInstanceType ? `\`${r.sagemakerInstanceType}\`` : '-'} | ${r.eksAmiType ?? '-'} | ` +
+        `${fixed(r.price.usdPerHour, 2)} (${r.price.region}) |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+/** The valid TPU slice shapes as a Markdown table. */
+export function renderTpuSliceTable(slices: readonly TpuSliceSpec[]): string {
+  return [
+    '| TPU accelerator | Topology | Machine type | Chips | Hosts |',
+    '|---|---|---|---|---|',
+    ...slices.map((s) => `| ${s.accelerator} | ${s.topology} | \`${s.machineType}\` | ${s.chips} | ${s.hosts} |`),
+  ].join('\n');
+}

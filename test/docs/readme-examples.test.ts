@@ -1,0 +1,67 @@
+/**
+ * Every TypeScript example in README.md compiles against the library, so the examples cannot rot.
+ *
+ * Each ```ts block is type-checked as its own module, placed in the project root so that
+ * `import ... from 'inference-constructs'` resolves through the package's own `exports`.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import ts from 'typescript';
+import { describe, expect, test } from 'vitest';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+
+/** The ```ts blocks of a Markdown text, with the line each starts on. */
+export function typescriptBlocks(markdown: string): { line: number; code: string }[] {
+  const blocks: { line: number; code: string }[] = [];
+  const re = /^```(?:ts|typescript)\n([\s\S]*?)^```/gm;
+  for (let m = re.exec(markdown); m; m = re.exec(markdown)) {
+    blocks.push({ line: markdown.slice(0, m.index).split('\n').length, code: m[1]! });
+  }
+  return blocks;
+}
+
+/** Type-check in-memory modules with the project's compiler options; returns one message per error. */
+export function typeCheck(files: ReadonlyMap<string, string>): string[] {
+  const config = ts.getParsedCommandLineOfConfigFile(join(ROOT, 'tsconfig.json'), {}, {
+    ...ts.sys,
+    onUnRecoverableConfigFileDiagnostic: (d) => {
+      throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+    },
+  })!;
+  const host = ts.createCompilerHost(config.options);
+  const readFile = host.readFile.bind(host);
+  const fileExists = host.fileExists.bind(host);
+  host.readFile = (f) => files.get(f) ?? readFile(f);
+  host.fileExists = (f) => files.has(f) || fileExists(f);
+  const getSourceFile = host.getSourceFile.bind(host);
+  host.getSourceFile = (f, lang, onError, create) =>
+    files.has(f) ? ts.createSourceFile(f, files.get(f)!, lang) : getSourceFile(f, lang, onError, create);
+  const program = ts.createProgram([...files.keys()], { ...config.options, noUnusedLocals: false }, host);
+  return ts
+    .getPreEmitDiagnostics(program)
+    .filter((d) => d.file && files.has(d.file.fileName))
+    .map((d) => {
+      const { line } = d.file!.getLineAndCharacterOfPosition(d.start ?? 0);
+      return `${d.file!.fileName}:${line + 1}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`;
+    });
+}
+
+describe('README examples', () => {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const blocks = typescriptBlocks(readme);
+
+  test('there are examples to check', () => {
+    expect(blocks.length).toBeGreaterThan(0);
+  });
+
+  test('every example compiles', () => {
+    const files = new Map(blocks.map((b) => [join(ROOT, `readme-example-line-${b.line}.ts`), `export {};\n${b.code}`]));
+    expect(typeCheck(files)).toEqual([]);
+  });
+
+  test('the checker rejects an example that does not compile', () => {
+    const bad = new Map([[join(ROOT, 'readme-example-bad.ts'), "import { planCapacity } from 'inference-constructs';\nplanCapacity({ modle: 1 });\n"]]);
+    expect(typeCheck(bad).join('\n')).toMatch(/modle/);
+  });
+});

@@ -1,0 +1,77 @@
+import { describe, expect, test } from 'vitest';
+import { INSTANCE_TYPES, TPU_SLICES, instanceType } from '../../lib/accelerators.js';
+import { modelPreset } from '../../lib/models.js';
+import { planCapacity } from '../../lib/planner.js';
+import {
+  generatedSection,
+  renderAcceleratorTable,
+  renderPlanReport,
+  renderTpuSliceTable,
+  replaceGeneratedSection,
+  type PlannedDeployment,
+} from '../../lib/report.js';
+import { tokenScalingPolicy } from '../../lib/scaling.js';
+
+function deployment(name: string, platform: string, plan = planCapacity({ model: modelPreset('llama-3-1-8b'), instanceType: 'inf2.xlarge', peakTokensPerSecond: 1000 })): PlannedDeployment {
+  return { name, platform, server: 'vLLM', plan, scalingPolicy: tokenScalingPolicy(plan, { minReplicas: 1, maxReplicas: 4 }) };
+}
+
+describe('renderPlanReport', () => {
+  const inf2 = deployment('sagemaker/llama-3-1-8b', 'SageMaker');
+  const measured = deployment(
+    'eks/llama-3-1-70b',
+    'EKS',
+    planCapacity({ model: modelPreset('llama-3-1-70b'), instanceType: 'g6e.12xlarge', measuredTokensPerSecondPerReplica: 900 }),
+  );
+  const report = renderPlanReport([inf2, measured]);
+
+  test('lists deployments sorted by name, whatever the input order', () => {
+    expect(report.indexOf('## eks/llama-3-1-70b')).toBeLessThan(report.indexOf('## sagemaker/llama-3-1-8b'));
+    expect(renderPlanReport([measured, inf2])).toBe(report);
+  });
+
+  test('states placement, memory fit, replicas, target and cost for each deployment', () => {
+    const p = inf2.plan;
+    expect(report).toContain(`| Accelerator | inf2.xlarge, ${p.instance.device.displayName} |`);
+    expect(report).toContain(`| Per replica | 1 Inferentia2 chip (2 NeuronCores), tensor parallel 2 |`);
+    expect(report).toContain(`of ${p.memory.availableGiB.toFixed(1)} GiB`);
+    expect(report).toContain('| Replicas | 1 to 4 |');
+    expect(report).toContain(`| Scaling target | ${Math.round(p.targetTokensPerSecondPerReplica)} generated tokens/s per replica (70 % of capacity) |`);
+    expect(report).toContain(`| Cost per hour | $${p.cost.perReplicaHourUsd.toFixed(2)} at min, $${(4 * p.cost.perReplicaHourUsd).toFixed(2)} at max`);
+    expect(report).toContain(`| Cost per million tokens | $${p.cost.perMillionTokensUsd.toFixed(2)} at the scaling target |`);
+  });
+
+  test('labels throughput as estimated or measured', () => {
+    expect(report).toMatch(/\| Tokens\/s per replica \| \d+ \(estimated; memory-bandwidth roofline/);
+    expect(report).toContain('| Tokens/s per replica | 900 (measured; 900 output tokens/s per replica, given by the caller) |');
+  });
+
+  test('matches the reviewed report', () => {
+    expect(report).toMatchSnapshot();
+  });
+
+  test('throws PropInvalid when two deployments share a name', () => {
+    expect(() => renderPlanReport([inf2, inf2])).toThrow(/\[PropInvalid\] deployments\[\]\.name: .*received "sagemaker\/llama-3-1-8b"/);
+  });
+});
+
+describe('generated README sections', () => {
+  test('replaces the body between the markers and nothing else', () => {
+    const doc = `intro\n${generatedSection('x', 'old')}\noutro\n`;
+    expect(replaceGeneratedSection(doc, 'x', 'new')).toBe(`intro\n${generatedSection('x', 'new')}\noutro\n`);
+  });
+
+  test('throws when the markers are missing', () => {
+    expect(() => replaceGeneratedSection('no markers', 'x', 'new')).toThrow(/\[PropInvalid\] README section x/);
+  });
+
+  test('the accelerator table has one row per catalogue entry', () => {
+    const table = renderAcceleratorTable(INSTANCE_TYPES);
+    expect(table.split('\n')).toHaveLength(INSTANCE_TYPES.length + 2);
+    expect(table).toContain(`| inferentia2 | \`inf2.xlarge\` | 1 x ${instanceType('inf2.xlarge').device.displayName} (2 NeuronCores) |`);
+  });
+
+  test('the TPU table has one row per slice shape', () => {
+    expect(renderTpuSliceTable(TPU_SLICES).split('\n')).toHaveLength(TPU_SLICES.length + 2);
+  });
+});
