@@ -47,6 +47,8 @@ export const ERROR_CODES = {
   ScalerTargetMissing: 'a scaler targets a workload that does not exist',
   StackTooLarge: 'a stack would exceed the CloudFormation resource limit',
   PropInvalid: 'a construct property has a value outside its allowed range',
+  HuggingFaceTokenMissing: 'a gated Hugging Face model is downloaded without an access-token secret',
+  TokenMetricUnavailable: 'the model server publishes no token-throughput signal the platform can read',
 } as const;
 
 /** A stable error code. */
