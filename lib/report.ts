@@ -9,6 +9,7 @@
 import { InferenceConstructsError } from './errors.js';
 import type { InstanceTypeSpec, TpuSliceSpec } from './accelerators.js';
 import type { CapacityPlan } from './planner.js';
+import type { ModelServerProfile } from './servers.js';
 import type { TokenScalingPolicy } from './scaling.js';
 
 /** Anything that was planned and is scaled on tokens: a SageMaker endpoint, a Kubernetes workload. */
@@ -207,5 +208,22 @@ export function renderTpuSliceTable(slices: readonly TpuSliceSpec[]): string {
     '| TPU accelerator | Topology | Machine type | Chips | Hosts |',
     '|---|---|---|---|---|',
     ...slices.map((s) => `| ${s.accelerator} | ${s.topology} | \`${s.machineType}\` | ${s.chips} | ${s.hosts} |`),
+  ].join('\n');
+}
+
+/** The model-server profiles as a Markdown table. */
+export function renderModelServerTable(servers: readonly ModelServerProfile[]): string {
+  return [
+    '| Server | Accelerators | Kubernetes image | SageMaker image (DLC repository:tag) | Precisions | Token signal |',
+    '|---|---|---|---|---|---|',
+    ...servers.map((s) => {
+      const signal = s.tokenMetric.tokenScalable === false ? `none (${s.tokenMetric.generatedTokensCounter || 'no counter'}; not token-scalable)` : `\`${s.tokenMetric.generatedTokensCounter}\``;
+      return (
+        `| ${s.displayName} (\`${s.name}\`) | ${s.accelerators.join(', ')} | ` +
+        `${s.kubernetesImage ? `\`${s.kubernetesImage}\`` : '-'} | ` +
+        `${s.sagemakerImage ? `\`${s.sagemakerImage.repository}:${s.sagemakerImage.tag}\`` : '-'} | ` +
+        `${s.precisions.join(', ')} | ${signal} |`
+      );
+    }),
   ].join('\n');
 }
