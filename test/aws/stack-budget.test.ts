@@ -1,0 +1,50 @@
+import { App, CfnResource, Stack } from 'aws-cdk-lib';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import { Construct } from 'constructs';
+import { describe, expect, test } from 'vitest';
+import { guardStackResourceBudget } from '../../constructs/aws/stack-budget.js';
+
+/** Stands in for an inference construct that brings `n` resources. */
+class Unit extends Construct {
+  constructor(scope: Construct, id: string, n: number) {
+    super(scope, id);
+    for (let i = 0; i < n; i++) new CfnResource(this, `R${i}`, { type: 'AWS::SNS::Topic' });
+    guardStackResourceBudget(this, 'endpoint');
+  }
+}
+
+function stackWith(units: number, perUnit: number, context?: Record<string, unknown>): Stack {
+  const app = new App({ context });
+  const stack = new Stack(app, 'Fleet');
+  for (let i = 0; i < units; i++) new Unit(stack, `Unit${i}`, perUnit);
+  return stack;
+}
+
+describe('guardStackResourceBudget', () => {
+  test('passes quietly well below the limit', () => {
+    const stack = stackWith(10, 20);
+    expect(() => app(stack).synth()).not.toThrow();
+    Annotations.fromStack(stack).hasNoWarning('*', Match.stringLikeRegexp('CloudFormation resources'));
+  });
+
+  test('warns from 80 % of the limit on', () => {
+    const stack = stackWith(21, 20);
+    Annotations.fromStack(stack).hasWarning('/Fleet', Match.stringLikeRegexp('the stack holds 420 of at most 500 CloudFormation resources'));
+  });
+
+  test('throws StackTooLarge with the number of units per stack that fits', () => {
+    const stack = stackWith(26, 20);
+    expect(() => app(stack).synth()).toThrow(
+      /\[StackTooLarge\] Fleet \(26 endpoints\): the stack would hold 520 CloudFormation resources, about 20 per endpoint; received 520; allowed: at most 500 resources per stack; fix: spread the endpoints over several stacks, at most 25 per stack/,
+    );
+  });
+
+  test('follows the aws-cdk-lib stackResourceLimit context', () => {
+    const stack = stackWith(3, 20, { '@aws-cdk/core:stackResourceLimit': 50 });
+    expect(() => app(stack).synth()).toThrow(/at most 50 resources per stack; fix: .* at most 2 per stack/);
+  });
+});
+
+function app(stack: Stack): App {
+  return stack.node.root as App;
+}
