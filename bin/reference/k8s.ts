@@ -1,0 +1,182 @@
+/**
+ * Reference Kubernetes charts: the models this project serves on EKS (Inferentia2 and a
+ * multi-GPU node) and on GKE (a TPU v5e slice), each with its token-throughput scaler, node
+ * pool and metrics scrape.
+ *
+ * `bin/app.ts` adds these charts to its cdk8s app; the EKS charts are also deployed by the EKS
+ * cluster construct, which may own the node pools itself (`eksNodePools: false`).
+ */
+import { App, Chart } from 'cdk8s';
+import {
+  AcceleratorNodePool,
+  GkeAcceleratorComputeClass,
+  MIN_SCRAPES_PER_RATE_WINDOW,
+  ModelDeployment,
+  PlacementCheck,
+  PrometheusSource,
+  TokenThroughputHpa,
+  TokenThroughputScaler,
+} from '../../constructs/k8s/index.js';
+import { PoolCapacity, modelPreset, planCapacity, tokenScalingPolicy } from '../../lib/index.js';
+
+/** Options of {@link addKubernetesReference}. */
+export interface KubernetesReferenceOptions {
+  /**
+   * Render the EKS node pools (NodePool, and EC2NodeClass in karpenter mode) in the EKS charts.
+   * Turn off when the cluster construct owns the pools; pass their capacities as
+   * `eksExternalPools` so the placement check still runs.
+   * @default true
+   */
+  readonly eksNodePools?: boolean;
+  /**
+   * Pools owned elsewhere, checked against the EKS workloads at synth.
+   * @default - none; with `eksNodePools: false` and no list, the EKS charts skip the placement
+   *   check and leave it to the cluster construct that owns the pools
+   */
+  readonly eksExternalPools?: readonly PoolCapacity[];
+  /**
+   * How EKS nodes are provisioned.
+   * @default 'eks-auto-mode'
+   */
+  readonly eksNodeProvisioning?: 'eks-auto-mode' | 'karpenter';
+  /** EKS cluster name (karpenter mode: subnet and security-group discovery tag). @default 'inference' */
+  readonly eksClusterName?: string;
+  /** Karpenter node IAM role name (karpenter mode). @default 'KarpenterNodeRole-<cluster>' */
+  readonly karpenterNodeRoleName?: string;
+  /**
+   * Where the EKS scalers query token metrics, e.g.
+   * `PrometheusSource.amazonManagedPrometheus({ region, workspaceId, triggerAuthentication })`
+   * (CDK tokens accepted when the EKS construct deploys the charts). EKS pods are scraped
+   * through `prometheus.io/*` annotations, which both the AWS managed collector configuration
+   * and the Prometheus community chart's `kubernetes-pods` job honour.
+   * @default - the Prometheus community chart's server in the `monitoring` namespace
+   */
+  readonly eksPrometheus?: PrometheusSource;
+  /**
+   * Scrape interval of the EKS metrics backend, seconds (the rate window spans four scrapes).
+   * @default 30
+   */
+  readonly eksScrapeIntervalSeconds?: number;
+  /**
+   * Google Cloud project of the GKE cluster: KEDA queries Google Managed Prometheus there.
+   * @default - a plain HPA on the GKE Custom Metrics Stackdriver Adapter (no project needed)
+   */
+  readonly gcpProjectId?: string;
+  /** Secret (key `token`) with the Hugging Face token for the gated Llama and Gemma models. @default 'hf-token' */
+  readonly huggingFaceTokenSecretName?: string;
+  /** Namespace of the model workloads. @default 'inference' */
+  readonly namespace?: string;
+}
+
+/**
+ * Query endpoint of the Prometheus community chart (release `prometheus`, namespace
+ * `monitoring`): its `prometheus-server` Service listens on port 80.
+ * @see https://github.com/prometheus-community/helm-charts/blob/main/charts/prometheus/values.yaml
+ */
+export const IN_CLUSTER_PROMETHEUS = 'http://prometheus-server.monitoring.svc.cluster.local';
+/** Scrape interval of the AWS managed collector's default configuration, seconds. */
+const EKS_SCRAPE_INTERVAL_SECONDS = 30;
+/** Replica ceiling of the reference workloads. */
+const MAX_REPLICAS = 4;
+
+/**
+ * Add the reference charts to a cdk8s app.
+ * @returns the EKS charts (Llama 3.1 8B on Inferentia2, Llama 3.1 70B on g6e.12xlarge) and the GKE chart (Gemma 2 9B on TPU v5e 2x4)
+ */
+export function addKubernetesReference(app: App, options: KubernetesReferenceOptions = {}): { eks: Chart[]; gke: Chart[] } {
+  const namespace = options.namespace ?? 'inference';
+  const hfToken = { name: options.huggingFaceTokenSecretName ?? 'hf-token', key: 'token' };
+  const provisioning = options.eksNodeProvisioning ?? 'eks-auto-mode';
+  const platform = provisioning === 'eks-auto-mode' ? 'eks-auto-mode' : 'karpenter';
+  const clusterName = options.eksClusterName ?? 'inference';
+  const withPools = options.eksNodePools ?? true;
+  const eksPrometheus = options.eksPrometheus ?? PrometheusSource.inCluster({ serverAddress: IN_CLUSTER_PROMETHEUS });
+  const scrapeInterval = options.eksScrapeIntervalSeconds ?? EKS_SCRAPE_INTERVAL_SECONDS;
+
+  const eksChart = (id: string, model: string, plan: ReturnType<typeof planCapacity>, poolName: string) => {
+    const chart = new Chart(app, id, { namespace, disableResourceNameHashes: true });
+    const policy = tokenScalingPolicy(plan, {
+      minReplicas: 1,
+      maxReplicas: MAX_REPLICAS,
+      metricWindowSeconds: MIN_SCRAPES_PER_RATE_WINDOW * scrapeInterval,
+    });
+    const server = new ModelDeployment(chart, 'Model', {
+      plan,
+      platform,
+      huggingFaceTokenSecret: hfToken,
+      metricsScrape: 'annotations',
+      name: model,
+    });
+    new TokenThroughputScaler(chart, 'Scaler', {
+      target: server,
+      policy,
+      prometheus: eksPrometheus,
+      queueDepthPerReplica: plan.concurrentSequences,
+      scrapeIntervalSeconds: scrapeInterval,
+    });
+    if (withPools) {
+      new AcceleratorNodePool(chart, 'Pool', {
+        mode: provisioning,
+        name: poolName,
+        instanceTypes: [plan.instance.name],
+        capacityTypes: ['on-demand'],
+        sizedFor: [{ workload: server, maxReplicas: policy.maxReplicas }],
+        ...(provisioning === 'karpenter'
+          ? { clusterName, nodeRoleName: options.karpenterNodeRoleName ?? `KarpenterNodeRole-${clusterName}` }
+          : {}),
+      });
+    }
+    // Without pools here or a list of the cluster's pools, the cluster construct runs the
+    // placement check itself (lib/placement.ts on the synthesized manifests).
+    if (withPools || options.eksExternalPools) {
+      new PlacementCheck(chart, 'Placement', { externalPools: options.eksExternalPools ?? [] });
+    }
+    return chart;
+  };
+
+  // Llama 3.1 8B on one Inferentia2 chip (2 NeuronCores, tensor parallel 2).
+  const inf2 = eksChart(
+    'llama-3-1-8b-inf2',
+    'llama-3-1-8b',
+    planCapacity({ model: modelPreset('llama-3-1-8b'), instanceType: 'inf2.xlarge' }),
+    'inferentia2',
+  );
+  // Llama 3.1 70B in FP8 on 4x L40S (g6e.12xlarge), tensor parallel 4.
+  const gpu = eksChart(
+    'llama-3-1-70b-gpu',
+    'llama-3-1-70b',
+    planCapacity({ model: modelPreset('llama-3-1-70b'), instanceType: 'g6e.12xlarge', precision: 'fp8' }),
+    'nvidia-l40s',
+  );
+
+  // Gemma 2 9B on a TPU v5e 2x4 slice (one ct5lp-hightpu-8t host, 8 chips).
+  const gke = new Chart(app, 'gemma-2-9b-tpu', { namespace, disableResourceNameHashes: true });
+  const tpuPlan = planCapacity({
+    model: modelPreset('gemma-2-9b'),
+    tpuSlice: { accelerator: 'tpu-v5-lite-podslice', topology: '2x4' },
+  });
+  const tpuPolicy = tokenScalingPolicy(tpuPlan, { minReplicas: 1, maxReplicas: MAX_REPLICAS });
+  const computeClass = new GkeAcceleratorComputeClass(gke, 'ComputeClass', {
+    name: 'tpu-v5e-2x4',
+    tpuSlice: tpuPlan.tpuSlice!,
+  });
+  const gemma = new ModelDeployment(gke, 'Model', {
+    plan: tpuPlan,
+    platform: 'gke',
+    huggingFaceTokenSecret: hfToken,
+    metricsScrape: 'google-managed-prometheus',
+    computeClassName: computeClass.name,
+  });
+  if (options.gcpProjectId) {
+    new TokenThroughputScaler(gke, 'Scaler', {
+      target: gemma,
+      policy: tpuPolicy,
+      prometheus: PrometheusSource.googleManagedPrometheus({ projectId: options.gcpProjectId }),
+    });
+  } else {
+    new TokenThroughputHpa(gke, 'Scaler', { target: gemma, policy: tpuPolicy, metricSource: 'gke-stackdriver-adapter' });
+  }
+  new PlacementCheck(gke, 'Placement');
+
+  return { eks: [inf2, gpu], gke: [gke] };
+}

@@ -1,0 +1,199 @@
+/**
+ * GKE ComputeClass (cloud.google.com/v1) for accelerator workloads: TPU slices and GPU machine
+ * types, Spot VMs first with on-demand fallback, node pools auto-created on demand.
+ *
+ * The binding is generated from `imports/crds/cloud.google.com_computeclasses.yaml`, written
+ * down from GKE's ComputeClass CRD reference.
+ *
+ * @see https://cloud.google.com/kubernetes-engine/docs/reference/crds/computeclass
+ * @see https://cloud.google.com/kubernetes-engine/docs/how-to/tpus#compute-class
+ */
+import { Construct } from 'constructs';
+import {
+  GKE_TPU_TOPOLOGY_LABEL,
+  InferenceConstructsError,
+  PoolCapacity,
+  Taint,
+  TpuSliceSpec,
+  instanceType,
+  tpuSlice,
+} from '../../lib/index.js';
+import {
+  ComputeClass,
+  ComputeClassSpecPriorities,
+  ComputeClassSpecPrioritiesGpuDriverVersion,
+  ComputeClassSpecWhenUnsatisfiable,
+} from '../../imports/gke-computeclasses-cloud.google.com.js';
+import { GKE_COMPUTE_CLASS_LABEL } from './model-deployment.js';
+import type { IAcceleratorPool, WorkloadAtScale } from './node-pools.js';
+import { clusterScoped, devicesAtScale } from './node-pools.js';
+
+/**
+ * Minutes a node of the class must be unneeded before GKE removes it (1-1440). Accelerator
+ * nodes take minutes to provision and load a model, so short lulls should not cost a cold start.
+ */
+export const DEFAULT_CONSOLIDATION_DELAY_MINUTES = 10;
+
+/** Properties of {@link GkeAcceleratorComputeClass}. */
+export interface GkeAcceleratorComputeClassProps {
+  /** Kubernetes name of the ComputeClass; workloads select it with `cloud.google.com/compute-class`. */
+  readonly name: string;
+  /**
+   * TPU slice the class provisions (one node pool per slice).
+   * @default - none; give `tpuSlice` or `gpuMachineType`
+   */
+  readonly tpuSlice?: TpuSliceSpec | { readonly accelerator: string; readonly topology: string };
+  /**
+   * GKE GPU machine type from the catalogue, e.g. `g2-standard-24` (2x L4).
+   * @default - none; give `tpuSlice` or `gpuMachineType`
+   */
+  readonly gpuMachineType?: string;
+  /**
+   * Try Spot VMs first and fall back to on-demand.
+   * @default true
+   */
+  readonly spotFirst?: boolean;
+  /**
+   * Let GKE create node pools for the class (node auto-provisioning for this class only).
+   * @default true
+   */
+  readonly nodePoolAutoCreation?: boolean;
+  /**
+   * What GKE does when no priority can be met: `DoNotScaleUp` keeps pods Pending rather than
+   * placing them on hardware that cannot serve them.
+   * @default 'DoNotScaleUp'
+   */
+  readonly whenUnsatisfiable?: 'DoNotScaleUp' | 'ScaleUpAnyway';
+  /**
+   * Minutes before an unneeded node is removed.
+   * @default 10
+   */
+  readonly consolidationDelayMinutes?: number;
+  /**
+   * Limit the placement check applies to the accelerator resource (a ComputeClass has no limit
+   * field; GKE caps it with the cluster's autoscaling resource limits).
+   * @default - the sum over `sizedFor`, else unlimited
+   */
+  readonly maxDevices?: number;
+  /** Workloads at their maximum scale, for the placement limit. @default - none */
+  readonly sizedFor?: readonly WorkloadAtScale[];
+}
+
+/**
+ * A GKE ComputeClass for one TPU slice shape or one GPU machine type.
+ *
+ * Priorities: `{tpu: {type, count, topology}, spot: true}` then the same with `spot: false`
+ * (or `{machineType, gpu: {type, count}}` for GPUs). GKE taints the nodes it creates for the
+ * class with `cloud.google.com/compute-class=<name>:NoSchedule`, on top of the accelerator taint.
+ */
+export class GkeAcceleratorComputeClass extends Construct implements IAcceleratorPool {
+  /** The ComputeClass: escape hatch for patches. */
+  public readonly computeClass: ComputeClass;
+  /** Kubernetes name of the ComputeClass. */
+  public readonly name: string;
+  /** Labels nodes of the class carry. */
+  public readonly labels: Readonly<Record<string, string>>;
+  /** Taints nodes of the class carry. */
+  public readonly taints: readonly Taint[];
+  /** The accelerator resource nodes of the class offer. */
+  public readonly resourceName: string;
+  /** Limit for the placement check, when known. */
+  public readonly maxDevices?: number;
+
+  constructor(scope: Construct, id: string, props: GkeAcceleratorComputeClassProps) {
+    super(scope, id);
+    if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(props.name)) {
+      throw new InferenceConstructsError('PropInvalid', {
+        prop: 'name',
+        problem: 'not a valid Kubernetes name',
+        received: props.name,
+        allowed: 'a DNS-1123 label',
+        fix: 'pass a lower-case name such as tpu-v5e-2x4',
+      });
+    }
+    if ((props.tpuSlice === undefined) === (props.gpuMachineType === undefined)) {
+      throw new InferenceConstructsError('PropInvalid', {
+        prop: 'tpuSlice | gpuMachineType',
+        problem: 'a ComputeClass here provisions exactly one accelerator shape',
+        received: { tpuSlice: props.tpuSlice, gpuMachineType: props.gpuMachineType },
+        allowed: 'exactly one of tpuSlice and gpuMachineType',
+        fix: 'pass one of them, and create one class per shape',
+      });
+    }
+    const delay = props.consolidationDelayMinutes ?? DEFAULT_CONSOLIDATION_DELAY_MINUTES;
+    if (!Number.isInteger(delay) || delay < 1 || delay > 1440) {
+      throw new InferenceConstructsError('PropInvalid', {
+        prop: 'consolidationDelayMinutes',
+        problem: 'out of the range GKE accepts',
+        received: delay,
+        allowed: 'an integer from 1 to 1440',
+        fix: 'pass minutes between 1 and 1440',
+      });
+    }
+    this.name = props.name;
+    const spotFirst = props.spotFirst ?? true;
+    const spotOrder = spotFirst ? [true, false] : [false];
+
+    let base: Omit<ComputeClassSpecPriorities, 'spot'>;
+    const labels: Record<string, string> = { [GKE_COMPUTE_CLASS_LABEL]: this.name };
+    let taints: Taint[];
+    if (props.tpuSlice) {
+      const slice = tpuSlice(props.tpuSlice.accelerator, props.tpuSlice.topology);
+      const row = instanceType(slice.machineType);
+      this.resourceName = row.kubernetes.resourceName;
+      // count: chips per node (VM), as in GKE's TPU ComputeClass examples.
+      base = { tpu: { type: slice.accelerator, count: slice.chipsPerHost, topology: slice.topology } };
+      Object.assign(labels, row.kubernetes.nodeSelector.gke ?? {}, { [GKE_TPU_TOPOLOGY_LABEL]: slice.topology });
+      taints = [...row.kubernetes.taints];
+    } else {
+      const row = instanceType(props.gpuMachineType!);
+      if (row.cloud !== 'gcp' || row.acceleratorClass !== 'nvidia-gpu') {
+        throw new InferenceConstructsError('AcceleratorMismatch', {
+          prop: 'gpuMachineType',
+          problem: 'not a GKE GPU machine type',
+          received: props.gpuMachineType,
+          allowed: 'a catalogue GKE GPU machine type such as g2-standard-24 or a3-highgpu-8g',
+          fix: 'use tpuSlice for TPUs and AcceleratorNodePool for EC2',
+        });
+      }
+      this.resourceName = row.kubernetes.resourceName;
+      const gpuType = Object.values(row.kubernetes.nodeSelector.gke ?? {})[0]!;
+      base = {
+        machineType: row.name,
+        gpu: { type: gpuType, count: row.devicesPerNode, driverVersion: ComputeClassSpecPrioritiesGpuDriverVersion.DEFAULT },
+      };
+      Object.assign(labels, row.kubernetes.nodeSelector.gke ?? {});
+      taints = [...row.kubernetes.taints];
+    }
+    taints.push({ key: GKE_COMPUTE_CLASS_LABEL, value: this.name, effect: 'NoSchedule' });
+    this.labels = labels;
+    this.taints = taints;
+    this.maxDevices = props.maxDevices ?? (props.sizedFor?.length ? devicesAtScale(props.sizedFor) : undefined);
+
+    this.computeClass = new ComputeClass(this, 'Resource', {
+      metadata: { name: this.name },
+      spec: {
+        priorities: spotOrder.map((spot) => ({ ...base, spot })),
+        nodePoolAutoCreation: { enabled: props.nodePoolAutoCreation ?? true },
+        whenUnsatisfiable:
+          (props.whenUnsatisfiable ?? 'DoNotScaleUp') === 'DoNotScaleUp'
+            ? ComputeClassSpecWhenUnsatisfiable.DO_NOT_SCALE_UP
+            : ComputeClassSpecWhenUnsatisfiable.SCALE_UP_ANYWAY,
+        autoscalingPolicy: { consolidationDelayMinutes: delay },
+        // Move workloads back to Spot capacity when it returns.
+        activeMigration: { optimizeRulePriority: spotFirst },
+      },
+    });
+    clusterScoped(this.computeClass);
+  }
+
+  /** The class as the placement check sees it: its labels, taints and (optional) device limit. */
+  public toPoolCapacity(): PoolCapacity {
+    return {
+      name: this.name,
+      labels: this.labels,
+      taints: this.taints,
+      limits: this.maxDevices !== undefined ? { [this.resourceName]: this.maxDevices } : {},
+    };
+  }
+}

@@ -1,0 +1,29 @@
+/**
+ * cdk8s constructs: model servers on accelerator nodes, token-throughput scalers, and the
+ * accelerator node pools (Karpenter, EKS Auto Mode, GKE ComputeClass) they run on.
+ *
+ * CRD bindings live in `imports/`, generated from `imports/crds/*.yaml` and never edited by
+ * hand. Regenerate them with (from the repository root):
+ *
+ * ```sh
+ * for spec in keda-scaledobjects:=imports/crds/keda.sh_scaledobjects.yaml \
+ *   keda-triggerauthentications:=imports/crds/keda.sh_triggerauthentications.yaml \
+ *   karpenter-nodepools:=imports/crds/karpenter.sh_nodepools.yaml \
+ *   karpenter-ec2nodeclasses:=imports/crds/karpenter.k8s.aws_ec2nodeclasses.yaml \
+ *   prometheus-podmonitors:=imports/crds/monitoring.coreos.com_podmonitors.yaml \
+ *   gmp-podmonitorings:=imports/crds/monitoring.googleapis.com_podmonitorings.yaml \
+ *   leaderworkersets:=imports/crds/leaderworkerset.x-k8s.io_leaderworkersets.yaml \
+ *   gke-computeclasses:=imports/crds/cloud.google.com_computeclasses.yaml; do
+ *   npx cdk8s import "$spec" --language typescript --output imports --no-check-upgrade
+ * done
+ * ```
+ *
+ * The generated files import only the `cdk8s` and `constructs` packages (no relative imports),
+ * so they load under NodeNext ESM without post-processing. See `imports/README.md`.
+ */
+export * from './extended-resources.js';
+export * from './model-deployment.js';
+export * from './token-scaler.js';
+export * from './node-pools.js';
+export * from './compute-class.js';
+export * from './placement-check.js';

@@ -1,0 +1,64 @@
+/**
+ * Synth-time placement check for a chart: every accelerator workload selects a pool that
+ * exists, tolerates its taints, and fits its limits at maximum scale (the replica ceiling read
+ * from the KEDA ScaledObject or HPA that scales it).
+ *
+ * A pod whose selector or tolerations match no pool stays Pending forever; this turns that
+ * into an error with a fix hint when the app synthesizes.
+ */
+import { ApiObject, Chart } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+import { PoolCapacity, checkPlacement, workloadDemandsFromManifests } from '../../lib/index.js';
+import type { IAcceleratorPool } from './node-pools.js';
+
+/** Properties of {@link PlacementCheck}. */
+export interface PlacementCheckProps {
+  /**
+   * Pools defined outside the chart (e.g. node pools owned by the cluster construct).
+   * @default - none; only pools found in the chart
+   */
+  readonly externalPools?: readonly PoolCapacity[];
+}
+
+function isPool(c: IConstruct): c is IConstruct & IAcceleratorPool {
+  return typeof (c as Partial<IAcceleratorPool>).toPoolCapacity === 'function';
+}
+
+/** The pools (AcceleratorNodePool, GkeAcceleratorComputeClass) defined in a chart. */
+export function poolsInChart(chart: Chart): PoolCapacity[] {
+  return chart.node
+    .findAll()
+    .filter(isPool)
+    .map((p) => p.toPoolCapacity());
+}
+
+/**
+ * Check a chart's workloads against its pools (and `externalPools`) now.
+ * @throws InferenceConstructsError PoolNotFound, SelectorMismatch or PoolLimitExceeded
+ */
+export function checkChartPlacement(chart: Chart, externalPools: readonly PoolCapacity[] = []): void {
+  // The chart's objects one by one: Chart.toJson() would run the chart's validations, this one included.
+  const manifests = chart.node
+    .findAll()
+    .filter((c): c is ApiObject => c instanceof ApiObject)
+    .map((o) => o.toJson());
+  const demands = workloadDemandsFromManifests(manifests);
+  checkPlacement(demands, [...poolsInChart(chart), ...externalPools]);
+}
+
+/**
+ * Adds the placement check to its chart; it runs when the app synthesizes
+ * (`app.synth()` / `app.synthYaml()`), after every workload, scaler and pool exists.
+ */
+export class PlacementCheck extends Construct {
+  constructor(scope: Construct, id: string, props: PlacementCheckProps = {}) {
+    super(scope, id);
+    const external = props.externalPools ?? [];
+    this.node.addValidation({
+      validate: () => {
+        checkChartPlacement(Chart.of(this), external);
+        return [];
+      },
+    });
+  }
+}

@@ -1,0 +1,546 @@
+/**
+ * Token-throughput autoscaling for model servers: the library's {@link TokenScalingPolicy}
+ * rendered as a KEDA ScaledObject (Prometheus trigger) or, for clusters without KEDA, as a
+ * plain HorizontalPodAutoscaler v2 on a Pods or External metric.
+ *
+ * The signal is the pool-wide generated-token rate, `sum(rate(counter[window]))`, and the
+ * target the tokens/s one replica should sustain. With `AverageValue` the HPA computes
+ * `ceil(sum / target)` replicas; an `avg()` query would cap the replica count at the current one.
+ *
+ * @see https://keda.sh/docs/2.17/scalers/prometheus/
+ * @see https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/#algorithm-details
+ */
+import { ApiObject, Chart } from 'cdk8s';
+import { KubeHorizontalPodAutoscalerV2, Quantity } from 'cdk8s-plus-28/lib/imports/k8s.js';
+import { Construct } from 'constructs';
+import { InferenceConstructsError, ScalingBehaviour, TokenScalingPolicy, assertTokenScalable } from '../../lib/index.js';
+import {
+  ScaledObject,
+  ScaledObjectSpecTriggers,
+  ScaledObjectSpecTriggersAuthenticationRef,
+  ScaledObjectSpecTriggersAuthenticationRefKind,
+} from '../../imports/keda-scaledobjects-keda.sh.js';
+import {
+  TriggerAuthentication,
+  TriggerAuthenticationSpecPodIdentityIdentityOwner,
+  TriggerAuthenticationSpecPodIdentityProvider,
+} from '../../imports/keda-triggerauthentications-keda.sh.js';
+import type { ScalableModelWorkload, ScaleTargetReference } from './model-deployment.js';
+
+/** How often KEDA evaluates the triggers, seconds (KEDA default 30; tokens move fast). */
+export const KEDA_POLLING_INTERVAL_SECONDS = 15;
+/**
+ * Seconds after the last active trigger before KEDA scales to zero (KEDA's default).
+ * @see https://keda.sh/docs/2.17/reference/scaledobject-spec/#cooldownperiod
+ */
+export const KEDA_COOLDOWN_PERIOD_SECONDS = 300;
+/** Consecutive failed metric reads before KEDA holds the fallback replica count. */
+export const KEDA_FALLBACK_FAILURE_THRESHOLD = 3;
+/** Google Managed Prometheus query endpoint. @see https://cloud.google.com/stackdriver/docs/managed-prometheus/query-api-ui */
+export const GMP_QUERY_ENDPOINT = 'https://monitoring.googleapis.com/v1/projects/{project}/location/global/prometheus';
+/** Amazon Managed Service for Prometheus workspace endpoint. @see https://keda.sh/docs/2.17/scalers/prometheus/#example-amazon-managed-service-for-prometheus-amp */
+export const AMP_WORKSPACE_ENDPOINT = 'https://aps-workspaces.{region}.amazonaws.com/workspaces/{workspace}';
+
+/** An existing KEDA (Cluster)TriggerAuthentication a trigger references instead of a new one. */
+export interface TriggerAuthenticationReference {
+  /** Name of the object. */
+  readonly name: string;
+  /**
+   * Its kind.
+   * @default 'TriggerAuthentication'
+   */
+  readonly kind?: 'TriggerAuthentication' | 'ClusterTriggerAuthentication';
+}
+
+/** True for a CDK token (`${Token[...]}`), which is resolved at deploy time and not validated here. */
+function isToken(value: string): boolean {
+  return value.includes('${Token[');
+}
+
+/** Where KEDA reads Prometheus metrics, and how it authenticates. */
+export class PrometheusSource {
+  /**
+   * Amazon Managed Service for Prometheus: SigV4 with the KEDA operator's own AWS identity
+   * (IRSA or EKS Pod Identity on the keda-operator ServiceAccount, allowed `aps:QueryMetrics`).
+   * @see https://keda.sh/docs/2.17/authentication-providers/aws/
+   */
+  public static amazonManagedPrometheus(props: {
+    /** Region of the workspace (SigV4 signing region); a CDK token is accepted. */
+    readonly region: string;
+    /** Workspace id, `ws-...`; a CDK token is accepted. */
+    readonly workspaceId: string;
+    /**
+     * An existing authentication with `podIdentity: { provider: aws }`, e.g. the
+     * ClusterTriggerAuthentication the EKS cluster construct installs.
+     * @default - a TriggerAuthentication next to the ScaledObject
+     */
+    readonly triggerAuthentication?: TriggerAuthenticationReference;
+  }): PrometheusSource {
+    if (!isToken(props.region) && !/^[a-z]{2}(-[a-z]+)+-\d$/.test(props.region)) {
+      throw new InferenceConstructsError('PropInvalid', {
+        prop: 'region',
+        problem: 'not an AWS region name',
+        received: props.region,
+        allowed: 'a region such as us-east-1',
+        fix: 'pass the region of the Amazon Managed Service for Prometheus workspace',
+      });
+    }
+    if (!isToken(props.workspaceId) && !/^ws-[0-9a-f-]+$/.test(props.workspaceId)) {
+      throw new InferenceConstructsError('PropInvalid', {
+        prop: 'workspaceId',
+        problem: 'not an Amazon Managed Service for Prometheus workspace id',
+        received: props.workspaceId,
+        allowed: 'ws-<uuid>',
+        fix: 'pass the workspace id shown by `aws amp list-workspaces`',
+      });
+    }
+    return new PrometheusSource(
+      'amp',
+      AMP_WORKSPACE_ENDPOINT.replace('{region}', props.region).replace('{workspace}', props.workspaceId),
+      props.region,
+      props.triggerAuthentication,
+    );
+  }
+
+  /**
+   * Google Cloud Managed Service for Prometheus: the KEDA operator authenticates with its
+   * Workload Identity (the keda-operator ServiceAccount needs `roles/monitoring.viewer`).
+   * @see https://keda.sh/docs/2.17/authentication-providers/gcp-workload-identity/
+   */
+  public static googleManagedPrometheus(props: {
+    /** Project id of the cluster. */
+    readonly projectId: string;
+    /**
+     * An existing authentication with `podIdentity: { provider: gcp }`.
+     * @default - a TriggerAuthentication next to the ScaledObject
+     */
+    readonly triggerAuthentication?: TriggerAuthenticationReference;
+  }): PrometheusSource {
+    if (!/^[a-z][-a-z0-9]{4,28}[a-z0-9]$/.test(props.projectId)) {
+      throw new InferenceConstructsError('PropInvalid', {
+        prop: 'projectId',
+        problem: 'not a Google Cloud project id',
+        received: props.projectId,
+        allowed: '6-30 lower-case letters, digits or hyphens, starting with a letter',
+        fix: 'pass the project id (not the number) of the cluster',
+      });
+    }
+    return new PrometheusSource('gmp', GMP_QUERY_ENDPOINT.replace('{project}', props.projectId), undefined, props.triggerAuthentication);
+  }
+
+  /** A Prometheus server reachable without authentication, e.g. in the cluster. */
+  public static inCluster(props: { readonly serverAddress: string }): PrometheusSource {
+    if (!/^https?:\/\/[^\s]+$/.test(props.serverAddress)) {
+      throw new InferenceConstructsError('PropInvalid', {
+        prop: 'serverAddress',
+        problem: 'not an http(s) URL',
+        received: props.serverAddress,
+        allowed: 'http://prometheus-operated.monitoring.svc:9090 or similar',
+        fix: 'pass the URL of the Prometheus query API',
+      });
+    }
+    return new PrometheusSource('plain', props.serverAddress);
+  }
+
+  private constructor(
+    /** `amp`, `gmp` or `plain`. */
+    public readonly kind: 'amp' | 'gmp' | 'plain',
+    /** The Prometheus query endpoint. */
+    public readonly serverAddress: string,
+    /** AWS region for SigV4 (AMP only). */
+    public readonly awsRegion?: string,
+    /** Existing authentication to reference, when given. */
+    public readonly triggerAuthentication?: TriggerAuthenticationReference,
+  ) {}
+}
+
+/** Wake-up signal for scale to zero: a query that is non-zero while requests wait and no replica runs. */
+export interface ScaleFromZeroOptions {
+  /**
+   * PromQL returning one value that counts requests waiting for this model where they queue
+   * while no replica exists (a gateway or router metric). The server's own metrics vanish
+   * with its last pod, so they cannot wake it.
+   */
+  readonly query: string;
+  /**
+   * Waiting requests per replica the wake trigger asks for once active.
+   * @default 16
+   */
+  readonly requestsPerReplica?: number;
+}
+
+/** Common props of both scaler renderings. */
+export interface TokenScalerBaseProps {
+  /** The workload to scale (a {@link ModelDeployment}, or the same values for one defined elsewhere in the chart). */
+  readonly target: ScalableModelWorkload;
+  /** The scaling policy from `tokenScalingPolicy(plan, options)`. */
+  readonly policy: TokenScalingPolicy;
+  /**
+   * Kubernetes name of the scaler objects.
+   * @default - the target's name
+   */
+  readonly name?: string;
+}
+
+/** Properties of {@link TokenThroughputScaler}. */
+export interface TokenThroughputScalerProps extends TokenScalerBaseProps {
+  /** Where KEDA queries the token counter. */
+  readonly prometheus: PrometheusSource;
+  /**
+   * Add a second trigger on the server's queue-depth gauge, with this many waiting requests per
+   * replica as target. Ignored (with no trigger) for servers that publish no queue gauge.
+   * @default - no queue-depth trigger
+   */
+  readonly queueDepthPerReplica?: number;
+  /**
+   * Wake-up signal; required when the policy scales to zero.
+   * @default - none
+   */
+  readonly scaleFromZero?: ScaleFromZeroOptions;
+  /**
+   * Scrape interval of the metrics backend, seconds; the policy's rate window must span at
+   * least four scrapes so `rate()` always has samples to work with.
+   * @default 15 (the PodMonitor / PodMonitoring interval ModelDeployment renders)
+   */
+  readonly scrapeIntervalSeconds?: number;
+}
+
+/**
+ * Scrapes a rate window must span: Prometheus needs two samples for `rate()`, and a window of
+ * four intervals tolerates a missed scrape.
+ * @see https://www.robustperception.io/what-range-should-i-use-with-rate/
+ */
+export const MIN_SCRAPES_PER_RATE_WINDOW = 4;
+
+/** The PromQL of the pool-wide generated-token rate for a workload. */
+export function tokenRateQuery(target: ScalableModelWorkload, windowSeconds: number): string {
+  const metric = target.server.tokenMetric;
+  return `sum(rate(${metric.generatedTokensCounter}{${selectorFor(target)}}[${windowSeconds}s]))`;
+}
+
+function selectorFor(target: ScalableModelWorkload): string {
+  const metric = target.server.tokenMetric;
+  const matchers = [`namespace="${target.namespace}"`];
+  if (metric.modelLabel) matchers.push(`${metric.modelLabel}="${target.servedModelName}"`);
+  else matchers.push(`pod=~"${target.scaleTargetRef.name}-.*"`);
+  return matchers.join(',');
+}
+
+/** HPA v2 behaviour of a policy: fast up (Max of the policies), slow down (Min). */
+export function hpaBehavior(policy: TokenScalingPolicy) {
+  const rules = (b: ScalingBehaviour, select: 'Max' | 'Min') => ({
+    stabilizationWindowSeconds: b.stabilizationWindowSeconds,
+    selectPolicy: select,
+    policies: [
+      { type: 'Percent', value: b.maxPercentPerPeriod, periodSeconds: b.periodSeconds },
+      { type: 'Pods', value: b.maxReplicasPerPeriod, periodSeconds: b.periodSeconds },
+    ],
+  });
+  return { scaleUp: rules(policy.scaleUp, 'Max'), scaleDown: rules(policy.scaleDown, 'Min') };
+}
+
+/** Format a tokens/s figure as a Kubernetes quantity string (milli-units keep the fraction). */
+function quantityString(value: number): string {
+  const rounded = Math.round(value * 1000) / 1000;
+  return Number.isInteger(rounded) ? String(rounded) : `${Math.round(rounded * 1000)}m`;
+}
+
+/** Add the validation that the scale target exists in the scaler's chart. */
+function validateTargetExists(scope: Construct, target: ScaleTargetReference, namespace: string, prop: string): void {
+  scope.node.addValidation({
+    validate: () => {
+      const chart = Chart.of(scope);
+      const found = chart.node
+        .findAll()
+        .filter((c): c is ApiObject => c instanceof ApiObject)
+        .some(
+          (o) =>
+            o.kind === target.kind &&
+            o.apiVersion === target.apiVersion &&
+            o.name === target.name &&
+            (o.metadata.namespace ?? chart.namespace ?? 'default') === namespace,
+        );
+      if (!found) {
+        throw new InferenceConstructsError('ScalerTargetMissing', {
+          prop,
+          problem: `the scaler targets ${target.kind} ${namespace}/${target.name}, which is not in chart ${chart.node.id}`,
+          received: target,
+          allowed: 'a Deployment or LeaderWorkerSet defined in the same chart',
+          fix: 'create the ModelDeployment in the same chart as its scaler, or fix the target name',
+        });
+      }
+      return [];
+    },
+  });
+}
+
+function validatePolicy(policy: TokenScalingPolicy): void {
+  if (!(policy.targetTokensPerSecondPerReplica > 0) || !Number.isFinite(policy.targetTokensPerSecondPerReplica)) {
+    throw new InferenceConstructsError('ThroughputInvalid', {
+      prop: 'policy.targetTokensPerSecondPerReplica',
+      problem: 'the per-replica target must be a positive number of tokens per second',
+      received: policy.targetTokensPerSecondPerReplica,
+      allowed: 'a positive finite number',
+      fix: 'build the policy with tokenScalingPolicy(plan, options)',
+    });
+  }
+  if (policy.maxReplicas < Math.max(1, policy.minReplicas)) {
+    throw new InferenceConstructsError('MinAboveMax', {
+      prop: 'policy.maxReplicas',
+      problem: 'maxReplicas is below minReplicas (or below 1)',
+      received: policy.maxReplicas,
+      allowed: `an integer >= ${Math.max(1, policy.minReplicas)}`,
+      fix: 'build the policy with tokenScalingPolicy(plan, options)',
+    });
+  }
+}
+
+/**
+ * A KEDA ScaledObject that scales a model server on generated tokens per second.
+ *
+ * - trigger `generated-tokens`: `sum(rate(<counter>{namespace, model}[window]))`,
+ *   `metricType: AverageValue`, `threshold` = target tokens/s per replica
+ * - optional trigger `queue-depth` on the server's waiting-requests gauge
+ * - behaviour from the policy in `advanced.horizontalPodAutoscalerConfig.behavior`
+ * - `fallback`: hold `fallbackReplicas` when the metric source fails (KEDA allows fallback
+ *   only for `AverageValue` triggers, which all triggers here are)
+ * - scale to zero: `minReplicaCount: 0` plus a wake trigger with `activationThreshold`
+ *
+ * @see https://keda.sh/docs/2.17/reference/scaledobject-spec/
+ */
+export class TokenThroughputScaler extends Construct {
+  /** The ScaledObject: escape hatch for patches. */
+  public readonly scaledObject: ScaledObject;
+  /** The TriggerAuthentication, for managed Prometheus sources. */
+  public readonly triggerAuthentication?: TriggerAuthentication;
+  /** The token-rate query. */
+  public readonly query: string;
+
+  constructor(scope: Construct, id: string, props: TokenThroughputScalerProps) {
+    super(scope, id);
+    const { target, policy, prometheus } = props;
+    assertTokenScalable(target.server);
+    validatePolicy(policy);
+    if (policy.scaleToZero && !props.scaleFromZero) {
+      throw new InferenceConstructsError('ScaleToZeroUnsupported', {
+        prop: 'scaleFromZero',
+        problem: 'the policy scales to zero, but the token counter disappears with the last pod and can never wake the workload',
+        received: undefined,
+        allowed: 'a wake query counting requests waiting at a gateway or router',
+        fix: 'pass scaleFromZero: { query } or build the policy without scaleToZero',
+      });
+    }
+    const name = props.name ?? target.scaleTargetRef.name;
+    const namespace = target.namespace;
+    const window = policy.metricWindowSeconds;
+    const scrape = props.scrapeIntervalSeconds ?? 15;
+    if (!Number.isInteger(scrape) || scrape < 1) {
+      throw new InferenceConstructsError('PropInvalid', {
+        prop: 'scrapeIntervalSeconds',
+        problem: 'the scrape interval is not a positive whole number of seconds',
+        received: props.scrapeIntervalSeconds,
+        allowed: 'an integer >= 1',
+        fix: 'pass the interval of the metrics backend, e.g. 30',
+      });
+    }
+    if (window < MIN_SCRAPES_PER_RATE_WINDOW * scrape) {
+      throw new InferenceConstructsError('ScalingBehaviourInvalid', {
+        prop: 'policy.metricWindowSeconds',
+        problem: `a ${window}s rate window holds fewer than ${MIN_SCRAPES_PER_RATE_WINDOW} scrapes at a ${scrape}s interval, so the token rate drops out whenever a scrape is missed`,
+        received: window,
+        allowed: `at least ${MIN_SCRAPES_PER_RATE_WINDOW * scrape} seconds`,
+        fix: `build the policy with metricWindowSeconds: ${MIN_SCRAPES_PER_RATE_WINDOW * scrape}`,
+      });
+    }
+    this.query = tokenRateQuery(target, window);
+
+    let authenticationRef: ScaledObjectSpecTriggersAuthenticationRef | undefined;
+    if (prometheus.triggerAuthentication) {
+      const ref = prometheus.triggerAuthentication;
+      authenticationRef =
+        ref.kind === 'ClusterTriggerAuthentication'
+          ? { name: ref.name, kind: ScaledObjectSpecTriggersAuthenticationRefKind.CLUSTER_TRIGGER_AUTHENTICATION }
+          : { name: ref.name };
+    } else if (prometheus.kind !== 'plain') {
+      this.triggerAuthentication = new TriggerAuthentication(this, 'Auth', {
+        metadata: { name: `${name}-prometheus`, namespace },
+        spec: {
+          podIdentity:
+            prometheus.kind === 'amp'
+              ? {
+                  provider: TriggerAuthenticationSpecPodIdentityProvider.AWS,
+                  // The KEDA operator's own role (IRSA / EKS Pod Identity), not the workload's.
+                  identityOwner: TriggerAuthenticationSpecPodIdentityIdentityOwner.KEDA,
+                }
+              : { provider: TriggerAuthenticationSpecPodIdentityProvider.GCP },
+        },
+      });
+      authenticationRef = { name: `${name}-prometheus` };
+    }
+
+    const common = (query: string, threshold: string, activation: string): Record<string, string> => ({
+      serverAddress: prometheus.serverAddress,
+      query,
+      threshold,
+      activationThreshold: activation,
+      ...(prometheus.awsRegion ? { awsRegion: prometheus.awsRegion } : {}),
+    });
+    const trigger = (triggerName: string, metadata: Record<string, string>): ScaledObjectSpecTriggers => ({
+      type: 'prometheus',
+      name: triggerName,
+      metricType: 'AverageValue',
+      metadata,
+      ...(authenticationRef ? { authenticationRef } : {}),
+    });
+    const triggers: ScaledObjectSpecTriggers[] = [
+      trigger(
+        'generated-tokens',
+        common(
+          this.query,
+          quantityString(policy.targetTokensPerSecondPerReplica),
+          quantityString(policy.scaleToZero ? policy.activationTokensPerSecond : 0),
+        ),
+      ),
+    ];
+    const queue = target.server.tokenMetric.queueDepthGauge;
+    if (props.queueDepthPerReplica !== undefined && queue) {
+      if (!(props.queueDepthPerReplica > 0)) {
+        throw new InferenceConstructsError('PropInvalid', {
+          prop: 'queueDepthPerReplica',
+          problem: 'the queue-depth target must be positive',
+          received: props.queueDepthPerReplica,
+          allowed: 'a positive number of waiting requests per replica',
+          fix: 'pass e.g. 8, or leave it out',
+        });
+      }
+      triggers.push(
+        trigger('queue-depth', common(`sum(${queue}{${selectorFor(target)}})`, quantityString(props.queueDepthPerReplica), '0')),
+      );
+    }
+    if (props.scaleFromZero) {
+      triggers.push(
+        trigger('wake', common(props.scaleFromZero.query, quantityString(props.scaleFromZero.requestsPerReplica ?? 16), '0')),
+      );
+    }
+
+    this.scaledObject = new ScaledObject(this, 'Resource', {
+      metadata: { name, namespace },
+      spec: {
+        scaleTargetRef: {
+          apiVersion: target.scaleTargetRef.apiVersion,
+          kind: target.scaleTargetRef.kind,
+          name: target.scaleTargetRef.name,
+        },
+        minReplicaCount: policy.minReplicas,
+        maxReplicaCount: policy.maxReplicas,
+        pollingInterval: KEDA_POLLING_INTERVAL_SECONDS,
+        cooldownPeriod: KEDA_COOLDOWN_PERIOD_SECONDS,
+        fallback: { failureThreshold: KEDA_FALLBACK_FAILURE_THRESHOLD, replicas: policy.fallbackReplicas },
+        advanced: { horizontalPodAutoscalerConfig: { behavior: hpaBehavior(policy) } },
+        triggers,
+      },
+    });
+    validateTargetExists(this, target.scaleTargetRef, namespace, 'target');
+  }
+}
+
+/** Where a plain HPA reads the token rate. */
+export type HpaMetricSource =
+  /** custom.metrics.k8s.io Pods metric served by prometheus-adapter (a rate rule over the counter). */
+  | 'prometheus-adapter'
+  /** external.metrics.k8s.io metric served by GKE's Custom Metrics Stackdriver Adapter from Google Managed Prometheus. */
+  | 'gke-stackdriver-adapter';
+
+/** Properties of {@link TokenThroughputHpa}. */
+export interface TokenThroughputHpaProps extends TokenScalerBaseProps {
+  /** Which metrics adapter serves the rate. */
+  readonly metricSource: HpaMetricSource;
+  /**
+   * Metric name the adapter serves.
+   * @default - prometheus-adapter: the counter without `_total` (the adapter's default rate rule);
+   *   GKE: `prometheus.googleapis.com|<counter>|counter`
+   */
+  readonly metricName?: string;
+}
+
+/** Kubernetes label value syntax (selectors on External metrics match label values). */
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+
+/**
+ * The same policy as a plain HorizontalPodAutoscaler v2, for clusters without KEDA.
+ *
+ * - `prometheus-adapter`: a `Pods` metric (per-pod token rate, averaged by the HPA), target
+ *   `AverageValue` = tokens/s per replica. The adapter's default rules expose a `_total` counter
+ *   as its rate under the name without `_total`.
+ * - `gke-stackdriver-adapter`: an `External` metric `prometheus.googleapis.com|<counter>|counter`
+ *   (the adapter returns cumulative metrics as a per-second rate), filtered on namespace and model,
+ *   target `AverageValue`: the HPA sums the series and divides by the replica count.
+ *
+ * An HPA cannot scale to zero (HPAScaleToZero is alpha): policies with scaleToZero are refused.
+ *
+ * @see https://github.com/kubernetes-sigs/prometheus-adapter/blob/master/docs/config.md
+ * @see https://cloud.google.com/kubernetes-engine/docs/how-to/autoscale-using-metrics
+ */
+export class TokenThroughputHpa extends Construct {
+  /** The HPA: escape hatch for patches. */
+  public readonly hpa: KubeHorizontalPodAutoscalerV2;
+  /** The metric name the HPA reads. */
+  public readonly metricName: string;
+
+  constructor(scope: Construct, id: string, props: TokenThroughputHpaProps) {
+    super(scope, id);
+    const { target, policy } = props;
+    assertTokenScalable(target.server);
+    validatePolicy(policy);
+    if (policy.scaleToZero || policy.minReplicas < 1) {
+      throw new InferenceConstructsError('ScaleToZeroUnsupported', {
+        prop: 'policy.minReplicas',
+        problem: 'a HorizontalPodAutoscaler keeps at least one replica (HPAScaleToZero is an alpha feature gate)',
+        received: policy.minReplicas,
+        allowed: 'minReplicas >= 1 without scaleToZero',
+        fix: 'use TokenThroughputScaler (KEDA) to scale to zero, or build the policy without scaleToZero',
+      });
+    }
+    const metric = target.server.tokenMetric;
+    const name = props.name ?? target.scaleTargetRef.name;
+    const target_ = { type: 'AverageValue', averageValue: Quantity.fromString(quantityString(policy.targetTokensPerSecondPerReplica)) };
+    let metrics;
+    if (props.metricSource === 'prometheus-adapter') {
+      this.metricName = props.metricName ?? metric.generatedTokensCounter.replace(/_total$/, '');
+      metrics = [{ type: 'Pods', pods: { metric: { name: this.metricName }, target: target_ } }];
+    } else {
+      this.metricName = props.metricName ?? `prometheus.googleapis.com|${metric.generatedTokensCounter}|counter`;
+      const matchLabels: Record<string, string> = { 'resource.labels.namespace': target.namespace };
+      if (metric.modelLabel) {
+        if (!LABEL_VALUE.test(target.servedModelName) || target.servedModelName.length > 63) {
+          throw new InferenceConstructsError('PropInvalid', {
+            prop: 'target.servedModelName',
+            problem: 'External-metric selectors match label values, and the served model name is not a valid label value',
+            received: target.servedModelName,
+            allowed: 'at most 63 letters, digits, "-", "_" or "." (no "/")',
+            fix: 'set servedModelName on the ModelDeployment to a label-safe name such as "llama-3-1-8b"',
+          });
+        }
+        matchLabels[`metric.labels.${metric.modelLabel}`] = target.servedModelName;
+      }
+      metrics = [
+        { type: 'External', external: { metric: { name: this.metricName, selector: { matchLabels } }, target: target_ } },
+      ];
+    }
+    this.hpa = new KubeHorizontalPodAutoscalerV2(this, 'Resource', {
+      metadata: { name, namespace: target.namespace },
+      spec: {
+        scaleTargetRef: {
+          apiVersion: target.scaleTargetRef.apiVersion,
+          kind: target.scaleTargetRef.kind,
+          name: target.scaleTargetRef.name,
+        },
+        minReplicas: policy.minReplicas,
+        maxReplicas: policy.maxReplicas,
+        metrics,
+        behavior: hpaBehavior(policy),
+      },
+    });
+    validateTargetExists(this, target.scaleTargetRef, target.namespace, 'target');
+  }
+}

@@ -1,0 +1,378 @@
+/**
+ * EKS scenarios: (1) Llama 3.1 8B on Inferentia2 with EKS Auto Mode and KEDA on Amazon Managed
+ * Service for Prometheus; (2) Llama 3.1 70B (FP8) on g6e.12xlarge (4x L40S) with a Karpenter
+ * NodePool and EC2NodeClass and in-cluster Prometheus. Plus AcceleratorNodePool input checks.
+ */
+import { Chart, Testing } from 'cdk8s';
+import { beforeAll, describe, expect, test } from 'vitest';
+import {
+  AcceleratorNodePool,
+  DEFAULT_AL2023_AMI_ALIAS,
+  ModelDeployment,
+  PlacementCheck,
+  PrometheusSource,
+  TokenThroughputScaler,
+} from '../../constructs/k8s/index.js';
+import { modelPreset, planCapacity, tokenScalingPolicy } from '../../lib/index.js';
+import { Manifest, expectValid, one } from './support.js';
+
+const WORKSPACE = 'ws-0123abcd-4567-89ef-0123-456789abcdef';
+
+function inferentiaScenario(): Manifest[] {
+  const chart = new Chart(Testing.app(), 'llama', { namespace: 'inference' });
+  const plan = planCapacity({ model: modelPreset('llama-3-1-8b'), instanceType: 'inf2.xlarge' });
+  const policy = tokenScalingPolicy(plan, { minReplicas: 1, maxReplicas: 4 });
+  const model = new ModelDeployment(chart, 'Model', {
+    plan,
+    platform: 'eks-auto-mode',
+    huggingFaceTokenSecret: { name: 'hf-token' },
+  });
+  new TokenThroughputScaler(chart, 'Scaler', {
+    target: model,
+    policy,
+    prometheus: PrometheusSource.amazonManagedPrometheus({ region: 'us-east-1', workspaceId: WORKSPACE }),
+    queueDepthPerReplica: 8,
+  });
+  new AcceleratorNodePool(chart, 'Pool', {
+    mode: 'eks-auto-mode',
+    name: 'inferentia2',
+    instanceTypes: ['inf2.xlarge'],
+    sizedFor: [{ workload: model, maxReplicas: policy.maxReplicas }],
+  });
+  new PlacementCheck(chart, 'Placement');
+  return Testing.synth(chart);
+}
+
+describe('Llama 3.1 8B on Inferentia2 with EKS Auto Mode and KEDA on AMP', () => {
+  let objects: Manifest[];
+  let deployment: Manifest;
+  let container: Manifest;
+  let pod: Manifest;
+  beforeAll(() => {
+    objects = inferentiaScenario();
+    deployment = one(objects, 'Deployment', 'llama-3-1-8b');
+    pod = deployment.spec.template.spec;
+    container = pod.containers[0];
+  });
+
+  test('every object passes strict validation', () => {
+    expectValid(objects);
+  });
+
+  test('renders a Deployment, Service, PDB, TriggerAuthentication, ScaledObject and NodePool', () => {
+    expect(objects.map((o) => o.kind).sort()).toEqual(
+      ['Deployment', 'NodePool', 'PodDisruptionBudget', 'ScaledObject', 'Service', 'TriggerAuthentication'].sort(),
+    );
+  });
+
+  test('requests one Neuron device with requests equal to limits', () => {
+    expect(container.resources.limits['aws.amazon.com/neuron']).toBe(1);
+    expect(container.resources.requests['aws.amazon.com/neuron']).toBe(1);
+  });
+
+  test('selects Auto Mode inf2 nodes and tolerates the Neuron taint', () => {
+    expect(pod.nodeSelector).toEqual({ 'eks.amazonaws.com/instance-family': 'inf2' });
+    expect(pod.tolerations).toEqual([{ key: 'aws.amazon.com/neuron', operator: 'Equal', value: 'true', effect: 'NoSchedule' }]);
+  });
+
+  test('passes the planned tensor parallelism and served model name to vLLM on Neuron', () => {
+    const args: string[] = container.args;
+    expect(args[args.indexOf('--tensor-parallel-size') + 1]).toBe('2');
+    expect(args[args.indexOf('--served-model-name') + 1]).toBe('llama-3-1-8b');
+    expect(args[args.indexOf('--device') + 1]).toBe('neuron');
+    expect(container.image).toMatch(/^public\.ecr\.aws\/neuron\/pytorch-inference-vllm-neuronx:[\w.-]+$/);
+  });
+
+  test('reads the Hugging Face token from the Secret, never as a literal', () => {
+    const hf = container.env.find((e: Manifest) => e.name === 'HF_TOKEN');
+    expect(hf).toEqual({ name: 'HF_TOKEN', valueFrom: { secretKeyRef: { name: 'hf-token', key: 'token' } } });
+  });
+
+  test('runs with a restricted security context and writable emptyDirs only', () => {
+    expect(container.securityContext).toMatchObject({
+      runAsNonRoot: true,
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      capabilities: { drop: ['ALL'] },
+      seccompProfile: { type: 'RuntimeDefault' },
+    });
+    expect(pod.securityContext.runAsNonRoot).toBe(true);
+    const mounts = container.volumeMounts.map((m: Manifest) => m.mountPath).sort();
+    expect(mounts).toEqual(['/dev/shm', '/home/server', '/models', '/tmp', '/var/tmp']);
+    const shm = pod.volumes.find((v: Manifest) => v.name === 'dshm');
+    expect(shm.emptyDir.medium).toBe('Memory');
+    expect(shm.emptyDir.sizeLimit).toMatch(/Mi$/);
+  });
+
+  test('sizes the model cache for the weights', () => {
+    const cache = pod.volumes.find((v: Manifest) => v.name === 'model-cache');
+    // 8B bf16 weights ~15 GiB x 1.5 + 10 GiB
+    expect(cache.emptyDir.sizeLimit).toBe(`${33 * 1024}Mi`);
+  });
+
+  test('probes the health endpoint, with a startup budget for Neuron compilation', () => {
+    expect(container.startupProbe.httpGet).toEqual({ path: '/health', port: 8000, scheme: 'HTTP' });
+    expect(container.startupProbe.periodSeconds * container.startupProbe.failureThreshold).toBeGreaterThanOrEqual(1800);
+    expect(container.readinessProbe.httpGet.path).toBe('/health');
+    expect(container.livenessProbe.httpGet.path).toBe('/health');
+  });
+
+  test('drains gracefully: preStop sleep inside the grace period, no do-not-disrupt annotation', () => {
+    expect(container.lifecycle.preStop.exec.command).toEqual(['sleep', '30']);
+    expect(pod.terminationGracePeriodSeconds).toBe(180);
+    expect(deployment.spec.template.metadata.annotations?.['karpenter.sh/do-not-disrupt']).toBeUndefined();
+    const pdb = one(objects, 'PodDisruptionBudget');
+    expect(pdb.spec.maxUnavailable).toBe(1);
+    expect(pdb.spec.selector.matchLabels).toEqual({
+      'app.kubernetes.io/name': 'llama-3-1-8b',
+      'app.kubernetes.io/component': 'model-server',
+    });
+  });
+
+  test('spreads replicas across zones without blocking scheduling', () => {
+    expect(pod.topologySpreadConstraints).toEqual([
+      expect.objectContaining({ topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', maxSkew: 1 }),
+    ]);
+  });
+
+  test('annotates pods for the Amazon Managed Prometheus scraper', () => {
+    expect(deployment.spec.template.metadata.annotations).toEqual({
+      'prometheus.io/scrape': 'true',
+      'prometheus.io/port': '8000',
+      'prometheus.io/path': '/metrics',
+    });
+  });
+
+  test('scales on the pool-wide generated-token rate with AverageValue and the per-replica target', () => {
+    const so = one(objects, 'ScaledObject');
+    const [tokens, queue] = so.spec.triggers;
+    expect(tokens).toMatchObject({ type: 'prometheus', name: 'generated-tokens', metricType: 'AverageValue' });
+    expect(tokens.metadata.query).toBe(
+      'sum(rate(vllm:generation_tokens_total{namespace="inference",model_name="llama-3-1-8b"}[60s]))',
+    );
+    const plan = planCapacity({ model: modelPreset('llama-3-1-8b'), instanceType: 'inf2.xlarge' });
+    const target = tokenScalingPolicy(plan, { maxReplicas: 4 }).targetTokensPerSecondPerReplica;
+    expect(tokens.metadata.threshold).toBe(Number.isInteger(target) ? String(target) : `${Math.round(target * 1000)}m`);
+    expect(tokens.metadata.activationThreshold).toBe('0');
+    expect(tokens.metadata.serverAddress).toBe(`https://aps-workspaces.us-east-1.amazonaws.com/workspaces/${WORKSPACE}`);
+    expect(tokens.metadata.awsRegion).toBe('us-east-1');
+    expect(queue.metadata.query).toBe('sum(vllm:num_requests_waiting{namespace="inference",model_name="llama-3-1-8b"})');
+    expect(queue.metadata.threshold).toBe('8');
+    expect(so.spec.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'llama-3-1-8b' });
+    expect(so.spec.minReplicaCount).toBe(1);
+    expect(so.spec.maxReplicaCount).toBe(4);
+    expect(so.spec.fallback).toEqual({ failureThreshold: 3, replicas: 1 });
+  });
+
+  test('scales up fast and down slowly through the HPA behaviour', () => {
+    const behavior = one(objects, 'ScaledObject').spec.advanced.horizontalPodAutoscalerConfig.behavior;
+    expect(behavior.scaleUp).toMatchObject({ stabilizationWindowSeconds: 0, selectPolicy: 'Max' });
+    expect(behavior.scaleDown).toMatchObject({ stabilizationWindowSeconds: 300, selectPolicy: 'Min' });
+  });
+
+  test("authenticates to AMP with the KEDA operator's AWS identity", () => {
+    const auth = one(objects, 'TriggerAuthentication');
+    expect(auth.spec).toEqual({ podIdentity: { provider: 'aws', identityOwner: 'keda' } });
+    expect(one(objects, 'ScaledObject').spec.triggers[0].authenticationRef).toEqual({ name: auth.metadata.name });
+  });
+
+  test('renders an Auto Mode NodePool on the built-in NodeClass, limited to maxReplicas x devices', () => {
+    const pool = one(objects, 'NodePool');
+    expect(pool.metadata.namespace).toBeUndefined();
+    expect(pool.spec.template.spec.nodeClassRef).toEqual({ group: 'eks.amazonaws.com', kind: 'NodeClass', name: 'default' });
+    expect(pool.spec.limits).toEqual({ 'aws.amazon.com/neuron': 4 });
+    expect(pool.spec.template.spec.requirements).toContainEqual({
+      key: 'eks.amazonaws.com/instance-family',
+      operator: 'In',
+      values: ['inf2'],
+    });
+    expect(pool.spec.template.spec.taints).toEqual([{ key: 'aws.amazon.com/neuron', value: 'true', effect: 'NoSchedule' }]);
+    expect(pool.spec.disruption).toEqual({ consolidationPolicy: 'WhenEmpty', consolidateAfter: '10m', budgets: [{ nodes: '1' }] });
+  });
+
+  test('matches the snapshot', () => {
+    expect(objects).toMatchSnapshot();
+  });
+});
+
+const plan = () => planCapacity({ model: modelPreset('llama-3-1-70b'), instanceType: 'g6e.12xlarge', precision: 'fp8' });
+
+function gpuScenario(): Manifest[] {
+  const chart = new Chart(Testing.app(), 'llama70b', { namespace: 'inference' });
+  const p = plan();
+  const policy = tokenScalingPolicy(p, { minReplicas: 1, maxReplicas: 3 });
+  const model = new ModelDeployment(chart, 'Model', {
+    plan: p,
+    platform: 'karpenter',
+    huggingFaceTokenSecret: { name: 'hf-token', key: 'hf_token' },
+    metricsScrape: 'prometheus-operator',
+  });
+  new TokenThroughputScaler(chart, 'Scaler', {
+    target: model,
+    policy,
+    prometheus: PrometheusSource.inCluster({ serverAddress: 'http://prometheus-operated.monitoring.svc:9090' }),
+  });
+  new AcceleratorNodePool(chart, 'Pool', {
+    mode: 'karpenter',
+    name: 'nvidia-l40s',
+    instanceTypes: ['g6e.12xlarge'],
+    capacityTypes: ['spot', 'on-demand'],
+    sizedFor: [{ workload: model, maxReplicas: policy.maxReplicas }],
+    clusterName: 'inference',
+    nodeRoleName: 'KarpenterNodeRole-inference',
+  });
+  new PlacementCheck(chart, 'Placement');
+  return Testing.synth(chart);
+}
+
+describe('Llama 3.1 70B on g6e.12xlarge with a Karpenter NodePool and EC2NodeClass', () => {
+  let objects: Manifest[];
+  let pod: Manifest;
+  let container: Manifest;
+  beforeAll(() => {
+    objects = gpuScenario();
+    pod = one(objects, 'Deployment').spec.template.spec;
+    container = pod.containers[0];
+  });
+
+  test('every object passes strict validation', () => {
+    expectValid(objects);
+  });
+
+  test('requests all four GPUs of the node and tensor-parallelises over them', () => {
+    expect(container.resources.limits['nvidia.com/gpu']).toBe(4);
+    expect(container.resources.requests['nvidia.com/gpu']).toBe(4);
+    const args: string[] = container.args;
+    expect(args[args.indexOf('--tensor-parallel-size') + 1]).toBe('4');
+    expect(container.image).toMatch(/^vllm\/vllm-openai:v\d+\.\d+\.\d+$/);
+  });
+
+  test('selects Karpenter L40S g6e nodes and tolerates the GPU taint', () => {
+    expect(pod.nodeSelector).toEqual({
+      'karpenter.k8s.aws/instance-family': 'g6e',
+      'karpenter.k8s.aws/instance-gpu-name': 'l40s',
+    });
+    expect(pod.tolerations).toEqual([{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }]);
+  });
+
+  test('reads the token from the given Secret key', () => {
+    expect(container.env).toContainEqual({ name: 'HF_TOKEN', valueFrom: { secretKeyRef: { name: 'hf-token', key: 'hf_token' } } });
+  });
+
+  test('scrapes the server through a PodMonitor', () => {
+    const pm = one(objects, 'PodMonitor');
+    expect(pm.spec.podMetricsEndpoints).toEqual([{ port: 'http', path: '/metrics', interval: '15s' }]);
+    expect(pm.spec.selector.matchLabels['app.kubernetes.io/name']).toBe('llama-3-1-70b');
+  });
+
+  test('queries in-cluster Prometheus without authentication', () => {
+    const so = one(objects, 'ScaledObject');
+    expect(so.spec.triggers).toHaveLength(1);
+    expect(so.spec.triggers[0].authenticationRef).toBeUndefined();
+    expect(so.spec.triggers[0].metadata.serverAddress).toBe('http://prometheus-operated.monitoring.svc:9090');
+    expect(objects.some((o) => o.kind === 'TriggerAuthentication')).toBe(false);
+  });
+
+  test('limits the NodePool to maxReplicas x GPUs per replica, spot first', () => {
+    const pool = one(objects, 'NodePool');
+    expect(pool.spec.limits).toEqual({ 'nvidia.com/gpu': 12 });
+    expect(pool.spec.template.spec.nodeClassRef).toEqual({ group: 'karpenter.k8s.aws', kind: 'EC2NodeClass', name: 'nvidia-l40s' });
+    expect(pool.spec.template.spec.requirements).toEqual([
+      { key: 'karpenter.k8s.aws/instance-family', operator: 'In', values: ['g6e'] },
+      { key: 'karpenter.k8s.aws/instance-gpu-name', operator: 'In', values: ['l40s'] },
+      { key: 'node.kubernetes.io/instance-type', operator: 'In', values: ['g6e.12xlarge'] },
+      { key: 'karpenter.sh/capacity-type', operator: 'In', values: ['on-demand', 'spot'] },
+    ]);
+    expect(pool.spec.template.spec.taints).toEqual([{ key: 'nvidia.com/gpu', effect: 'NoSchedule' }]);
+  });
+
+  test('pins the AL2023 AMI, requires IMDSv2 with hop limit 1, and encrypts a gp3 root sized for the weights', () => {
+    const nc = one(objects, 'EC2NodeClass');
+    expect(nc.metadata.namespace).toBeUndefined();
+    expect(nc.spec.amiSelectorTerms).toEqual([{ alias: DEFAULT_AL2023_AMI_ALIAS }]);
+    expect(DEFAULT_AL2023_AMI_ALIAS).toMatch(/^al2023@v\d{8}$/);
+    expect(nc.spec.metadataOptions).toEqual({ httpEndpoint: 'enabled', httpTokens: 'required', httpPutResponseHopLimit: 1 });
+    const ebs = nc.spec.blockDeviceMappings[0].ebs;
+    expect(ebs).toMatchObject({ volumeType: 'gp3', encrypted: true, deleteOnTermination: true });
+    const gib = Number.parseInt(ebs.volumeSize, 10);
+    expect(gib).toBeGreaterThanOrEqual(plan().memory.weightsGiB * 1.5 + 100);
+    expect(nc.spec.role).toBe('KarpenterNodeRole-inference');
+    expect(nc.spec.subnetSelectorTerms).toEqual([{ tags: { 'karpenter.sh/discovery': 'inference' } }]);
+  });
+
+  test('matches the snapshot', () => {
+    expect(objects).toMatchSnapshot();
+  });
+});
+
+describe('AcceleratorNodePool', () => {
+  const model = () => {
+    const chart = new Chart(Testing.app(), 'c');
+    return new ModelDeployment(chart, 'Model', { plan: plan(), huggingFaceTokenSecret: { name: 'hf' } });
+  };
+
+  test('throws when an accelerator pool has no limit', () => {
+    const chart = new Chart(Testing.app(), 'c');
+    expect(
+      () => new AcceleratorNodePool(chart, 'Pool', { mode: 'eks-auto-mode', instanceTypes: ['g6e.12xlarge'] }),
+    ).toThrow(/\[PropInvalid\] maxDevices/);
+  });
+
+  test('throws when instance types mix accelerators', () => {
+    const chart = new Chart(Testing.app(), 'c');
+    expect(
+      () =>
+        new AcceleratorNodePool(chart, 'Pool', { mode: 'eks-auto-mode', instanceTypes: ['g6e.12xlarge', 'inf2.xlarge'], maxDevices: 8 }),
+    ).toThrow(/\[AcceleratorMismatch\]/);
+  });
+
+  test('throws when karpenter mode has no node role', () => {
+    const chart = new Chart(Testing.app(), 'c');
+    expect(
+      () => new AcceleratorNodePool(chart, 'Pool', { mode: 'karpenter', instanceTypes: ['g6e.12xlarge'], maxDevices: 8, clusterName: 'x' }),
+    ).toThrow(/\[PropInvalid\] nodeRoleName/);
+  });
+
+  test('throws when the AMI alias is not pinned', () => {
+    const chart = new Chart(Testing.app(), 'c');
+    expect(
+      () =>
+        new AcceleratorNodePool(chart, 'Pool', {
+          mode: 'karpenter',
+          instanceTypes: ['g6e.12xlarge'],
+          maxDevices: 8,
+          clusterName: 'x',
+          nodeRoleName: 'r',
+          amiAlias: 'al2023@latest',
+        }),
+    ).toThrow(/\[PropInvalid\] amiAlias.*al2023@latest/);
+  });
+
+  test('throws when Auto Mode is given EC2NodeClass settings', () => {
+    const chart = new Chart(Testing.app(), 'c');
+    expect(
+      () =>
+        new AcceleratorNodePool(chart, 'Pool', { mode: 'eks-auto-mode', instanceTypes: ['g6e.12xlarge'], maxDevices: 8, nodeRoleName: 'r' }),
+    ).toThrow(/\[PropInvalid\] mode/);
+  });
+
+  test('throws when the limit is below one node', () => {
+    const chart = new Chart(Testing.app(), 'c');
+    expect(
+      () => new AcceleratorNodePool(chart, 'Pool', { mode: 'eks-auto-mode', instanceTypes: ['g6e.12xlarge'], maxDevices: 2 }),
+    ).toThrow(/\[PropInvalid\] maxDevices.*4 devices/);
+  });
+
+  test('throws when a sizing workload uses another accelerator', () => {
+    const m = model();
+    const chart = new Chart(Testing.app(), 'c2');
+    expect(
+      () =>
+        new AcceleratorNodePool(chart, 'Pool', {
+          mode: 'eks-auto-mode',
+          instanceTypes: ['inf2.xlarge'],
+          sizedFor: [{ workload: m, maxReplicas: 2 }],
+        }),
+    ).toThrow(/\[AcceleratorMismatch\] sizedFor/);
+  });
+});
