@@ -1,0 +1,74 @@
+/**
+ * Reference EKS stack: an Auto Mode cluster with an Inferentia2 pool and an NVIDIA L40S pool,
+ * KEDA, and the Amazon Managed Service for Prometheus metrics path, deploying the given cdk8s
+ * charts in one `cdk deploy`.
+ *
+ * The pools match the reference model plans (Llama 3.1 8B on inf2.xlarge, Llama 3.1 70B on
+ * g6e.12xlarge); their names are the ones the reference charts use, so charts rendered without
+ * their own node pools can check placement against `EksReferenceStack.cluster`'s pools:
+ *
+ * ```ts
+ * addEksReference(app, (cluster) =>
+ *   addKubernetesReference(k8sApp, {
+ *     eksNodePools: false,
+ *     eksExternalPools: cluster.acceleratorPools.map((p) => p.capacity()),
+ *     ampWorkspaceId: cluster.metrics.workspace!.attrWorkspaceId,
+ *     awsRegion: cluster.metrics.awsRegion,
+ *   }).eks,
+ * );
+ * ```
+ */
+import { App, Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { EksInferenceCluster } from '../../constructs/aws/eks-inference-cluster.js';
+
+/** Inferentia2 chips of the reference pool: up to 8 single-chip nodes. */
+export const REFERENCE_INFERENTIA2_DEVICES = 8;
+/** L40S GPUs of the reference pool: up to 4 g6e.12xlarge nodes (4 GPUs each). */
+export const REFERENCE_L40S_DEVICES = 16;
+
+/** The reference stack, with its cluster for charts that need its endpoints. */
+export class EksReferenceStack extends Stack {
+  /** The inference cluster. */
+  public readonly cluster: EksInferenceCluster;
+
+  constructor(scope: App, id: string, props: StackProps = {}) {
+    super(scope, id, {
+      description: 'EKS inference cluster: Inferentia2 and NVIDIA GPU pools, KEDA, token metrics in Amazon Managed Service for Prometheus',
+      ...props,
+    });
+    this.cluster = new EksInferenceCluster(this, 'Inference');
+    this.cluster.addAcceleratorPool('Inferentia2', {
+      accelerator: 'inferentia2',
+      instanceTypes: ['inf2.xlarge', 'inf2.8xlarge'],
+      poolName: 'inferentia2',
+      // Explicit limits keep `capacity()` stable before the charts exist, so charts rendered
+      // against the cluster can run their own placement check on these pools.
+      maxDevices: REFERENCE_INFERENTIA2_DEVICES,
+    });
+    this.cluster.addAcceleratorPool('NvidiaL40s', {
+      accelerator: 'nvidia-gpu',
+      instanceTypes: ['g6e.12xlarge'],
+      poolName: 'nvidia-l40s',
+      maxDevices: REFERENCE_L40S_DEVICES,
+    });
+  }
+}
+
+/**
+ * Add the reference EKS stack to an app and deploy the given cdk8s charts into it.
+ *
+ * @param workloads the cdk8s charts to deploy, or a function that renders them once the cluster
+ *   exists (for charts whose ScaledObjects need the cluster's Prometheus workspace)
+ */
+export function addEksReference(
+  app: App,
+  workloads: readonly Construct[] | ((cluster: EksInferenceCluster) => readonly Construct[]),
+): EksReferenceStack {
+  const stack = new EksReferenceStack(app, 'InferenceEks');
+  const charts = typeof workloads === 'function' ? workloads(stack.cluster) : workloads;
+  charts.forEach((chart, index) => {
+    stack.cluster.addInferenceWorkload(`Workload${index + 1}`, chart);
+  });
+  return stack;
+}

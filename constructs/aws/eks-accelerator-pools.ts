@@ -1,0 +1,618 @@
+/**
+ * Accelerator node pools for the EKS inference cluster: one pool per accelerator, rendered
+ * either as an EKS Auto Mode `NodePool` (karpenter.sh/v1) or as an EKS managed node group.
+ *
+ * Both renderings read the same catalogue row (`lib/accelerators.ts`): the extended resource,
+ * the node labels workloads select, the taints workloads tolerate, and the AMI type. The
+ * placement check (`lib/placement.ts`) sees a pool through {@link AcceleratorPool.capacity}.
+ */
+import { Lazy, Token } from 'aws-cdk-lib';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import { Construct } from 'constructs';
+import {
+  InferenceConstructsError,
+  instanceType as catalogueInstanceType,
+  type AcceleratorClass,
+  type InstanceTypeSpec,
+  type PoolCapacity,
+  type Taint,
+  type WorkloadDemand,
+} from '../../lib/index.js';
+
+/**
+ * Node label every pool puts on its nodes, with the pool name as value, so a workload can pin
+ * itself to one pool when several serve the same accelerator.
+ */
+export const POOL_LABEL = 'inference-constructs.io/pool';
+
+/**
+ * Label that lets the NVIDIA device plugin chart's default node affinity select a node
+ * without Node Feature Discovery ("We allow a GPU deployment to be forced by setting the
+ * following label to true").
+ *
+ * @see https://github.com/NVIDIA/k8s-device-plugin/blob/main/deployments/helm/nvidia-device-plugin/values.yaml
+ */
+export const NVIDIA_GPU_PRESENT_LABEL = 'nvidia.com/gpu.present';
+
+/**
+ * Node label EKS puts on managed node group nodes with the group's capacity type.
+ *
+ * @see https://docs.aws.amazon.com/eks/latest/userguide/managed-node-groups.html#managed-node-group-capacity-types
+ */
+export const EKS_MNG_CAPACITY_TYPE_LABEL = 'eks.amazonaws.com/capacityType';
+
+/**
+ * Node label Karpenter (and EKS Auto Mode) puts on every node with the name of its NodePool.
+ *
+ * @see https://karpenter.sh/docs/reference/well-known-labels/
+ */
+export const KARPENTER_NODEPOOL_LABEL = 'karpenter.sh/nodepool';
+
+/**
+ * Karpenter capacity-type label and requirement key.
+ *
+ * @see https://karpenter.sh/docs/concepts/nodepools/#capacity-type
+ */
+export const KARPENTER_CAPACITY_TYPE_LABEL = 'karpenter.sh/capacity-type';
+
+/**
+ * Auto Mode node lifetime: the default of the built-in Auto Mode node pools (14 days), within
+ * the 21-day maximum Auto Mode allows.
+ *
+ * @see https://docs.aws.amazon.com/eks/latest/userguide/create-node-pool.html
+ */
+export const AUTO_MODE_EXPIRE_AFTER = '336h';
+
+/**
+ * How long an expiring or drifted node waits for its pods (model servers finishing their
+ * in-flight streams) before it is forcibly drained.
+ *
+ * @see https://karpenter.sh/docs/concepts/disruption/#terminationgraceperiod
+ */
+export const AUTO_MODE_TERMINATION_GRACE_PERIOD = '1h';
+
+/**
+ * How long a node must stay empty before Auto Mode removes it. Longer than KEDA's default
+ * 300 s cooldown, so a short lull between bursts does not throw away a warm accelerator node
+ * (and its cached model weights).
+ *
+ * @see https://keda.sh/docs/latest/reference/scaledobject-spec/#cooldownperiod
+ */
+export const AUTO_MODE_CONSOLIDATE_AFTER = '10m';
+
+/**
+ * Share of a pool's nodes Auto Mode may disrupt at once (the Karpenter default budget).
+ *
+ * @see https://karpenter.sh/docs/concepts/disruption/#nodepool-disruption-budgets
+ */
+export const AUTO_MODE_DISRUPTION_BUDGET = '10%';
+
+/**
+ * Root volume of managed node group nodes. Model-server images for Neuron and CUDA are 10-20 GB
+ * compressed, and weights are often cached on the node; the EKS default of 20 GiB does not hold
+ * one image.
+ *
+ * @see https://docs.aws.amazon.com/eks/latest/APIReference/API_CreateNodegroup.html (diskSize default 20)
+ */
+export const DEFAULT_NODE_DISK_SIZE_GIB = 200;
+
+/**
+ * The accelerator classes an EKS pool can serve (TPUs exist only on GKE).
+ */
+export type EksAcceleratorClass = Exclude<AcceleratorClass, 'tpu'>;
+
+const EKS_ACCELERATOR_CLASSES: readonly EksAcceleratorClass[] = ['inferentia2', 'nvidia-gpu'];
+
+/** EC2 purchasing option for a pool's nodes. */
+export type PoolCapacityType = 'on-demand' | 'spot';
+
+const CAPACITY_TYPES: readonly PoolCapacityType[] = ['on-demand', 'spot'];
+
+/**
+ * How the cluster provides accelerator nodes.
+ */
+export class NodeCapacityMode {
+  /**
+   * EKS Auto Mode: one `NodePool` (karpenter.sh/v1) per accelerator pool on Auto Mode's
+   * `default` NodeClass. Auto Mode picks the accelerated AMI and runs the device plugins.
+   *
+   * @see https://docs.aws.amazon.com/eks/latest/userguide/automode.html
+   */
+  public static readonly AUTO_MODE = new NodeCapacityMode('auto-mode');
+
+  /**
+   * EKS managed node groups with the AL2023 Neuron / NVIDIA AMI types, plus the pinned device
+   * plugin Helm chart each accelerator needs, and a small system node group for cluster add-ons.
+   *
+   * @see https://docs.aws.amazon.com/eks/latest/userguide/managed-node-groups.html
+   */
+  public static readonly MANAGED_NODE_GROUPS = new NodeCapacityMode('managed-node-groups');
+
+  private constructor(
+    /** The mode's name, for messages. */
+    public readonly name: 'auto-mode' | 'managed-node-groups',
+  ) {}
+}
+
+/**
+ * One accelerator pool, as given to `EksInferenceCluster.addAcceleratorPool`.
+ */
+export interface AcceleratorPoolOptions {
+  /**
+   * The accelerator the pool serves; every instance type must carry it.
+   */
+  readonly accelerator: EksAcceleratorClass;
+
+  /**
+   * EC2 instance types from the accelerator catalogue, e.g. `['inf2.xlarge', 'inf2.8xlarge']`.
+   * Managed node groups need instance types with the same number of devices per node.
+   */
+  readonly instanceTypes: readonly string[];
+
+  /**
+   * Name of the pool: the NodePool name (Auto Mode), and the value of the
+   * `inference-constructs.io/pool` node label in both modes. A DNS-1123 label.
+   *
+   * @default - the construct id, lower-cased
+   */
+  readonly poolName?: string;
+
+  /**
+   * EC2 purchasing option.
+   *
+   * @default 'on-demand'
+   */
+  readonly capacityType?: PoolCapacityType;
+
+  /**
+   * Pool-wide cap on accelerator devices (the pool's `aws.amazon.com/neuron` or
+   * `nvidia.com/gpu`): the Auto Mode NodePool `limits`, and for managed node groups
+   * `maxSize = ceil(maxDevices / devicesPerNode)`. Workloads whose maximum replicas need more
+   * devices fail synthesis with `PoolLimitExceeded`.
+   *
+   * @default - sized from the workloads deployed on the pool: the sum of max replicas x devices
+   * per replica, rounded up to whole nodes of the largest instance type (at least one node)
+   */
+  readonly maxDevices?: number;
+
+  /**
+   * Managed node groups only: nodes kept running (`minSize`, also the initial `desiredSize`).
+   * Scaling between `minSize` and `maxSize` needs a node autoscaler, which managed node groups
+   * do not include.
+   *
+   * @default 1
+   */
+  readonly minNodes?: number;
+
+  /**
+   * Managed node groups only: the AMI type. Must be the catalogue's type for the instances
+   * (`AL2023_x86_64_NEURON` for Inferentia2, `AL2023_x86_64_NVIDIA` for NVIDIA GPUs).
+   *
+   * @default - the catalogue's AMI type for the instance types
+   */
+  readonly amiType?: string;
+
+  /**
+   * Managed node groups only: root volume size of each node, GiB.
+   *
+   * @default 200
+   */
+  readonly diskSizeGiB?: number;
+}
+
+/** Props of {@link AcceleratorPool}. */
+export interface AcceleratorPoolProps extends AcceleratorPoolOptions {
+  /** The cluster the pool belongs to. */
+  readonly cluster: eks.Cluster;
+  /** How the pool is provided. */
+  readonly mode: NodeCapacityMode;
+  /**
+   * The workloads deployed on the cluster, read when the pool's size is rendered.
+   *
+   * @default - no workloads: the pool is sized to one node of its largest instance type
+   */
+  readonly workloads?: () => readonly WorkloadDemand[];
+}
+
+/** A pool's inputs after validation. */
+interface PoolSpec {
+  readonly poolName: string;
+  readonly accelerator: EksAcceleratorClass;
+  readonly rows: readonly InstanceTypeSpec[];
+  readonly resourceName: string;
+  readonly taints: readonly Taint[];
+  readonly capacityType: PoolCapacityType;
+  readonly minDevicesPerNode: number;
+  readonly maxDevicesPerNode: number;
+}
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS_LABEL_MAX = 63;
+
+function isPositiveInteger(n: number): boolean {
+  return Number.isInteger(n) && n > 0;
+}
+
+function sameTaint(a: Taint, b: Taint): boolean {
+  return a.key === b.key && (a.value ?? '') === (b.value ?? '') && a.effect === b.effect;
+}
+
+/** The labels all rows agree on (key and value), sorted by key. */
+function commonLabels(maps: readonly (Readonly<Record<string, string>> | undefined)[]): Record<string, string> {
+  const [first, ...rest] = maps;
+  if (!first) return {};
+  const out: Record<string, string> = {};
+  for (const key of Object.keys(first).sort()) {
+    if (rest.every((m) => m?.[key] === first[key])) out[key] = first[key]!;
+  }
+  return out;
+}
+
+/** Round `n` up to a multiple of `step`. */
+function roundUp(n: number, step: number): number {
+  return Math.ceil(n / step) * step;
+}
+
+/** True when every selector entry is a label of the pool. */
+export function selectorMatches(selector: Readonly<Record<string, string>>, labels: Readonly<Record<string, string>>): boolean {
+  return Object.entries(selector).every(([k, v]) => labels[k] === v);
+}
+
+function validatePool(id: string, options: AcceleratorPoolOptions, mode: NodeCapacityMode): PoolSpec {
+  const poolName = options.poolName ?? id.toLowerCase();
+  if (!DNS_LABEL.test(poolName) || poolName.length > DNS_LABEL_MAX) {
+    throw new InferenceConstructsError('PropInvalid', {
+      prop: 'poolName',
+      problem: 'the pool name is not a DNS-1123 label',
+      received: poolName,
+      allowed: 'lower-case letters, digits and "-", starting and ending with a letter or digit, at most 63 characters',
+      fix: 'pass poolName, e.g. "inferentia2" or "gpu-l4"',
+    });
+  }
+  if (!(EKS_ACCELERATOR_CLASSES as readonly string[]).includes(options.accelerator)) {
+    throw new InferenceConstructsError('PropInvalid', {
+      prop: 'accelerator',
+      problem: 'EKS pools serve Inferentia2 or NVIDIA GPUs only',
+      received: options.accelerator,
+      allowed: EKS_ACCELERATOR_CLASSES,
+      fix: 'serve TPU models from GKE, or pick inferentia2 / nvidia-gpu',
+    });
+  }
+  if (options.instanceTypes.length === 0) {
+    throw new InferenceConstructsError('PropInvalid', {
+      prop: 'instanceTypes',
+      problem: 'a pool needs at least one instance type',
+      received: options.instanceTypes,
+      allowed: 'one or more EC2 instance types from the accelerator catalogue',
+      fix: options.accelerator === 'inferentia2' ? 'pass e.g. ["inf2.xlarge"]' : 'pass e.g. ["g6.xlarge"]',
+    });
+  }
+  const duplicates = options.instanceTypes.filter((t, i) => options.instanceTypes.indexOf(t) !== i);
+  if (duplicates.length > 0) {
+    throw new InferenceConstructsError('PropInvalid', {
+      prop: 'instanceTypes',
+      problem: 'an instance type is listed twice',
+      received: options.instanceTypes,
+      allowed: 'distinct instance types',
+      fix: `remove the duplicate ${duplicates.join(', ')}`,
+    });
+  }
+  const rows = [...options.instanceTypes].sort().map((name) => catalogueInstanceType(name));
+  for (const row of rows) {
+    if (row.cloud !== 'aws' || row.acceleratorClass !== options.accelerator) {
+      throw new InferenceConstructsError('AcceleratorMismatch', {
+        prop: 'instanceTypes',
+        problem: `${row.name} carries ${row.acceleratorClass} (${row.device.displayName}), not the pool's ${options.accelerator}`,
+        received: row.name,
+        allowed: `EC2 instance types whose accelerator is ${options.accelerator}`,
+        fix: `move ${row.name} to a ${row.acceleratorClass} pool, or pick ${options.accelerator} instance types`,
+      });
+    }
+  }
+  const resourceName = rows[0]!.kubernetes.resourceName;
+  const taints = rows[0]!.kubernetes.taints;
+  for (const row of rows) {
+    const sameTaints =
+      row.kubernetes.taints.length === taints.length && row.kubernetes.taints.every((t, i) => sameTaint(t, taints[i]!));
+    if (row.kubernetes.resourceName !== resourceName || !sameTaints) {
+      throw new InferenceConstructsError('AcceleratorMismatch', {
+        prop: 'instanceTypes',
+        problem: `${row.name} is scheduled differently (resource or taints) from ${rows[0]!.name}`,
+        received: options.instanceTypes,
+        allowed: 'instance types sharing one extended resource and one set of taints',
+        fix: 'split the instance types into separate pools',
+      });
+    }
+  }
+  const capacityType = options.capacityType ?? 'on-demand';
+  if (!CAPACITY_TYPES.includes(capacityType)) {
+    throw new InferenceConstructsError('PropInvalid', {
+      prop: 'capacityType',
+      problem: 'unknown capacity type',
+      received: capacityType,
+      allowed: CAPACITY_TYPES,
+      fix: 'pick on-demand or spot',
+    });
+  }
+  const devicesPerNode = rows.map((r) => r.devicesPerNode);
+  const minDevicesPerNode = Math.min(...devicesPerNode);
+  const maxDevicesPerNode = Math.max(...devicesPerNode);
+
+  if (options.maxDevices !== undefined && !Token.isUnresolved(options.maxDevices)) {
+    if (!isPositiveInteger(options.maxDevices) || options.maxDevices < maxDevicesPerNode) {
+      throw new InferenceConstructsError('PropInvalid', {
+        prop: 'maxDevices',
+        problem: 'the device limit must allow at least one node of every instance type of the pool',
+        received: options.maxDevices,
+        allowed: `an integer >= ${maxDevicesPerNode} (devices of the largest instance type)`,
+        fix: `raise maxDevices to at least ${maxDevicesPerNode}, or leave it out to size the pool from its workloads`,
+      });
+    }
+  }
+
+  const autoMode = mode === NodeCapacityMode.AUTO_MODE;
+  for (const prop of ['minNodes', 'amiType', 'diskSizeGiB'] as const) {
+    if (autoMode && options[prop] !== undefined) {
+      throw new InferenceConstructsError('PropInvalid', {
+        prop,
+        problem: `${prop} applies to managed node groups only; EKS Auto Mode chooses nodes, AMIs and disks itself`,
+        received: options[prop],
+        allowed: 'undefined in Auto Mode',
+        fix: `remove ${prop}, or use NodeCapacityMode.MANAGED_NODE_GROUPS`,
+      });
+    }
+  }
+  if (!autoMode) {
+    if (minDevicesPerNode !== maxDevicesPerNode) {
+      throw new InferenceConstructsError('PropInvalid', {
+        prop: 'instanceTypes',
+        problem: 'a managed node group scales by node count, so its instance types must have the same number of devices',
+        received: rows.map((r) => `${r.name} (${r.devicesPerNode})`),
+        allowed: 'instance types with equal devices per node',
+        fix: 'split the instance types into separate pools by device count',
+      });
+    }
+    const expectedAmi = rows[0]!.eksAmiType!;
+    for (const row of rows) {
+      if (row.eksAmiType !== expectedAmi || (options.amiType !== undefined && options.amiType !== row.eksAmiType)) {
+        throw new InferenceConstructsError('AmiTypeMismatch', {
+          prop: 'amiType',
+          problem: `the AMI type does not carry the drivers for ${row.name}`,
+          received: options.amiType ?? expectedAmi,
+          allowed: [row.eksAmiType ?? 'none'],
+          fix: `set amiType to ${row.eksAmiType} (or leave it out), or move ${row.name} to its own pool`,
+        });
+      }
+    }
+    if (options.minNodes !== undefined && (!Number.isInteger(options.minNodes) || options.minNodes < 0)) {
+      throw new InferenceConstructsError('PropInvalid', {
+        prop: 'minNodes',
+        problem: 'minNodes is not a non-negative integer',
+        received: options.minNodes,
+        allowed: 'an integer >= 0',
+        fix: 'pass a whole number of nodes',
+      });
+    }
+    if (options.minNodes !== undefined && options.maxDevices !== undefined) {
+      const maxNodes = Math.ceil(options.maxDevices / maxDevicesPerNode);
+      if (options.minNodes > maxNodes) {
+        throw new InferenceConstructsError('MinAboveMax', {
+          prop: 'minNodes',
+          problem: `minNodes is more than the ${maxNodes} nodes maxDevices (${options.maxDevices}) allows`,
+          received: options.minNodes,
+          allowed: `an integer from 0 to ${maxNodes}`,
+          fix: 'lower minNodes or raise maxDevices',
+        });
+      }
+    }
+    if (options.diskSizeGiB !== undefined && !isPositiveInteger(options.diskSizeGiB)) {
+      throw new InferenceConstructsError('PropInvalid', {
+        prop: 'diskSizeGiB',
+        problem: 'diskSizeGiB is not a positive integer',
+        received: options.diskSizeGiB,
+        allowed: 'an integer number of GiB > 0',
+        fix: `pass e.g. ${DEFAULT_NODE_DISK_SIZE_GIB}`,
+      });
+    }
+  }
+  return {
+    poolName,
+    accelerator: options.accelerator,
+    rows,
+    resourceName,
+    taints,
+    capacityType,
+    minDevicesPerNode,
+    maxDevicesPerNode,
+  };
+}
+
+/**
+ * An accelerator node pool of the EKS inference cluster.
+ *
+ * In Auto Mode it applies a `NodePool` manifest; with managed node groups it creates a
+ * `Nodegroup`. Either way its device limit is rendered late, from the workloads deployed on the
+ * cluster at synthesis.
+ */
+export class AcceleratorPool extends Construct {
+  /** The pool name (NodePool name, value of the `inference-constructs.io/pool` label). */
+  public readonly poolName: string;
+  /** The accelerator the pool serves. */
+  public readonly accelerator: EksAcceleratorClass;
+  /** The extended resource the pool's nodes advertise (`aws.amazon.com/neuron`, `nvidia.com/gpu`). */
+  public readonly resourceName: string;
+  /** Instance types of the pool, sorted. */
+  public readonly instanceTypes: readonly string[];
+  /** The taints the pool's nodes carry; workloads must tolerate them. */
+  public readonly taints: readonly Taint[];
+  /** The labels every node of the pool carries; workloads select a subset of them. */
+  public readonly labels: Readonly<Record<string, string>>;
+  /** How the pool is provided. */
+  public readonly mode: NodeCapacityMode;
+  /**
+   * Auto Mode only: the applied `NodePool` manifest (escape hatch: its `node.defaultChild`
+   * is the custom resource).
+   */
+  public readonly nodePoolManifest?: eks.KubernetesManifest;
+  /** Managed node groups only: the node group (escape hatch for the L1 via `node.defaultChild`). */
+  public readonly nodegroup?: eks.Nodegroup;
+
+  private readonly spec: PoolSpec;
+  private readonly explicitMaxDevices?: number;
+  private readonly workloads: () => readonly WorkloadDemand[];
+
+  constructor(scope: Construct, id: string, props: AcceleratorPoolProps) {
+    const spec = validatePool(id, props, props.mode);
+    super(scope, id);
+    this.spec = spec;
+    this.mode = props.mode;
+    this.poolName = spec.poolName;
+    this.accelerator = spec.accelerator;
+    this.resourceName = spec.resourceName;
+    this.instanceTypes = spec.rows.map((r) => r.name);
+    this.taints = spec.taints;
+    this.explicitMaxDevices = props.maxDevices;
+    this.workloads = props.workloads ?? (() => []);
+
+    if (props.mode === NodeCapacityMode.AUTO_MODE) {
+      this.labels = {
+        ...commonLabels(spec.rows.map((r) => r.kubernetes.nodeSelector.eksAutoMode)),
+        [KARPENTER_CAPACITY_TYPE_LABEL]: spec.capacityType,
+        [KARPENTER_NODEPOOL_LABEL]: spec.poolName,
+        [POOL_LABEL]: spec.poolName,
+      };
+      this.nodePoolManifest = new eks.KubernetesManifest(this, 'Resource', {
+        cluster: props.cluster,
+        manifest: [this.renderNodePool()],
+        overwrite: true,
+      });
+    } else {
+      const nodeLabels: Record<string, string> = {
+        ...commonLabels(spec.rows.map((r) => r.kubernetes.nodeSelector.managedNodeGroup)),
+        [POOL_LABEL]: spec.poolName,
+        ...(spec.accelerator === 'nvidia-gpu' ? { [NVIDIA_GPU_PRESENT_LABEL]: 'true' } : {}),
+      };
+      this.labels = {
+        ...nodeLabels,
+        [EKS_MNG_CAPACITY_TYPE_LABEL]: spec.capacityType === 'spot' ? 'SPOT' : 'ON_DEMAND',
+      };
+      const minNodes = props.minNodes ?? 1;
+      // Instance types are set on the L1 below rather than passed to the L2: aws-cdk-lib checks
+      // the AMI type against its own list of GPU instance classes, which lacks some families in
+      // the catalogue (p5, p5e, p5en); validatePool has checked every row against the catalogue.
+      this.nodegroup = new eks.Nodegroup(this, 'Resource', {
+        cluster: props.cluster,
+        amiType: spec.rows[0]!.eksAmiType as eks.NodegroupAmiType,
+        capacityType: spec.capacityType === 'spot' ? eks.CapacityType.SPOT : eks.CapacityType.ON_DEMAND,
+        labels: nodeLabels,
+        taints: spec.taints.map((t) => ({
+          key: t.key,
+          value: t.value,
+          effect: TAINT_EFFECTS[t.effect],
+        })),
+        minSize: minNodes,
+        desiredSize: minNodes,
+        // Replaced below by the size rendered from the workloads.
+        maxSize: Math.max(minNodes, 1),
+        diskSize: props.diskSizeGiB ?? DEFAULT_NODE_DISK_SIZE_GIB,
+      });
+      const cfn = this.nodegroup.node.defaultChild as eks.CfnNodegroup;
+      cfn.instanceTypes = [...this.instanceTypes];
+      cfn.addPropertyOverride(
+        'ScalingConfig.MaxSize',
+        Lazy.number({ produce: () => Math.max(minNodes, this.maxNodes(), 1) }),
+      );
+    }
+  }
+
+  /**
+   * Devices the workloads on this pool need at their maximum replicas (workloads whose node
+   * selector the pool's labels satisfy and that request the pool's resource).
+   */
+  public demandedDevices(): number {
+    let total = 0;
+    for (const w of this.workloads()) {
+      const perReplica = w.resourcesPerReplica[this.resourceName];
+      if (!perReplica || !selectorMatches(w.nodeSelector, this.labels)) continue;
+      total += perReplica * w.maxReplicas;
+    }
+    return total;
+  }
+
+  /**
+   * The pool's device limit: `maxDevices` when given, else the workloads' demand rounded up to
+   * whole nodes of the largest instance type (at least one node).
+   */
+  public maxDevices(): number {
+    if (this.explicitMaxDevices !== undefined) return this.explicitMaxDevices;
+    return Math.max(roundUp(this.demandedDevices(), this.spec.maxDevicesPerNode), this.spec.maxDevicesPerNode);
+  }
+
+  /** Nodes the pool may grow to: `ceil(maxDevices / devicesPerNode)` of the largest type. */
+  public maxNodes(): number {
+    return Math.ceil(this.maxDevices() / this.spec.maxDevicesPerNode);
+  }
+
+  /** The pool as the placement check sees it. */
+  public capacity(): PoolCapacity {
+    return {
+      name: this.poolName,
+      labels: this.labels,
+      taints: this.taints,
+      limits: { [this.resourceName]: this.maxDevices() },
+    };
+  }
+
+  /**
+   * The Auto Mode `NodePool` (karpenter.sh/v1). Its `limits` are rendered late (at synthesis).
+   *
+   * Disruption: `WhenEmpty` consolidation never removes a node that still runs a pod, so a
+   * model server is never evicted mid-stream to pack nodes tighter; empty nodes go after
+   * {@link AUTO_MODE_CONSOLIDATE_AFTER}. Expiry and drift still replace nodes (at most
+   * {@link AUTO_MODE_DISRUPTION_BUDGET} at once), draining them gracefully for up to
+   * {@link AUTO_MODE_TERMINATION_GRACE_PERIOD}; pods annotated `karpenter.sh/do-not-disrupt`
+   * block voluntary disruption of their node until they finish.
+   */
+  public renderNodePool(): Record<string, unknown> {
+    const spec = this.spec;
+    const selectorRequirements = Object.entries(
+      commonLabels(spec.rows.map((r) => r.kubernetes.nodeSelector.eksAutoMode)),
+    ).map(([key, value]) => ({ key, operator: 'In', values: [value] }));
+    return {
+      apiVersion: 'karpenter.sh/v1',
+      kind: 'NodePool',
+      metadata: {
+        name: spec.poolName,
+        labels: { 'app.kubernetes.io/managed-by': 'inference-constructs' },
+      },
+      spec: {
+        template: {
+          metadata: { labels: { [POOL_LABEL]: spec.poolName } },
+          spec: {
+            nodeClassRef: { group: 'eks.amazonaws.com', kind: 'NodeClass', name: 'default' },
+            requirements: [
+              { key: 'node.kubernetes.io/instance-type', operator: 'In', values: spec.rows.map((r) => r.name) },
+              ...selectorRequirements,
+              { key: KARPENTER_CAPACITY_TYPE_LABEL, operator: 'In', values: [spec.capacityType] },
+            ],
+            taints: spec.taints.map((t) => ({ key: t.key, ...(t.value !== undefined ? { value: t.value } : {}), effect: t.effect })),
+            expireAfter: AUTO_MODE_EXPIRE_AFTER,
+            terminationGracePeriod: AUTO_MODE_TERMINATION_GRACE_PERIOD,
+          },
+        },
+        disruption: {
+          consolidationPolicy: 'WhenEmpty',
+          consolidateAfter: AUTO_MODE_CONSOLIDATE_AFTER,
+          budgets: [{ nodes: AUTO_MODE_DISRUPTION_BUDGET }],
+        },
+        limits: Lazy.any({ produce: () => ({ [spec.resourceName]: this.maxDevices() }) }),
+      },
+    };
+  }
+}
+
+const TAINT_EFFECTS: Record<Taint['effect'], eks.TaintEffect> = {
+  NoSchedule: eks.TaintEffect.NO_SCHEDULE,
+  PreferNoSchedule: eks.TaintEffect.PREFER_NO_SCHEDULE,
+  NoExecute: eks.TaintEffect.NO_EXECUTE,
+};
