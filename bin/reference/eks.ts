@@ -64,8 +64,9 @@ export class EksReferenceStack extends Stack {
 export function addEksReference(
   app: App,
   workloads: readonly Construct[] | ((cluster: EksInferenceCluster) => readonly Construct[]),
+  props: StackProps = {},
 ): EksReferenceStack {
-  const stack = new EksReferenceStack(app, 'InferenceEks');
+  const stack = new EksReferenceStack(app, 'InferenceEks', props);
   const charts = typeof workloads === 'function' ? workloads(stack.cluster) : workloads;
   charts.forEach((chart, index) => {
     stack.cluster.addInferenceWorkload(`Workload${index + 1}`, chart);

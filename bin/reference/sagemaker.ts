@@ -2,7 +2,7 @@
  * Reference SageMaker stack: Llama 3.1 8B Instruct on the cheapest Inferentia2 instance the
  * planner finds, autoscaled on generated tokens per second.
  */
-import { Stack, type App } from 'aws-cdk-lib';
+import { Stack, type App, type StackProps } from 'aws-cdk-lib';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { ModelWeights, SageMakerInferenceEndpoint } from '../../constructs/aws/index.js';
 import { INSTANCE_TYPES, modelPreset, planCapacity, planCheapest } from '../../lib/index.js';
@@ -21,9 +21,10 @@ export const REFERENCE_PEAK_TOKENS_PER_SECOND = 1000;
 export const NEURON_HOST_MEMORY_PER_WEIGHT_GIB = 2;
 
 /** Add the reference SageMaker stack to `app` and return it. */
-export function addSageMakerReference(app: App): Stack {
+export function addSageMakerReference(app: App, props: StackProps = {}): Stack {
   const stack = new Stack(app, 'InferenceConstructsSageMaker', {
     description: 'Llama 3.1 8B on SageMaker Inferentia2, autoscaled on generated tokens/s (inference-constructs reference)',
+    ...props,
   });
   const model = modelPreset('llama-3-1-8b');
   const planning = { peakTokensPerSecond: REFERENCE_PEAK_TOKENS_PER_SECOND };

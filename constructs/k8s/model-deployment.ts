@@ -161,6 +161,8 @@ export interface ScalableModelWorkload {
   readonly servedModelName: string;
   /** The server profile: token counter, model label and queue gauge. */
   readonly server: ModelServerProfile;
+  /** The capacity plan behind the workload, when it was planned (for reports). */
+  readonly plan?: CapacityPlan;
 }
 
 /** Properties of {@link ModelDeployment}. */

@@ -315,10 +315,16 @@ export class TokenThroughputScaler extends Construct {
   public readonly triggerAuthentication?: TriggerAuthentication;
   /** The token-rate query. */
   public readonly query: string;
+  /** The workload it scales. */
+  public readonly target: ScalableModelWorkload;
+  /** The policy it renders. */
+  public readonly policy: TokenScalingPolicy;
 
   constructor(scope: Construct, id: string, props: TokenThroughputScalerProps) {
     super(scope, id);
     const { target, policy, prometheus } = props;
+    this.target = target;
+    this.policy = policy;
     assertTokenScalable(target.server);
     validatePolicy(policy);
     if (policy.scaleToZero && !props.scaleFromZero) {
@@ -486,10 +492,16 @@ export class TokenThroughputHpa extends Construct {
   public readonly hpa: KubeHorizontalPodAutoscalerV2;
   /** The metric name the HPA reads. */
   public readonly metricName: string;
+  /** The workload it scales. */
+  public readonly target: ScalableModelWorkload;
+  /** The policy it renders. */
+  public readonly policy: TokenScalingPolicy;
 
   constructor(scope: Construct, id: string, props: TokenThroughputHpaProps) {
     super(scope, id);
     const { target, policy } = props;
+    this.target = target;
+    this.policy = policy;
     assertTokenScalable(target.server);
     validatePolicy(policy);
     if (policy.scaleToZero || policy.minReplicas < 1) {
