@@ -11,6 +11,7 @@ export default defineConfig({
     env: { CDK_VALIDATION: 'false' },
     // Two cores on CI machines: one fork per core.
     pool: 'forks',
+    isolate: false,
     maxWorkers: 2,
   },
 });

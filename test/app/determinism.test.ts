@@ -1,0 +1,88 @@
+/**
+ * Two synths of the same commit from two checkout paths give byte-identical CloudFormation
+ * templates, Kubernetes manifests and plan report: no timestamps, no absolute paths, no random
+ * names, no `latest` images.
+ */
+import { spawn } from 'node:child_process';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const SOURCES = ['bin', 'lib', 'constructs', 'imports', 'package.json', 'cdk.json', 'tsconfig.json'];
+
+/** Copy the sources (not node_modules, which is linked) into a fresh directory. */
+function checkout(parent: string, name: string): string {
+  const dir = join(parent, name);
+  for (const s of SOURCES) cpSync(join(ROOT, s), join(dir, s), { recursive: true });
+  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
+  return dir;
+}
+
+/** Run the reference app the way `cdk synth` does (CDK_OUTDIR), without the CLI's overhead. */
+function synth(dir: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(join(dir, 'node_modules', '.bin', 'tsx'), ['bin/app.ts'], {
+      cwd: dir,
+      env: { ...process.env, CDK_OUTDIR: join(dir, 'cdk.out'), CDK_VALIDATION: 'false' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += String(d)));
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`synth in ${dir} failed (${code}): ${stderr}`))));
+  });
+}
+
+/** Every output file that reviewers read: templates, assets, manifests, the plan. */
+function outputs(dir: string): Map<string, string> {
+  const files = new Map<string, string>();
+  const walk = (d: string): void => {
+    for (const entry of readdirSync(d).sort()) {
+      const p = join(d, entry);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (/\.(template\.json|k8s\.yaml|md|assets\.json)$/.test(entry)) files.set(relative(dir, p), readFileSync(p, 'utf8'));
+    }
+  };
+  walk(join(dir, 'cdk.out'));
+  walk(join(dir, 'dist'));
+  return files;
+}
+
+describe('reference app synth', () => {
+  let parent: string;
+  let first: Map<string, string>;
+  let second: Map<string, string>;
+  let dirs: string[];
+
+  beforeAll(async () => {
+    parent = mkdtempSync(join(tmpdir(), 'ic-determinism-'));
+    dirs = [checkout(parent, 'checkout-one'), checkout(parent, 'a-much-longer-checkout-path-two')];
+    await Promise.all(dirs.map(synth));
+    [first, second] = dirs.map(outputs) as [Map<string, string>, Map<string, string>];
+  }, 120_000);
+
+  afterAll(() => rmSync(parent, { recursive: true, force: true }));
+
+  test('writes templates, manifests and the plan report', () => {
+    const names = [...first.keys()];
+    expect(names.some((n) => n.endsWith('.template.json'))).toBe(true);
+    expect(names.some((n) => n.endsWith('.k8s.yaml'))).toBe(true);
+    expect(names).toContain('dist/inference-plan.md');
+  });
+
+  test('is byte-identical across checkout paths', () => {
+    expect([...second.keys()]).toEqual([...first.keys()]);
+    for (const [name, content] of first) expect(second.get(name), name).toBe(content);
+  });
+
+  test('embeds no absolute path, no timestamp of today and no latest image', () => {
+    const today = new Date().toISOString().slice(0, 10);
+    for (const [name, content] of first) {
+      expect(content.includes(parent), `${name} mentions the checkout path`).toBe(false);
+      expect(content.includes(ROOT), `${name} mentions the project path`).toBe(false);
+      expect(content.includes(today), `${name} carries today's date`).toBe(false);
+      expect(/image["']?:\s*["']?[^\s"']+:latest\b/.test(content), `${name} uses a latest image`).toBe(false);
+    }
+  });
+});
