@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const SOURCES = ['bin', 'lib', 'constructs', 'imports', 'package.json', 'cdk.json', 'tsconfig.json'];
+const CDK_JSON_CONTEXT: unknown = (JSON.parse(readFileSync(join(ROOT, 'cdk.json'), 'utf8')) as { context: unknown }).context;
 
 /** Copy the sources (not node_modules, which is linked) into a fresh directory. */
 function checkout(parent: string, name: string): string {
@@ -25,7 +26,8 @@ function synth(dir: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(join(dir, 'node_modules', '.bin', 'tsx'), ['bin/app.ts'], {
       cwd: dir,
-      env: { ...process.env, CDK_OUTDIR: join(dir, 'cdk.out'), CDK_VALIDATION: 'false' },
+      // As the CDK CLI passes it: the context (and feature flags) of cdk.json.
+      env: { ...process.env, CDK_OUTDIR: join(dir, 'cdk.out'), CDK_CONTEXT_JSON: JSON.stringify(CDK_JSON_CONTEXT), CDK_VALIDATION: 'false' },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let stderr = '';

@@ -1,0 +1,71 @@
+/**
+ * The reference fleet as `npm run synth` builds it (cdk.json context and feature flags
+ * included): cdk-nag AwsSolutions clean, every standalone manifest strictly valid, and a plan
+ * report covering every deployment.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { App } from 'aws-cdk-lib';
+import { App as K8sApp } from 'cdk8s';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { buildReferenceFleet } from '../../bin/fleet.js';
+import { formatManifestIssues, validateManifests } from '../support/k8s-validate.js';
+import { addNagChecks, formatNagViolations, synthWithNag } from '../support/nag.js';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const CDK_JSON_CONTEXT = (JSON.parse(readFileSync(join(ROOT, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> }).context;
+
+function fleet(context: Record<string, unknown> = {}) {
+  const app = new App({ context: { ...CDK_JSON_CONTEXT, ...context } });
+  const k8s = new K8sApp({ outdir: join(ROOT, 'dist') }); // never synthesized to disk here
+  return { app, k8s, ...buildReferenceFleet(app, k8s) };
+}
+
+describe('reference fleet', () => {
+  let built: ReturnType<typeof fleet>;
+  let result: ReturnType<typeof synthWithNag>;
+
+  beforeAll(() => {
+    built = fleet();
+    addNagChecks(built.app);
+    result = synthWithNag(built.app);
+  });
+
+  test('has the SageMaker and EKS stacks', () => {
+    expect(result.assembly.stacks.map((s) => s.stackName).sort()).toEqual(['InferenceConstructsSageMaker', 'InferenceEks']);
+  });
+
+  test('passes cdk-nag AwsSolutions with the cdk.json feature flags', () => {
+    expect(formatNagViolations(result.violations)).toBe('');
+  });
+
+  test('renders standalone charts for EKS and GKE that pass strict validation', () => {
+    const objects = built.k8s.charts.flatMap((c) => c.toJson());
+    expect(built.k8s.charts.map((c) => c.node.id).sort()).toEqual(['gemma-2-9b-tpu', 'llama-3-1-70b-gpu', 'llama-3-1-8b-inf2']);
+    expect(formatManifestIssues(validateManifests(objects))).toBe('');
+  });
+
+  test('reports every deployment in the plan', () => {
+    const report = built.planReport();
+    for (const name of ['eks/inference/llama-3-1-70b', 'eks/inference/llama-3-1-8b', 'gke/inference/gemma-2-9b', 'sagemaker/InferenceConstructsSageMaker/Llama31']) {
+      expect(report).toContain(`## ${name}\n`);
+    }
+  });
+});
+
+describe('reference fleet context', () => {
+  test('stacks=sagemaker leaves the EKS stack out', () => {
+    const { app } = fleet({ stacks: 'sagemaker' });
+    expect(app.node.children.map((c) => c.node.id)).toEqual(['InferenceConstructsSageMaker']);
+  });
+
+  test('account and region pin the stacks to an environment', () => {
+    const { app } = fleet({ stacks: 'sagemaker', account: '123456789012', region: 'eu-west-1' });
+    const stack = app.node.findChild('InferenceConstructsSageMaker') as import('aws-cdk-lib').Stack;
+    expect([stack.account, stack.region]).toEqual(['123456789012', 'eu-west-1']);
+  });
+
+  test('throws PropInvalid for an unknown stack', () => {
+    expect(() => fleet({ stacks: 'sagemaker,gke' })).toThrow(/\[PropInvalid\] context\.stacks: unknown stack in the reference fleet; received "gke"; allowed: sagemaker, eks/);
+  });
+});
