@@ -22,6 +22,7 @@ import {
 import { AcceleratorPool, NodeCapacityMode, type AcceleratorPoolOptions } from './eks-accelerator-pools.js';
 import { EksTokenMetrics, MetricsBackend } from './eks-metrics.js';
 import { NEURON_HELM_CHART, NVIDIA_DEVICE_PLUGIN_CHART, type PinnedHelmChart } from './eks-versions.js';
+import { guardStackResourceBudget } from './stack-budget.js';
 
 /**
  * The Kubernetes version of the cluster, paired with the kubectl v1.33 Lambda layer.
@@ -163,6 +164,7 @@ export class EksInferenceCluster extends Construct {
     const capacityMode = props.capacityMode ?? NodeCapacityMode.AUTO_MODE;
     validateClusterProps(props, capacityMode);
     super(scope, id);
+    guardStackResourceBudget(this, 'cluster');
     this.capacityMode = capacityMode;
     const autoMode = capacityMode === NodeCapacityMode.AUTO_MODE;
 

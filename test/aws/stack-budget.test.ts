@@ -48,3 +48,23 @@ describe('guardStackResourceBudget', () => {
 function app(stack: Stack): App {
   return stack.node.root as App;
 }
+
+describe('a fleet of SageMaker endpoints in one stack', () => {
+  test('fails with StackTooLarge before CloudFormation would, saying how many endpoints fit', async () => {
+    const { ModelWeights, SageMakerInferenceEndpoint } = await import('../../constructs/aws/index.js');
+    const { modelPreset } = await import('../../lib/index.js');
+    const s3 = await import('aws-cdk-lib/aws-s3');
+    const app = new App();
+    const stack = new Stack(app, 'Fleet');
+    const bucket = s3.Bucket.fromBucketName(stack, 'Weights', 'model-weights');
+    // 15 resources per endpoint: 34 endpoints need 510, over the 500 a stack may hold.
+    for (let i = 1; i <= 34; i++) {
+      new SageMakerInferenceEndpoint(stack, `Endpoint${i}`, {
+        model: modelPreset('llama-3-1-8b'),
+        instanceType: 'ml.inf2.8xlarge',
+        modelWeights: ModelWeights.fromS3Prefix(bucket, `models/${i}/`),
+      });
+    }
+    expect(() => app.synth()).toThrow(/\[StackTooLarge\] Fleet \(34 endpoints\): the stack would hold 510 CloudFormation resources, about 15 per endpoint;.*fix: spread the endpoints over several stacks, at most 33 per stack/);
+  });
+});
