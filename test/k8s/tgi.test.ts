@@ -1,0 +1,60 @@
+/**
+ * Text Generation Inference (TGI) as the model server on an NVIDIA node: flags from the plan,
+ * its own port and health endpoint, and a KEDA scaler on TGI's generated-token counter.
+ */
+import { Chart, Testing } from 'cdk8s';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { ModelDeployment, PlacementCheck, AcceleratorNodePool, PrometheusSource, TokenThroughputScaler } from '../../constructs/k8s/index.js';
+import { modelPreset, modelServer, planCapacity, tokenScalingPolicy } from '../../lib/index.js';
+import { Manifest, expectValid, one } from './support.js';
+
+describe('ModelDeployment with TGI', () => {
+  const tgi = modelServer('tgi');
+  let objects: Manifest[];
+
+  beforeAll(() => {
+    // GIVEN Qwen2.5 7B on one L40S (g6e.xlarge) served by TGI
+    const chart = new Chart(Testing.app(), 'qwen', { namespace: 'inference' });
+    const plan = planCapacity({ model: modelPreset('qwen2-5-7b'), instanceType: 'g6e.xlarge' });
+    const policy = tokenScalingPolicy(plan, { minReplicas: 1, maxReplicas: 3 });
+    const model = new ModelDeployment(chart, 'Model', { plan, server: tgi, platform: 'karpenter' });
+    new TokenThroughputScaler(chart, 'Scaler', {
+      target: model,
+      policy,
+      prometheus: PrometheusSource.inCluster({ serverAddress: 'http://prometheus-operated.monitoring.svc:9090' }),
+    });
+    new AcceleratorNodePool(chart, 'Pool', {
+      mode: 'karpenter',
+      instanceTypes: ['g6e.xlarge'],
+      clusterName: 'inference',
+      nodeRoleName: 'KarpenterNodeRole-inference',
+      sizedFor: [{ workload: model, maxReplicas: policy.maxReplicas }],
+    });
+    new PlacementCheck(chart, 'Placement');
+    // WHEN
+    objects = Testing.synth(chart);
+  });
+
+  test('runs the pinned TGI image with flags from the plan', () => {
+    const container = one(objects, 'Deployment').spec.template.spec.containers[0];
+    expect(container.image).toBe(tgi.kubernetesImage);
+    expect(container.args).toEqual(expect.arrayContaining(['--model-id', 'Qwen/Qwen2.5-7B-Instruct', '--num-shard', '1']));
+    expect(container.resources.limits['nvidia.com/gpu']).toBe(1);
+    expect(container.resources.requests['nvidia.com/gpu']).toBe(1);
+  });
+
+  test('probes TGI on its own port and health path', () => {
+    const container = one(objects, 'Deployment').spec.template.spec.containers[0];
+    expect(container.readinessProbe.httpGet).toMatchObject({ path: tgi.healthPath, port: tgi.port });
+  });
+
+  test('scales on the pool-wide rate of TGI generated tokens', () => {
+    const trigger = one(objects, 'ScaledObject').spec.triggers[0];
+    expect(trigger.metadata.query).toMatch(/^sum\(rate\(tgi_request_generated_tokens_sum\{namespace="inference"/);
+    expect(trigger.metricType).toBe('AverageValue');
+  });
+
+  test('every object passes strict validation', () => {
+    expectValid(objects);
+  });
+});
