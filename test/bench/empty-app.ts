@@ -5,5 +5,5 @@
 import { App, CfnWaitConditionHandle, Stack } from 'aws-cdk-lib';
 
 const app = new App();
-new CfnWaitConditionHandle(new Stack(app, 'Empty'), 'Placeholder');
+new CfnWaitConditionHandle(new Stack(app, 'Empty'), 'Handle');
 app.synth();
