@@ -79,7 +79,7 @@ function section(d: PlannedDeployment): string {
   const atMin = policy.minReplicas * plan.cost.perReplicaHourUsd;
   const atMax = policy.maxReplicas * plan.cost.perReplicaHourUsd;
   const rows: [string, string][] = [
-    ['Platform', d.platform + (d.server ? ` (${d.server})` : '')],
+    ['Platform', d.platform + (d.server ? `, served by ${d.server}` : '')],
     ['Model', `${plan.model.name} (${plan.model.huggingFaceId}), ${plan.precision} weights, ${plan.kvCachePrecision} KV cache`],
     ['Accelerator', instanceLabel(plan)],
     ['Per replica', placement(plan)],
