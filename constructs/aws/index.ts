@@ -6,6 +6,7 @@ export {
   SAGEMAKER_NAME_MAX_LENGTH,
   type HuggingFaceWeightsOptions,
   type ModelWeightsConfig,
+  type SageMakerModelOptions,
   type SageMakerPlacementOptions,
   type SageMakerPlanningOptions,
   type SageMakerScalingOptions,

@@ -3,6 +3,7 @@
  * storage sizing, the execution role and the endpoint's log group.
  */
 import { Annotations, ArnFormat, Duration, Names, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -10,6 +11,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import type { TokenMetricSource } from './sagemaker-token-metric.js';
 import {
   InferenceConstructsError,
   SAGEMAKER_MAX_STARTUP_TIMEOUT_SECONDS,
@@ -161,6 +163,38 @@ export type SageMakerPlanningOptions = Omit<PlanInput, 'model' | 'instanceType' 
 
 /** Scaling options: the token policy's options. */
 export type SageMakerScalingOptions = TokenScalingPolicyOptions;
+
+/** What one served model needs, on a single-model endpoint or as an inference component. */
+export interface SageMakerModelOptions {
+  /** The model to serve (a preset from `modelPreset()` or `defineModel()`). */
+  readonly model: ModelSpec;
+  /** Where the weights come from. */
+  readonly modelWeights: ModelWeights;
+  /**
+   * Capacity-planning inputs (precision, context, batch, measured throughput, peak tokens/s).
+   * @default - the planner's defaults
+   */
+  readonly planning?: SageMakerPlanningOptions;
+  /**
+   * Model-server profile.
+   * @default - `defaultModelServer(accelerator, 'sagemaker')`: LMI vLLM on GPUs, LMI neuronx on Inferentia2
+   */
+  readonly modelServer?: ModelServerProfile;
+  /**
+   * Where the tokens/s signal comes from.
+   * @default TokenMetricSource.logs()
+   */
+  readonly tokenMetricSource?: TokenMetricSource;
+  /** @default - sized by the server profile from the weights (`sagemakerStartupTimeouts`) */
+  readonly modelDataDownloadTimeoutInSeconds?: number;
+  /** @default - sized by the server profile: overhead, compilation (Inferentia2) and weight loading */
+  readonly containerStartupHealthCheckTimeoutInSeconds?: number;
+  /**
+   * Extra container environment, applied after the server's settings.
+   * @default - none
+   */
+  readonly environment?: Readonly<Record<string, string>>;
+}
 
 /** Resolve a deterministic SageMaker name for `construct`, or validate the one given. */
 export function sagemakerName(construct: Construct, given: string | undefined, prop: string): string {
@@ -544,4 +578,52 @@ export function sagemakerScalingRole(scope: Construct): iam.IRole {
 /** Seconds as a Duration, for policy cooldowns. */
 export function seconds(value: number): Duration {
   return Duration.seconds(value);
+}
+
+/** Default model-latency alarm threshold: a full completion of a few hundred tokens well within a minute. */
+export const DEFAULT_MODEL_LATENCY_THRESHOLD = Duration.seconds(60);
+/** Default number of 5xx responses in 5 minutes that raise the error alarm. */
+export const DEFAULT_5XX_THRESHOLD = 5;
+/** Microseconds per second: SageMaker reports ModelLatency in microseconds. */
+const MICROSECONDS_PER_SECOND = 1_000_000;
+
+/** What {@link createErrorAndLatencyAlarms} alarms on. */
+export interface ErrorAndLatencyAlarmSource {
+  /** Names the endpoint or component in alarm descriptions, e.g. "SageMaker endpoint my-endpoint". */
+  readonly subject: string;
+  /** 5xx responses, summed per period. */
+  metricInvocation5XXErrors(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+  /** Model latency in microseconds. */
+  metricModelLatency(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+}
+
+/**
+ * The 5xx alarm (`errors` or more in 5 minutes) and the p90 model-latency alarm (above
+ * `latency` for 15 minutes) that endpoints and inference components share. Thresholds are
+ * validated by the caller, which knows the prop names.
+ */
+export function createErrorAndLatencyAlarms(
+  scope: Construct,
+  source: ErrorAndLatencyAlarmSource,
+  errors: number,
+  latency: Duration,
+): cloudwatch.Alarm[] {
+  return [
+    new cloudwatch.Alarm(scope, 'Invocation5XXErrorsAlarm', {
+      alarmDescription: `${source.subject}: ${errors} or more 5xx responses in 5 minutes`,
+      metric: source.metricInvocation5XXErrors({ period: Duration.minutes(5) }),
+      threshold: errors,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    }),
+    new cloudwatch.Alarm(scope, 'ModelLatencyAlarm', {
+      alarmDescription: `${source.subject}: p90 model latency above ${latency.toSeconds()} s for 15 minutes`,
+      metric: source.metricModelLatency({ statistic: 'p90', period: Duration.minutes(5) }),
+      threshold: latency.toSeconds() * MICROSECONDS_PER_SECOND,
+      evaluationPeriods: 3,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    }),
+  ];
 }

@@ -21,7 +21,6 @@ import {
   tokenScalingPolicy,
   type CapacityPlan,
   type ModelServerProfile,
-  type ModelSpec,
   type TokenScalingPolicy,
 } from '../../lib/index.js';
 import {
@@ -41,9 +40,11 @@ import {
   usesInstanceStore,
   volumeSizeInGB,
   vpcConfig,
-  type ModelWeights,
+  DEFAULT_5XX_THRESHOLD,
+  DEFAULT_MODEL_LATENCY_THRESHOLD,
+  createErrorAndLatencyAlarms,
+  type SageMakerModelOptions,
   type SageMakerPlacementOptions,
-  type SageMakerPlanningOptions,
   type SageMakerScalingOptions,
 } from './sagemaker-common.js';
 import { sagemakerImage, type SageMakerImage } from './sagemaker-image.js';
@@ -63,12 +64,6 @@ import {
 const CONCURRENCY_METRIC = appscaling.PredefinedMetric.SAGEMAKER_VARIANT_CONCURRENT_REQUESTS_PER_MODEL_HIGH_RESOLUTION;
 /** Default minutes at maximum capacity before the capacity alarm fires. */
 const DEFAULT_MAX_CAPACITY_ALARM_MINUTES = 15;
-/** Default model-latency alarm threshold: a full completion of a few hundred tokens well within a minute. */
-const DEFAULT_MODEL_LATENCY_THRESHOLD = Duration.seconds(60);
-/** Default number of 5xx responses in 5 minutes that raise the error alarm. */
-const DEFAULT_5XX_THRESHOLD = 5;
-/** Microseconds per second: SageMaker reports ModelLatency in microseconds. */
-const MICROSECONDS_PER_SECOND = 1_000_000;
 
 /** An endpoint that can be invoked and observed: a construct of this library or an imported one. */
 export interface ISageMakerInferenceEndpoint extends IResource {
@@ -178,33 +173,14 @@ export interface SageMakerEndpointAlarmOptions {
 }
 
 /** Properties of a {@link SageMakerInferenceEndpoint}. */
-export interface SageMakerInferenceEndpointProps extends SageMakerPlacementOptions {
-  /** The model to serve (a preset from `modelPreset()` or `defineModel()`). */
-  readonly model: ModelSpec;
+export interface SageMakerInferenceEndpointProps extends SageMakerModelOptions, SageMakerPlacementOptions {
   /** SageMaker hosting instance type, e.g. `ml.inf2.xlarge`, `ml.g6.12xlarge`. */
   readonly instanceType: string;
-  /** Where the weights come from. */
-  readonly modelWeights: ModelWeights;
-  /**
-   * Capacity-planning inputs (precision, context, batch, measured throughput, peak tokens/s).
-   * @default - the planner's defaults
-   */
-  readonly planning?: SageMakerPlanningOptions;
   /**
    * Replica bounds and token target. One replica is one instance on a single-model endpoint.
    * @default - minReplicas 1, maxReplicas from the plan's peak, target from the plan
    */
   readonly scaling?: SageMakerScalingOptions;
-  /**
-   * Model-server profile.
-   * @default - `defaultModelServer(accelerator, 'sagemaker')`: LMI vLLM on GPUs, LMI neuronx on Inferentia2
-   */
-  readonly modelServer?: ModelServerProfile;
-  /**
-   * Where the tokens/s signal comes from.
-   * @default TokenMetricSource.logs()
-   */
-  readonly tokenMetricSource?: TokenMetricSource;
   /**
    * Concurrent requests per instance that the high-resolution guard policy holds.
    * @default - the plan's concurrent sequences times its target utilisation
@@ -230,15 +206,6 @@ export interface SageMakerInferenceEndpointProps extends SageMakerPlacementOptio
    * @default - twice the weights plus 30 GB
    */
   readonly volumeSizeInGB?: number;
-  /** @default - sized by the server profile from the weights (`sagemakerStartupTimeouts`) */
-  readonly modelDataDownloadTimeoutInSeconds?: number;
-  /** @default - sized by the server profile: overhead, compilation (Inferentia2) and weight loading */
-  readonly containerStartupHealthCheckTimeoutInSeconds?: number;
-  /**
-   * Extra container environment, applied after the server's settings.
-   * @default - none
-   */
-  readonly environment?: Readonly<Record<string, string>>;
   /**
    * Alarms to create.
    * @default - 5xx, p90 model latency and at-max-capacity alarms with the defaults above
@@ -491,22 +458,7 @@ export class SageMakerInferenceEndpoint extends SageMakerEndpointBase {
     positive(errors, 'alarms.invocation5XXErrorsThreshold');
     positive(latency.toSeconds(), 'alarms.modelLatencyP90Threshold');
     positive(minutes, 'alarms.atMaxCapacityMinutes');
-    this.alarms.push(new cloudwatch.Alarm(this, 'Invocation5XXErrorsAlarm', {
-      alarmDescription: `SageMaker endpoint ${this.endpointName}: ${errors} or more 5xx responses in 5 minutes`,
-      metric: this.metricInvocation5XXErrors({ period: Duration.minutes(5) }),
-      threshold: errors,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    }));
-    this.alarms.push(new cloudwatch.Alarm(this, 'ModelLatencyAlarm', {
-      alarmDescription: `SageMaker endpoint ${this.endpointName}: p90 model latency above ${latency.toSeconds()} s for 15 minutes`,
-      metric: this.metricModelLatency({ statistic: 'p90', period: Duration.minutes(5) }),
-      threshold: latency.toSeconds() * MICROSECONDS_PER_SECOND,
-      evaluationPeriods: 3,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    }));
+    this.alarms.push(...createErrorAndLatencyAlarms(this, { subject: `SageMaker endpoint ${this.endpointName}`, metricInvocation5XXErrors: (p) => this.metricInvocation5XXErrors(p), metricModelLatency: (p) => this.metricModelLatency(p) }, errors, latency));
     this.alarms.push(new cloudwatch.Alarm(this, 'AtMaxCapacityAlarm', {
       alarmDescription:
         `SageMaker endpoint ${this.endpointName}: at its maximum of ${this.scalingPolicy.maxReplicas} instances ` +

@@ -23,7 +23,6 @@ import {
   type CapacityPlan,
   type InstanceTypeSpec,
   type ModelServerProfile,
-  type ModelSpec,
   type TokenScalingPolicy,
 } from '../../lib/index.js';
 import {
@@ -43,9 +42,11 @@ import {
   usesInstanceStore,
   volumeSizeInGB,
   vpcConfig,
-  type ModelWeights,
+  DEFAULT_5XX_THRESHOLD,
+  DEFAULT_MODEL_LATENCY_THRESHOLD,
+  createErrorAndLatencyAlarms,
+  type SageMakerModelOptions,
   type SageMakerPlacementOptions,
-  type SageMakerPlanningOptions,
   type SageMakerScalingOptions,
 } from './sagemaker-common.js';
 import { SageMakerEndpointBase, endpointArn } from './sagemaker-endpoint.js';
@@ -71,12 +72,6 @@ const CONCURRENCY_METRIC = appscaling.PredefinedMetric.SAGEMAKER_INFERENCE_COMPO
  * @see https://docs.aws.amazon.com/sagemaker/latest/dg/endpoint-auto-scaling-zero-instances.html
  */
 const WAKE_UP_PERIOD = Duration.minutes(1);
-/** Microseconds per second: SageMaker reports ModelLatency in microseconds. */
-const MICROSECONDS_PER_SECOND = 1_000_000;
-/** Default model-latency alarm threshold. */
-const DEFAULT_MODEL_LATENCY_THRESHOLD = Duration.seconds(60);
-/** Default number of 5xx responses in 5 minutes that raises a component's error alarm. */
-const DEFAULT_5XX_THRESHOLD = 5;
 
 /** Properties of a {@link SageMakerInferenceComponentEndpoint}. */
 export interface SageMakerInferenceComponentEndpointProps extends SageMakerPlacementOptions {
@@ -120,31 +115,12 @@ export interface SageMakerInferenceComponentEndpointProps extends SageMakerPlace
 }
 
 /** Options for one model on a {@link SageMakerInferenceComponentEndpoint}. */
-export interface SageMakerInferenceComponentOptions {
-  /** The model to serve. */
-  readonly model: ModelSpec;
-  /** Where the weights come from. */
-  readonly modelWeights: ModelWeights;
-  /**
-   * Capacity-planning inputs.
-   * @default - the planner's defaults
-   */
-  readonly planning?: SageMakerPlanningOptions;
+export interface SageMakerInferenceComponentOptions extends SageMakerModelOptions {
   /**
    * Copy bounds and token target; `scaleToZero: true` allows 0 copies when idle.
    * @default - minReplicas 1, maxReplicas from the plan's peak, target from the plan
    */
   readonly scaling?: SageMakerScalingOptions;
-  /**
-   * Model-server profile.
-   * @default - `defaultModelServer(accelerator, 'sagemaker')`
-   */
-  readonly modelServer?: ModelServerProfile;
-  /**
-   * Where the tokens/s signal comes from.
-   * @default TokenMetricSource.logs()
-   */
-  readonly tokenMetricSource?: TokenMetricSource;
   /**
    * Concurrent requests per copy that the high-resolution guard policy holds.
    * @default - the plan's concurrent sequences times its target utilisation
@@ -155,15 +131,6 @@ export interface SageMakerInferenceComponentOptions {
    * @default - derived from the construct path, deterministic
    */
   readonly inferenceComponentName?: string;
-  /** @default - sized by the server profile from the weights (`sagemakerStartupTimeouts`) */
-  readonly modelDataDownloadTimeoutInSeconds?: number;
-  /** @default - sized by the server profile: overhead, compilation (Inferentia2) and weight loading */
-  readonly containerStartupHealthCheckTimeoutInSeconds?: number;
-  /**
-   * Extra container environment, applied after the server's settings.
-   * @default - none
-   */
-  readonly environment?: Readonly<Record<string, string>>;
   /**
    * p90 model latency that raises the component's latency alarm.
    * @default Duration.seconds(60)
@@ -554,22 +521,7 @@ export class SageMakerInferenceComponent extends Construct {
         allowed: 'a positive duration', fix: 'set a positive modelLatencyP90Threshold, or leave it unset',
       });
     }
-    this.alarms.push(new cloudwatch.Alarm(this, 'Invocation5XXErrorsAlarm', {
-      alarmDescription: `Inference component ${this.inferenceComponentName}: ${DEFAULT_5XX_THRESHOLD} or more 5xx responses in 5 minutes`,
-      metric: this.metricInvocation5XXErrors({ period: Duration.minutes(5) }),
-      threshold: DEFAULT_5XX_THRESHOLD,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    }));
-    this.alarms.push(new cloudwatch.Alarm(this, 'ModelLatencyAlarm', {
-      alarmDescription: `Inference component ${this.inferenceComponentName}: p90 model latency above ${latency.toSeconds()} s for 15 minutes`,
-      metric: this.metricModelLatency({ statistic: 'p90', period: Duration.minutes(5) }),
-      threshold: latency.toSeconds() * MICROSECONDS_PER_SECOND,
-      evaluationPeriods: 3,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    }));
+    this.alarms.push(...createErrorAndLatencyAlarms(this, { subject: `Inference component ${this.inferenceComponentName}`, metricInvocation5XXErrors: (p) => this.metricInvocation5XXErrors(p), metricModelLatency: (p) => this.metricModelLatency(p) }, DEFAULT_5XX_THRESHOLD, latency));
   }
 
   /** Output tokens/s of one copy (mean over copies). Statistic: Average over 1 minute. */
