@@ -51,9 +51,44 @@ export interface DeviceSpec {
   readonly memoryBandwidthGBps: number;
   /** NeuronCores per device (Inferentia2 only: 2). */
   readonly neuronCoresPerDevice?: number;
+  /**
+   * Memory a serving process can actually allocate, GiB (below the marketed figure: e.g. the
+   * A10G's 24 GB shows as 22.49 GiB in nvidia-smi). Cite the source next to the row.
+   * @default memoryGiB
+   */
+  readonly usableMemoryGiB?: number;
+  /** Dense (non-sparse) peak TFLOPS per precision from the vendor's datasheet. */
+  readonly peakDenseTflops?: PeakTflops;
+  /** Device generation; the precision support matrix is keyed on it. */
+  readonly architecture?: DeviceArchitecture;
   /** Source of the figures (URL). */
   readonly source: string;
 }
+
+/** Dense peak TFLOPS per number format (no structured sparsity). Unset: the device has no native unit for it. */
+export interface PeakTflops {
+  readonly bf16?: number;
+  readonly fp16?: number;
+  readonly fp8?: number;
+  readonly int8?: number;
+  readonly fp4?: number;
+}
+
+/** Device generations, for the precision support matrix. */
+export type DeviceArchitecture =
+  | 'ampere'
+  | 'ada'
+  | 'hopper'
+  | 'blackwell'
+  | 'inferentia2'
+  | 'trainium2'
+  | 'tpu-v5e'
+  | 'tpu-v5p'
+  | 'tpu-v6e'
+  | 'tpu7x';
+
+/** How the devices of one node talk to each other (tensor-parallel efficiency is keyed on it). */
+export type Interconnect = 'none' | 'pcie' | 'nvlink' | 'neuronlink' | 'ici';
 
 /** On-demand reference price; always overridable by the caller. */
 export interface ReferencePrice {
@@ -112,6 +147,10 @@ export interface InstanceTypeSpec {
   readonly eksAmiType?: 'AL2023_x86_64_NEURON' | 'AL2023_x86_64_NVIDIA';
   /** SageMaker hosting instance type, where SageMaker offers it (ml.inf2.xlarge ...). */
   readonly sagemakerInstanceType?: string;
+  /** SageMaker real-time hosting price of the `ml.` instance, where offered (differs from the EC2 rate). */
+  readonly sagemakerPrice?: ReferencePrice;
+  /** Device-to-device link inside the node. @default 'none' for one device, else per family */
+  readonly interconnect?: Interconnect;
   /** TPU only: the GKE accelerator label value (tpu-v5-lite-podslice ...). */
   readonly tpuAccelerator?: TpuAccelerator;
   readonly price: ReferencePrice;

@@ -6,3 +6,5 @@ export * from './planner.js';
 export * from './scaling.js';
 export * from './placement.js';
 export * from './report.js';
+export * from './step-time.js';
+export * from './plan-annotations.js';

@@ -9,7 +9,8 @@
 import { InferenceConstructsError } from './errors.js';
 
 /** Weight (and KV-cache) number formats. */
-export type Precision = 'bf16' | 'fp16' | 'fp8' | 'int8' | 'int4';
+/** fp4 covers NVFP4 and MXFP4 (4-bit floating point with block scales). */
+export type Precision = 'bf16' | 'fp16' | 'fp8' | 'int8' | 'int4' | 'fp4';
 
 /** Bytes per weight for each precision. */
 export const BYTES_PER_WEIGHT: Readonly<Record<Precision, number>> = Object.freeze({
@@ -18,6 +19,7 @@ export const BYTES_PER_WEIGHT: Readonly<Record<Precision, number>> = Object.free
   fp8: 1,
   int8: 1,
   int4: 0.5,
+  fp4: 0.5,
 });
 
 /** Every supported precision, in BYTES_PER_WEIGHT order. */
@@ -41,6 +43,23 @@ export interface ModelSpec {
   readonly maxContextTokens: number;
   /** Precision the published weights are in. */
   readonly nativePrecision: Precision;
+  /** Mixture of experts: routed experts per MoE layer. */
+  readonly experts?: number;
+  /** Mixture of experts: routed experts each token uses. */
+  readonly expertsPerToken?: number;
+  /** Mixture of experts: parameters every token reads (attention, embeddings, shared experts), billions. */
+  readonly sharedParametersBillion?: number;
+  /**
+   * Multi-head latent attention (DeepSeek MLA): the cached width per layer per token,
+   * kv_lora_rank + qk_rope_head_dim (512 + 64 for DeepSeek-V3). Replaces 2 x kvHeads x headDim.
+   */
+  readonly kvLatentDim?: number;
+  /** Sliding-window (local) attention: the window, tokens. */
+  readonly slidingWindowTokens?: number;
+  /** Sliding-window (local) attention: how many of `layers` use the window (the rest attend to the full context). */
+  readonly slidingWindowLayers?: number;
+  /** Precision of the published expert weights when it differs from nativePrecision (gpt-oss: MXFP4 experts, bf16 attention). */
+  readonly expertPrecision?: Precision;
   /** True when the Hugging Face repo is gated (needs an access token). */
   readonly gated: boolean;
   /** URL of the config the figures come from. */

@@ -322,6 +322,16 @@ export function planCapacity(input: PlanInput): CapacityPlan {
 
   const precision = input.precision ?? model.nativePrecision;
   checkPrecision('precision', precision);
+  if (precision === 'fp4' && instance.device.peakDenseTflops?.fp4 === undefined) {
+    // fp4 (NVFP4 / MXFP4) runs natively on Blackwell only; the support matrix refines this per server.
+    throw new InferenceConstructsError('PrecisionUnsupported', {
+      prop: 'precision',
+      problem: `${instance.device.displayName} has no native fp4 support`,
+      received: precision,
+      allowed: PRECISIONS.filter((p) => p !== 'fp4'),
+      fix: 'plan fp4 on a Blackwell GPU, or use fp8 / int4 here',
+    });
+  }
   const kvCachePrecision = input.kvCachePrecision ?? (BYTES_PER_WEIGHT[precision] === 2 ? precision : 'bf16');
   checkPrecision('kvCachePrecision', kvCachePrecision);
 
@@ -577,7 +587,7 @@ function doesNotFit(
     .sort((a, b) => a.price.usdPerHour - b.price.usdPerHour || (a.name < b.name ? -1 : 1))
     .slice(0, 3)
     .map((row) => row.name);
-  const lower = PRECISIONS.filter((p) => BYTES_PER_WEIGHT[p] < BYTES_PER_WEIGHT[precision]);
+  const lower = PRECISIONS.filter((p) => p !== 'fp4' && BYTES_PER_WEIGHT[p] < BYTES_PER_WEIGHT[precision]);
   const fixes = [
     lower.length > 0 ? `a lower precision (${lower.join(' / ')})` : undefined,
     bigger.length > 0 ? `a bigger instance (${bigger.join(', ')})` : target.instance.acceleratorClass === 'tpu' ? 'a bigger TPU slice' : 'a bigger instance',

@@ -570,6 +570,7 @@ function vllmQuantization(server: ModelServerProfile, plan: CapacityPlan): strin
       return preQuantized(plan) ? [] : ['--quantization', 'fp8'];
     case 'int8':
     case 'int4':
+    case 'fp4':
       if (preQuantized(plan)) return [];
       throw precisionUnsupported(
         server,
@@ -597,6 +598,8 @@ function tgiQuantization(plan: CapacityPlan): string[] {
       return preQuantized(plan) ? [] : ['--quantize', 'eetq'];
     case 'int4':
       return preQuantized(plan) ? [] : ['--quantize', 'bitsandbytes-nf4'];
+    case 'fp4':
+      throw precisionUnsupported(MODEL_SERVERS.tgi, plan.precision, 'serve fp4 checkpoints with vLLM, or plan with fp8 or bf16');
   }
 }
 

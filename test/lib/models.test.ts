@@ -56,7 +56,7 @@ describe('MODEL_PRESETS', () => {
 
 describe('BYTES_PER_WEIGHT and kvBytesPerToken', () => {
   test('bytes per weight per precision', () => {
-    expect(BYTES_PER_WEIGHT).toEqual({ bf16: 2, fp16: 2, fp8: 1, int8: 1, int4: 0.5 });
+    expect(BYTES_PER_WEIGHT).toEqual({ bf16: 2, fp16: 2, fp8: 1, int8: 1, int4: 0.5, fp4: 0.5 });
   });
 
   test('KV bytes per token = 2 x layers x kvHeads x headDim x bytes', () => {

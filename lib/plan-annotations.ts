@@ -1,0 +1,14 @@
+/**
+ * Annotation keys the Kubernetes renderers put on every workload (Deployment / LeaderWorkerSet
+ * metadata) so that rules checking the synthesized objects can compare them with the plan they
+ * were built from, without access to the plan itself. Values are decimal strings.
+ */
+export const PLAN_ANNOTATION_PREFIX = 'inference-constructs.io/';
+/** The plan's scaling target: output tokens/s per replica at the target utilisation. */
+export const TARGET_TOKENS_PER_SECOND_ANNOTATION = 'inference-constructs.io/target-tokens-per-second';
+/** Planned seconds from container start to ready: weight download + load (+ compile). */
+export const PLANNED_STARTUP_SECONDS_ANNOTATION = 'inference-constructs.io/planned-startup-seconds';
+/** GiB of checkpoint the server fetches (the published weights, before any quantize-at-load). */
+export const CHECKPOINT_GIB_ANNOTATION = 'inference-constructs.io/checkpoint-gib';
+/** GiB of host RAM the server needs while loading, where it loads through host memory (0 otherwise). */
+export const HOST_LOAD_GIB_ANNOTATION = 'inference-constructs.io/host-load-gib';
