@@ -49,6 +49,11 @@ export const ERROR_CODES = {
   PropInvalid: 'a construct property has a value outside its allowed range',
   HuggingFaceTokenMissing: 'a gated Hugging Face model is downloaded without an access-token secret',
   TokenMetricUnavailable: 'the model server publishes no token-throughput signal the platform can read',
+  // model description: mixture of experts, latent attention, sliding windows
+  ModelExpertsInvalid: 'the mixture-of-experts fields (experts, experts per token, active / shared parameters, expert precision) are missing or inconsistent',
+  ModelLatentAttentionInvalid: 'the latent-attention (MLA) cache width is not a positive integer',
+  ModelSlidingWindowInvalid: 'the sliding-window fields (window, windowed layers) are missing or inconsistent',
+  SequenceLengthInvalid: 'a sequence length is not a non-negative integer',
 } as const;
 
 /** A stable error code. */
