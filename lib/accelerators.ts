@@ -160,9 +160,24 @@ export class DeviceSupport {
 /** How the devices of one node talk to each other (tensor-parallel efficiency is keyed on it). */
 export type Interconnect = 'none' | 'pcie' | 'nvlink' | 'neuronlink' | 'ici';
 
-/** On-demand reference price; always overridable by the caller. */
+/**
+ * On-demand reference price; always overridable by the caller.
+ *
+ * A row whose vendor publishes no list price (TPU7x: "To get access to TPU7x, contact your
+ * account team") carries `published: false` and `usdPerHour: NaN`
+ * ({@link UNPUBLISHED_USD_PER_HOUR}): there is no figure to compute with, and
+ * {@link Pricing.perNodeHourUsd} refuses to plan such a row without the caller's
+ * `pricePerNodeHourUsd` (error `PriceUnknown`).
+ */
 export interface ReferencePrice {
+  /** USD per node (or TPU host) hour; NaN when `published` is false. */
   readonly usdPerHour: number;
+  /**
+   * False when the vendor publishes no on-demand list price for the row; `source` is then the
+   * page that says so and `asOf` the date it was read.
+   * @default true
+   */
+  readonly published?: boolean;
   /** The region the price was read for, e.g. us-east-1 / us-central1. */
   readonly region: string;
   /** ISO date the price was read. */
@@ -227,7 +242,7 @@ export interface InstanceTypeSpec {
 }
 
 /** GKE TPU accelerator label values (cloud.google.com/gke-tpu-accelerator). */
-export type TpuAccelerator = 'tpu-v5-lite-podslice' | 'tpu-v6e-slice' | 'tpu-v5p-slice';
+export type TpuAccelerator = 'tpu-v5-lite-podslice' | 'tpu-v6e-slice' | 'tpu-v5p-slice' | 'tpu7x';
 
 /** A valid TPU slice shape: accelerator + topology, with the machine type and hosts it needs. */
 export interface TpuSliceSpec {
@@ -239,6 +254,13 @@ export interface TpuSliceSpec {
   readonly chipsPerHost: number;
   /** GKE nodes (TPU VMs) the slice spans: chips / chipsPerHost. One pod per host serves it. */
   readonly hosts: number;
+  /**
+   * True when a multi-host node pool of this slice is placed by a workload policy applied with
+   * `--placement-policy` (its `--accelerator-topology` is the slice topology) instead of
+   * `--tpu-topology` (TPU7x). @see https://docs.cloud.google.com/kubernetes-engine/docs/concepts/tpu-ironwood
+   * @default false
+   */
+  readonly requiresWorkloadPolicy?: boolean;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -511,8 +533,8 @@ export const DEVICES: Readonly<Record<DeviceKind, DeviceSpec>> = {
     architecture: 'trainium2',
     source: 'https://awsdocs-neuron.readthedocs-hosted.com/en/latest/about-neuron/arch/neuron-hardware/trainium2.html',
   },
-  // TPU7x page: 192 GiB HBM at 7,380 GBps, 2,307 BF16 and 4,614 FP8 TFLOPS per chip. No
-  // catalogue row carries it yet: Google publishes no on-demand list price (see TPU7X_GKE).
+  // TPU7x page: 192 GiB HBM at 7,380 GBps, 2,307 BF16 and 4,614 FP8 TFLOPS per chip. Its row,
+  // tpu7x-standard-4t, carries an unpublished price (see TPU7X_PRICE).
   tpu7x: {
     kind: 'tpu7x',
     acceleratorClass: 'tpu',
@@ -609,6 +631,27 @@ const SAGEMAKER_USD_PER_HOUR: { [name: string]: number } = {
   'p5.4xlarge': 7.912,
 };
 
+/** `usdPerHour` of a row whose vendor publishes no list price: not a number, so nothing computes with it. */
+export const UNPUBLISHED_USD_PER_HOUR = Number.NaN;
+
+/** Date the TPU7x pricing pages were read. */
+const TPU7X_PRICE_AS_OF = '2026-12-01';
+
+/**
+ * TPU7x has no public on-demand list price: the Cloud TPU pricing page lists none, and the
+ * TPU7x page says "To get access to TPU7x, contact your account team" (access through
+ * reservations). The row carries this unpublished price; plan it with `pricePerNodeHourUsd`.
+ * @see https://cloud.google.com/tpu/pricing
+ * @see https://docs.cloud.google.com/tpu/docs/tpu7x
+ */
+const TPU7X_PRICE: ReferencePrice = Object.freeze({
+  usdPerHour: UNPUBLISHED_USD_PER_HOUR,
+  published: false,
+  region: 'us-central1',
+  asOf: TPU7X_PRICE_AS_OF,
+  source: 'https://docs.cloud.google.com/tpu/docs/tpu7x',
+});
+
 function sagemakerPrice(usdPerHour: number): ReferencePrice {
   return { usdPerHour, region: 'us-east-1', asOf: SAGEMAKER_PRICES_AS_OF, source: SAGEMAKER_PRICE_SOURCE };
 }
@@ -660,6 +703,7 @@ const MULTI_DEVICE_INTERCONNECT: { [family: string]: Interconnect } = {
   ct5lp: 'ici',
   ct6e: 'ici',
   ct5p: 'ici',
+  tpu7x: 'ici',
 };
 
 function interconnectOf(family: string, devices: number): Interconnect {
@@ -816,13 +860,15 @@ const P: AwsRow[] = [
 
 interface TpuRow {
   readonly name: string;
-  readonly device: 'tpu-v5e' | 'tpu-v6e' | 'tpu-v5p';
+  readonly device: 'tpu-v5e' | 'tpu-v6e' | 'tpu-v5p' | 'tpu7x';
   readonly accelerator: TpuAccelerator;
   readonly chips: number;
   readonly vcpu: number;
   readonly hostMemoryGiB: number;
-  /** List price per chip-hour, us-central1. */
-  readonly usdPerChipHour: number;
+  /** List price per chip-hour, us-central1; unset where none is published (then `price`). */
+  readonly usdPerChipHour?: number;
+  /** The row's price when no per-chip list price exists. */
+  readonly price?: ReferencePrice;
 }
 
 function tpuRow(r: TpuRow): InstanceTypeSpec {
@@ -844,7 +890,10 @@ function tpuRow(r: TpuRow): InstanceTypeSpec {
     },
     tpuAccelerator: r.accelerator,
     interconnect: interconnectOf(r.name.split('-')[0], r.chips),
-    price: { usdPerHour: round(r.chips * r.usdPerChipHour, 4), region: 'us-central1', asOf: PRICES_AS_OF, source: TPU_PRICE_SOURCE },
+    price:
+      r.usdPerChipHour !== undefined
+        ? { usdPerHour: round(r.chips * r.usdPerChipHour, 4), region: 'us-central1', asOf: PRICES_AS_OF, source: TPU_PRICE_SOURCE }
+        : (r.price as ReferencePrice),
   };
 }
 
@@ -860,6 +909,9 @@ const TPU: TpuRow[] = [
   { name: 'ct6e-standard-4t', device: 'tpu-v6e', accelerator: 'tpu-v6e-slice', chips: 4, vcpu: 180, hostMemoryGiB: 720, usdPerChipHour: 2.7 },
   { name: 'ct6e-standard-8t', device: 'tpu-v6e', accelerator: 'tpu-v6e-slice', chips: 8, vcpu: 180, hostMemoryGiB: 1440, usdPerChipHour: 2.7 },
   { name: 'ct5p-hightpu-4t', device: 'tpu-v5p', accelerator: 'tpu-v5p-slice', chips: 4, vcpu: 208, hostMemoryGiB: 448, usdPerChipHour: 4.2 },
+  // TPU7x (Ironwood): 4 chips, 224 vCPU and 960 GB RAM per VM (TPU7x page, "4-chip VM"; the
+  // figure is carried as GiB like the v6e rows). No public list price: TPU7X_PRICE.
+  { name: 'tpu7x-standard-4t', device: 'tpu7x', accelerator: 'tpu7x', chips: 4, vcpu: 224, hostMemoryGiB: 960, price: TPU7X_PRICE },
 ];
 
 interface GceGpuRow {
@@ -938,9 +990,31 @@ function chipsOf(topology: string): number {
   return topology.split('x').reduce((n, d) => n * Number(d), 1);
 }
 
+/**
+ * TPU7x 3-D shapes on tpu7x-standard-4t (4 chips per VM): 2x2x1 is the single-host slice, every
+ * larger shape is multi-host and needs a workload policy. The GKE Ironwood page and its samples
+ * use 2x2x1, 2x2x2, 2x2x4, 4x4x4 and 4x8x8; the list here is the serving-sized prefix (up to 512
+ * chips) of the supported topologies Google's XPK tool declares for tpu7x-standard-4t.
+ * @see https://docs.cloud.google.com/kubernetes-engine/docs/concepts/tpu-ironwood
+ * @see https://docs.cloud.google.com/tpu/docs/tpu7x (section "Configurations")
+ * @see https://github.com/AI-Hypercomputer/xpk/blob/main/src/xpk/core/system_characteristics.py (tpu7x, tpu7x-standard-4t)
+ */
+const TPU7X_TOPOLOGIES = ['2x2x1', '2x2x2', '2x2x4', '2x4x4', '4x4x4', '4x4x8', '4x8x8', '8x8x8'];
+/** Chips per TPU7x VM (tpu7x-standard-4t). */
+const TPU7X_CHIPS_PER_HOST = 4;
+
 function slice(accelerator: TpuAccelerator, topology: string, machineType: string, chipsPerHost: number): TpuSliceSpec {
   const chips = chipsOf(topology);
-  return { accelerator, topology, machineType, chips, chipsPerHost, hosts: chips / chipsPerHost };
+  const hosts = chips / chipsPerHost;
+  return {
+    accelerator,
+    topology,
+    machineType,
+    chips,
+    chipsPerHost,
+    hosts,
+    ...(accelerator === 'tpu7x' && hosts > 1 ? { requiresWorkloadPolicy: true } : {}),
+  };
 }
 
 /** Every valid TPU slice shape. */
@@ -954,6 +1028,7 @@ export const TPU_SLICES: readonly TpuSliceSpec[] = Object.freeze([
   slice('tpu-v6e-slice', '2x4', 'ct6e-standard-8t', 8),
   ...MULTI_HOST_2D.map((t) => slice('tpu-v6e-slice', t, 'ct6e-standard-4t', 4)),
   ...V5P_TOPOLOGIES.map((t) => slice('tpu-v5p-slice', t, 'ct5p-hightpu-4t', 4)),
+  ...TPU7X_TOPOLOGIES.map((t) => slice('tpu7x', t, 'tpu7x-standard-4t', TPU7X_CHIPS_PER_HOST)),
 ]);
 
 /** What GKE needs to run TPU7x (Ironwood) node pools. */
@@ -969,7 +1044,7 @@ export interface TpuGkeFacts {
   readonly minGkeStandardVersion: string;
   /** Lowest GKE Autopilot version with the accelerator. */
   readonly minGkeAutopilotVersion: string;
-  /** 3-D topologies seen in GKE documentation and samples (2x2x1 is the single-host slice). */
+  /** 3-D topologies the catalogue plans (2x2x1 is the single-host slice); each is a TPU_SLICES entry. */
   readonly topologies: string[];
   /** How a multi-host node pool is requested: a workload policy passed as `--placement-policy` (replaces `--tpu-topology`). */
   readonly multiHostPlacement: string;
@@ -977,8 +1052,8 @@ export interface TpuGkeFacts {
 }
 
 /**
- * TPU7x (Ironwood) on GKE. Not a catalogue row or slice yet: Google publishes no on-demand list
- * price for it (access is through the account team / reservations), and every row carries a price.
+ * TPU7x (Ironwood) on GKE: the facts a node pool or compute class needs beyond its catalogue row
+ * (`tpu7x-standard-4t`) and slices. The row's price is unpublished (TPU7X_PRICE).
  * @see https://docs.cloud.google.com/kubernetes-engine/docs/concepts/tpu-ironwood
  * @see https://docs.cloud.google.com/tpu/docs/tpu7x (224 vCPU and 960 GB per 4-chip VM)
  */
@@ -990,13 +1065,13 @@ export const TPU7X_GKE: TpuGkeFacts = Object.freeze({
   hostMemoryGB: 960,
   minGkeStandardVersion: '1.34.0-gke.2201000',
   minGkeAutopilotVersion: '1.34.1-gke.3084001',
-  topologies: ['2x2x1', '2x2x2', '2x2x4', '4x4x4', '4x8x8'],
+  topologies: [...TPU7X_TOPOLOGIES],
   multiHostPlacement: 'workload policy (High throughput) applied with --placement-policy',
   source: 'https://docs.cloud.google.com/kubernetes-engine/docs/concepts/tpu-ironwood',
 });
 
 /** The GKE TPU accelerator label values. */
-export const TPU_ACCELERATORS: readonly TpuAccelerator[] = ['tpu-v5-lite-podslice', 'tpu-v5p-slice', 'tpu-v6e-slice'];
+export const TPU_ACCELERATORS: readonly TpuAccelerator[] = ['tpu-v5-lite-podslice', 'tpu-v5p-slice', 'tpu-v6e-slice', 'tpu7x'];
 
 // ---------------------------------------------------------------------------------------------
 // Look-ups
@@ -1097,4 +1172,31 @@ export function singleHostSlice(machineType: string): TpuSliceSpec | undefined {
 /** The GKE node selector of a TPU slice: accelerator and topology labels. */
 export function tpuNodeSelector(sliceSpec: TpuSliceSpec): Record<string, string> {
   return { [GKE_TPU_ACCELERATOR_LABEL]: sliceSpec.accelerator, [GKE_TPU_TOPOLOGY_LABEL]: sliceSpec.topology };
+}
+
+/** Prices of catalogue rows, for the planner and reports. */
+export class Pricing {
+  /** True unless the row's vendor publishes no list price (`published: false`). */
+  public static isPublished(price: ReferencePrice): boolean {
+    return price.published !== false;
+  }
+
+  /**
+   * The price per node (or TPU host) hour to plan with: `override` when given (the caller's
+   * `pricePerNodeHourUsd`), else the row's published list price. Throws PriceUnknown for a row
+   * whose price is unpublished (TPU7x) when no override is given, naming the prop to set.
+   */
+  public static perNodeHourUsd(row: InstanceTypeSpec, override?: number): number {
+    if (override !== undefined) return override;
+    if (Pricing.isPublished(row.price)) return row.price.usdPerHour;
+    throw new InferenceConstructsError('PriceUnknown', {
+      prop: 'pricePerNodeHourUsd',
+      problem: `${row.name} has no published on-demand list price (${row.price.source}, read ${row.price.asOf})`,
+      received: undefined,
+      allowed: 'a non-negative finite number of USD per node hour: the rate of your reservation or contract',
+      fix: `set pricePerNodeHourUsd to what one ${row.name} node costs you per hour`,
+    });
+  }
+
+  private constructor() {}
 }

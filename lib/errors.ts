@@ -54,6 +54,8 @@ export const ERROR_CODES = {
   ModelLatentAttentionInvalid: 'the latent-attention (MLA) cache width is not a positive integer',
   ModelSlidingWindowInvalid: 'the sliding-window fields (window, windowed layers) are missing or inconsistent',
   SequenceLengthInvalid: 'a sequence length is not a non-negative integer',
+  // catalogue prices
+  PriceUnknown: 'the row has no published list price and the caller gave none',
 } as const;
 
 /** A stable error code. */

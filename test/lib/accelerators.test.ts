@@ -5,7 +5,9 @@ import {
   NATIVE_PRECISIONS,
   TPU7X_GKE,
   INSTANCE_TYPES,
+  Pricing,
   TPU_ACCELERATORS,
+  UNPUBLISHED_USD_PER_HOUR,
   TPU_SLICES,
   instanceType,
   sagemakerInstanceType,
@@ -54,6 +56,8 @@ const NODE_ACCELERATOR_MEMORY: Record<string, number> = {
   'p5.4xlarge': 80,
   // G4: 96 GB GDDR7 per RTX PRO 6000 (https://cloud.google.com/compute/docs/gpus)
   'g4-standard-384': 768,
+  // TPU7x: 192 GiB HBM per chip, 4 chips per VM (https://docs.cloud.google.com/tpu/docs/tpu7x)
+  'tpu7x-standard-4t': 768,
 };
 
 const REQUIRED_ROWS = [
@@ -64,7 +68,14 @@ const REQUIRED_ROWS = [
   'trn2.48xlarge', 'p6-b200.48xlarge', 'p5.4xlarge',
   ...['2xlarge', '4xlarge', '8xlarge', '12xlarge', '24xlarge', '48xlarge'].map((s) => `g7e.${s}`),
   'a4-highgpu-8g', 'g4-standard-48', 'g4-standard-96', 'g4-standard-192', 'g4-standard-384',
+  'tpu7x-standard-4t',
 ];
+
+/**
+ * Rows whose vendor publishes no on-demand list price: TPU7x ("To get access to TPU7x, contact
+ * your account team", https://docs.cloud.google.com/tpu/docs/tpu7x; none on https://cloud.google.com/tpu/pricing).
+ */
+const PRICE_UNPUBLISHED = ['tpu7x-standard-4t'];
 
 const RESOURCE_BY_CLASS = { inferentia2: 'aws.amazon.com/neuron', 'nvidia-gpu': 'nvidia.com/gpu', tpu: 'google.com/tpu' } as const;
 const GPU_NAME_BY_DEVICE: Record<string, string> = {
@@ -81,6 +92,8 @@ const INTERCONNECT_BY_FAMILY: Record<string, string> = {
   p4d: 'nvlink', p4de: 'nvlink', p5: 'nvlink', p5e: 'nvlink', p5en: 'nvlink', a3: 'nvlink',
   ct5lp: 'ici', ct6e: 'ici', ct5p: 'ici',
   trn2: 'neuronlink', 'p6-b200': 'nvlink', a4: 'nvlink', g7e: 'pcie', g4: 'pcie',
+  // TPU7x: 4 chips per VM joined by ICI (1,200 GB/s per chip, TPU7x page)
+  tpu7x: 'ici',
 };
 /** SageMaker rows whose ml.* hosting price could not be confirmed (left unset rather than guessed). */
 const SAGEMAKER_PRICE_UNCONFIRMED = [
@@ -123,8 +136,18 @@ describe('the accelerator catalogue', () => {
     expect(row.device.source).toMatch(/^https:\/\//);
     // extended resource per class
     expect(row.kubernetes.resourceName).toBe(RESOURCE_BY_CLASS[row.acceleratorClass]);
-    // price
-    expect(row.price.usdPerHour).toBeGreaterThan(0);
+    // price: a published list price, or explicitly unpublished with no number to compute with
+    if (PRICE_UNPUBLISHED.includes(name)) {
+      expect(row.price.published).toBe(false);
+      expect(Pricing.isPublished(row.price)).toBe(false);
+      expect(Number.isNaN(row.price.usdPerHour)).toBe(true);
+    } else {
+      expect(row.price.published).toBeUndefined();
+      expect(Pricing.isPublished(row.price)).toBe(true);
+      expect(Number.isFinite(row.price.usdPerHour)).toBe(true);
+      expect(row.price.usdPerHour).toBeGreaterThan(0);
+      expect(Pricing.perNodeHourUsd(row)).toBe(row.price.usdPerHour);
+    }
     expect(row.price.asOf).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     expect(row.price.source).toMatch(/^https:\/\//);
     expect(row.price.region).toBe(row.cloud === 'aws' ? (name === 'p5e.48xlarge' ? 'us-east-2' : 'us-east-1') : 'us-central1');
@@ -322,9 +345,12 @@ describe('TPU slices', () => {
     expect(s.chips).toBe(s.topology.split('x').reduce((n, d) => n * Number(d), 1));
     expect(s.hosts).toBe(s.chips / s.chipsPerHost);
     expect(Number.isInteger(s.hosts)).toBe(true);
-    expect(s.topology.split('x').length).toBe(s.accelerator === 'tpu-v5p-slice' ? 3 : 2);
+    expect(s.topology.split('x').length).toBe(s.accelerator === 'tpu-v5p-slice' || s.accelerator === 'tpu7x' ? 3 : 2);
     // multi-host slices use the 4-chip machine type
     if (s.hosts > 1) expect(s.chipsPerHost).toBe(4);
+    // TPU7x multi-host node pools are placed by a workload policy (--placement-policy), not
+    // --tpu-topology (GKE "About Ironwood (TPU7x) in GKE"); no other generation needs one
+    expect(s.requiresWorkloadPolicy ?? false).toBe(s.accelerator === 'tpu7x' && s.hosts > 1);
   });
 
   test('lists the GKE shapes of v5e, v6e and v5p', () => {
@@ -342,11 +368,62 @@ describe('TPU slices', () => {
     ]);
   });
 
+  // TPU7x on tpu7x-standard-4t: 2x2x1 single-host, the rest multi-host (GKE Ironwood page and
+  // samples; XPK system_characteristics.py tpu7x topologies)
+  test.each([
+    ['2x2x1', 4, 1], ['2x2x2', 8, 2], ['2x2x4', 16, 4], ['2x4x4', 32, 8],
+    ['4x4x4', 64, 16], ['4x4x8', 128, 32], ['4x8x8', 256, 64], ['8x8x8', 512, 128],
+  ] as const)('TPU7x slice %s has %i chips on %i hosts of tpu7x-standard-4t', (topology, chips, hosts) => {
+    expect(tpuSlice('tpu7x', topology)).toEqual({
+      accelerator: 'tpu7x', topology, machineType: 'tpu7x-standard-4t', chips, chipsPerHost: 4, hosts,
+      ...(hosts > 1 ? { requiresWorkloadPolicy: true } : {}),
+    });
+  });
+
+  test('TPU7x: tpu7x-standard-4t forms the 2x2x1 single-host slice; TPU7X_GKE lists exactly the catalogued topologies', () => {
+    expect(singleHostSlice('tpu7x-standard-4t')?.topology).toBe('2x2x1');
+    expect(TPU_SLICES.filter((s) => s.accelerator === 'tpu7x').map((s) => s.topology)).toEqual(TPU7X_GKE.topologies);
+    expect(tpuNodeSelector(tpuSlice('tpu7x', '2x2x2'))).toEqual({
+      'cloud.google.com/gke-tpu-accelerator': 'tpu7x',
+      'cloud.google.com/gke-tpu-topology': '2x2x2',
+    });
+  });
+
+  test('TPU7x rejects 2-D topologies', () => {
+    const err = expectError(() => tpuSlice('tpu7x', '4x4'), 'TpuTopologyInvalid', 'tpuSlice.topology', '4x4');
+    expect(err.allowed).toContain('2x2x1');
+  });
+
   test('tpuNodeSelector selects accelerator and topology', () => {
     expect(tpuNodeSelector(tpuSlice('tpu-v6e-slice', '4x4'))).toEqual({
       'cloud.google.com/gke-tpu-accelerator': 'tpu-v6e-slice',
       'cloud.google.com/gke-tpu-topology': '4x4',
     });
+  });
+});
+
+describe('unpublished prices', () => {
+  test('tpu7x-standard-4t: TPU7x row with 4 chips, 224 vCPU, 960 GB host memory, ICI, and no published price', () => {
+    const row = instanceType('tpu7x-standard-4t');
+    expect(row).toMatchObject({
+      cloud: 'gcp', family: 'tpu7x', acceleratorClass: 'tpu', devicesPerNode: 4, vcpu: 224, hostMemoryGiB: 960,
+      acceleratorMemoryGiB: 768, tpuAccelerator: 'tpu7x', interconnect: 'ici',
+    });
+    expect(row.device).toBe(DEVICES.tpu7x);
+    expect(row.price).toMatchObject({ published: false, region: 'us-central1', source: 'https://docs.cloud.google.com/tpu/docs/tpu7x' });
+    expect(Number.isNaN(UNPUBLISHED_USD_PER_HOUR)).toBe(true);
+  });
+
+  test('Pricing.perNodeHourUsd throws PriceUnknown naming pricePerNodeHourUsd for an unpublished price', () => {
+    const err = expectError(() => Pricing.perNodeHourUsd(instanceType('tpu7x-standard-4t')), 'PriceUnknown', 'pricePerNodeHourUsd', undefined);
+    expect(err.message).toContain('tpu7x-standard-4t has no published on-demand list price');
+    expect(err.fix).toContain('set pricePerNodeHourUsd');
+  });
+
+  test('Pricing.perNodeHourUsd takes the caller override before any catalogue price', () => {
+    expect(Pricing.perNodeHourUsd(instanceType('tpu7x-standard-4t'), 40)).toBe(40);
+    expect(Pricing.perNodeHourUsd(instanceType('g5.12xlarge'), 4)).toBe(4);
+    expect(Pricing.perNodeHourUsd(instanceType('g5.12xlarge'))).toBe(5.672);
   });
 });
 
