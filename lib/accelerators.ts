@@ -36,6 +36,7 @@ export type DeviceKind =
   | 'nvidia-h100'
   | 'nvidia-h200'
   | 'nvidia-b200'
+  | 'nvidia-b300'
   | 'nvidia-rtx-pro-6000'
   | 'trainium2'
   | 'tpu-v5e'
@@ -173,8 +174,9 @@ export interface ReferencePrice {
   /** USD per node (or TPU host) hour; NaN when `published` is false. */
   readonly usdPerHour: number;
   /**
-   * False when the vendor publishes no on-demand list price for the row; `source` is then the
-   * page that says so and `asOf` the date it was read.
+   * False when the catalogue holds no on-demand list price for the row: the vendor publishes
+   * none (TPU7x), or none could be confirmed from the vendor's price pages (p6-b300.48xlarge);
+   * `source` is then the page that was checked and `asOf` the date it was read.
    * @default true
    */
   readonly published?: boolean;
@@ -347,6 +349,9 @@ const TRN2_DEFAULT_LNC = 2;
 /** Trainium2: logical NeuronCores the runtime exposes per chip at the default LNC. */
 const TRN2_LOGICAL_CORES_PER_CHIP = TRN2_PHYSICAL_CORES_PER_CHIP / TRN2_DEFAULT_LNC;
 
+/** B300 memory per GPU as EC2 states it: 2,148 GiB on p6-b300.48xlarge / 8 GPUs (EC2 accelerated computing specifications). */
+const B300_GIB = 2148 / 8;
+
 /** Facts per device model. */
 export const DEVICES: Readonly<Record<DeviceKind, DeviceSpec>> = {
   // 32 GiB HBM and 820 GB/s per chip, 2 NeuronCore-v2 per chip.
@@ -500,6 +505,22 @@ export const DEVICES: Readonly<Record<DeviceKind, DeviceSpec>> = {
     architecture: 'blackwell',
     source: 'https://www.nvidia.com/en-us/data-center/hgx/',
   },
+  // HGX B300 (Blackwell Ultra), per GPU: HBM3e at up to 8 TB/s; the 8-GPU board is rated "FP4
+  // 144 | 108 PF" (sparse | dense), FP8 72 PF and FP16/BF16 36 PF with sparsity, so dense per GPU
+  // is FP4 13,500, FP8 4,500, BF16 2,250. INT8 is cut to a few POPS per board on Blackwell Ultra,
+  // so no INT8 figure is carried. EC2 lists 2,148 GiB of GPU memory on p6-b300.48xlarge
+  // (268.5 GiB per GPU; "8 x 268 GiB" rounded), held as the usable figure like B200's.
+  'nvidia-b300': {
+    kind: 'nvidia-b300',
+    acceleratorClass: 'nvidia-gpu',
+    displayName: 'NVIDIA B300',
+    memoryGiB: B300_GIB,
+    memoryBandwidthGBps: 8000,
+    usableMemoryGiB: B300_GIB,
+    peakDenseTflops: { bf16: 2250, fp16: 2250, fp8: 4500, fp4: 13500 },
+    architecture: 'blackwell',
+    source: 'https://www.nvidia.com/en-us/data-center/hgx/',
+  },
   // RTX PRO 6000 Blackwell Server Edition: 96 GB GDDR7 at 1,597 GB/s (datasheet; AWS g7e page:
   // 96 GiB per GPU), nvidia-smi 97887 MiB. NVIDIA states "FP16/BF16 1 PFLOP, FP8 2 PFLOPS, FP4
   // 4 PFLOPS" without saying dense or sparse; the Blackwell line quotes such peaks with 2:4
@@ -634,6 +655,9 @@ const SAGEMAKER_USD_PER_HOUR: { [name: string]: number } = {
 /** `usdPerHour` of a row whose vendor publishes no list price: not a number, so nothing computes with it. */
 export const UNPUBLISHED_USD_PER_HOUR = Number.NaN;
 
+/** Date the EC2 on-demand page was checked for p6-b300.48xlarge. */
+const P6_B300_PRICE_AS_OF = '2026-12-01';
+
 /** Date the TPU7x pricing pages were read. */
 const TPU7X_PRICE_AS_OF = '2026-12-01';
 
@@ -695,6 +719,7 @@ const MULTI_DEVICE_INTERCONNECT: { [family: string]: Interconnect } = {
   trn2: 'neuronlink',
   // p6-b200: NVLink 5 + NVSwitch; GCE A4 likewise (HGX B200).
   'p6-b200': 'nvlink',
+  'p6-b300': 'nvlink',
   a4: 'nvlink',
   // g7e / GCE G4: RTX PRO 6000 Server Edition has no NVLink; GPUs talk over PCIe.
   g7e: 'pcie',
@@ -776,6 +801,21 @@ const TRN2: AwsRow[] = [
 const P6: AwsRow[] = [
   { name: 'p6-b200.48xlarge', device: 'nvidia-b200', devices: 8, vcpu: 192, hostMemoryGiB: 2048, usdPerHour: 113.93, sagemaker: true },
   { name: 'p5.4xlarge', device: 'nvidia-h100', devices: 1, vcpu: 16, hostMemoryGiB: 256, usdPerHour: 6.88, sagemaker: true },
+  // P6-B300: 8 B300 (2,148 GiB GPU memory), 192 vCPU, 4 TiB host memory (EC2 accelerated
+  // computing specifications). SageMaker lists ml.p6-b300.48xlarge for HyperPod clusters and
+  // training plans but not in ProductionVariantInstanceType, so no hosting name. No on-demand
+  // rate could be confirmed from an AWS price page (one third-party table quotes a us-west-2 rate
+  // next to a wrong GPU memory figure): the price is unpublished, like TPU7x's.
+  {
+    name: 'p6-b300.48xlarge',
+    device: 'nvidia-b300',
+    devices: 8,
+    vcpu: 192,
+    hostMemoryGiB: 4096,
+    usdPerHour: UNPUBLISHED_USD_PER_HOUR,
+    sagemaker: false,
+    price: Object.freeze({ usdPerHour: UNPUBLISHED_USD_PER_HOUR, published: false, region: 'us-east-1', asOf: P6_B300_PRICE_AS_OF, source: EC2_PRICE_SOURCE }),
+  },
 ];
 
 // G7e (RTX PRO 6000 Blackwell Server Edition, 96 GiB each): https://aws.amazon.com/ec2/instance-types/g7e/

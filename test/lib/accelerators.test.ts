@@ -58,6 +58,8 @@ const NODE_ACCELERATOR_MEMORY: Record<string, number> = {
   'g4-standard-384': 768,
   // TPU7x: 192 GiB HBM per chip, 4 chips per VM (https://docs.cloud.google.com/tpu/docs/tpu7x)
   'tpu7x-standard-4t': 768,
+  // P6-B300: 8 x B300, 2,148 GiB (EC2 accelerated computing specifications)
+  'p6-b300.48xlarge': 2148,
 };
 
 const REQUIRED_ROWS = [
@@ -68,14 +70,14 @@ const REQUIRED_ROWS = [
   'trn2.48xlarge', 'p6-b200.48xlarge', 'p5.4xlarge',
   ...['2xlarge', '4xlarge', '8xlarge', '12xlarge', '24xlarge', '48xlarge'].map((s) => `g7e.${s}`),
   'a4-highgpu-8g', 'g4-standard-48', 'g4-standard-96', 'g4-standard-192', 'g4-standard-384',
-  'tpu7x-standard-4t',
+  'tpu7x-standard-4t', 'p6-b300.48xlarge',
 ];
 
 /**
  * Rows whose vendor publishes no on-demand list price: TPU7x ("To get access to TPU7x, contact
  * your account team", https://docs.cloud.google.com/tpu/docs/tpu7x; none on https://cloud.google.com/tpu/pricing).
  */
-const PRICE_UNPUBLISHED = ['tpu7x-standard-4t'];
+const PRICE_UNPUBLISHED = ['tpu7x-standard-4t', 'p6-b300.48xlarge'];
 
 const RESOURCE_BY_CLASS = { inferentia2: 'aws.amazon.com/neuron', 'nvidia-gpu': 'nvidia.com/gpu', tpu: 'google.com/tpu' } as const;
 const GPU_NAME_BY_DEVICE: Record<string, string> = {
@@ -91,7 +93,7 @@ const INTERCONNECT_BY_FAMILY: Record<string, string> = {
   inf2: 'neuronlink', g5: 'pcie', g6: 'pcie', g6e: 'pcie', g2: 'pcie',
   p4d: 'nvlink', p4de: 'nvlink', p5: 'nvlink', p5e: 'nvlink', p5en: 'nvlink', a3: 'nvlink',
   ct5lp: 'ici', ct6e: 'ici', ct5p: 'ici',
-  trn2: 'neuronlink', 'p6-b200': 'nvlink', a4: 'nvlink', g7e: 'pcie', g4: 'pcie',
+  trn2: 'neuronlink', 'p6-b200': 'nvlink', 'p6-b300': 'nvlink', a4: 'nvlink', g7e: 'pcie', g4: 'pcie',
   // TPU7x: 4 chips per VM joined by ICI (1,200 GB/s per chip, TPU7x page)
   tpu7x: 'ici',
 };
@@ -106,7 +108,7 @@ const ARCHITECTURE_BY_DEVICE: Record<string, string> = {
   'nvidia-l4': 'ada', 'nvidia-l40s': 'ada',
   'nvidia-h100': 'hopper', 'nvidia-h200': 'hopper',
   'tpu-v5e': 'tpu-v5e', 'tpu-v6e': 'tpu-v6e', 'tpu-v5p': 'tpu-v5p',
-  'nvidia-b200': 'blackwell', 'nvidia-rtx-pro-6000': 'blackwell', trainium2: 'trainium2', tpu7x: 'tpu7x',
+  'nvidia-b200': 'blackwell', 'nvidia-b300': 'blackwell', 'nvidia-rtx-pro-6000': 'blackwell', trainium2: 'trainium2', tpu7x: 'tpu7x',
 };
 
 describe('the accelerator catalogue', () => {
@@ -418,6 +420,18 @@ describe('unpublished prices', () => {
     const err = expectError(() => Pricing.perNodeHourUsd(instanceType('tpu7x-standard-4t')), 'PriceUnknown', 'pricePerNodeHourUsd', undefined);
     expect(err.message).toContain('tpu7x-standard-4t has no published on-demand list price');
     expect(err.fix).toContain('set pricePerNodeHourUsd');
+  });
+
+  test('p6-b300.48xlarge: 8 x B300 (2,148 GiB), 192 vCPU, 4 TiB, NVLink, no hosting name, no confirmed price (EC2 P6 specifications)', () => {
+    const row = instanceType('p6-b300.48xlarge');
+    expect(row).toMatchObject({ cloud: 'aws', family: 'p6-b300', devicesPerNode: 8, vcpu: 192, hostMemoryGiB: 4096, acceleratorMemoryGiB: 2148, interconnect: 'nvlink' });
+    expect(row.sagemakerInstanceType).toBeUndefined();
+    // the Karpenter / Auto Mode GPU-name value for B300 is unpublished: family selection only
+    expect(row.kubernetes.nodeSelector.karpenter).toEqual({ 'karpenter.k8s.aws/instance-family': 'p6-b300' });
+    // HGX B300 per GPU, dense: BF16 2,250, FP8 4,500, FP4 13,500 (108 PF / 8); 8 TB/s
+    expect(DEVICES['nvidia-b300']).toMatchObject({ memoryGiB: 268.5, memoryBandwidthGBps: 8000, peakDenseTflops: { bf16: 2250, fp8: 4500, fp4: 13500 } });
+    expect(row.price).toMatchObject({ published: false, region: 'us-east-1' });
+    expectError(() => Pricing.perNodeHourUsd(row), 'PriceUnknown', 'pricePerNodeHourUsd', undefined);
   });
 
   test('Pricing.perNodeHourUsd takes the caller override before any catalogue price', () => {
