@@ -614,8 +614,13 @@ const SAGEMAKER_PRICE_SOURCE = 'https://aws.amazon.com/sagemaker-ai/pricing/';
  * SageMaker real-time inference on-demand price per `ml.` instance-hour, us-east-1, USD, read
  * from the AWS Price List (service AmazonSageMaker) on {@link SAGEMAKER_PRICES_AS_OF}. They are
  * above the EC2 rate of the same instance (ml.g5.12xlarge 7.09 vs 5.672; ml.inf2.48xlarge 15.58
- * vs 12.9813). ml.p5e.48xlarge and ml.p5en.48xlarge have no confirmed hosting price: those rows
- * carry no sagemakerPrice.
+ * vs 12.9813). Rows offered on SageMaker but left without a sagemakerPrice, re-checked on
+ * 2026-12-01 against stored copies of the pricing page and of the Price List (AmazonSageMaker):
+ * - ml.p5e.48xlarge, ml.p5en.48xlarge, ml.p6-b200.48xlarge, ml.trn2.48xlarge: no hosting rate in
+ *   any copy found (they appear only in instance-type enums and HyperPod / training tables).
+ * - ml.g7e.*: third-party copies disagree (ml.g7e.2xlarge 4.20 in one, 4.37 in another, with
+ *   4xl 5.19 / 8xl 6.85 / 12xl 10.75 from a single source), so none is taken as confirmed.
+ * The caller's price (pricePerNodeHourUsd) covers these until the page is read again.
  */
 const SAGEMAKER_USD_PER_HOUR: { [name: string]: number } = {
   'inf2.xlarge': 0.99,
