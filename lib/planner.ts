@@ -138,8 +138,16 @@ export interface LatencyEstimate {
   readonly decodeStepSeconds: number;
   /** The targets the operating point was chosen for, when given. */
   readonly targets?: LatencyTargets;
-  /** 'measured' when the step times were given (measuredStepTime), else 'estimate'. */
-  readonly source: 'estimate' | 'measured';
+  /** MEASURED when the step times were given (measuredStepTime), else ESTIMATE. */
+  readonly source: LatencySource;
+}
+
+/** Where latency figures come from. */
+export enum LatencySource {
+  /** The step-time model of the device group. */
+  ESTIMATE = 'estimate',
+  /** Step times the caller measured (measuredStepTime). */
+  MEASURED = 'measured',
 }
 
 /** Which price a cost figure uses. */
@@ -265,7 +273,7 @@ export const KUBELET_RESERVED_BASE_MIB = 255;
 /** @see KUBELET_RESERVED_MIB_PER_POD */
 export const EVICTION_HARD_MEMORY_MIB = 100;
 /** @see KUBELET_RESERVED_MIB_PER_POD */
-export function maxPodsForReservation(vcpu: number): number {
+function maxPodsForReservation(vcpu: number): number {
   return vcpu < 30 ? 110 : 250;
 }
 /** Model servers that read the weights into host memory before the devices. */
@@ -948,7 +956,7 @@ export function planCapacity(input: PlanInput): CapacityPlan {
       timeToFirstTokenSeconds: seconds(ttft),
       decodeStepSeconds: seconds(step),
       ...(targets !== undefined ? { targets } : {}),
-      source: input.measuredStepTime !== undefined ? 'measured' : 'estimate',
+      source: input.measuredStepTime !== undefined ? LatencySource.MEASURED : LatencySource.ESTIMATE,
     },
     throughput,
     targetUtilization,

@@ -8,7 +8,7 @@
  */
 import { InferenceConstructsError } from './errors.js';
 import type { InstanceTypeSpec, TpuSliceSpec } from './accelerators.js';
-import { type CapacityPlan, PriceKind } from './planner.js';
+import { type CapacityPlan, LatencySource, PriceKind } from './planner.js';
 import type { ModelServerProfile } from './servers.js';
 import type { TokenScalingPolicy } from './scaling.js';
 
@@ -113,7 +113,7 @@ function section(d: PlannedDeployment): string {
     [
       'Latency',
       `${ms(plan.latency.timePerOutputTokenSeconds)} per output token, ${ms(plan.latency.timeToFirstTokenSeconds)} to first token ` +
-        `(${plan.latency.source === 'measured' ? 'from measured step times' : 'estimated'}, median without queueing${targetsText(plan)})`,
+        `(${plan.latency.source === LatencySource.MEASURED ? 'from measured step times' : 'estimated'}, median without queueing${targetsText(plan)})`,
     ],
     ['Replicas', `${policy.minReplicas} to ${policy.maxReplicas}${policy.scaleToZero ? ' (scales to zero)' : ''}`],
     ['Tokens/s per replica', `${count(t.tokensPerSecondPerReplica)} (${label}; ${t.basis.replace(/^measured: /, '')})`],

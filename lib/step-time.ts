@@ -89,6 +89,18 @@ export class StepTime {
   public static outputTokensPerSecond(profile: StepTimeProfile, batch: number, inputTokens: number, outputTokens: number): number {
     return outputTokensPerSecond(profile, batch, inputTokens, outputTokens);
   }
+  /** @see liveContextTokens */
+  public static liveContextTokens(inputTokens: number, outputTokens: number): number {
+    return liveContextTokens(inputTokens, outputTokens);
+  }
+  /** @see bandwidthEfficiency */
+  public static bandwidthEfficiency(interconnect: Interconnect): number {
+    return bandwidthEfficiency(interconnect);
+  }
+  /** @see fixedStepSeconds */
+  public static fixedStepSeconds(acceleratorClass: AcceleratorClass): number {
+    return fixedStepSeconds(acceleratorClass);
+  }
   /** @see timeToFirstTokenSeconds */
   public static timeToFirstTokenSeconds(profile: StepTimeProfile, batch: number, inputTokens: number, outputTokens: number): number {
     return timeToFirstTokenSeconds(profile, batch, inputTokens, outputTokens);
