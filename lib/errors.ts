@@ -58,6 +58,11 @@ export const ERROR_CODES = {
   HostMemoryInsufficient: 'the weights do not fit the host memory the server loads them through',
   StepTimeInvalid: 'a measured step-time profile has a field that is not a non-negative finite number',
   CalibrationRecordInvalid: 'a benchmark record for calibration is missing a field or has a wrong type',
+  // model description: mixture of experts, latent attention, sliding windows
+  ModelExpertsInvalid: 'the mixture-of-experts fields (experts, experts per token, active / shared parameters, expert precision) are missing or inconsistent',
+  ModelLatentAttentionInvalid: 'the latent-attention (MLA) cache width is not a positive integer',
+  ModelSlidingWindowInvalid: 'the sliding-window fields (window, windowed layers) are missing or inconsistent',
+  SequenceLengthInvalid: 'a sequence length is not a non-negative integer',
 } as const;
 
 /** A stable error code. */
