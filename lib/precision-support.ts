@@ -10,14 +10,16 @@
  *   Marlin weight-only FP4.
  *   @see https://docs.vllm.ai/en/v0.11.0/features/quantization/fp8.html
  *   @see https://docs.vllm.ai/en/v0.11.0/features/quantization/supported_hardware.html
- * - Inferentia2: NeuronCore-v2 computes in BF16 / FP16 (and cFP8); transformers-neuronx and NxD
- *   Inference quantize weights to int8 or fp8 and dequantize on the fly; there is no int4 or
- *   fp4 path.
+ * - Inferentia2: NeuronCore-v2 has cFP8 and INT8 units (lib/accelerators.ts NATIVE_PRECISIONS),
+ *   but the Neuron serving stacks (transformers-neuronx, NxD Inference) quantize the weights only
+ *   and dequantize them to BF16 for the matrix multiply, so int8 / fp8 serve weight-only; there
+ *   is no int4 or fp4 path.
  *   @see https://awsdocs-neuron.readthedocs-hosted.com/en/latest/general/arch/neuron-hardware/neuron-core-v2.html
  *   @see https://awsdocs-neuron.readthedocs-hosted.com/en/latest/libraries/nxd-inference/developer_guides/custom-quantization.html
  * - Trainium2: adds native FP8 (cFP8) matrix units.
  *   @see https://awsdocs-neuron.readthedocs-hosted.com/en/latest/general/arch/neuron-hardware/trainium2.html
- * - TPU v5e / v5p / v6e: bf16 and int8 on the MXU; int4 weight-only; no fp8. TPU7x adds fp8.
+ * - TPU v5e / v5p / v6e: bf16 and int8 on the MXU; int4 weight-only; no fp8. TPU7x: bf16 and fp8
+ *   native, int8 / int4 weight-only.
  *   @see https://cloud.google.com/tpu/docs/v6e
  *   @see https://cloud.google.com/tpu/docs/tpu7x
  */
@@ -60,7 +62,7 @@ export const PRECISION_SUPPORT: { readonly [architecture: string]: { readonly [p
   'tpu-v5e': { bf16: N('bf16'), fp16: X, fp8: X, int8: N('int8'), int4: W, fp4: X },
   'tpu-v5p': { bf16: N('bf16'), fp16: X, fp8: X, int8: N('int8'), int4: W, fp4: X },
   'tpu-v6e': { bf16: N('bf16'), fp16: X, fp8: X, int8: N('int8'), int4: W, fp4: X },
-  tpu7x: { bf16: N('bf16'), fp16: X, fp8: N('fp8'), int8: N('int8'), int4: W, fp4: X },
+  tpu7x: { bf16: N('bf16'), fp16: X, fp8: N('fp8'), int8: W, int4: W, fp4: X },
 };
 
 /** Precision support look-ups (a class so the API survives compilation to other languages). */
