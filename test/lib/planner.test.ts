@@ -6,6 +6,8 @@ import {
   DEFAULT_OUTPUT_TOKENS,
   FIXED_STEP_SECONDS,
   MODEL_SERVERS,
+  NATIVE_PRECISIONS,
+  PRECISION_SUPPORT,
   PriceKind,
   PrecisionSupportKind,
   decodeStepSeconds,
@@ -531,5 +533,20 @@ describe('planCapacity errors', () => {
 
   test('keeps catalogue rows untouched', () => {
     expect(instanceType('inf2.xlarge').price.usdPerHour).toBe(0.7582);
+  });
+});
+
+describe('precision support matrix', () => {
+  // A format is planned native only where the catalogue says the generation has a unit for it.
+  test('every native entry is a format the device generation computes natively', () => {
+    for (const [arch, row] of Object.entries(PRECISION_SUPPORT)) {
+      for (const [precision, entry] of Object.entries(row)) {
+        if (entry.kind === PrecisionSupportKind.NATIVE) expect(NATIVE_PRECISIONS[arch], `${arch} ${precision}`).toContain(precision);
+      }
+    }
+  });
+
+  test('covers every generation of the catalogue', () => {
+    expect(Object.keys(PRECISION_SUPPORT).sort()).toEqual(Object.keys(NATIVE_PRECISIONS).sort());
   });
 });
