@@ -8,3 +8,5 @@ export * from './placement.js';
 export * from './report.js';
 export * from './step-time.js';
 export * from './plan-annotations.js';
+export * from './precision-support.js';
+export * from './calibration.js';
