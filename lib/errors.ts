@@ -49,6 +49,14 @@ export const ERROR_CODES = {
   PropInvalid: 'a construct property has a value outside its allowed range',
   HuggingFaceTokenMissing: 'a gated Hugging Face model is downloaded without an access-token secret',
   TokenMetricUnavailable: 'the model server publishes no token-throughput signal the platform can read',
+  // Kubernetes rendering (model workloads, node pools)
+  NodeLifetimeTooLong: 'an EKS Auto Mode NodePool expireAfter plus terminationGracePeriod exceeds 21 days',
+  HostMemoryInsufficient: 'the server loads the checkpoint through host memory, and the pod memory cannot hold it',
+  SecretReferenceInvalid: 'a Secret name or key is not one Kubernetes accepts',
+  ObjectNameConflict: 'two constructs render objects of the same kind, namespace and name',
+  NodeDiskTooSmall: 'a node disk is smaller than the ephemeral storage its pods request',
+  RateWindowTooShort: 'a rate window spans fewer scrapes of the metrics backend than rate() needs',
+  MultiHostLaunchUnsupported: 'the server has no multi-host launcher for a replica that spans hosts',
 } as const;
 
 /** A stable error code. */
