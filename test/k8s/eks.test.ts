@@ -342,6 +342,52 @@ describe('AcceleratorNodePool', () => {
     return new ModelDeployment(chart, 'Model', { plan: plan(), huggingFaceTokenSecret: { name: 'hf' } });
   };
 
+  // EKS Auto Mode rejects "the sum of expireAfter and terminationGracePeriod ... may not exceed
+  // 21 days" (aws-controllers-k8s/test-infra PR #1000; EKS user guide create-node-pool.adoc).
+  test('keeps Auto Mode nodes inside the 21-day lifetime by default', () => {
+    const chart = new Chart(Testing.app(), 'c');
+    const pool = new AcceleratorNodePool(chart, 'Pool', { mode: 'eks-auto-mode', instanceTypes: ['inf2.8xlarge'], maxDevices: 4 });
+    expect(pool.nodePool.toJson().spec.template.spec).toMatchObject({ expireAfter: '336h', terminationGracePeriod: '1h' });
+  });
+
+  test('throws NodeLifetimeTooLong when an Auto Mode pool would outlive 21 days', () => {
+    const chart = new Chart(Testing.app(), 'c');
+    expect(
+      () => new AcceleratorNodePool(chart, 'Pool', { mode: 'eks-auto-mode', instanceTypes: ['inf2.8xlarge'], maxDevices: 4, expireAfter: '720h' }),
+    ).toThrow(/\[NodeLifetimeTooLong\] expireAfter: .*720h \+ 1h = 721h.*fix: use expireAfter 336h with terminationGracePeriod 1h/);
+    expect(
+      () =>
+        new AcceleratorNodePool(chart, 'Pool2', {
+          mode: 'karpenter',
+          instanceTypes: ['inf2.8xlarge'],
+          maxDevices: 4,
+          expireAfter: '720h',
+          nodeRoleName: 'r',
+          clusterName: 'c',
+        }),
+    ).not.toThrow();
+  });
+
+  // Pod ephemeral storage (emptyDir model cache) lives on the node's root volume: a smaller disk
+  // leaves the pod Pending or gets it evicted (Kubernetes node-pressure eviction).
+  test('throws NodeDiskTooSmall when the root volume cannot hold the pods ephemeral storage', () => {
+    const chart = new Chart(Testing.app(), 'c');
+    const workload = new ModelDeployment(chart, 'Model', { plan: plan(), huggingFaceTokenSecret: { name: 'hf' } });
+    const props = {
+      mode: 'karpenter' as const,
+      instanceTypes: ['g6e.12xlarge'],
+      sizedFor: [{ workload, maxReplicas: 2 }],
+      nodeRoleName: 'r',
+      clusterName: 'c',
+    };
+    expect(() => new AcceleratorNodePool(chart, 'Small', { ...props, rootVolumeSizeGiB: 200 })).toThrow(
+      new RegExp(`\\[NodeDiskTooSmall\\] rootVolumeSizeGiB: .*requests ${workload.ephemeralStorageGiB} GiB per pod.*received 200`),
+    );
+    const sized = new AcceleratorNodePool(chart, 'Sized', props);
+    const size = Number(String(sized.nodeClass!.toJson().spec.blockDeviceMappings[0].ebs.volumeSize).replace(/Gi$/, ''));
+    expect(size).toBeGreaterThanOrEqual(workload.ephemeralStorageGiB + 100);
+  });
+
   test('throws when an accelerator pool has no limit', () => {
     const chart = new Chart(Testing.app(), 'c');
     expect(

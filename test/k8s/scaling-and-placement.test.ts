@@ -64,6 +64,10 @@ describe('TokenThroughputScaler', () => {
     expect(tokens.metadata.activationThreshold).toBe('5');
     expect(wake).toMatchObject({ name: 'wake', metricType: 'AverageValue' });
     expect(wake.metadata).toMatchObject({ threshold: '4', activationThreshold: '0' });
+    // KEDA prometheus scaler ignoreNullValues: the wake series is absent while nothing waits, and
+    // the token series vanishes with the last pod, so both stay tolerant when scaling to zero.
+    expect(wake.metadata.ignoreNullValues).toBe('true');
+    expect(tokens.metadata.ignoreNullValues).toBe('true');
     expect(so.spec.fallback.replicas).toBe(scaleToZero.fallbackReplicas);
   });
 
