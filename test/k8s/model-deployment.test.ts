@@ -36,7 +36,6 @@ function synthOne(build: (c: Chart) => void): Manifest[] {
   return Testing.synth(c);
 }
 
-const serverOf = (objects: Manifest[], kind = 'Deployment') => one(objects, kind).spec.template.spec.containers[0];
 const envOf = (container: Manifest) => Object.fromEntries(container.env.map((e: Manifest) => [e.name, e.value ?? e.valueFrom]));
 
 // aws-neuron/upstreaming-to-vllm vllm/model_executor/model_loader/neuronx_distributed.py: from an
