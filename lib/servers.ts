@@ -109,7 +109,7 @@ export interface ModelServerProfile {
    * waiting). A preStop hook polls them so the pod drains before the server gets SIGTERM.
    * Undefined when the server drains on SIGTERM itself.
    */
-  readonly inFlightRequestGauges?: readonly string[];
+  readonly inFlightRequestGauges?: string[];
   /**
    * Environment every pod of a multi-host (Ray) replica needs, leader and workers alike.
    * Undefined when the profile has no multi-host launcher.
@@ -308,7 +308,7 @@ export const NEURON_HOST_LOAD_PER_CHECKPOINT_GIB = 2;
  * is drained when both are 0.
  * @see https://docs.vllm.ai/en/v0.11.0/design/metrics.html
  */
-export const VLLM_IN_FLIGHT_GAUGES: readonly string[] = Object.freeze(['vllm:num_requests_running', 'vllm:num_requests_waiting']);
+export const VLLM_IN_FLIGHT_GAUGES: string[] = Object.freeze(['vllm:num_requests_running', 'vllm:num_requests_waiting']) as string[];
 
 /**
  * tpu-inference picks its executor from `TPU_MULTIHOST_BACKEND`, not from
