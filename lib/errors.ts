@@ -65,6 +65,13 @@ export const ERROR_CODES = {
   SequenceLengthInvalid: 'a sequence length is not a non-negative integer',
   // catalogue prices
   PriceUnknown: 'the row has no published list price and the caller gave none',
+  // Kubernetes rendering (model workloads, node pools)
+  NodeLifetimeTooLong: 'an EKS Auto Mode NodePool expireAfter plus terminationGracePeriod exceeds 21 days',
+  SecretReferenceInvalid: 'a Secret name or key is not one Kubernetes accepts',
+  ObjectNameConflict: 'two constructs render objects of the same kind, namespace and name',
+  NodeDiskTooSmall: 'a node disk is smaller than the ephemeral storage its pods request',
+  RateWindowTooShort: 'a rate window spans fewer scrapes of the metrics backend than rate() needs',
+  MultiHostLaunchUnsupported: 'the server has no multi-host launcher for a replica that spans hosts',
 } as const;
 
 /** A stable error code. */

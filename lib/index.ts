@@ -10,3 +10,4 @@ export * from './step-time.js';
 export * from './plan-annotations.js';
 export * from './precision-support.js';
 export * from './calibration.js';
+export * from './node-pool-defaults.js';

@@ -8,7 +8,7 @@
  */
 import type { AcceleratorClass } from './accelerators.js';
 import { InferenceConstructsError } from './errors.js';
-import type { Precision } from './models.js';
+import { BYTES_PER_WEIGHT, type Precision } from './models.js';
 import type { CapacityPlan } from './planner.js';
 
 export type ModelServerName = 'vllm' | 'vllm-neuron' | 'djl-lmi-neuronx' | 'vllm-tpu' | 'jetstream' | 'tgi';
@@ -91,6 +91,30 @@ export interface ModelServerProfile {
    * ahead-of-time compilation. Used by {@link startupProbeSeconds}.
    */
   readonly startupOverheadSeconds: number;
+  /**
+   * Host memory the server needs while it loads, per GiB of checkpoint, for servers that read
+   * the whole checkpoint into host RAM before the devices get it (Neuron: NxD Inference loads
+   * and shards the state dict on the host, then compiles). Undefined when the weights stream
+   * to the devices shard by shard (vLLM on CUDA / TPU, TGI). See {@link hostLoadGiB}.
+   */
+  readonly hostLoadPerCheckpointGiB?: number;
+  /**
+   * True when the server must be started from a local checkout of the weights rather than a
+   * Hugging Face id (see the Neuron profile for why). Kubernetes renderers then download the
+   * checkpoint in an init container and pass its path as the model.
+   */
+  readonly requiresLocalWeights?: boolean;
+  /**
+   * Prometheus gauges that count requests the server still has to finish (running and
+   * waiting). A preStop hook polls them so the pod drains before the server gets SIGTERM.
+   * Undefined when the server drains on SIGTERM itself.
+   */
+  readonly inFlightRequestGauges?: string[];
+  /**
+   * Environment every pod of a multi-host (Ray) replica needs, leader and workers alike.
+   * Undefined when the profile has no multi-host launcher.
+   */
+  readonly multiHostRayEnvironment?: { readonly [name: string]: string };
   /** Source URL for image, flags and metric names. */
   readonly source: string;
 }
@@ -269,6 +293,38 @@ const GPU_STARTUP_OVERHEAD_SECONDS = 180;
 const NEURON_STARTUP_OVERHEAD_SECONDS = 1800;
 const TPU_STARTUP_OVERHEAD_SECONDS = 900;
 
+/**
+ * Host RAM per GiB of checkpoint while a Neuron server loads: NxD Inference materialises the
+ * state dict on the host and shards / converts it there before the compiled model is loaded,
+ * so the host holds roughly two copies. The same rule the SageMaker reference applies
+ * (SageMaker JumpStart hosts Llama 3.1 8B on Neuron from ml.inf2.8xlarge, 128 GiB, not the
+ * 16 GiB ml.inf2.xlarge).
+ * @see https://awsdocs-neuron.readthedocs-hosted.com/en/latest/libraries/nxd-inference/developer_guides/vllm-user-guide.html
+ */
+export const NEURON_HOST_LOAD_PER_CHECKPOINT_GIB = 2;
+
+/**
+ * vLLM's gauges of requests in flight (V1 engine, `vllm/v1/metrics/loggers.py`): a replica
+ * is drained when both are 0.
+ * @see https://docs.vllm.ai/en/v0.11.0/design/metrics.html
+ */
+export const VLLM_IN_FLIGHT_GAUGES: string[] = Object.freeze(['vllm:num_requests_running', 'vllm:num_requests_waiting']) as string[];
+
+/**
+ * tpu-inference picks its executor from `TPU_MULTIHOST_BACKEND`, not from
+ * `--distributed-executor-backend`: unset, it forces the single-process executor
+ * (`tpu_inference/platforms/tpu_platform.py` `check_and_update_config`: "if not
+ * multihost_backend: # Single host ... distributed_executor_backend = 'uni'"); only `ray`
+ * selects its RayDistributedExecutor. Its multi-host launcher
+ * (`scripts/multihost/run_cluster.sh`) sets `TPU_MULTIHOST_BACKEND=ray` and `JAX_PLATFORMS=''`
+ * on the head and on every worker.
+ * @see https://github.com/vllm-project/tpu-inference/blob/v0.12.0/tpu_inference/platforms/tpu_platform.py
+ */
+export const TPU_MULTIHOST_RAY_ENVIRONMENT: { readonly [name: string]: string } = Object.freeze({
+  JAX_PLATFORMS: '',
+  TPU_MULTIHOST_BACKEND: 'ray',
+});
+
 // ---------------------------------------------------------------------------------------------
 // Profiles
 // ---------------------------------------------------------------------------------------------
@@ -296,6 +352,11 @@ export const MODEL_SERVERS: Readonly<Record<ModelServerName, ModelServerProfile>
     writablePaths: Object.freeze(['/root/.cache', '/root/.config', '/root/.triton', '/tmp']),
     precisions: Object.freeze(['bf16', 'fp16', 'fp8', 'int8', 'int4'] as const),
     startupOverheadSeconds: GPU_STARTUP_OVERHEAD_SECONDS,
+    inFlightRequestGauges: VLLM_IN_FLIGHT_GAUGES,
+    // Pipeline parallelism across nodes runs on a Ray cluster spanning the group; the CUDA
+    // platform honours --distributed-executor-backend ray without extra environment.
+    // @see https://docs.vllm.ai/en/v0.11.0/serving/parallelism_scaling.html
+    multiHostRayEnvironment: Object.freeze({}),
     source: 'https://docs.vllm.ai/en/v0.11.0/configuration/engine_args.html',
   }),
   'vllm-neuron': Object.freeze({
@@ -312,6 +373,17 @@ export const MODEL_SERVERS: Readonly<Record<ModelServerName, ModelServerProfile>
     writablePaths: Object.freeze(['/root/.cache', '/root/.config', '/tmp', '/var/tmp']),
     precisions: Object.freeze(['bf16', 'fp16'] as const),
     startupOverheadSeconds: NEURON_STARTUP_OVERHEAD_SECONDS,
+    hostLoadPerCheckpointGiB: NEURON_HOST_LOAD_PER_CHECKPOINT_GIB,
+    // Started from a Hugging Face id, the Neuron vLLM loader
+    // (`vllm/model_executor/model_loader/neuronx_distributed.py` in aws-neuron/upstreaming-to-vllm)
+    // calls AutoModelForCausalLM.from_pretrained(id) in host RAM and save_pretrained() into
+    // `local-models/<id>` relative to its working directory (the image's WORKDIR /opt/vllm),
+    // and compiles into `local-models/<id>/neuron-compiled-artifacts/<hash>`. From a local
+    // path it reads the checkpoint in place and compiles to NEURON_COMPILED_ARTIFACTS ("If
+    // NEURON_COMPILED_ARTIFACTS is not set, we will compile the model and store it under a
+    // neuron-compiled-artifacts subdirectory in the directory of your model checkpoint").
+    requiresLocalWeights: true,
+    inFlightRequestGauges: VLLM_IN_FLIGHT_GAUGES,
     source: 'https://awsdocs-neuron.readthedocs-hosted.com/en/latest/libraries/nxd-inference/developer_guides/vllm-user-guide.html',
   }),
   'djl-lmi-neuronx': Object.freeze({
@@ -334,6 +406,7 @@ export const MODEL_SERVERS: Readonly<Record<ModelServerName, ModelServerProfile>
     writablePaths: Object.freeze(['/tmp', '/var/tmp']),
     precisions: Object.freeze(['bf16', 'fp16'] as const),
     startupOverheadSeconds: NEURON_STARTUP_OVERHEAD_SECONDS,
+    hostLoadPerCheckpointGiB: NEURON_HOST_LOAD_PER_CHECKPOINT_GIB,
     source: 'https://github.com/deepjavalibrary/djl-serving/blob/master/serving/docs/lmi/user_guides/tnx_user_guide.md',
   }),
   'vllm-tpu': Object.freeze({
@@ -350,6 +423,8 @@ export const MODEL_SERVERS: Readonly<Record<ModelServerName, ModelServerProfile>
     writablePaths: Object.freeze(['/root/.cache', '/root/.config', '/tmp']),
     precisions: Object.freeze(['bf16'] as const),
     startupOverheadSeconds: TPU_STARTUP_OVERHEAD_SECONDS,
+    inFlightRequestGauges: VLLM_IN_FLIGHT_GAUGES,
+    multiHostRayEnvironment: TPU_MULTIHOST_RAY_ENVIRONMENT,
     source: 'https://cloud.google.com/kubernetes-engine/docs/tutorials/serve-vllm-tpu',
   }),
   jetstream: Object.freeze({
@@ -750,6 +825,17 @@ function lmiDtype(plan: CapacityPlan): 'bf16' | 'fp16' {
   return computeDtype(plan) === 'float16' ? 'fp16' : 'bf16';
 }
 
+/** Options of {@link serverEnvironment}. */
+export interface ServerEnvironmentOptions {
+  /**
+   * Seconds DJL Serving waits for the model to load (`OPTION_MODEL_LOADING_TIMEOUT`), LMI
+   * profiles only. Pass the endpoint's `ContainerStartupHealthCheckTimeoutInSeconds` when it
+   * is set explicitly.
+   * @default - sagemakerStartupTimeouts(server, plan).containerStartupHealthCheckTimeoutInSeconds
+   */
+  readonly modelLoadingTimeoutSeconds?: number;
+}
+
 /**
  * Container environment for SageMaker / LMI style servers (OPTION_* / HF_* variables), keys
  * sorted. For Kubernetes-only servers it returns the environment their container needs
@@ -760,32 +846,66 @@ function lmiDtype(plan: CapacityPlan): 'bf16' | 'fp16' {
  * - `HF_MODEL_ID` the Hugging Face id (or `/opt/ml/model` when weights come from S3; the
  *   caller overrides it then),
  * - `OPTION_ROLLING_BATCH=vllm` (continuous batching on vLLM's engine),
- * - `OPTION_TENSOR_PARALLEL_DEGREE`, `OPTION_MAX_ROLLING_BATCH_SIZE`, `OPTION_MAX_MODEL_LEN`,
- *   `OPTION_DTYPE`, `OPTION_QUANTIZE=fp8` for fp8,
- * - `OPTION_DISABLE_LOG_STATS=false`: keeps the engine's throughput line, the only token
- *   signal SageMaker gets,
+ * - `OPTION_TENSOR_PARALLEL_DEGREE`, `OPTION_MAX_ROLLING_BATCH_SIZE`, `OPTION_DTYPE`,
+ *   `OPTION_QUANTIZE=fp8` for fp8; GPU: `OPTION_MAX_MODEL_LEN`,
+ * - `OPTION_MODEL_LOADING_TIMEOUT`: the images set `MODEL_LOADING_TIMEOUT=1200`
+ *   (djl-serving `serving/docker/pytorch-inf2.Dockerfile` at 0.30.0-dlc, `lmi.Dockerfile` at
+ *   0.33.0-dlc), and `PyEnv.getModelLoadingTimeout()` is overridden only by
+ *   `option.model_loading_timeout` (`PyModel.java`); without it the front end kills a
+ *   Neuron compile after 20 minutes although the endpoint waits longer. The LMI guide: "if
+ *   you set this value, you should also set container_startup_health_check_timeout=<at least
+ *   model loading timeout>"; both are the same figure here,
  * - GPU: `VLLM_USE_V1=0` and `OPTION_ASYNC_MODE=false`: the rolling-batch handler drives vLLM's
- *   V0 `LLMEngine.step()`, which logs the throughput line every 5 s; the V1 engine logs only
- *   when the caller calls `do_log_stats()`, which LMI's handlers never do,
+ *   V0 `LLMEngine.step()`, which logs the throughput line every 5 s (vLLM's
+ *   `disable_log_stats` defaults to False, so no variable is needed for it); the V1 engine
+ *   logs only when the caller calls `do_log_stats()`, which LMI's handlers never do,
  * - Neuron: `OPTION_N_POSITIONS` (context length of the compiled graph), `OPTION_ENTRYPOINT`
  *   unset so `OPTION_ROLLING_BATCH=vllm` picks the vLLM handler.
  *
- * @see https://github.com/deepjavalibrary/djl-serving/blob/master/serving/docs/lmi/user_guides/vllm_user_guide.md
- * @see https://github.com/deepjavalibrary/djl-serving/blob/master/engines/python/setup/djl_python/properties_manager/vllm_rb_properties.py
- * @see https://github.com/deepjavalibrary/djl-serving/blob/master/serving/docs/lmi/user_guides/tnx_user_guide.md
+ * Not emitted because the pinned images ignore them: `OPTION_DISABLE_LOG_STATS` (0.30.0:
+ * `VllmRbProperties` has no such field and pydantic drops extras; 0.33.0:
+ * `construct_vllm_args_list` drops `'false'` values), and on Neuron `OPTION_MAX_MODEL_LEN`
+ * (0.30.0 `neuron_utils/utils.py` `build_vllm_rb_properties()` overwrites it with n_positions).
+ *
+ * Kubernetes `vllm-neuron`: `VLLM_NEURON_FRAMEWORK=neuronx-distributed-inference` (the Neuron
+ * guide: "If you have both libraries installed, and the VLLM_NEURON_FRAMEWORK environment
+ * variable is not set, the NxD Inference library will be used by default"; set explicitly so
+ * an image with both backends cannot pick another one).
+ *
+ * @see https://github.com/deepjavalibrary/djl-serving/blob/0.33.0-dlc/serving/docs/lmi/user_guides/vllm_user_guide.md
+ * @see https://github.com/deepjavalibrary/djl-serving/blob/0.30.0-dlc/engines/python/src/main/java/ai/djl/python/engine/PyModel.java
+ * @see https://github.com/deepjavalibrary/djl-serving/blob/0.30.0-dlc/serving/docs/lmi/user_guides/tnx_user_guide.md
+ * @see https://awsdocs-neuron.readthedocs-hosted.com/en/latest/libraries/nxd-inference/developer_guides/vllm-user-guide.html
  */
-export function serverEnvironment(server: ModelServerProfile, plan: CapacityPlan): Record<string, string> {
+export function serverEnvironment(
+  server: ModelServerProfile,
+  plan: CapacityPlan,
+  options: ServerEnvironmentOptions = {},
+): Record<string, string> {
   assertServerSupports(server, plan.instance.acceleratorClass);
   checkPrecision(server, plan);
+  const loadingTimeout = (): string => {
+    const seconds = options.modelLoadingTimeoutSeconds ?? sagemakerStartupTimeouts(server, plan).containerStartupHealthCheckTimeoutInSeconds;
+    if (!Number.isInteger(seconds) || seconds < SAGEMAKER_MIN_STARTUP_TIMEOUT_SECONDS || seconds > SAGEMAKER_MAX_STARTUP_TIMEOUT_SECONDS) {
+      throw new InferenceConstructsError('PropInvalid', {
+        prop: 'modelLoadingTimeoutSeconds',
+        problem: 'the model-loading timeout must match a SageMaker container start-up timeout',
+        received: seconds,
+        allowed: `an integer from ${SAGEMAKER_MIN_STARTUP_TIMEOUT_SECONDS} to ${SAGEMAKER_MAX_STARTUP_TIMEOUT_SECONDS}`,
+        fix: 'pass the endpoint ContainerStartupHealthCheckTimeoutInSeconds, or leave it unset',
+      });
+    }
+    return String(seconds);
+  };
   switch (server.name) {
     case 'vllm': {
       const env: Record<string, string> = {
         HF_MODEL_ID: plan.model.huggingFaceId,
         OPTION_ASYNC_MODE: 'false',
-        OPTION_DISABLE_LOG_STATS: 'false',
         OPTION_DTYPE: lmiDtype(plan),
         OPTION_MAX_MODEL_LEN: String(plan.contextTokens),
         OPTION_MAX_ROLLING_BATCH_SIZE: String(plan.concurrentSequences),
+        OPTION_MODEL_LOADING_TIMEOUT: loadingTimeout(),
         OPTION_ROLLING_BATCH: 'vllm',
         OPTION_TENSOR_PARALLEL_DEGREE: String(plan.tensorParallelDegree),
         VLLM_USE_V1: '0',
@@ -799,10 +919,9 @@ export function serverEnvironment(server: ModelServerProfile, plan: CapacityPlan
     case 'djl-lmi-neuronx':
       return sortedRecord({
         HF_MODEL_ID: plan.model.huggingFaceId,
-        OPTION_DISABLE_LOG_STATS: 'false',
         OPTION_DTYPE: lmiDtype(plan),
-        OPTION_MAX_MODEL_LEN: String(plan.contextTokens),
         OPTION_MAX_ROLLING_BATCH_SIZE: String(plan.concurrentSequences),
+        OPTION_MODEL_LOADING_TIMEOUT: loadingTimeout(),
         OPTION_N_POSITIONS: String(plan.contextTokens),
         OPTION_ROLLING_BATCH: 'vllm',
         // NeuronCores on Inferentia2 (the planner's tensor-parallel degree).
@@ -821,13 +940,41 @@ export function serverEnvironment(server: ModelServerProfile, plan: CapacityPlan
 // ---------------------------------------------------------------------------------------------
 
 /**
+ * GiB of checkpoint the server fetches and reads: the published weights in the model's
+ * `nativePrecision`. Equal to the planned weights for pre-quantized checkpoints; larger when
+ * the server quantizes at load (`--quantization fp8` on a bf16 checkpoint downloads the bf16
+ * safetensors, twice the fp8 bytes the devices hold).
+ */
+export function checkpointGiB(plan: CapacityPlan): number {
+  if (preQuantized(plan)) return plan.memory.weightsGiB;
+  return (plan.memory.weightsGiB * BYTES_PER_WEIGHT[plan.model.nativePrecision]) / BYTES_PER_WEIGHT[plan.precision];
+}
+
+/**
+ * GiB of host RAM the server needs while loading: {@link checkpointGiB} times the profile's
+ * `hostLoadPerCheckpointGiB`, or 0 when the server streams weights to the devices.
+ */
+export function hostLoadGiB(server: ModelServerProfile, plan: CapacityPlan): number {
+  return server.hostLoadPerCheckpointGiB === undefined ? 0 : checkpointGiB(plan) * server.hostLoadPerCheckpointGiB;
+}
+
+/**
+ * Seconds to fetch and load the checkpoint at {@link WEIGHT_LOAD_GIB_PER_SECOND}, rounded up to
+ * a whole minute.
+ */
+export function weightLoadSeconds(plan: CapacityPlan): number {
+  return Math.ceil(checkpointGiB(plan) / WEIGHT_LOAD_GIB_PER_SECOND / 60) * 60;
+}
+
+/**
  * Seconds a replica may take from container start to healthy: the server's fixed overhead
- * (engine start, graph capture, Neuron / XLA compilation) plus the weights at
- * {@link WEIGHT_LOAD_GIB_PER_SECOND}, rounded up to a whole minute. Used for Kubernetes
- * startup probes (failureThreshold x periodSeconds).
+ * (engine start, graph capture, Neuron / XLA compilation) plus the checkpoint
+ * ({@link checkpointGiB}, the bytes actually downloaded) at {@link WEIGHT_LOAD_GIB_PER_SECOND},
+ * rounded up to a whole minute. Used for Kubernetes startup probes (failureThreshold x
+ * periodSeconds), which also cover an init container's download.
  */
 export function startupProbeSeconds(server: ModelServerProfile, plan: CapacityPlan): number {
-  const load = plan.memory.weightsGiB / WEIGHT_LOAD_GIB_PER_SECOND;
+  const load = checkpointGiB(plan) / WEIGHT_LOAD_GIB_PER_SECOND;
   return Math.ceil((server.startupOverheadSeconds + load) / 60) * 60;
 }
 
@@ -843,13 +990,13 @@ export interface SageMakerStartupTimeouts {
 
 /**
  * SageMaker start-up timeouts from {@link startupProbeSeconds}: the health-check timeout is
- * the full estimate, the data-download timeout the weight-loading part of it. SageMaker
+ * the full estimate, the data-download timeout the checkpoint-loading part of it. SageMaker
  * accepts 60 to 3600 s; an estimate above 3600 is returned as 3600 with `atLimit: true`
  * so the caller can warn (pre-compiled Neuron artifacts or weights in S3 shorten the start).
  */
 export function sagemakerStartupTimeouts(server: ModelServerProfile, plan: CapacityPlan): SageMakerStartupTimeouts {
   const total = startupProbeSeconds(server, plan);
-  const download = Math.ceil(plan.memory.weightsGiB / WEIGHT_LOAD_GIB_PER_SECOND / 60) * 60;
+  const download = weightLoadSeconds(plan);
   const fit = (s: number): number =>
     Math.min(SAGEMAKER_MAX_STARTUP_TIMEOUT_SECONDS, Math.max(SAGEMAKER_MIN_STARTUP_TIMEOUT_SECONDS, s));
   return {
@@ -857,4 +1004,21 @@ export function sagemakerStartupTimeouts(server: ModelServerProfile, plan: Capac
     modelDataDownloadTimeoutInSeconds: fit(download),
     atLimit: total > SAGEMAKER_MAX_STARTUP_TIMEOUT_SECONDS || download > SAGEMAKER_MAX_STARTUP_TIMEOUT_SECONDS,
   };
+}
+
+/** The start-up and loading estimates as static methods (for languages that see classes only). */
+export class ServerEstimates {
+  /** See {@link checkpointGiB}. */
+  public static checkpointGiB(plan: CapacityPlan): number {
+    return checkpointGiB(plan);
+  }
+  /** See {@link hostLoadGiB}. */
+  public static hostLoadGiB(server: ModelServerProfile, plan: CapacityPlan): number {
+    return hostLoadGiB(server, plan);
+  }
+  /** See {@link startupProbeSeconds}. */
+  public static startupProbeSeconds(server: ModelServerProfile, plan: CapacityPlan): number {
+    return startupProbeSeconds(server, plan);
+  }
+  private constructor() {}
 }

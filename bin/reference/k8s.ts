@@ -54,7 +54,9 @@ export interface KubernetesReferenceOptions {
   readonly eksPrometheus?: PrometheusSource;
   /**
    * Scrape interval of the EKS metrics backend, seconds (the rate window spans four scrapes).
-   * @default 30
+   * @default - 30 for Amazon Managed Service for Prometheus (the managed collector
+   *   configuration of the EKS cluster construct), 60 for any other source (the Prometheus
+   *   community chart's `global.scrape_interval: 1m`)
    */
   readonly eksScrapeIntervalSeconds?: number;
   /**
@@ -74,10 +76,23 @@ export interface KubernetesReferenceOptions {
  * @see https://github.com/prometheus-community/helm-charts/blob/main/charts/prometheus/values.yaml
  */
 export const IN_CLUSTER_PROMETHEUS = 'http://prometheus-server.monitoring.svc.cluster.local';
-/** Scrape interval of the AWS managed collector's default configuration, seconds. */
-const EKS_SCRAPE_INTERVAL_SECONDS = 30;
+/** Scrape interval of the AWS managed collector configuration the EKS cluster construct deploys, seconds. */
+const AMP_SCRAPE_INTERVAL_SECONDS = 30;
+/**
+ * Scrape interval of the Prometheus community chart: `server.global.scrape_interval: 1m` in its
+ * values.yaml, which the `kubernetes-pods` job (the one reading `prometheus.io/*` annotations)
+ * inherits. @see https://github.com/prometheus-community/helm-charts/blob/main/charts/prometheus/values.yaml
+ */
+const IN_CLUSTER_SCRAPE_INTERVAL_SECONDS = 60;
 /** Replica ceiling of the reference workloads. */
 const MAX_REPLICAS = 4;
+/**
+ * Replica floor of the reference workloads: two, so a node drift or expiry (EKS Auto Mode
+ * replaces nodes on a new AMI about weekly) never takes a model down for a whole model load;
+ * the PodDisruptionBudget lets one replica move at a time.
+ * @see https://docs.aws.amazon.com/eks/latest/userguide/create-node-pool.html
+ */
+const MIN_REPLICAS = 2;
 
 /**
  * Add the reference charts to a cdk8s app.
@@ -91,12 +106,13 @@ export function addKubernetesReference(app: App, options: KubernetesReferenceOpt
   const clusterName = options.eksClusterName ?? 'inference';
   const withPools = options.eksNodePools ?? true;
   const eksPrometheus = options.eksPrometheus ?? PrometheusSource.inCluster({ serverAddress: IN_CLUSTER_PROMETHEUS });
-  const scrapeInterval = options.eksScrapeIntervalSeconds ?? EKS_SCRAPE_INTERVAL_SECONDS;
+  const scrapeInterval =
+    options.eksScrapeIntervalSeconds ?? (eksPrometheus.kind === 'amp' ? AMP_SCRAPE_INTERVAL_SECONDS : IN_CLUSTER_SCRAPE_INTERVAL_SECONDS);
 
   const eksChart = (id: string, model: string, plan: ReturnType<typeof planCapacity>, poolName: string) => {
     const chart = new Chart(app, id, { namespace, disableResourceNameHashes: true });
     const policy = tokenScalingPolicy(plan, {
-      minReplicas: 1,
+      minReplicas: MIN_REPLICAS,
       maxReplicas: MAX_REPLICAS,
       metricWindowSeconds: MIN_SCRAPES_PER_RATE_WINDOW * scrapeInterval,
     });
@@ -134,11 +150,13 @@ export function addKubernetesReference(app: App, options: KubernetesReferenceOpt
     return chart;
   };
 
-  // Llama 3.1 8B on one Inferentia2 chip (2 NeuronCores, tensor parallel 2).
+  // Llama 3.1 8B on one Inferentia2 chip (2 NeuronCores, tensor parallel 2). inf2.8xlarge, not
+  // inf2.xlarge: the Neuron loader holds the 15 GiB checkpoint in host RAM while it shards and
+  // compiles (about twice its size), more than the 16 GiB inf2.xlarge (14162Mi allocatable).
   const inf2 = eksChart(
     'llama-3-1-8b-inf2',
     'llama-3-1-8b',
-    planCapacity({ model: modelPreset('llama-3-1-8b'), instanceType: 'inf2.xlarge' }),
+    planCapacity({ model: modelPreset('llama-3-1-8b'), instanceType: 'inf2.8xlarge' }),
     'inferentia2',
   );
   // Llama 3.1 70B in FP8 on 4x L40S (g6e.12xlarge), tensor parallel 4.
@@ -155,7 +173,7 @@ export function addKubernetesReference(app: App, options: KubernetesReferenceOpt
     model: modelPreset('gemma-2-9b'),
     tpuSlice: { accelerator: 'tpu-v5-lite-podslice', topology: '2x4' },
   });
-  const tpuPolicy = tokenScalingPolicy(tpuPlan, { minReplicas: 1, maxReplicas: MAX_REPLICAS });
+  const tpuPolicy = tokenScalingPolicy(tpuPlan, { minReplicas: MIN_REPLICAS, maxReplicas: MAX_REPLICAS });
   const computeClass = new GkeAcceleratorComputeClass(gke, 'ComputeClass', {
     name: 'tpu-v5e-2x4',
     tpuSlice: tpuPlan.tpuSlice!,

@@ -1,6 +1,7 @@
 /**
- * The one place that patches what cdk8s-plus cannot express on a pod template: extended
- * resources (accelerators) and the node selector.
+ * The one place for what cdk8s-plus cannot express on a pod template: extended resources
+ * (accelerators) and the node selector, as values for pod specs rendered as plain JSON or as
+ * JSON patches on a rendered object.
  *
  * cdk8s-plus-28 `ContainerResources` has only cpu, memory and ephemeral storage, and no
  * nodeSelector API. Both are added as JSON patches on the rendered object. The accelerator
@@ -45,6 +46,20 @@ export function addExtendedResource(
   resourceName: string,
   count: number,
 ): void {
+  extendedResourceQuantity(resourceName, count);
+  const base = `${podSpecPath}/containers/${containerIndex}/resources`;
+  const key = jsonPointerKey(resourceName);
+  obj.addJsonPatch(JsonPatch.add(`${base}/limits/${key}`, Quantity.fromNumber(count)));
+  obj.addJsonPatch(JsonPatch.add(`${base}/requests/${key}`, Quantity.fromNumber(count)));
+}
+
+/**
+ * The `{ [resourceName]: count }` entry of a container's requests and limits, for pod specs
+ * rendered as plain JSON (requests must equal limits for extended resources); throws
+ * PropInvalid unless `count` is a whole number of devices.
+ * @see https://kubernetes.io/docs/tasks/manage-gpus/scheduling-gpus/
+ */
+export function extendedResourceQuantity(resourceName: string, count: number): { [name: string]: number } {
   if (!Number.isInteger(count) || count < 1) {
     throw new InferenceConstructsError('PropInvalid', {
       prop: `resources.limits["${resourceName}"]`,
@@ -54,14 +69,15 @@ export function addExtendedResource(
       fix: 'request whole devices (chips or GPUs)',
     });
   }
-  const base = `${podSpecPath}/containers/${containerIndex}/resources`;
-  const key = jsonPointerKey(resourceName);
-  obj.addJsonPatch(JsonPatch.add(`${base}/limits/${key}`, Quantity.fromNumber(count)));
-  obj.addJsonPatch(JsonPatch.add(`${base}/requests/${key}`, Quantity.fromNumber(count)));
+  return { [resourceName]: count };
+}
+
+/** A node selector with its keys sorted, so output is stable. */
+export function sortedSelector(selector: Readonly<Record<string, string>>): { [key: string]: string } {
+  return Object.fromEntries(Object.entries(selector).sort(([a], [b]) => a.localeCompare(b)));
 }
 
 /** Set the pod's `nodeSelector` (keys sorted, so output is stable). */
 export function setNodeSelector(obj: ApiObject, podSpecPath: string, selector: Readonly<Record<string, string>>): void {
-  const sorted = Object.fromEntries(Object.entries(selector).sort(([a], [b]) => a.localeCompare(b)));
-  obj.addJsonPatch(JsonPatch.add(`${podSpecPath}/nodeSelector`, sorted));
+  obj.addJsonPatch(JsonPatch.add(`${podSpecPath}/nodeSelector`, sortedSelector(selector)));
 }

@@ -2,49 +2,45 @@
  * A model server on accelerator nodes: a Deployment (one pod per replica) or, when one replica
  * spans several hosts (multi-host TPU slices), a LeaderWorkerSet (one pod per host, leader plus
  * workers), with everything a platform engineer expects next to it: accelerator request, node
- * selection and tolerations, probes sized for model load time, graceful drain, disruption
- * budget, zone spread, a restricted security context, a Service and the scrape object for the
- * metrics backend.
+ * selection and tolerations, probes sized for model load time, a drain that waits for
+ * in-flight generations, disruption budget, zone spread, a restricted security context, a
+ * Service and the scrape object for the metrics backend.
+ *
+ * Both workload kinds render the same pod template (one builder, {@link ModelDeployment}'s
+ * private `podTemplate`), late, when the chart synthesizes: a scaler that attaches after the
+ * construct still removes `spec.replicas`.
  */
-import { ApiObject, Chart, Duration, JsonPatch, Size } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-28';
+import { ApiObject, Chart, Lazy, Names } from 'cdk8s';
 import { IntOrString, KubePodDisruptionBudget, KubeService } from 'cdk8s-plus-28/lib/imports/k8s.js';
 import { Construct } from 'constructs';
 import {
+  CHECKPOINT_GIB_ANNOTATION,
   CapacityPlan,
   GKE_TPU_TOPOLOGY_LABEL,
+  HOST_LOAD_GIB_ANNOTATION,
   InferenceConstructsError,
   ModelServerProfile,
+  PLANNED_STARTUP_SECONDS_ANNOTATION,
+  TARGET_TOKENS_PER_SECOND_ANNOTATION,
   TPU_SLICES,
   Taint,
   TpuSliceSpec,
   Toleration,
   assertServerPlatform,
   assertServerSupports,
+  checkpointGiB,
   defaultModelServer,
+  hostLoadGiB,
   modelServer,
   serverArgs,
+  serverEnvironment,
   startupProbeSeconds,
+  weightLoadSeconds,
 } from '../../lib/index.js';
 import { PodMonitoring, PodMonitoringSpecEndpointsPort } from '../../imports/gmp-podmonitorings-monitoring.googleapis.com.js';
-import {
-  LeaderWorkerSet,
-  LeaderWorkerSetSpecLeaderWorkerTemplateRestartPolicy,
-  LeaderWorkerSetSpecLeaderWorkerTemplateWorkerTemplate as LwsPodTemplate,
-  LeaderWorkerSetSpecLeaderWorkerTemplateWorkerTemplateSpecContainersResourcesLimits as LwsLimits,
-  LeaderWorkerSetSpecLeaderWorkerTemplateWorkerTemplateSpecContainersResourcesRequests as LwsRequests,
-  LeaderWorkerSetSpecLeaderWorkerTemplateWorkerTemplateSpecContainersStartupProbeHttpGetPort as LwsStartupPort,
-  LeaderWorkerSetSpecLeaderWorkerTemplateWorkerTemplateSpecVolumesEmptyDirSizeLimit as LwsSizeLimit,
-  LeaderWorkerSetSpecStartupPolicy,
-} from '../../imports/leaderworkersets-leaderworkerset.x-k8s.io.js';
+import { LeaderWorkerSet } from '../../imports/leaderworkersets-leaderworkerset.x-k8s.io.js';
 import { PodMonitor } from '../../imports/prometheus-podmonitors-monitoring.coreos.com.js';
-import {
-  DEPLOYMENT_POD_SPEC_PATH,
-  LWS_LEADER_POD_SPEC_PATH,
-  LWS_WORKER_POD_SPEC_PATH,
-  addExtendedResource,
-  setNodeSelector,
-} from './extended-resources.js';
+import { extendedResourceQuantity, sortedSelector } from './extended-resources.js';
 
 // ---------------------------------------------------------------------------------------------
 // Named constants
@@ -56,13 +52,32 @@ import {
  * @see https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted
  */
 export const SERVER_RUN_AS_ID = 1000;
+/**
+ * User name the server process reports (`USER` / `LOGNAME`). `vllm/vllm-openai` has no passwd
+ * entry for uid 1000 (its Dockerfile adds no user), and `getpass.getuser()` falls back to
+ * `pwd.getpwuid()` only when LOGNAME, USER, LNAME and USERNAME are all unset (CPython
+ * `getpass` docs), raising `KeyError: 'getpwuid(): uid not found: 1000'`. torch inductor calls
+ * it for its cache directory (`torch/_inductor/runtime/cache_dir_utils.py` `default_cache_dir()`:
+ * `getpass.getuser()`), which vLLM v0.11.0 reaches whenever it torch.compiles the model (the V1
+ * default).
+ * @see https://docs.python.org/3/library/getpass.html#getpass.getuser
+ */
+export const SERVER_USER_NAME = 'server';
 /** Where the model weights are cached (HF_HOME points below it). */
 export const MODEL_CACHE_MOUNT_PATH = '/models';
+/** Where servers that need a local checkpoint find it (below the model cache). */
+export const LOCAL_WEIGHTS_PATH = `${MODEL_CACHE_MOUNT_PATH}/weights`;
+/**
+ * Where Neuron servers write and read compiled artifacts (`NEURON_COMPILED_ARTIFACTS`), on the
+ * model cache: persistent across restarts when the cache is a PersistentVolumeClaim.
+ * @see https://awsdocs-neuron.readthedocs-hosted.com/en/latest/libraries/nxd-inference/developer_guides/vllm-user-guide.html
+ */
+export const NEURON_COMPILED_ARTIFACTS_PATH = `${MODEL_CACHE_MOUNT_PATH}/neuron-compiled-artifacts`;
 /** Home directory of the non-root user (an emptyDir: the image's /root is not writable for it). */
 export const SERVER_HOME_PATH = '/home/server';
 /**
- * Headroom of the model cache over the weights: Hugging Face downloads keep `.incomplete` blobs
- * next to finished ones, and Neuron / XLA compilers write compiled artifacts beside them.
+ * Headroom of the model cache over the checkpoint: Hugging Face downloads keep `.incomplete`
+ * blobs next to finished ones, and Neuron / XLA compilers write compiled artifacts beside them.
  */
 export const MODEL_CACHE_HEADROOM_FACTOR = 1.5;
 /** Fixed extra cache space (tokenizer, config, compiled graphs), GiB. */
@@ -71,36 +86,109 @@ export const MODEL_CACHE_EXTRA_GIB = 10;
 export const STARTUP_PROBE_PERIOD_SECONDS = 10;
 /**
  * Seconds the pod keeps serving after it is marked for deletion, so endpoints and load
- * balancers stop routing to it before the server receives SIGTERM.
+ * balancers stop routing to it before the drain starts.
  * @see https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#pod-termination
  */
 export const DEFAULT_PRE_STOP_SLEEP_SECONDS = 30;
-/** Grace period: the pre-stop sleep plus time for in-flight generations to finish. */
+/**
+ * Grace period of servers that drain on SIGTERM themselves (no in-flight gauges to poll):
+ * the preStop sleep plus time for in-flight generations to finish.
+ */
 export const DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS = 180;
+/**
+ * Seconds kept between the end of the drain and the end of the grace period, for the server's
+ * own shutdown after SIGTERM (the kubelet sends SIGKILL at the end of the grace period).
+ */
+export const SHUTDOWN_MARGIN_SECONDS = 20;
+/** Shortest drain budget by default: covers a typical chat answer at a slow decode rate. */
+export const MIN_DRAIN_SECONDS = 120;
+/**
+ * Longest drain budget by default. Karpenter and Auto Mode force-drain a node after its
+ * `terminationGracePeriod` (1h in this library's pools), so the pod's own grace stays well
+ * inside it.
+ */
+export const MAX_DRAIN_SECONDS = 900;
 /** Label every pod of a model carries, used by the Service, the PDB and the scrape objects. */
 export const MODEL_NAME_LABEL = 'app.kubernetes.io/name';
 /** Component label value of model-server pods. */
 export const MODEL_SERVER_COMPONENT = 'model-server';
+/** cdk8s-plus's pod-address label, kept as the Deployment selector (selectors are immutable). */
+export const POD_ADDRESS_LABEL = 'cdk8s.io/metadata.addr';
 /** LeaderWorkerSet label with the pod's index in its group (0 = leader). @see https://lws.sigs.k8s.io/docs/reference/labels-annotations-and-environment-variables/ */
 export const LWS_WORKER_INDEX_LABEL = 'leaderworkerset.sigs.k8s.io/worker-index';
 /** GKE ComputeClass node label a workload selects. @see https://cloud.google.com/kubernetes-engine/docs/how-to/node-attributes-compute-classes */
 export const GKE_COMPUTE_CLASS_LABEL = 'cloud.google.com/compute-class';
 /** Ray head port for multi-host serving. @see https://docs.vllm.ai/en/stable/serving/parallelism_scaling.html */
 export const RAY_HEAD_PORT = 6379;
-/** Scrape interval for the metrics backend. */
+/** Scrape interval of the PodMonitor / PodMonitoring this construct renders. */
 export const SCRAPE_INTERVAL = '15s';
-/**
- * Servers that can span hosts with a Ray cluster inside a LeaderWorkerSet group (leader: Ray head
- * plus the server with `--distributed-executor-backend ray`; workers: Ray nodes joining
- * `$LWS_LEADER_ADDRESS`). Multi-host replicas are planned on TPU slices only, and the vLLM TPU
- * image ships Ray (`ray[default]` in requirements/tpu.txt).
- * @see https://docs.vllm.ai/en/stable/deployment/frameworks/lws.html
- * @see https://github.com/vllm-project/vllm/blob/main/requirements/tpu.txt
- */
-const MULTI_HOST_SERVERS: readonly string[] = ['vllm', 'vllm-tpu'];
+/** {@link SCRAPE_INTERVAL} in seconds. */
+export const SCRAPE_INTERVAL_SECONDS = 15;
 
 /** DNS-1035 label (Service names): lower-case alphanumerics and '-', starting with a letter. */
 const DNS_1035 = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
+/**
+ * Secret names are DNS-1123 subdomains ("must be a valid DNS subdomain name"), at most 253
+ * characters. @see https://kubernetes.io/docs/concepts/configuration/secret/#restriction-names-data
+ */
+const DNS_1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+/**
+ * Secret data keys: "must consist of alphanumeric characters, '-', '_' or '.'" (apimachinery
+ * `validation.IsConfigMapKey`, regex `[-._a-zA-Z0-9]+`), at most 253 characters.
+ * @see https://kubernetes.io/docs/concepts/configuration/secret/#restriction-names-data
+ */
+const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
+
+/**
+ * Python (present in every vLLM image; curl is not guaranteed) that polls the server's
+ * in-flight gauges until they read 0, bounded by a deadline. argv: port, sleep seconds before
+ * polling, seconds until the deadline (from hook start), gauge names. A failed scrape ends
+ * the wait: a server that does not answer has nothing left to drain.
+ */
+const DRAIN_SCRIPT = [
+  'import re, sys, time, urllib.request',
+  'start = time.time()',
+  'port, pause, budget, gauges = sys.argv[1], float(sys.argv[2]), float(sys.argv[3]), sys.argv[4:]',
+  'time.sleep(pause)',
+  'while time.time() - start < budget:',
+  '    try:',
+  "        text = urllib.request.urlopen('http://127.0.0.1:%s/metrics' % port, timeout=5).read().decode()",
+  '    except Exception:',
+  '        break',
+  "    busy = sum(float(v) for g in gauges for v in re.findall('^' + re.escape(g) + r'(?:\\{[^}]*\\})? ([-+0-9.eE]+)$', text, re.M))",
+  '    if busy == 0:',
+  '        break',
+  '    time.sleep(2)',
+].join('\n');
+
+/**
+ * Python the Ray head runs before it starts the server: wait until the Ray cluster has every
+ * host of the group (argv: hosts, seconds to wait). Started before the workers joined, the
+ * server would place its workers on the hosts present and fail.
+ * @see https://github.com/vllm-project/vllm/blob/v0.11.0/examples/online_serving/multi-node-serving.sh
+ */
+const RAY_WAIT_SCRIPT = [
+  'import sys, time, ray',
+  'ray.init(address="auto", logging_level="ERROR")',
+  'want, deadline = int(sys.argv[1]), time.time() + float(sys.argv[2])',
+  'alive = lambda: sum(1 for n in ray.nodes() if n["Alive"])',
+  'while alive() < want:',
+  '    if time.time() > deadline:',
+  '        sys.exit("ray cluster has %d of %d hosts" % (alive(), want))',
+  '    time.sleep(5)',
+].join('\n');
+
+/**
+ * Python that downloads a checkpoint into a local directory (argv: repo id, target directory),
+ * the safetensors weights, configs and tokenizer only (no `original/*.pth` duplicates). It
+ * uses the `huggingface_hub` library of the server image itself, so no other image is pulled.
+ * @see https://huggingface.co/docs/huggingface_hub/guides/download#download-an-entire-repository
+ */
+const DOWNLOAD_SCRIPT = [
+  'import sys',
+  'from huggingface_hub import snapshot_download',
+  "snapshot_download(repo_id=sys.argv[1], local_dir=sys.argv[2], allow_patterns=['*.json', '*.safetensors', '*.model', '*.tiktoken', '*.txt'])",
+].join('\n');
 
 // ---------------------------------------------------------------------------------------------
 // Public types
@@ -163,6 +251,23 @@ export interface ScalableModelWorkload {
   readonly server: ModelServerProfile;
   /** The capacity plan behind the workload, when it was planned (for reports). */
   readonly plan?: CapacityPlan;
+  /**
+   * Scrape interval of the server's metrics, seconds, when the workload renders the scrape
+   * object itself (PodMonitor / PodMonitoring); undefined when the backend's own
+   * configuration decides (pod annotations).
+   */
+  readonly scrapeIntervalSeconds?: number;
+}
+
+/**
+ * A workload whose replica count a scaler can own. {@link ModelDeployment} implements it;
+ * scalers call {@link IAutoscalableWorkload.markHasAutoscaler} so the workload stops rendering
+ * `spec.replicas` (cdk8s-plus `Deployment.markHasAutoscaler()` does the same for its own
+ * autoscaler).
+ */
+export interface IAutoscalableWorkload {
+  /** Called by a scaler that owns the replica count. */
+  markHasAutoscaler(): void;
 }
 
 /** Properties of {@link ModelDeployment}. */
@@ -208,8 +313,14 @@ export interface ModelDeploymentProps {
    */
   readonly huggingFaceTokenSecret?: SecretKeyReference;
   /**
-   * Replicas at creation; a scaler takes over from there.
-   * @default 1
+   * Replicas, when no scaler owns the count. Once a scaler targets the workload
+   * (TokenThroughputScaler, TokenThroughputHpa, or {@link ModelDeployment.markHasAutoscaler})
+   * `spec.replicas` is not rendered at all: Kubernetes' HPA guide asks to remove it, "any time
+   * a change to that object is applied ... this will instruct Kubernetes to scale the current
+   * number of Pods to the value of the spec.replicas key", and the API server starts a new
+   * object at 1 replica.
+   * @see https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/#migrating-deployments-and-statefulsets-to-horizontal-autoscaling
+   * @default 1 (not rendered when a scaler owns the count)
    */
   readonly replicas?: number;
   /**
@@ -224,18 +335,32 @@ export interface ModelDeploymentProps {
    */
   readonly startupTimeoutSeconds?: number;
   /**
-   * Seconds the pod keeps serving after deletion starts (preStop sleep).
+   * Seconds the pod keeps serving after deletion starts, before the drain polls the server
+   * (endpoint removal reaches every load balancer in that time).
    * @default 30
    */
   readonly preStopSleepSeconds?: number;
   /**
-   * Termination grace period, seconds; must exceed the preStop sleep.
-   * @default 180
+   * Termination grace period, seconds; must exceed the preStop sleep. The preStop hook waits
+   * until the server reports no running or waiting requests (servers with in-flight gauges:
+   * vLLM), for at most this period minus {@link SHUTDOWN_MARGIN_SECONDS}, and only then does the
+   * kubelet send SIGTERM: vLLM v0.11.0 cancels its HTTP server task on SIGTERM
+   * (`vllm/entrypoints/launcher.py` `signal_handler`: `server_task.cancel()`), cutting every
+   * stream still open.
+   * @default - preStop sleep + the time one sequence takes to generate the planned context at the
+   *   planned per-sequence decode rate (120 s to 900 s) + 20 s
    */
   readonly terminationGracePeriodSeconds?: number;
   /**
    * Replicas (LeaderWorkerSet groups count as their pods) that voluntary disruptions such as
-   * node consolidation may take down at once.
+   * node drift, expiry or consolidation may take down at once.
+   *
+   * Trade-off: with a single replica, `maxUnavailable: 1` lets a drain evict it, and EKS Auto
+   * Mode replaces nodes on AMI drift "roughly once per week" (EKS user guide
+   * `create-node-pool.adoc`), so a one-replica model is down for a whole model load each time.
+   * A budget of 0 would instead block every drain until the node pool's
+   * `terminationGracePeriod` forces it. The safe choice is two or more replicas (the reference
+   * charts' `minReplicas: 2`): the PDB then always keeps one serving while the other moves.
    * @default 1 replica
    */
   readonly maxUnavailableReplicas?: number;
@@ -262,7 +387,7 @@ export interface ModelDeploymentProps {
   readonly serviceAccountName?: string;
 }
 
-/** A Kubernetes volume the server pod mounts, rendered by both workload kinds. */
+/** A Kubernetes volume the server pod mounts. */
 interface PodVolumeDesign {
   readonly name: string;
   readonly mountPath: string;
@@ -270,25 +395,54 @@ interface PodVolumeDesign {
   readonly claimName?: string;
 }
 
-/** Everything about the server pod, computed once, rendered as kplus or as plain JSON. */
+/** One environment variable: a literal or a Secret key. */
+interface EnvDesign {
+  readonly name: string;
+  readonly value?: string;
+  readonly secret?: { readonly name: string; readonly key: string };
+}
+
+/** Everything about the server pod, computed once; {@link podTemplate} renders it for every workload kind. */
 interface PodDesign {
   readonly image: string;
-  readonly command?: string[];
+  readonly command: string[];
   readonly args: string[];
-  readonly env: { readonly name: string; readonly value?: string; readonly secret?: Required<SecretKeyReference> }[];
+  readonly env: EnvDesign[];
+  readonly workingDir?: string;
   readonly port: number;
+  readonly healthPath: string;
   readonly volumes: PodVolumeDesign[];
   readonly cpuRequestMillis: number;
   readonly memoryGiB: number;
   readonly ephemeralStorageGiB: number;
+  /** Accelerator request of the server container (requests = limits). */
+  readonly devices: { [name: string]: number };
   readonly startupFailureThreshold: number;
-  readonly preStopSleepSeconds: number;
+  readonly preStopCommand: string[];
   readonly terminationGracePeriodSeconds: number;
-  readonly nodeSelector: Record<string, string>;
+  readonly nodeSelector: { [key: string]: string };
   readonly tolerations: Toleration[];
-  readonly labels: Record<string, string>;
-  readonly annotations: Record<string, string>;
+  readonly labels: { [key: string]: string };
+  readonly annotations: { [key: string]: string };
   readonly zoneSpread: boolean;
+  readonly serviceAccountName?: string;
+  /** Download of the checkpoint before the server starts (servers that need local weights). */
+  readonly download?: { readonly repoId: string; readonly localDir: string };
+}
+
+/** What one pod of the workload runs: the server alone, or a Ray head / worker of a multi-host group. */
+interface PodRole {
+  /** Container command (the server's, or a launcher script). */
+  readonly command: string[];
+  readonly args: string[];
+  /** Probes and the drain hook: only pods that serve HTTP. */
+  readonly serves: boolean;
+  /** Extra environment of the role (multi-host backend selection). */
+  readonly env: EnvDesign[];
+  /** Extra labels (the Deployment's pod-address selector label). */
+  readonly labels: { [key: string]: string };
+  /** Open the Ray port. */
+  readonly rayPort: boolean;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -299,24 +453,23 @@ interface PodDesign {
  * A model server on accelerator nodes, sized from a {@link CapacityPlan}.
  *
  * One replica is one pod when the model fits one node or TPU host (a `Deployment`), or one
- * LeaderWorkerSet group of `hostsPerReplica` pods when it spans a multi-host TPU slice.
+ * LeaderWorkerSet group of `hostsPerReplica` pods when it spans a multi-host TPU slice (a Ray
+ * cluster: the leader is the Ray head and the server, workers join it).
  *
- * Disruption: the workload is protected by a PodDisruptionBudget and drains gracefully
- * (preStop sleep, then SIGTERM with a long grace period). It deliberately does NOT set
- * `karpenter.sh/do-not-disrupt: "true"` on every pod: that annotation blocks consolidation
- * and expiry of the node for as long as the pod lives, so idle accelerator nodes would never be
- * reclaimed. The PDB lets Karpenter / GKE replace nodes one replica at a time.
+ * Disruption: the workload is protected by a PodDisruptionBudget and drains for real: the
+ * preStop hook waits until the server has no running or waiting requests before SIGTERM. It
+ * deliberately does NOT set `karpenter.sh/do-not-disrupt: "true"` on every pod: that
+ * annotation blocks consolidation and expiry of the node for as long as the pod lives, so idle
+ * accelerator nodes would never be reclaimed. The PDB lets Karpenter / GKE replace nodes one
+ * replica at a time, which keeps a model serving only with two or more replicas (see
+ * `maxUnavailableReplicas`).
  *
  * @see https://karpenter.sh/docs/concepts/disruption/#pod-level-controls
  * @see https://lws.sigs.k8s.io/docs/overview/
  */
-export class ModelDeployment extends Construct implements ScalableModelWorkload {
+export class ModelDeployment extends Construct implements ScalableModelWorkload, IAutoscalableWorkload {
   /** The rendered workload (Deployment or LeaderWorkerSet): escape hatch for patches. */
   public readonly workload: ApiObject;
-  /** The cdk8s-plus Deployment, when a replica fits one host. */
-  public readonly deployment?: kplus.Deployment;
-  /** The LeaderWorkerSet, when a replica spans several hosts. */
-  public readonly leaderWorkerSet?: LeaderWorkerSet;
   /** ClusterIP Service in front of the server (leader pods only for a LeaderWorkerSet). */
   public readonly service: KubeService;
   /** The disruption budget. */
@@ -349,6 +502,18 @@ export class ModelDeployment extends Construct implements ScalableModelWorkload 
   public readonly devicesPerPod: number;
   /** Startup budget the startup probe allows, seconds. */
   public readonly startupTimeoutSeconds: number;
+  /** Ephemeral storage each pod requests, GiB (model cache and scratch space on the node disk). */
+  public readonly ephemeralStorageGiB: number;
+  /** GiB of checkpoint the pod downloads (the published weights, before quantize-at-load). */
+  public readonly checkpointGiB: number;
+  /** GiB of host memory the server needs while loading (0 when it streams weights to the devices). */
+  public readonly hostLoadGiB: number;
+  /** Scrape interval of the rendered PodMonitor / PodMonitoring, seconds (undefined with annotations). */
+  public readonly scrapeIntervalSeconds?: number;
+
+  private hasAutoscaler = false;
+  private readonly replicas: number;
+  private readonly design: PodDesign;
 
   constructor(scope: Construct, id: string, props: ModelDeploymentProps) {
     super(scope, id);
@@ -388,13 +553,13 @@ export class ModelDeployment extends Construct implements ScalableModelWorkload 
     this.podsPerReplica = plan.hostsPerReplica;
     this.devicesPerPod = plan.devicesPerReplica;
     validateShape(plan, slice);
-    if (this.podsPerReplica > 1 && !MULTI_HOST_SERVERS.includes(this.server.name)) {
-      throw new InferenceConstructsError('ModelServerUnsupported', {
+    if (this.podsPerReplica > 1 && this.server.multiHostRayEnvironment === undefined) {
+      throw new InferenceConstructsError('MultiHostLaunchUnsupported', {
         prop: 'server',
         problem: `a replica spans ${this.podsPerReplica} hosts, and this server has no multi-host launcher here`,
         received: this.server.name,
-        allowed: MULTI_HOST_SERVERS.slice(),
-        fix: 'serve multi-host slices with vllm / vllm-tpu (Ray inside the LeaderWorkerSet group), or plan on a single-host slice',
+        allowed: ['vllm-tpu'],
+        fix: 'serve multi-host slices with vllm-tpu (Ray inside the LeaderWorkerSet group), or plan on a single-host slice',
       });
     }
 
@@ -407,11 +572,33 @@ export class ModelDeployment extends Construct implements ScalableModelWorkload 
         fix: 'create a Secret with the token (kubectl create secret generic hf-token --from-literal=token=...) and pass huggingFaceTokenSecret: { name: "hf-token" }',
       });
     }
-    const replicas = props.replicas ?? 1;
-    assertInteger('replicas', replicas, 0);
+    const tokenSecret = props.huggingFaceTokenSecret
+      ? validateSecretReference(props.huggingFaceTokenSecret, 'huggingFaceTokenSecret')
+      : undefined;
+    if (props.modelCacheClaimName !== undefined) validateDns1123Subdomain(props.modelCacheClaimName, 'modelCacheClaimName', 'PersistentVolumeClaim');
+    if (props.serviceAccountName !== undefined) validateDns1123Subdomain(props.serviceAccountName, 'serviceAccountName', 'ServiceAccount');
+    this.replicas = props.replicas ?? 1;
+    assertInteger('replicas', this.replicas, 0);
+    const maxUnavailable = props.maxUnavailableReplicas ?? 1;
+    assertInteger('maxUnavailableReplicas', maxUnavailable, 1);
+
+    // Sizes from the checkpoint actually fetched: a quantize-at-load plan (bf16 checkpoint,
+    // --quantization fp8) downloads and reads the bf16 bytes, twice what the devices hold.
+    this.checkpointGiB = checkpointGiB(plan);
+    this.hostLoadGiB = hostLoadGiB(this.server, plan);
+    // Server start-up overhead (imports, graph capture, Neuron / XLA compilation) plus
+    // checkpoint download and load, from the server profile.
+    const startup = props.startupTimeoutSeconds ?? startupProbeSeconds(this.server, plan);
+    assertInteger('startupTimeoutSeconds', startup, STARTUP_PROBE_PERIOD_SECONDS);
+    this.startupTimeoutSeconds = startup;
+
     const preStop = props.preStopSleepSeconds ?? DEFAULT_PRE_STOP_SLEEP_SECONDS;
-    const grace = props.terminationGracePeriodSeconds ?? DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS;
     assertInteger('preStopSleepSeconds', preStop, 0);
+    const drains = (this.server.inFlightRequestGauges ?? []).length > 0;
+    // Servers without in-flight gauges (TGI) drain on SIGTERM themselves within the grace period.
+    const grace =
+      props.terminationGracePeriodSeconds ??
+      (drains ? preStop + defaultDrainSeconds(plan) + SHUTDOWN_MARGIN_SECONDS : DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS);
     assertInteger('terminationGracePeriodSeconds', grace, 1);
     if (grace <= preStop) {
       throw new InferenceConstructsError('PropInvalid', {
@@ -422,17 +609,16 @@ export class ModelDeployment extends Construct implements ScalableModelWorkload 
         fix: `raise terminationGracePeriodSeconds to at least ${preStop + 60}`,
       });
     }
-    const maxUnavailable = props.maxUnavailableReplicas ?? 1;
-    assertInteger('maxUnavailableReplicas', maxUnavailable, 1);
-
-    const weightsGiB = plan.memory.weightsGiB;
-    // Server start-up overhead (imports, graph capture, Neuron / XLA compilation) plus
-    // weight download and load, from the server profile.
-    const startup = props.startupTimeoutSeconds ?? startupProbeSeconds(this.server, plan);
-    assertInteger('startupTimeoutSeconds', startup, STARTUP_PROBE_PERIOD_SECONDS);
-    this.startupTimeoutSeconds = startup;
+    const preStopCommand = drains
+      ? [
+          'python3', '-c', DRAIN_SCRIPT,
+          String(this.server.port), String(preStop), String(Math.max(preStop, grace - SHUTDOWN_MARGIN_SECONDS)),
+          ...(this.server.inFlightRequestGauges ?? []),
+        ]
+      : ['sleep', String(preStop)];
 
     const scrape = props.metricsScrape ?? (this.platform === 'gke' ? 'google-managed-prometheus' : 'annotations');
+    this.scrapeIntervalSeconds = scrape === 'prometheus-operator' || scrape === 'google-managed-prometheus' ? SCRAPE_INTERVAL_SECONDS : undefined;
 
     // Node selection and tolerations from the catalogue.
     const selector = { ...platformSelector(plan, this.platform, slice) };
@@ -446,9 +632,25 @@ export class ModelDeployment extends Construct implements ScalableModelWorkload 
     this.tolerations = taints.map(tolerationFor);
     this.selectorLabels = { [MODEL_NAME_LABEL]: this.name, 'app.kubernetes.io/component': MODEL_SERVER_COMPONENT };
 
-    // Pod design.
-    const cacheGiB = Math.ceil(weightsGiB * MODEL_CACHE_HEADROOM_FACTOR + MODEL_CACHE_EXTRA_GIB);
+    // Host memory: the pod's share of the node, which must hold the checkpoint while a server
+    // that loads through host RAM (Neuron) reads it.
     const hostShare = 1 / Math.max(1, plan.replicasPerNode);
+    const memoryGiB = Math.max(4, Math.floor(instance.hostMemoryGiB * hostShare * POD_HOST_MEMORY_FRACTION));
+    if (Math.ceil(this.hostLoadGiB) > memoryGiB) {
+      const neededHostGiB = Math.ceil(this.hostLoadGiB / POD_HOST_MEMORY_FRACTION / hostShare);
+      throw new InferenceConstructsError('HostMemoryInsufficient', {
+        prop: 'plan.instance',
+        problem:
+          `server ${this.server.name} loads the ${round1(this.checkpointGiB)} GiB checkpoint of ${plan.model.name} through host RAM ` +
+          `(${round1(this.hostLoadGiB)} GiB while loading), and a pod on ${instance.name} gets ${memoryGiB} GiB: it would be OOMKilled`,
+        received: instance.name,
+        allowed: `an instance type with at least ${neededHostGiB} GiB host memory per replica`,
+        fix: 'plan on a larger instance of the same accelerator (e.g. inf2.8xlarge for an 8B model), or fewer replicas per node',
+      });
+    }
+
+    // Pod design.
+    const cacheGiB = Math.ceil(this.checkpointGiB * MODEL_CACHE_HEADROOM_FACTOR + MODEL_CACHE_EXTRA_GIB);
     const shmGiB = Math.max(1, Math.min(16, Math.floor((instance.hostMemoryGiB * hostShare) / 8)));
     const volumes: PodVolumeDesign[] = [
       props.modelCacheClaimName
@@ -467,22 +669,31 @@ export class ModelDeployment extends Construct implements ScalableModelWorkload 
       taken.add(path);
       volumes.push({ name: `scratch-${i}`, mountPath: path, emptyDir: { sizeLimitGiB: 8 } });
     });
-    const env: PodDesign['env'] = [
+    const env: EnvDesign[] = [
       { name: 'HOME', value: SERVER_HOME_PATH },
+      { name: 'USER', value: SERVER_USER_NAME },
+      { name: 'LOGNAME', value: SERVER_USER_NAME },
       { name: 'HF_HOME', value: `${MODEL_CACHE_MOUNT_PATH}/huggingface` },
       // Some images (TGI) set the hub cache explicitly; point it at the sized cache volume too.
       // @see https://huggingface.co/docs/huggingface_hub/package_reference/environment_variables
       { name: 'HF_HUB_CACHE', value: `${MODEL_CACHE_MOUNT_PATH}/huggingface/hub` },
       { name: 'HUGGINGFACE_HUB_CACHE', value: `${MODEL_CACHE_MOUNT_PATH}/huggingface/hub` },
     ];
-    if (props.huggingFaceTokenSecret) {
-      env.push({
-        name: 'HF_TOKEN',
-        secret: { name: props.huggingFaceTokenSecret.name, key: props.huggingFaceTokenSecret.key ?? 'token' },
-      });
+    if (tokenSecret) env.push({ name: 'HF_TOKEN', secret: tokenSecret });
+    // The profile's own container environment (Neuron: the NxD Inference backend selector).
+    for (const [name, value] of Object.entries(serverEnvironment(this.server, plan))) env.push({ name, value });
+    let download: PodDesign['download'];
+    let workingDir: string | undefined;
+    if (this.server.requiresLocalWeights) {
+      // Started from a Hugging Face id the Neuron loader materialises the model in host RAM and
+      // writes local-models/... under its working directory (read-only /opt/vllm here): give it
+      // a local checkpoint, a writable artifacts path and a writable working directory instead.
+      download = { repoId: plan.model.huggingFaceId, localDir: `${LOCAL_WEIGHTS_PATH}/${plan.model.huggingFaceId}` };
+      env.push({ name: 'NEURON_COMPILED_ARTIFACTS', value: NEURON_COMPILED_ARTIFACTS_PATH });
+      workingDir = MODEL_CACHE_MOUNT_PATH;
     }
     const args = [
-      ...serverArgs(this.server, plan, { servedModelName: this.servedModelName }),
+      ...serverArgs(this.server, plan, { servedModelName: this.servedModelName, ...(download ? { modelPath: download.localDir } : {}) }),
       ...(props.extraArgs ?? []),
     ];
     const annotations: Record<string, string> =
@@ -514,38 +725,58 @@ export class ModelDeployment extends Construct implements ScalableModelWorkload 
         fix: 'pin the image to a release tag or digest',
       });
     }
-    const design: PodDesign = {
+    this.ephemeralStorageGiB = props.modelCacheClaimName ? 10 : cacheGiB + 10;
+    this.design = {
       image,
-      command: this.server.kubernetesCommand ? [...this.server.kubernetesCommand] : undefined,
+      command: this.server.kubernetesCommand ? [...this.server.kubernetesCommand] : [],
       args,
       env,
+      workingDir,
       port: this.server.port,
+      healthPath: this.server.healthPath,
       volumes,
       cpuRequestMillis: Math.max(1000, Math.floor(instance.vcpu * hostShare * 0.8) * 1000),
-      memoryGiB: Math.max(4, Math.floor(instance.hostMemoryGiB * hostShare * 0.8)),
-      ephemeralStorageGiB: props.modelCacheClaimName ? 10 : cacheGiB + 10,
+      memoryGiB,
+      ephemeralStorageGiB: this.ephemeralStorageGiB,
+      devices: extendedResourceQuantity(instance.kubernetes.resourceName, this.devicesPerPod),
       startupFailureThreshold: Math.ceil(startup / STARTUP_PROBE_PERIOD_SECONDS),
-      preStopSleepSeconds: preStop,
+      preStopCommand,
       terminationGracePeriodSeconds: grace,
       nodeSelector: selector,
       tolerations: this.tolerations.slice(),
       labels: { ...this.selectorLabels },
       annotations,
       zoneSpread: props.zoneSpread ?? true,
+      serviceAccountName: props.serviceAccountName,
+      download,
     };
 
+    // Plan annotations on the workload, for rules that check the synthesized objects against
+    // the plan they came from (lib/plan-annotations.ts).
+    const planAnnotations: Record<string, string> = {
+      [TARGET_TOKENS_PER_SECOND_ANNOTATION]: String(Math.round(plan.targetTokensPerSecondPerReplica * 1000) / 1000),
+      [PLANNED_STARTUP_SECONDS_ANNOTATION]: String(startup + (download ? weightLoadSeconds(plan) : 0)),
+      [CHECKPOINT_GIB_ANNOTATION]: String(round1(this.checkpointGiB)),
+      [HOST_LOAD_GIB_ANNOTATION]: String(round1(this.hostLoadGiB)),
+    };
+    const metadata = { name: this.name, namespace: this.namespace, labels: { ...this.selectorLabels }, annotations: planAnnotations };
+
     if (this.podsPerReplica === 1) {
-      this.deployment = this.renderDeployment(design, replicas, props.serviceAccountName);
-      this.workload = ApiObject.of(this.deployment);
+      this.workload = new ApiObject(this, 'Resource', {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata,
+        spec: Lazy.any({ produce: () => this.deploymentSpec() }),
+      });
       this.scaleTargetRef = { apiVersion: 'apps/v1', kind: 'Deployment', name: this.name };
     } else {
-      this.leaderWorkerSet = this.renderLeaderWorkerSet(design, replicas, props.serviceAccountName);
-      this.workload = this.leaderWorkerSet;
-      this.scaleTargetRef = {
+      this.workload = new ApiObject(this, 'Resource', {
         apiVersion: LeaderWorkerSet.GVK.apiVersion,
         kind: LeaderWorkerSet.GVK.kind,
-        name: this.name,
-      };
+        metadata,
+        spec: Lazy.any({ produce: () => this.leaderWorkerSetSpec() }),
+      });
+      this.scaleTargetRef = { apiVersion: LeaderWorkerSet.GVK.apiVersion, kind: LeaderWorkerSet.GVK.kind, name: this.name };
     }
 
     const servicePods =
@@ -587,168 +818,263 @@ export class ModelDeployment extends Construct implements ScalableModelWorkload 
         },
       });
     }
+
+    // Two models rendering the same object name in one namespace would overwrite each other
+    // on apply; checked once the chart is complete.
+    this.node.addValidation({ validate: () => { assertUniqueObjectNames(Chart.of(this)); return []; } });
   }
 
-  private renderDeployment(design: PodDesign, replicas: number, serviceAccountName?: string): kplus.Deployment {
-    const deployment = new kplus.Deployment(this, 'Resource', {
-      metadata: { name: this.name, namespace: this.namespace, labels: this.selectorLabels },
-      podMetadata: { labels: design.labels, annotations: design.annotations },
-      replicas,
+  /**
+   * Stop rendering `spec.replicas`: a scaler owns the count. Called by TokenThroughputScaler and
+   * TokenThroughputHpa; call it yourself for a scaler defined elsewhere.
+   */
+  public markHasAutoscaler(): void {
+    this.hasAutoscaler = true;
+  }
+
+  /** True once a scaler owns the replica count. */
+  public get autoscaled(): boolean {
+    return this.hasAutoscaler;
+  }
+
+  private deploymentSpec(): Record<string, unknown> {
+    const addr = Names.toLabelValue(this.workload);
+    const serverRole: PodRole = {
+      command: this.design.command,
+      args: this.design.args,
+      serves: true,
+      env: [],
+      labels: { [POD_ADDRESS_LABEL]: addr },
+      rayPort: false,
+    };
+    const initDelay = this.design.download ? weightLoadSeconds(this.plan) : 0;
+    return {
+      minReadySeconds: 0,
+      progressDeadlineSeconds: Math.max(600, this.startupTimeoutSeconds + initDelay + 300),
+      ...(this.hasAutoscaler ? {} : { replicas: this.replicas }),
+      selector: { matchLabels: { [POD_ADDRESS_LABEL]: addr } },
       // Surge one replica at a time and never drop below the current count: accelerator
       // capacity is scarce and a replica takes minutes to become ready.
-      strategy: kplus.DeploymentStrategy.rollingUpdate({
-        maxSurge: kplus.PercentOrAbsolute.absolute(1),
-        maxUnavailable: kplus.PercentOrAbsolute.absolute(0),
-      }),
-      progressDeadline: Duration.seconds(Math.max(600, this.startupTimeoutSeconds + 300)),
-      automountServiceAccountToken: false,
-      serviceAccount: serviceAccountName
-        ? kplus.ServiceAccount.fromServiceAccountName(this, 'ServiceAccount', serviceAccountName)
-        : undefined,
-      terminationGracePeriod: Duration.seconds(design.terminationGracePeriodSeconds),
-      securityContext: {
-        ensureNonRoot: true,
-        user: SERVER_RUN_AS_ID,
-        group: SERVER_RUN_AS_ID,
-        fsGroup: SERVER_RUN_AS_ID,
-        fsGroupChangePolicy: kplus.FsGroupChangePolicy.ON_ROOT_MISMATCH,
-      },
-    });
-    const hfSecrets = new Map<string, kplus.ISecret>();
-    const container = deployment.addContainer({
-      name: 'server',
-      image: design.image,
-      imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
-      ...(design.command ? { command: design.command } : {}),
-      args: design.args,
-      ports: [{ number: design.port, name: 'http', protocol: kplus.Protocol.TCP }],
-      envVariables: Object.fromEntries(
-        design.env.map((e) => {
-          if (e.secret) {
-            let secret = hfSecrets.get(e.secret.name);
-            if (!secret) {
-              secret = kplus.Secret.fromSecretName(this, `Secret${hfSecrets.size}`, e.secret.name);
-              hfSecrets.set(e.secret.name, secret);
-            }
-            return [e.name, kplus.EnvValue.fromSecretValue({ secret, key: e.secret.key })];
-          }
-          return [e.name, kplus.EnvValue.fromValue(e.value ?? '')];
-        }),
-      ),
-      resources: {
-        cpu: { request: kplus.Cpu.millis(design.cpuRequestMillis) },
-        memory: { request: Size.gibibytes(design.memoryGiB), limit: Size.gibibytes(design.memoryGiB) },
-        ephemeralStorage: { request: Size.gibibytes(design.ephemeralStorageGiB) },
-      },
-      startup: kplus.Probe.fromHttpGet(this.server.healthPath, {
-        port: design.port,
-        periodSeconds: Duration.seconds(STARTUP_PROBE_PERIOD_SECONDS),
-        failureThreshold: design.startupFailureThreshold,
-        timeoutSeconds: Duration.seconds(5),
-      }),
-      readiness: kplus.Probe.fromHttpGet(this.server.healthPath, {
-        port: design.port,
-        periodSeconds: Duration.seconds(5),
-        failureThreshold: 3,
-        timeoutSeconds: Duration.seconds(5),
-      }),
-      liveness: kplus.Probe.fromHttpGet(this.server.healthPath, {
-        port: design.port,
-        periodSeconds: Duration.seconds(10),
-        failureThreshold: 6,
-        timeoutSeconds: Duration.seconds(10),
-      }),
-      lifecycle: { preStop: kplus.Handler.fromCommand(['sleep', String(design.preStopSleepSeconds)]) },
-      securityContext: {
-        ensureNonRoot: true,
-        user: SERVER_RUN_AS_ID,
-        group: SERVER_RUN_AS_ID,
-        readOnlyRootFilesystem: true,
-        allowPrivilegeEscalation: false,
-        privileged: false,
-        capabilities: { drop: [kplus.Capability.ALL] },
-        seccompProfile: { type: kplus.SeccompProfileType.RUNTIME_DEFAULT },
-      },
-    });
-    design.volumes.forEach((v, i) => {
-      const volume = v.claimName
-        ? kplus.Volume.fromPersistentVolumeClaim(
-            this,
-            `Volume${i}`,
-            kplus.PersistentVolumeClaim.fromClaimName(this, `Claim${i}`, v.claimName),
-            { name: v.name },
-          )
-        : kplus.Volume.fromEmptyDir(this, `Volume${i}`, v.name, {
-            medium: v.emptyDir?.medium === 'Memory' ? kplus.EmptyDirMedium.MEMORY : kplus.EmptyDirMedium.DEFAULT,
-            sizeLimit: Size.gibibytes(v.emptyDir?.sizeLimitGiB ?? 1),
-          });
-      container.mount(v.mountPath, volume);
-    });
-    for (const t of design.tolerations) {
-      const options = t.effect ? { effect: taintEffect(t.effect) } : {};
-      deployment.scheduling.tolerate(
-        new kplus.TaintedNode([
-          t.operator === 'Exists'
-            ? kplus.NodeTaintQuery.exists(t.key ?? '', options)
-            : kplus.NodeTaintQuery.is(t.key ?? '', t.value ?? '', options),
-        ]),
-      );
-    }
-    const obj = ApiObject.of(deployment);
-    addExtendedResource(obj, DEPLOYMENT_POD_SPEC_PATH, 0, this.plan.instance.kubernetes.resourceName, this.devicesPerPod);
-    setNodeSelector(obj, DEPLOYMENT_POD_SPEC_PATH, design.nodeSelector);
-    if (design.zoneSpread) {
-      obj.addJsonPatch(
-        JsonPatch.add(`${DEPLOYMENT_POD_SPEC_PATH}/topologySpreadConstraints`, [zoneSpreadConstraint(design.labels)]),
-      );
-    }
-    return deployment;
+      strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
+      template: podTemplate(this.design, serverRole),
+    };
   }
 
-  private renderLeaderWorkerSet(design: PodDesign, replicas: number, serviceAccountName?: string): LeaderWorkerSet {
-    const serverCommand = (design.command ?? ['vllm', 'serve']).join(' ');
-    const headScript = [
-      `ray start --head --port=${RAY_HEAD_PORT} --disable-usage-stats`,
-      // The server with the planned arguments; the Ray cluster spans the whole group.
-      `exec ${serverCommand} "$@" --distributed-executor-backend ray`,
-    ].join(' && ');
-    const workerScript = `exec ray start --address="$LWS_LEADER_ADDRESS:${RAY_HEAD_PORT}" --block --disable-usage-stats`;
-    const leader = lwsPodTemplate(design, this.server, {
-      command: ['/bin/sh', '-c', headScript, 'vllm'],
-      args: design.args,
-      probes: true,
-      serviceAccountName,
-    });
-    // Workers run only a Ray node: no server endpoint, probes or scrape annotations.
-    const worker = lwsPodTemplate({ ...design, annotations: {} }, this.server, {
-      command: ['/bin/sh', '-c', workerScript],
-      args: [],
-      probes: false,
-      serviceAccountName,
-    });
-    const lws = new LeaderWorkerSet(this, 'Resource', {
-      metadata: { name: this.name, namespace: this.namespace, labels: this.selectorLabels },
-      spec: {
-        replicas,
-        // Workers join the leader's Ray head, so the leader starts first.
-        startupPolicy: LeaderWorkerSetSpecStartupPolicy.LEADER_CREATED,
-        leaderWorkerTemplate: {
-          size: this.podsPerReplica,
-          // A TPU slice serves only with every host present: restart the group together.
-          restartPolicy: LeaderWorkerSetSpecLeaderWorkerTemplateRestartPolicy.RECREATE_GROUP_ON_POD_RESTART,
-          leaderTemplate: leader,
-          workerTemplate: worker,
-        },
+  private leaderWorkerSetSpec(): Record<string, unknown> {
+    const roles = rayGroupRoles(this.design, this.server, this.podsPerReplica, this.startupTimeoutSeconds);
+    return {
+      ...(this.hasAutoscaler ? {} : { replicas: this.replicas }),
+      // Workers join the leader's Ray head, and the head waits for them: the leader must not
+      // wait for readiness (LeaderReady would deadlock), so the group starts together.
+      startupPolicy: 'LeaderCreated',
+      leaderWorkerTemplate: {
+        size: this.podsPerReplica,
+        // A slice serves only with every host present: restart the group together.
+        restartPolicy: 'RecreateGroupOnPodRestart',
+        leaderTemplate: podTemplate(this.design, roles.leader),
+        workerTemplate: podTemplate({ ...this.design, annotations: {} }, roles.worker),
       },
-    });
-    const resource = this.plan.instance.kubernetes.resourceName;
-    addExtendedResource(lws, LWS_LEADER_POD_SPEC_PATH, 0, resource, this.devicesPerPod);
-    addExtendedResource(lws, LWS_WORKER_POD_SPEC_PATH, 0, resource, this.devicesPerPod);
-    setNodeSelector(lws, LWS_LEADER_POD_SPEC_PATH, design.nodeSelector);
-    setNodeSelector(lws, LWS_WORKER_POD_SPEC_PATH, design.nodeSelector);
-    return lws;
+    };
   }
 }
+
+/** Share of the node's host memory (per replica) a pod requests: the rest is kubelet, system and eviction reserve. */
+const POD_HOST_MEMORY_FRACTION = 0.8;
+
+function round1(n: number): number {
+  return Math.ceil(n * 10) / 10;
+}
+
+/**
+ * Default drain budget: one sequence generating the planned context at the planned
+ * per-sequence decode rate, between {@link MIN_DRAIN_SECONDS} and {@link MAX_DRAIN_SECONDS}.
+ */
+function defaultDrainSeconds(plan: CapacityPlan): number {
+  const perSequence = plan.throughput.tokensPerSecondPerReplica / Math.max(1, plan.concurrentSequences);
+  const seconds = perSequence > 0 ? Math.ceil(plan.contextTokens / perSequence) : MAX_DRAIN_SECONDS;
+  return Math.min(MAX_DRAIN_SECONDS, Math.max(MIN_DRAIN_SECONDS, Math.ceil(seconds / 10) * 10));
+}
+
+/**
+ * Leader and worker roles of a multi-host replica on a Ray cluster spanning the group: the
+ * leader starts the Ray head, waits until every host joined (`LWS_GROUP_SIZE`, injected by
+ * LeaderWorkerSet), then execs the server with `--distributed-executor-backend ray`; workers
+ * wait until the head answers, then join it and block. The profile's multi-host environment
+ * (tpu-inference: `TPU_MULTIHOST_BACKEND=ray`, `JAX_PLATFORMS=''`) goes on both. Written for
+ * any server with a Ray launcher (vLLM pipeline parallel across GPU nodes uses the same shape).
+ * @see https://docs.vllm.ai/en/v0.11.0/deployment/frameworks/lws.html
+ * @see https://lws.sigs.k8s.io/docs/reference/labels-annotations-and-environment-variables/
+ */
+function rayGroupRoles(
+  design: PodDesign,
+  server: ModelServerProfile,
+  hosts: number,
+  startupSeconds: number,
+): { leader: PodRole; worker: PodRole } {
+  const env: EnvDesign[] = Object.entries(server.multiHostRayEnvironment ?? {})
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([name, value]) => ({ name, value }));
+  const serverCommand = design.command.map(shellQuote).join(' ');
+  const head = [
+    `ray start --head --port=${RAY_HEAD_PORT} --disable-usage-stats`,
+    // Bounded by the startup budget, after which the startup probe restarts the group anyway.
+    `python3 -c ${shellQuote(RAY_WAIT_SCRIPT)} "$LWS_GROUP_SIZE" ${startupSeconds}`,
+    `exec ${serverCommand} "$@" --distributed-executor-backend ray`,
+  ].join(' && ');
+  const worker = [
+    `until ray status --address="$LWS_LEADER_ADDRESS:${RAY_HEAD_PORT}" >/dev/null 2>&1; do sleep 5; done`,
+    `exec ray start --address="$LWS_LEADER_ADDRESS:${RAY_HEAD_PORT}" --block --disable-usage-stats`,
+  ].join('; ');
+  if (hosts < 2) {
+    throw new InferenceConstructsError('MultiHostLaunchUnsupported', {
+      prop: 'plan.hostsPerReplica',
+      problem: 'a Ray group needs at least two hosts',
+      received: hosts,
+      allowed: 'an integer >= 2',
+      fix: 'serve single-host replicas with a Deployment',
+    });
+  }
+  return {
+    leader: { command: ['/bin/sh', '-c', head, 'server'], args: design.args, serves: true, env, labels: {}, rayPort: true },
+    // Workers run only a Ray node: no server endpoint, probes or drain.
+    worker: { command: ['/bin/sh', '-c', worker], args: [], serves: false, env, labels: {}, rayPort: true },
+  };
+}
+
+/** Single-quote a string for /bin/sh. */
+function shellQuote(s: string): string {
+  return /^[-A-Za-z0-9_./=:]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The restricted Pod Security Standard, container level. @see https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted */
+function containerSecurityContext(): Record<string, unknown> {
+  return {
+    runAsNonRoot: true,
+    runAsUser: SERVER_RUN_AS_ID,
+    runAsGroup: SERVER_RUN_AS_ID,
+    readOnlyRootFilesystem: true,
+    allowPrivilegeEscalation: false,
+    privileged: false,
+    capabilities: { drop: ['ALL'] },
+    seccompProfile: { type: 'RuntimeDefault' },
+  };
+}
+
+function renderEnv(env: readonly EnvDesign[]): Record<string, unknown>[] {
+  return env.map((e) =>
+    e.secret
+      ? { name: e.name, valueFrom: { secretKeyRef: { name: e.secret.name, key: e.secret.key } } }
+      : { name: e.name, value: e.value ?? '' },
+  );
+}
+
+/**
+ * The one pod-template builder: a Deployment's `spec.template` and both LeaderWorkerSet
+ * templates. Plain JSON, so every field is rendered as given and checked by the strict
+ * schema validator in the tests.
+ */
+function podTemplate(design: PodDesign, role: PodRole): Record<string, unknown> {
+  const gib = (n: number) => `${n}Gi`;
+  const probe = (periodSeconds: number, failureThreshold: number, timeoutSeconds: number) => ({
+    httpGet: { path: design.healthPath, port: design.port, scheme: 'HTTP' },
+    periodSeconds,
+    failureThreshold,
+    timeoutSeconds,
+  });
+  const mounts = design.volumes.map((v) => ({ name: v.name, mountPath: v.mountPath }));
+  const env = renderEnv([...design.env, ...role.env]);
+  const server: Record<string, unknown> = {
+    name: 'server',
+    image: design.image,
+    imagePullPolicy: 'IfNotPresent',
+    ...(role.command.length ? { command: role.command } : {}),
+    ...(role.args.length ? { args: role.args } : {}),
+    ...(design.workingDir ? { workingDir: design.workingDir } : {}),
+    env,
+    ports: [
+      { name: 'http', containerPort: design.port, protocol: 'TCP' },
+      ...(role.rayPort ? [{ name: 'ray', containerPort: RAY_HEAD_PORT, protocol: 'TCP' }] : []),
+    ],
+    resources: {
+      requests: {
+        ...design.devices,
+        cpu: `${design.cpuRequestMillis}m`,
+        'ephemeral-storage': gib(design.ephemeralStorageGiB),
+        memory: gib(design.memoryGiB),
+      },
+      limits: { ...design.devices, memory: gib(design.memoryGiB) },
+    },
+    volumeMounts: mounts,
+    securityContext: containerSecurityContext(),
+    ...(role.serves
+      ? {
+          lifecycle: { preStop: { exec: { command: design.preStopCommand } } },
+          startupProbe: probe(STARTUP_PROBE_PERIOD_SECONDS, design.startupFailureThreshold, 5),
+          readinessProbe: probe(5, 3, 5),
+          livenessProbe: probe(10, 6, 10),
+        }
+      : {}),
+  };
+  const initContainers = design.download
+    ? [
+        {
+          name: 'download-weights',
+          // The server image's own huggingface_hub: no second image to pin and pull.
+          image: design.image,
+          imagePullPolicy: 'IfNotPresent',
+          command: ['python3', '-c', DOWNLOAD_SCRIPT, design.download.repoId, design.download.localDir],
+          env: renderEnv(design.env.filter((e) => ['HOME', 'USER', 'LOGNAME', 'HF_HOME', 'HF_HUB_CACHE', 'HF_TOKEN'].includes(e.name))),
+          resources: {
+            requests: { cpu: `${Math.min(design.cpuRequestMillis, DOWNLOAD_CPU_MILLIS)}m`, memory: gib(DOWNLOAD_MEMORY_GIB) },
+            limits: { memory: gib(DOWNLOAD_MEMORY_GIB) },
+          },
+          volumeMounts: mounts,
+          securityContext: containerSecurityContext(),
+        },
+      ]
+    : undefined;
+  return {
+    metadata: {
+      labels: { ...design.labels, ...role.labels },
+      ...(Object.keys(design.annotations).length ? { annotations: { ...design.annotations } } : {}),
+    },
+    spec: {
+      automountServiceAccountToken: false,
+      ...(design.serviceAccountName ? { serviceAccountName: design.serviceAccountName } : {}),
+      terminationGracePeriodSeconds: design.terminationGracePeriodSeconds,
+      restartPolicy: 'Always',
+      securityContext: {
+        runAsNonRoot: true,
+        runAsUser: SERVER_RUN_AS_ID,
+        runAsGroup: SERVER_RUN_AS_ID,
+        fsGroup: SERVER_RUN_AS_ID,
+        fsGroupChangePolicy: 'OnRootMismatch',
+        seccompProfile: { type: 'RuntimeDefault' },
+      },
+      ...(initContainers ? { initContainers } : {}),
+      containers: [server],
+      nodeSelector: sortedSelector(design.nodeSelector),
+      volumes: design.volumes.map((v) =>
+        v.claimName
+          ? { name: v.name, persistentVolumeClaim: { claimName: v.claimName } }
+          : {
+              name: v.name,
+              emptyDir: {
+                ...(v.emptyDir?.medium ? { medium: v.emptyDir.medium } : {}),
+                sizeLimit: gib(v.emptyDir?.sizeLimitGiB ?? 1),
+              },
+            },
+      ),
+      tolerations: design.tolerations.map((t) => ({ ...t })),
+      ...(design.zoneSpread ? { topologySpreadConstraints: [zoneSpreadConstraint(design.labels)] } : {}),
+    },
+  };
+}
+
+/** CPU of the download init container, millicores: one stream per file, mostly waiting on the network. */
+const DOWNLOAD_CPU_MILLIS = 2000;
+/** Memory of the download init container, GiB: huggingface_hub streams files to disk in chunks. */
+const DOWNLOAD_MEMORY_GIB = 2;
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -888,17 +1214,6 @@ export function tolerationFor(t: Taint): Toleration {
     : { key: t.key, operator: 'Exists', effect: t.effect };
 }
 
-function taintEffect(effect: string): kplus.TaintEffect {
-  switch (effect) {
-    case 'NoExecute':
-      return kplus.TaintEffect.NO_EXECUTE;
-    case 'PreferNoSchedule':
-      return kplus.TaintEffect.PREFER_NO_SCHEDULE;
-    default:
-      return kplus.TaintEffect.NO_SCHEDULE;
-  }
-}
-
 function zoneSpreadConstraint(labels: Record<string, string>): Record<string, unknown> {
   return {
     maxSkew: 1,
@@ -908,110 +1223,59 @@ function zoneSpreadConstraint(labels: Record<string, string>): Record<string, un
   };
 }
 
+
+function validateDns1123Subdomain(value: string, prop: string, kind: string): void {
+  if (value.length > 253 || !DNS_1123_SUBDOMAIN.test(value)) {
+    throw new InferenceConstructsError('SecretReferenceInvalid', {
+      prop,
+      problem: `Kubernetes rejects the ${kind} name: names must be DNS-1123 subdomains`,
+      received: value,
+      allowed: 'at most 253 lower-case letters, digits, "-" and ".", starting and ending with a letter or digit',
+      fix: `use the ${kind} name as Kubernetes stores it, e.g. "${value.toLowerCase().replace(/[^a-z0-9.-]+/g, '-').replace(/^[-.]+|[-.]+$/g, '') || 'hf-token'}"`,
+    });
+  }
+}
+
 /**
- * A LeaderWorkerSet pod template (the same settings as the Deployment's), typed with the
- * generated binding so its int-or-string and quantity fields survive the binding's rendering.
- * Leader and worker templates share one shape; the worker type serves both.
+ * Checks a Secret reference the way the API server does: the name is a DNS-1123 subdomain,
+ * the key matches `[-._a-zA-Z0-9]+` (both at most 253 characters); a pod referencing anything
+ * else never starts (`CreateContainerConfigError`) or is rejected.
+ * @see https://kubernetes.io/docs/concepts/configuration/secret/#restriction-names-data
  */
-function lwsPodTemplate(
-  design: PodDesign,
-  server: ModelServerProfile,
-  opts: { command: string[]; args: string[]; probes: boolean; serviceAccountName?: string },
-): LwsPodTemplate {
-  const gib = (n: number) => `${n}Gi`;
-  const probePort = LwsStartupPort.fromNumber(design.port);
-  const probe = (periodSeconds: number, failureThreshold: number, timeoutSeconds: number) => ({
-    httpGet: { path: server.healthPath, port: probePort, scheme: 'HTTP' },
-    periodSeconds,
-    failureThreshold,
-    timeoutSeconds,
-  });
-  return {
-    metadata: {
-      labels: design.labels,
-      ...(Object.keys(design.annotations).length ? { annotations: design.annotations } : {}),
-    },
-    spec: {
-      automountServiceAccountToken: false,
-      ...(opts.serviceAccountName ? { serviceAccountName: opts.serviceAccountName } : {}),
-      terminationGracePeriodSeconds: design.terminationGracePeriodSeconds,
-      securityContext: {
-        runAsNonRoot: true,
-        runAsUser: SERVER_RUN_AS_ID,
-        runAsGroup: SERVER_RUN_AS_ID,
-        fsGroup: SERVER_RUN_AS_ID,
-        fsGroupChangePolicy: 'OnRootMismatch',
-        seccompProfile: { type: 'RuntimeDefault' },
-      },
-      containers: [
-        {
-          name: 'server',
-          image: design.image,
-          imagePullPolicy: 'IfNotPresent',
-          command: opts.command,
-          ...(opts.args.length ? { args: opts.args } : {}),
-          env: design.env.map((e) =>
-            e.secret
-              ? { name: e.name, valueFrom: { secretKeyRef: { name: e.secret.name, key: e.secret.key } } }
-              : { name: e.name, value: e.value },
-          ),
-          ports: [
-            { name: 'http', containerPort: design.port, protocol: 'TCP' },
-            { name: 'ray', containerPort: RAY_HEAD_PORT, protocol: 'TCP' },
-          ],
-          resources: {
-            requests: {
-              cpu: LwsRequests.fromString(`${design.cpuRequestMillis}m`),
-              memory: LwsRequests.fromString(gib(design.memoryGiB)),
-              'ephemeral-storage': LwsRequests.fromString(gib(design.ephemeralStorageGiB)),
-            },
-            limits: { memory: LwsLimits.fromString(gib(design.memoryGiB)) },
-          },
-          volumeMounts: design.volumes.map((v) => ({ name: v.name, mountPath: v.mountPath })),
-          lifecycle: { preStop: { exec: { command: ['sleep', String(design.preStopSleepSeconds)] } } },
-          securityContext: {
-            runAsNonRoot: true,
-            runAsUser: SERVER_RUN_AS_ID,
-            runAsGroup: SERVER_RUN_AS_ID,
-            readOnlyRootFilesystem: true,
-            allowPrivilegeEscalation: false,
-            privileged: false,
-            capabilities: { drop: ['ALL'] },
-            seccompProfile: { type: 'RuntimeDefault' },
-          },
-          ...(opts.probes
-            ? {
-                startupProbe: probe(STARTUP_PROBE_PERIOD_SECONDS, design.startupFailureThreshold, 5),
-                readinessProbe: probe(5, 3, 5),
-                livenessProbe: probe(10, 6, 10),
-              }
-            : {}),
-        },
-      ],
-      volumes: design.volumes.map((v) =>
-        v.claimName
-          ? { name: v.name, persistentVolumeClaim: { claimName: v.claimName } }
-          : {
-              name: v.name,
-              emptyDir: {
-                ...(v.emptyDir?.medium ? { medium: v.emptyDir.medium } : {}),
-                sizeLimit: LwsSizeLimit.fromString(gib(v.emptyDir?.sizeLimitGiB ?? 1)),
-              },
-            },
-      ),
-      tolerations: design.tolerations.map((t) => ({ ...t })),
-      ...(design.zoneSpread
-        ? {
-            topologySpreadConstraints: [
-              {
-                maxSkew: 1,
-                topologyKey: 'topology.kubernetes.io/zone',
-                whenUnsatisfiable: 'ScheduleAnyway',
-                labelSelector: { matchLabels: design.labels },
-              },
-            ],
-          }
-        : {}),
-    },
-  };
+function validateSecretReference(ref: SecretKeyReference, prop: string): { name: string; key: string } {
+  validateDns1123Subdomain(ref.name, `${prop}.name`, 'Secret');
+  const key = ref.key ?? 'token';
+  if (key.length > 253 || !SECRET_KEY.test(key)) {
+    throw new InferenceConstructsError('SecretReferenceInvalid', {
+      prop: `${prop}.key`,
+      problem: 'Kubernetes rejects the Secret key: keys may hold only letters, digits, "-", "_" and "."',
+      received: key,
+      allowed: 'at most 253 characters matching [-._a-zA-Z0-9]+',
+      fix: `use the key as stored in the Secret, e.g. "${key.replace(/[^-._a-zA-Z0-9]+/g, '_') || 'token'}"`,
+    });
+  }
+  return { name: ref.name, key };
+}
+
+/**
+ * Throws ObjectNameConflict when two objects in a chart share kind, namespace and name (two
+ * models named alike would overwrite each other's Deployment, Service and scaler on apply).
+ */
+function assertUniqueObjectNames(chart: Chart): void {
+  const seen = new Map<string, string>();
+  for (const obj of chart.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject)) {
+    const namespace = obj.metadata.namespace ?? chart.namespace ?? '';
+    const key = `${obj.apiVersion.split('/')[0]}|${obj.kind}|${namespace}|${obj.name}`;
+    const other = seen.get(key);
+    if (other !== undefined) {
+      throw new InferenceConstructsError('ObjectNameConflict', {
+        prop: 'name',
+        problem: `${other} and ${obj.node.path} both render ${obj.kind} ${namespace ? `${namespace}/` : ''}${obj.name}, so one would overwrite the other on apply`,
+        received: obj.name,
+        allowed: `one ${obj.kind} per name and namespace`,
+        fix: 'give each ModelDeployment its own name (props.name), or put them in different namespaces',
+      });
+    }
+    seen.set(key, obj.node.path);
+  }
 }

@@ -11,8 +11,15 @@
 import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
+  DEFAULT_NODE_TERMINATION_GRACE_PERIOD,
   InferenceConstructsError,
   InstanceTypeSpec,
+  KARPENTER_CAPACITY_TYPE_LABEL,
+  KARPENTER_NODEPOOL_LABEL,
+  NODE_POOL_DEFAULTS,
+  NODE_POOL_NAME_LABEL,
+  assertAutoModeNodeLifetime,
+  durationHours,
   NodeRequirement,
   PoolCapacity,
   Taint,
@@ -32,6 +39,13 @@ import {
   NodePoolSpecTemplateSpecTaintsEffect,
 } from '../../imports/karpenter-nodepools-karpenter.sh.js';
 import type { ModelDeployment } from './model-deployment.js';
+
+export {
+  AUTO_MODE_MAX_NODE_LIFETIME_HOURS,
+  DEFAULT_NODE_TERMINATION_GRACE_PERIOD,
+  KARPENTER_CAPACITY_TYPE_LABEL,
+  KARPENTER_NODEPOOL_LABEL,
+} from '../../lib/node-pool-defaults.js';
 
 /**
  * Pinned EKS-optimized AL2023 AMI release for the EC2NodeClass alias. The AL2023 alias resolves
@@ -58,18 +72,23 @@ export const ROOT_VOLUME_THROUGHPUT_MIBPS = 500;
 /** Matching IOPS for the throughput above (gp3 allows up to 500 IOPS per GiB). */
 export const ROOT_VOLUME_IOPS = 6000;
 /**
- * Wait this long after a node empties before removing it: accelerator nodes take minutes to
- * boot and load a model, so brief lulls should not cost a cold start.
+ * Wait this long after a node empties before removing it (the shared NodePool default).
+ * @see NODE_POOL_DEFAULTS
  */
-export const DEFAULT_CONSOLIDATE_AFTER = '10m';
-/** Karpenter's default node lifetime (30 days), so nodes pick up AMI and kernel fixes. @see https://karpenter.sh/docs/concepts/disruption/#expiration */
-export const DEFAULT_EXPIRE_AFTER = '720h';
-/** Upper bound on draining a node, long enough for the server's own grace period. @see https://karpenter.sh/docs/concepts/disruption/#terminationgraceperiod */
-export const DEFAULT_NODE_TERMINATION_GRACE_PERIOD = '1h';
-/** Karpenter label with the NodePool a node belongs to. */
-export const KARPENTER_NODEPOOL_LABEL = 'karpenter.sh/nodepool';
-/** Karpenter capacity-type label. */
-export const KARPENTER_CAPACITY_TYPE_LABEL = 'karpenter.sh/capacity-type';
+export const DEFAULT_CONSOLIDATE_AFTER = NODE_POOL_DEFAULTS.consolidateAfter;
+/**
+ * Node lifetime of every pool, Karpenter and Auto Mode alike: 336h, so that with the 1h grace
+ * period it stays inside EKS Auto Mode's 21-day cap ({@link AUTO_MODE_MAX_NODE_LIFETIME_HOURS}).
+ * @see https://docs.aws.amazon.com/eks/latest/userguide/create-node-pool.html
+ */
+export const DEFAULT_EXPIRE_AFTER = NODE_POOL_DEFAULTS.expireAfter;
+/**
+ * Disk space a node keeps for container images and the kubelet beside the pods' ephemeral
+ * storage, GiB: model-server images are 10-20 GiB compressed and roughly twice that unpacked,
+ * and the kubelet evicts pods when the image filesystem passes its `imagefs.available` 15 %
+ * threshold. @see https://kubernetes.io/docs/concepts/scheduling-eviction/node-pressure-eviction/#hard-eviction-thresholds
+ */
+export const NODE_IMAGE_SPACE_GIB = 100;
 /** The Auto Mode built-in node class. @see https://docs.aws.amazon.com/eks/latest/userguide/create-node-class.html */
 export const EKS_AUTO_MODE_NODE_CLASS = { group: 'eks.amazonaws.com', kind: 'NodeClass', name: 'default' } as const;
 
@@ -166,6 +185,17 @@ export interface AcceleratorNodePoolProps {
    * @default - none
    */
   readonly weight?: number;
+  /**
+   * Node lifetime (`spec.template.spec.expireAfter`). In Auto Mode, expireAfter plus
+   * terminationGracePeriod must not exceed 21 days (checked at synth).
+   * @default '336h'
+   */
+  readonly expireAfter?: string;
+  /**
+   * Upper bound on draining a node (`spec.template.spec.terminationGracePeriod`).
+   * @default '1h'
+   */
+  readonly terminationGracePeriod?: string;
 }
 
 function invalid(prop: string, problem: string, received: unknown, allowed: string | readonly (string | number)[], fix: string): never {
@@ -289,6 +319,16 @@ export class AcceleratorNodePool extends Construct implements IAcceleratorPool {
     }
 
     const autoMode = props.mode === 'eks-auto-mode';
+    const expireAfter = props.expireAfter ?? NODE_POOL_DEFAULTS.expireAfter;
+    const nodeGrace = props.terminationGracePeriod ?? NODE_POOL_DEFAULTS.terminationGracePeriod;
+    for (const [prop, value] of [['expireAfter', expireAfter], ['terminationGracePeriod', nodeGrace]] as const) {
+      if (durationHours(value) === undefined && !(prop === 'expireAfter' && value === 'Never' && !autoMode)) {
+        invalid(prop, 'not a Karpenter duration', value, 'hours, minutes and seconds such as 336h or 1h30m (expireAfter also Never, outside Auto Mode)', `use e.g. ${prop === 'expireAfter' ? DEFAULT_EXPIRE_AFTER : DEFAULT_NODE_TERMINATION_GRACE_PERIOD}`);
+      }
+    }
+    // Auto Mode's own NodePool validation caps the node lifetime at 21 days.
+    // @see https://docs.aws.amazon.com/eks/latest/userguide/create-node-pool.html
+    if (autoMode) assertAutoModeNodeLifetime(expireAfter, nodeGrace, 'expireAfter');
     // Auto Mode spells the well-known instance labels with its own prefix.
     // @see https://docs.aws.amazon.com/eks/latest/userguide/create-node-pool.html#auto-supported-labels
     const translate = (key: string) => (autoMode ? key.replace(/^karpenter\.k8s\.aws\//, 'eks.amazonaws.com/') : key);
@@ -328,10 +368,26 @@ export class AcceleratorNodePool extends Construct implements IAcceleratorPool {
       }
       const hopLimit = props.metadataHopLimit ?? DEFAULT_IMDS_HOP_LIMIT;
       if (hopLimit !== 1 && hopLimit !== 2) invalid('metadataHopLimit', 'IMDS hop limit out of range', hopLimit, [1, 2], 'use 1 (pods cannot reach IMDS) or 2');
-      const cacheGiB = Math.max(0, ...sized.map((w) => w.workload.plan.memory.weightsGiB * 1.5 * w.workload.plan.replicasPerNode));
-      const rootGiB = props.rootVolumeSizeGiB ?? Math.max(MIN_ROOT_VOLUME_GIB, Math.ceil((cacheGiB + 100) / 50) * 50);
+      // The pods' ephemeral storage (model cache, scratch) lives on the root volume, next to
+      // the images: the volume holds every pod a node runs plus the image space.
+      const podsGiB = Math.max(0, ...sized.map((w) => w.workload.ephemeralStorageGiB * w.workload.plan.replicasPerNode));
+      const neededGiB = podsGiB + NODE_IMAGE_SPACE_GIB;
+      const rootGiB = props.rootVolumeSizeGiB ?? Math.max(MIN_ROOT_VOLUME_GIB, Math.ceil(neededGiB / 50) * 50);
       if (!Number.isInteger(rootGiB) || rootGiB < 20 || rootGiB > 16384) {
         invalid('rootVolumeSizeGiB', 'gp3 volume size out of range', rootGiB, 'an integer from 20 to 16384', 'pass a size in GiB');
+      }
+      if (rootGiB < neededGiB) {
+        const largest = sized.reduce((a, w) => (w.workload.ephemeralStorageGiB > a.workload.ephemeralStorageGiB ? w : a));
+        throw new InferenceConstructsError('NodeDiskTooSmall', {
+          prop: 'rootVolumeSizeGiB',
+          problem:
+            `the root volume holds the pods' ephemeral storage and the images: workload ${largest.workload.name} requests ` +
+            `${largest.workload.ephemeralStorageGiB} GiB per pod (${podsGiB} GiB per node) plus ${NODE_IMAGE_SPACE_GIB} GiB for images, ` +
+            'so its pods would never schedule (or be evicted)',
+          received: rootGiB,
+          allowed: `at least ${neededGiB} GiB`,
+          fix: `raise rootVolumeSizeGiB to ${Math.ceil(neededGiB / 50) * 50} or leave it unset, or give the workload a modelCacheClaimName`,
+        });
       }
       const discovery = { 'karpenter.sh/discovery': props.clusterName! };
       this.nodeClass = new Ec2NodeClass(this, 'NodeClass', {
@@ -376,10 +432,10 @@ export class AcceleratorNodePool extends Construct implements IAcceleratorPool {
         disruption: {
           consolidationPolicy: NodePoolSpecDisruptionConsolidationPolicy.WHEN_EMPTY,
           consolidateAfter: props.consolidateAfter ?? DEFAULT_CONSOLIDATE_AFTER,
-          budgets: [{ nodes: '1' }],
+          budgets: [{ nodes: NODE_POOL_DEFAULTS.disruptionBudgetNodes }],
         },
         template: {
-          metadata: { labels: { 'inference-constructs.io/node-pool': this.name } },
+          metadata: { labels: { [NODE_POOL_NAME_LABEL]: this.name } },
           spec: {
             nodeClassRef,
             requirements: requirements.map((r) => ({
@@ -392,8 +448,8 @@ export class AcceleratorNodePool extends Construct implements IAcceleratorPool {
               ...(t.value !== undefined ? { value: t.value } : {}),
               effect: TAINT_EFFECT[t.effect],
             })),
-            expireAfter: DEFAULT_EXPIRE_AFTER,
-            terminationGracePeriod: DEFAULT_NODE_TERMINATION_GRACE_PERIOD,
+            expireAfter,
+            terminationGracePeriod: nodeGrace,
           },
         },
       },
@@ -405,7 +461,7 @@ export class AcceleratorNodePool extends Construct implements IAcceleratorPool {
   public toPoolCapacity(): PoolCapacity {
     return {
       name: this.name,
-      labels: { ...this.labels, 'inference-constructs.io/node-pool': this.name },
+      labels: { ...this.labels, [NODE_POOL_NAME_LABEL]: this.name },
       taints: this.taints,
       limits: { [this.resourceName]: this.maxDevices },
     };

@@ -16,6 +16,7 @@ import { Construct } from 'constructs';
 import { InferenceConstructsError, ScalingBehaviour, TokenScalingPolicy, assertTokenScalable } from '../../lib/index.js';
 import {
   ScaledObject,
+  ScaledObjectSpecFallbackBehavior,
   ScaledObjectSpecTriggers,
   ScaledObjectSpecTriggersAuthenticationRef,
   ScaledObjectSpecTriggersAuthenticationRefKind,
@@ -25,7 +26,12 @@ import {
   TriggerAuthenticationSpecPodIdentityIdentityOwner,
   TriggerAuthenticationSpecPodIdentityProvider,
 } from '../../imports/keda-triggerauthentications-keda.sh.js';
-import type { ScalableModelWorkload, ScaleTargetReference } from './model-deployment.js';
+import type { IAutoscalableWorkload, ScalableModelWorkload, ScaleTargetReference } from './model-deployment.js';
+
+/** True when the target can be told that a scaler owns its replica count. */
+function isAutoscalable(target: ScalableModelWorkload): target is ScalableModelWorkload & IAutoscalableWorkload {
+  return typeof (target as Partial<IAutoscalableWorkload>).markHasAutoscaler === 'function';
+}
 
 /** How often KEDA evaluates the triggers, seconds (KEDA default 30; tokens move fast). */
 export const KEDA_POLLING_INTERVAL_SECONDS = 15;
@@ -36,6 +42,17 @@ export const KEDA_POLLING_INTERVAL_SECONDS = 15;
 export const KEDA_COOLDOWN_PERIOD_SECONDS = 300;
 /** Consecutive failed metric reads before KEDA holds the fallback replica count. */
 export const KEDA_FALLBACK_FAILURE_THRESHOLD = 3;
+/**
+ * What KEDA does once the metric source has failed `failureThreshold` times:
+ * `currentReplicasIfHigher` keeps the current count when it is above `fallback.replicas`, so
+ * an outage of the metrics backend at peak never scales the fleet in. KEDA's default, `static`,
+ * feeds the HPA `fallback.replicas` (`pkg/fallback/fallback.go`: `case FallbackBehaviorStatic:
+ * replicas = float64(fallbackReplicas)`), i.e. scales a busy fleet down to the floor. The enum
+ * is in the ScaledObject CRD this library's bindings are generated from (imports/crds,
+ * `spec.fallback.behavior`: static | currentReplicas | currentReplicasIfHigher | ...).
+ * @see https://keda.sh/docs/2.18/reference/scaledobject-spec/#fallback
+ */
+export const KEDA_FALLBACK_BEHAVIOR = ScaledObjectSpecFallbackBehavior.CURRENT_REPLICAS_IF_HIGHER;
 /** Google Managed Prometheus query endpoint. @see https://cloud.google.com/stackdriver/docs/managed-prometheus/query-api-ui */
 export const GMP_QUERY_ENDPOINT = 'https://monitoring.googleapis.com/v1/projects/{project}/location/global/prometheus';
 /** Amazon Managed Service for Prometheus workspace endpoint. @see https://keda.sh/docs/2.17/scalers/prometheus/#example-amazon-managed-service-for-prometheus-amp */
@@ -199,8 +216,12 @@ export interface TokenThroughputScalerProps extends TokenScalerBaseProps {
   readonly scaleFromZero?: ScaleFromZeroOptions;
   /**
    * Scrape interval of the metrics backend, seconds; the policy's rate window must span at
-   * least four scrapes so `rate()` always has samples to work with.
-   * @default 15 (the PodMonitor / PodMonitoring interval ModelDeployment renders)
+   * least four scrapes so `rate()` always has samples to work with. Required when the target
+   * is scraped through pod annotations, whose interval is the backend's own setting (the
+   * Prometheus community chart: `global.scrape_interval: 1m`; the AWS managed collector
+   * configuration of this library: 30 s).
+   * @default - the target's own scrape interval (15 s for the PodMonitor / PodMonitoring
+   *   ModelDeployment renders)
    */
   readonly scrapeIntervalSeconds?: number;
 }
@@ -302,8 +323,13 @@ function validatePolicy(policy: TokenScalingPolicy): void {
  *   `metricType: AverageValue`, `threshold` = target tokens/s per replica
  * - optional trigger `queue-depth` on the server's waiting-requests gauge
  * - behaviour from the policy in `advanced.horizontalPodAutoscalerConfig.behavior`
- * - `fallback`: hold `fallbackReplicas` when the metric source fails (KEDA allows fallback
- *   only for `AverageValue` triggers, which all triggers here are)
+ * - `fallback`: after three failed reads hold at least the current replicas
+ *   (`currentReplicasIfHigher`, never fewer than `fallbackReplicas`); KEDA allows fallback only
+ *   for `AverageValue` triggers, which all triggers here are. An empty query result counts as
+ *   a failure on the load triggers (`ignoreNullValues: "false"`)
+ * - the workload stops rendering `spec.replicas` (the ScaledObject's HPA owns the count)
+ * - a single-replica floor (`minReplicas: 1`) means a node drift or expiry takes the model down
+ *   for a whole model load; serve production models with `minReplicas: 2`
  * - scale to zero: `minReplicaCount: 0` plus a wake trigger with `activationThreshold`
  *
  * @see https://keda.sh/docs/2.17/reference/scaledobject-spec/
@@ -339,7 +365,16 @@ export class TokenThroughputScaler extends Construct {
     const name = props.name ?? target.scaleTargetRef.name;
     const namespace = target.namespace;
     const window = policy.metricWindowSeconds;
-    const scrape = props.scrapeIntervalSeconds ?? 15;
+    const scrape = props.scrapeIntervalSeconds ?? target.scrapeIntervalSeconds;
+    if (scrape === undefined) {
+      throw new InferenceConstructsError('RateWindowTooShort', {
+        prop: 'scrapeIntervalSeconds',
+        problem: `the target is scraped by the metrics backend's own configuration, so the rate window (${window}s) cannot be checked against its interval`,
+        received: undefined,
+        allowed: 'the scrape interval of the backend, in seconds',
+        fix: 'pass scrapeIntervalSeconds (e.g. 60 for the Prometheus community chart default, 30 for the AWS managed collector)',
+      });
+    }
     if (!Number.isInteger(scrape) || scrape < 1) {
       throw new InferenceConstructsError('PropInvalid', {
         prop: 'scrapeIntervalSeconds',
@@ -350,7 +385,7 @@ export class TokenThroughputScaler extends Construct {
       });
     }
     if (window < MIN_SCRAPES_PER_RATE_WINDOW * scrape) {
-      throw new InferenceConstructsError('ScalingBehaviourInvalid', {
+      throw new InferenceConstructsError('RateWindowTooShort', {
         prop: 'policy.metricWindowSeconds',
         problem: `a ${window}s rate window holds fewer than ${MIN_SCRAPES_PER_RATE_WINDOW} scrapes at a ${scrape}s interval, so the token rate drops out whenever a scrape is missed`,
         received: window,
@@ -384,11 +419,20 @@ export class TokenThroughputScaler extends Construct {
       authenticationRef = { name: `${name}-prometheus` };
     }
 
-    const common = (query: string, threshold: string, activation: string): Record<string, string> => ({
+    // `ignoreNullValues` defaults to true: an empty result (a lost scrape, a renamed series)
+    // reads as 0 and scales in without ever reaching the fallback ("Set to false the scaler
+    // will return error when Prometheus target is lost"). The load triggers treat it as a
+    // failure, so the fallback holds the fleet; the wake trigger stays tolerant, because its
+    // series legitimately vanishes while nothing waits. With scale to zero the token series
+    // also vanishes with the last pod, so the load triggers stay tolerant too.
+    // @see https://keda.sh/docs/2.18/scalers/prometheus/
+    const strictNulls = !policy.scaleToZero;
+    const common = (query: string, threshold: string, activation: string, tolerateEmpty: boolean): Record<string, string> => ({
       serverAddress: prometheus.serverAddress,
       query,
       threshold,
       activationThreshold: activation,
+      ignoreNullValues: tolerateEmpty ? 'true' : 'false',
       ...(prometheus.awsRegion ? { awsRegion: prometheus.awsRegion } : {}),
     });
     const trigger = (triggerName: string, metadata: Record<string, string>): ScaledObjectSpecTriggers => ({
@@ -405,6 +449,7 @@ export class TokenThroughputScaler extends Construct {
           this.query,
           quantityString(policy.targetTokensPerSecondPerReplica),
           quantityString(policy.scaleToZero ? policy.activationTokensPerSecond : 0),
+          !strictNulls,
         ),
       ),
     ];
@@ -420,12 +465,12 @@ export class TokenThroughputScaler extends Construct {
         });
       }
       triggers.push(
-        trigger('queue-depth', common(`sum(${queue}{${selectorFor(target)}})`, quantityString(props.queueDepthPerReplica), '0')),
+        trigger('queue-depth', common(`sum(${queue}{${selectorFor(target)}})`, quantityString(props.queueDepthPerReplica), '0', !strictNulls)),
       );
     }
     if (props.scaleFromZero) {
       triggers.push(
-        trigger('wake', common(props.scaleFromZero.query, quantityString(props.scaleFromZero.requestsPerReplica ?? 16), '0')),
+        trigger('wake', common(props.scaleFromZero.query, quantityString(props.scaleFromZero.requestsPerReplica ?? 16), '0', true)),
       );
     }
 
@@ -441,12 +486,17 @@ export class TokenThroughputScaler extends Construct {
         maxReplicaCount: policy.maxReplicas,
         pollingInterval: KEDA_POLLING_INTERVAL_SECONDS,
         cooldownPeriod: KEDA_COOLDOWN_PERIOD_SECONDS,
-        fallback: { failureThreshold: KEDA_FALLBACK_FAILURE_THRESHOLD, replicas: policy.fallbackReplicas },
+        fallback: {
+          failureThreshold: KEDA_FALLBACK_FAILURE_THRESHOLD,
+          replicas: policy.fallbackReplicas,
+          behavior: KEDA_FALLBACK_BEHAVIOR,
+        },
         advanced: { horizontalPodAutoscalerConfig: { behavior: hpaBehavior(policy) } },
         triggers,
       },
     });
     validateTargetExists(this, target.scaleTargetRef, namespace, 'target');
+    if (isAutoscalable(target)) target.markHasAutoscaler();
   }
 }
 
@@ -554,5 +604,6 @@ export class TokenThroughputHpa extends Construct {
       },
     });
     validateTargetExists(this, target.scaleTargetRef, target.namespace, 'target');
+    if (isAutoscalable(target)) target.markHasAutoscaler();
   }
 }

@@ -107,8 +107,11 @@ describe('SageMakerInferenceEndpoint', () => {
           Environment: Match.objectLike({
             HF_MODEL_ID: 'meta-llama/Llama-3.1-8B-Instruct',
             OPTION_TENSOR_PARALLEL_DEGREE: String(plan.tensorParallelDegree),
-            OPTION_MAX_MODEL_LEN: String(plan.contextTokens),
+            // LMI neuronx 0.30.0 overwrites max_model_len with n_positions (neuron_utils/utils.py).
+            OPTION_N_POSITIONS: String(plan.contextTokens),
             OPTION_DTYPE: 'bf16',
+            // djl-serving PyModel.java: option.model_loading_timeout overrides the image's 1200 s.
+            OPTION_MODEL_LOADING_TIMEOUT: String(sagemakerStartupTimeouts(built.inf2.modelServer, plan).containerStartupHealthCheckTimeoutInSeconds),
           }),
           ModelDataSource: Match.absent(),
         },

@@ -20,8 +20,9 @@ const WORKSPACE = 'ws-0123abcd-4567-89ef-0123-456789abcdef';
 
 function inferentiaScenario(): Manifest[] {
   const chart = new Chart(Testing.app(), 'llama', { namespace: 'inference' });
-  const plan = planCapacity({ model: modelPreset('llama-3-1-8b'), instanceType: 'inf2.xlarge' });
-  const policy = tokenScalingPolicy(plan, { minReplicas: 1, maxReplicas: 4 });
+  const plan = planCapacity({ model: modelPreset('llama-3-1-8b'), instanceType: 'inf2.8xlarge' });
+  // The AWS managed collector scrapes every 30 s: the rate window spans four scrapes.
+  const policy = tokenScalingPolicy(plan, { minReplicas: 2, maxReplicas: 4, metricWindowSeconds: 120 });
   const model = new ModelDeployment(chart, 'Model', {
     plan,
     platform: 'eks-auto-mode',
@@ -32,11 +33,12 @@ function inferentiaScenario(): Manifest[] {
     policy,
     prometheus: PrometheusSource.amazonManagedPrometheus({ region: 'us-east-1', workspaceId: WORKSPACE }),
     queueDepthPerReplica: 8,
+    scrapeIntervalSeconds: 30,
   });
   new AcceleratorNodePool(chart, 'Pool', {
     mode: 'eks-auto-mode',
     name: 'inferentia2',
-    instanceTypes: ['inf2.xlarge'],
+    instanceTypes: ['inf2.8xlarge'],
     sizedFor: [{ workload: model, maxReplicas: policy.maxReplicas }],
   });
   new PlacementCheck(chart, 'Placement');
@@ -101,13 +103,13 @@ describe('Llama 3.1 8B on Inferentia2 with EKS Auto Mode and KEDA on AMP', () =>
     expect(mounts).toEqual(['/dev/shm', '/home/server', '/models', '/tmp', '/var/tmp']);
     const shm = pod.volumes.find((v: Manifest) => v.name === 'dshm');
     expect(shm.emptyDir.medium).toBe('Memory');
-    expect(shm.emptyDir.sizeLimit).toMatch(/Mi$/);
+    expect(shm.emptyDir.sizeLimit).toMatch(/^\d+Gi$/);
   });
 
   test('sizes the model cache for the weights', () => {
     const cache = pod.volumes.find((v: Manifest) => v.name === 'model-cache');
     // 8B bf16 weights ~15 GiB x 1.5 + 10 GiB
-    expect(cache.emptyDir.sizeLimit).toBe(`${33 * 1024}Mi`);
+    expect(cache.emptyDir.sizeLimit).toBe('33Gi');
   });
 
   test('probes the health endpoint, with a startup budget for Neuron compilation', () => {
@@ -117,9 +119,18 @@ describe('Llama 3.1 8B on Inferentia2 with EKS Auto Mode and KEDA on AMP', () =>
     expect(container.livenessProbe.httpGet.path).toBe('/health');
   });
 
-  test('drains gracefully: preStop sleep inside the grace period, no do-not-disrupt annotation', () => {
-    expect(container.lifecycle.preStop.exec.command).toEqual(['sleep', '30']);
-    expect(pod.terminationGracePeriodSeconds).toBe(180);
+  // vLLM v0.11.0 cancels its HTTP server on SIGTERM (vllm/entrypoints/launcher.py
+  // signal_handler: server_task.cancel()), so the preStop hook must outlast in-flight requests.
+  test('drains for real: preStop waits for no running or waiting requests within the grace period', () => {
+    const [py, flag, script, port, pause, budget, ...gauges] = container.lifecycle.preStop.exec.command;
+    expect([py, flag]).toEqual(['python3', '-c']);
+    expect(script).toContain("urllib.request.urlopen('http://127.0.0.1:%s/metrics' % port");
+    expect([port, pause]).toEqual(['8000', '30']);
+    expect(gauges).toEqual(['vllm:num_requests_running', 'vllm:num_requests_waiting']);
+    // The drain ends SHUTDOWN_MARGIN_SECONDS (20) before the kubelet's SIGKILL.
+    expect(Number(budget)).toBe(pod.terminationGracePeriodSeconds - 20);
+    expect(pod.terminationGracePeriodSeconds).toBeGreaterThanOrEqual(30 + 120 + 20);
+    expect(pod.terminationGracePeriodSeconds).toBeLessThanOrEqual(30 + 900 + 20);
     expect(deployment.spec.template.metadata.annotations?.['karpenter.sh/do-not-disrupt']).toBeUndefined();
     const pdb = one(objects, 'PodDisruptionBudget');
     expect(pdb.spec.maxUnavailable).toBe(1);
@@ -148,9 +159,9 @@ describe('Llama 3.1 8B on Inferentia2 with EKS Auto Mode and KEDA on AMP', () =>
     const [tokens, queue] = so.spec.triggers;
     expect(tokens).toMatchObject({ type: 'prometheus', name: 'generated-tokens', metricType: 'AverageValue' });
     expect(tokens.metadata.query).toBe(
-      'sum(rate(vllm:generation_tokens_total{namespace="inference",model_name="llama-3-1-8b"}[60s]))',
+      'sum(rate(vllm:generation_tokens_total{namespace="inference",model_name="llama-3-1-8b"}[120s]))',
     );
-    const plan = planCapacity({ model: modelPreset('llama-3-1-8b'), instanceType: 'inf2.xlarge' });
+    const plan = planCapacity({ model: modelPreset('llama-3-1-8b'), instanceType: 'inf2.8xlarge' });
     const target = tokenScalingPolicy(plan, { maxReplicas: 4 }).targetTokensPerSecondPerReplica;
     expect(tokens.metadata.threshold).toBe(Number.isInteger(target) ? String(target) : `${Math.round(target * 1000)}m`);
     expect(tokens.metadata.activationThreshold).toBe('0');
@@ -159,9 +170,29 @@ describe('Llama 3.1 8B on Inferentia2 with EKS Auto Mode and KEDA on AMP', () =>
     expect(queue.metadata.query).toBe('sum(vllm:num_requests_waiting{namespace="inference",model_name="llama-3-1-8b"})');
     expect(queue.metadata.threshold).toBe('8');
     expect(so.spec.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'llama-3-1-8b' });
-    expect(so.spec.minReplicaCount).toBe(1);
+    expect(so.spec.minReplicaCount).toBe(2);
     expect(so.spec.maxReplicaCount).toBe(4);
-    expect(so.spec.fallback).toEqual({ failureThreshold: 3, replicas: 1 });
+  });
+
+  // KEDA pkg/fallback/fallback.go: `static` (the default) feeds the HPA fallback.replicas, so a
+  // metrics outage at peak would scale in; currentReplicasIfHigher holds the current count.
+  test('holds at least the current replicas when the metric source fails', () => {
+    const so = one(objects, 'ScaledObject');
+    expect(so.spec.fallback).toEqual({ failureThreshold: 3, replicas: 2, behavior: 'currentReplicasIfHigher' });
+  });
+
+  // KEDA prometheus scaler: ignoreNullValues defaults to true ("Set to false the scaler will
+  // return error when Prometheus target is lost"), so an empty result would read as 0.
+  test('treats an empty token or queue result as a metric failure, not as zero', () => {
+    const [tokens, queue] = one(objects, 'ScaledObject').spec.triggers;
+    expect(tokens.metadata.ignoreNullValues).toBe('false');
+    expect(queue.metadata.ignoreNullValues).toBe('false');
+  });
+
+  // Kubernetes HPA guide: with an autoscaler, spec.replicas "be removed from their manifest(s)",
+  // or every apply scales the fleet back to that value.
+  test('leaves the replica count to the scaler', () => {
+    expect(deployment.spec).not.toHaveProperty('replicas');
   });
 
   test('scales up fast and down slowly through the HPA behaviour', () => {
@@ -311,6 +342,52 @@ describe('AcceleratorNodePool', () => {
     return new ModelDeployment(chart, 'Model', { plan: plan(), huggingFaceTokenSecret: { name: 'hf' } });
   };
 
+  // EKS Auto Mode rejects "the sum of expireAfter and terminationGracePeriod ... may not exceed
+  // 21 days" (aws-controllers-k8s/test-infra PR #1000; EKS user guide create-node-pool.adoc).
+  test('keeps Auto Mode nodes inside the 21-day lifetime by default', () => {
+    const chart = new Chart(Testing.app(), 'c');
+    const pool = new AcceleratorNodePool(chart, 'Pool', { mode: 'eks-auto-mode', instanceTypes: ['inf2.8xlarge'], maxDevices: 4 });
+    expect(pool.nodePool.toJson().spec.template.spec).toMatchObject({ expireAfter: '336h', terminationGracePeriod: '1h' });
+  });
+
+  test('throws NodeLifetimeTooLong when an Auto Mode pool would outlive 21 days', () => {
+    const chart = new Chart(Testing.app(), 'c');
+    expect(
+      () => new AcceleratorNodePool(chart, 'Pool', { mode: 'eks-auto-mode', instanceTypes: ['inf2.8xlarge'], maxDevices: 4, expireAfter: '720h' }),
+    ).toThrow(/\[NodeLifetimeTooLong\] expireAfter: .*720h \+ 1h = 721h.*fix: use expireAfter 336h with terminationGracePeriod 1h/);
+    expect(
+      () =>
+        new AcceleratorNodePool(chart, 'Pool2', {
+          mode: 'karpenter',
+          instanceTypes: ['inf2.8xlarge'],
+          maxDevices: 4,
+          expireAfter: '720h',
+          nodeRoleName: 'r',
+          clusterName: 'c',
+        }),
+    ).not.toThrow();
+  });
+
+  // Pod ephemeral storage (emptyDir model cache) lives on the node's root volume: a smaller disk
+  // leaves the pod Pending or gets it evicted (Kubernetes node-pressure eviction).
+  test('throws NodeDiskTooSmall when the root volume cannot hold the pods ephemeral storage', () => {
+    const chart = new Chart(Testing.app(), 'c');
+    const workload = new ModelDeployment(chart, 'Model', { plan: plan(), huggingFaceTokenSecret: { name: 'hf' } });
+    const props = {
+      mode: 'karpenter' as const,
+      instanceTypes: ['g6e.12xlarge'],
+      sizedFor: [{ workload, maxReplicas: 2 }],
+      nodeRoleName: 'r',
+      clusterName: 'c',
+    };
+    expect(() => new AcceleratorNodePool(chart, 'Small', { ...props, rootVolumeSizeGiB: 200 })).toThrow(
+      new RegExp(`\\[NodeDiskTooSmall\\] rootVolumeSizeGiB: .*requests ${workload.ephemeralStorageGiB} GiB per pod.*received 200`),
+    );
+    const sized = new AcceleratorNodePool(chart, 'Sized', props);
+    const size = Number(String(sized.nodeClass!.toJson().spec.blockDeviceMappings[0].ebs.volumeSize).replace(/Gi$/, ''));
+    expect(size).toBeGreaterThanOrEqual(workload.ephemeralStorageGiB + 100);
+  });
+
   test('throws when an accelerator pool has no limit', () => {
     const chart = new Chart(Testing.app(), 'c');
     expect(
@@ -322,7 +399,7 @@ describe('AcceleratorNodePool', () => {
     const chart = new Chart(Testing.app(), 'c');
     expect(
       () =>
-        new AcceleratorNodePool(chart, 'Pool', { mode: 'eks-auto-mode', instanceTypes: ['g6e.12xlarge', 'inf2.xlarge'], maxDevices: 8 }),
+        new AcceleratorNodePool(chart, 'Pool', { mode: 'eks-auto-mode', instanceTypes: ['g6e.12xlarge', 'inf2.8xlarge'], maxDevices: 8 }),
     ).toThrow(/\[AcceleratorMismatch\]/);
   });
 
@@ -370,7 +447,7 @@ describe('AcceleratorNodePool', () => {
       () =>
         new AcceleratorNodePool(chart, 'Pool', {
           mode: 'eks-auto-mode',
-          instanceTypes: ['inf2.xlarge'],
+          instanceTypes: ['inf2.8xlarge'],
           sizedFor: [{ workload: m, maxReplicas: 2 }],
         }),
     ).toThrow(/\[AcceleratorMismatch\] sizedFor/);

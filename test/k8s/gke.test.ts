@@ -222,7 +222,9 @@ describe('Llama 3.1 70B on a multi-host TPU v5e 4x4 slice with a LeaderWorkerSet
     expect(lws.spec.leaderWorkerTemplate.size).toBe(4);
     expect(lws.spec.leaderWorkerTemplate.restartPolicy).toBe('RecreateGroupOnPodRestart');
     expect(lws.spec.startupPolicy).toBe('LeaderCreated');
-    expect(lws.spec.replicas).toBe(1);
+    // A scaler owns the count: no spec.replicas, or every apply resets the fleet (Kubernetes HPA
+    // guide, "Migrating Deployments and StatefulSets to horizontal autoscaling").
+    expect(lws.spec).not.toHaveProperty('replicas');
   });
 
   test('requests every chip of each host on leader and workers', () => {
@@ -242,11 +244,15 @@ describe('Llama 3.1 70B on a multi-host TPU v5e 4x4 slice with a LeaderWorkerSet
   test('starts a Ray head and the server on the leader, Ray workers that join it', () => {
     const lc = leader.containers[0];
     expect(lc.command.slice(0, 2)).toEqual(['/bin/sh', '-c']);
-    expect(lc.command[2]).toMatch(/^ray start --head --port=6379 .*&& exec python3 -m vllm\.entrypoints\.openai\.api_server "\$@" --distributed-executor-backend ray$/);
+    expect(lc.command[2]).toMatch(/^ray start --head --port=6379 [\s\S]*&& exec python3 -m vllm\.entrypoints\.openai\.api_server "\$@" --distributed-executor-backend ray$/);
+    // The head waits until the Ray cluster has every host of the group before the server starts.
+    expect(lc.command[2]).toMatch(/&& python3 -c '[^']*ray\.nodes\(\)[^']*' "\$LWS_GROUP_SIZE" \d+ && exec /);
     expect(lc.args[lc.args.indexOf('--tensor-parallel-size') + 1]).toBe('16');
     expect(lc.startupProbe.httpGet.path).toBe('/health');
     const wc = worker.containers[0];
     expect(wc.command[2]).toContain('ray start --address="$LWS_LEADER_ADDRESS:6379" --block');
+    // Workers wait for the head instead of failing (a failed worker restarts the whole group).
+    expect(wc.command[2]).toMatch(/^until ray status --address="\$LWS_LEADER_ADDRESS:6379"/);
     expect(wc.args).toBeUndefined();
     expect(wc.startupProbe).toBeUndefined();
   });

@@ -64,6 +64,10 @@ describe('TokenThroughputScaler', () => {
     expect(tokens.metadata.activationThreshold).toBe('5');
     expect(wake).toMatchObject({ name: 'wake', metricType: 'AverageValue' });
     expect(wake.metadata).toMatchObject({ threshold: '4', activationThreshold: '0' });
+    // KEDA prometheus scaler ignoreNullValues: the wake series is absent while nothing waits, and
+    // the token series vanishes with the last pod, so both stay tolerant when scaling to zero.
+    expect(wake.metadata.ignoreNullValues).toBe('true');
+    expect(tokens.metadata.ignoreNullValues).toBe('true');
     expect(so.spec.fallback.replicas).toBe(scaleToZero.fallbackReplicas);
   });
 
@@ -105,6 +109,8 @@ describe('TokenThroughputScaler', () => {
     ).toThrow(/\[ModelServerUnsupported\]/);
   });
 
+  // A 60 s window at 30 s scrapes holds two samples: one missed scrape empties rate().
+  // @see https://www.robustperception.io/what-range-should-i-use-with-rate/
   test('throws when the rate window spans fewer than four scrapes', () => {
     const { chart, plan, model } = setup();
     expect(
@@ -115,7 +121,7 @@ describe('TokenThroughputScaler', () => {
           prometheus: inCluster(),
           scrapeIntervalSeconds: 30,
         }),
-    ).toThrow(/\[ScalingBehaviourInvalid\] policy\.metricWindowSeconds.*metricWindowSeconds: 120/);
+    ).toThrow(/\[RateWindowTooShort\] policy\.metricWindowSeconds.*metricWindowSeconds: 120/);
   });
 
   test('accepts CDK tokens for the AMP region and workspace', () => {
@@ -174,14 +180,14 @@ describe('TokenThroughputHpa', () => {
   });
 });
 
-const inf2Plan = () => planCapacity({ model: modelPreset('llama-3-1-8b'), instanceType: 'inf2.xlarge' });
+const inf2Plan = () => planCapacity({ model: modelPreset('llama-3-1-8b'), instanceType: 'inf2.8xlarge' });
 const placementPrometheus = () => PrometheusSource.inCluster({ serverAddress: 'http://prometheus.monitoring.svc:9090' });
 
 describe('PlacementCheck', () => {
   test('throws PoolNotFound when the workload selects labels no pool carries', () => {
     const chart = new Chart(Testing.app(), 'c');
     new ModelDeployment(chart, 'Model', { plan: inf2Plan(), platform: 'karpenter', huggingFaceTokenSecret: { name: 'hf' } });
-    new AcceleratorNodePool(chart, 'Pool', { mode: 'eks-auto-mode', instanceTypes: ['inf2.xlarge'], maxDevices: 4 });
+    new AcceleratorNodePool(chart, 'Pool', { mode: 'eks-auto-mode', instanceTypes: ['inf2.8xlarge'], maxDevices: 4 });
     new PlacementCheck(chart, 'Placement');
     expect(() => Testing.synth(chart)).toThrow(/\[PoolNotFound\].*karpenter\.k8s\.aws\/instance-family/);
   });
@@ -190,7 +196,7 @@ describe('PlacementCheck', () => {
     const chart = new Chart(Testing.app(), 'c');
     const model = new ModelDeployment(chart, 'Model', { plan: inf2Plan(), platform: 'eks-auto-mode', huggingFaceTokenSecret: { name: 'hf' } });
     model.workload.addJsonPatch(JsonPatch.remove('/spec/template/spec/tolerations'));
-    new AcceleratorNodePool(chart, 'Pool', { mode: 'eks-auto-mode', instanceTypes: ['inf2.xlarge'], maxDevices: 4 });
+    new AcceleratorNodePool(chart, 'Pool', { mode: 'eks-auto-mode', instanceTypes: ['inf2.8xlarge'], maxDevices: 4 });
     new PlacementCheck(chart, 'Placement');
     expect(() => Testing.synth(chart)).toThrow(/\[SelectorMismatch\].*aws\.amazon\.com\/neuron=true:NoSchedule/);
   });
@@ -199,8 +205,8 @@ describe('PlacementCheck', () => {
     const chart = new Chart(Testing.app(), 'c');
     const plan = inf2Plan();
     const model = new ModelDeployment(chart, 'Model', { plan, platform: 'eks-auto-mode', huggingFaceTokenSecret: { name: 'hf' } });
-    new TokenThroughputScaler(chart, 'Scaler', { target: model, policy: tokenScalingPolicy(plan, { maxReplicas: 6 }), prometheus: placementPrometheus() });
-    new AcceleratorNodePool(chart, 'Pool', { mode: 'eks-auto-mode', instanceTypes: ['inf2.xlarge'], maxDevices: 4 });
+    new TokenThroughputScaler(chart, 'Scaler', { target: model, policy: tokenScalingPolicy(plan, { maxReplicas: 6 }), prometheus: placementPrometheus(), scrapeIntervalSeconds: 15 });
+    new AcceleratorNodePool(chart, 'Pool', { mode: 'eks-auto-mode', instanceTypes: ['inf2.8xlarge'], maxDevices: 4 });
     new PlacementCheck(chart, 'Placement');
     expect(() => Testing.synth(chart)).toThrow(/\[PoolLimitExceeded\].*at most 4 replicas/);
   });
@@ -210,10 +216,10 @@ describe('PlacementCheck', () => {
     const plan = inf2Plan();
     const policy = tokenScalingPolicy(plan, { maxReplicas: 6 });
     const model = new ModelDeployment(chart, 'Model', { plan, platform: 'eks-auto-mode', huggingFaceTokenSecret: { name: 'hf' } });
-    new TokenThroughputScaler(chart, 'Scaler', { target: model, policy, prometheus: placementPrometheus() });
+    new TokenThroughputScaler(chart, 'Scaler', { target: model, policy, prometheus: placementPrometheus(), scrapeIntervalSeconds: 15 });
     new AcceleratorNodePool(chart, 'Pool', {
       mode: 'eks-auto-mode',
-      instanceTypes: ['inf2.xlarge'],
+      instanceTypes: ['inf2.8xlarge'],
       sizedFor: [{ workload: model, maxReplicas: policy.maxReplicas }],
     });
     new PlacementCheck(chart, 'Placement');
@@ -316,7 +322,7 @@ describe('ModelDeployment', () => {
     const pod = Testing.synth(chart).find((o) => o.kind === 'Deployment').spec.template.spec;
     expect(pod.volumes.find((v: { name: string }) => v.name === 'model-cache')).toEqual({
       name: 'model-cache',
-      persistentVolumeClaim: { claimName: 'llama-weights', readOnly: false },
+      persistentVolumeClaim: { claimName: 'llama-weights' },
     });
   });
 });
@@ -368,8 +374,9 @@ describe('addKubernetesReference', () => {
     expect(one(inf2!, 'Deployment').spec.template.metadata.annotations['prometheus.io/scrape']).toBe('true');
     const trigger = one(inf2!, 'ScaledObject').spec.triggers[0];
     expect(trigger.metadata.serverAddress).toBe('http://prometheus-server.monitoring.svc.cluster.local');
-    // 30 s scrapes: the rate window spans four of them.
-    expect(trigger.metadata.query).toMatch(/\[120s\]\)\)$/);
+    // The Prometheus community chart scrapes every 1m (values.yaml `global.scrape_interval: 1m`):
+    // the rate window spans four of its scrapes.
+    expect(trigger.metadata.query).toMatch(/\[240s\]\)\)$/);
   });
 
   test('queries AMP through an existing ClusterTriggerAuthentication when given one', () => {

@@ -22,6 +22,8 @@ describe('ModelDeployment with TGI', () => {
       target: model,
       policy,
       prometheus: PrometheusSource.inCluster({ serverAddress: 'http://prometheus-operated.monitoring.svc:9090' }),
+      // Pods are scraped through annotations; the backend's interval is given explicitly.
+      scrapeIntervalSeconds: 15,
     });
     new AcceleratorNodePool(chart, 'Pool', {
       mode: 'karpenter',

@@ -21,6 +21,8 @@ import {
   startupProbeSeconds,
   type AcceleratorClass,
   type ModelServerProfile,
+  checkpointGiB,
+  hostLoadGiB,
 } from '../../lib/index.js';
 import { expectError } from './expect-error.js';
 
@@ -477,10 +479,10 @@ describe('serverEnvironment', () => {
     expect(env).toEqual({
       HF_MODEL_ID: 'meta-llama/Llama-3.1-8B-Instruct',
       OPTION_ASYNC_MODE: 'false',
-      OPTION_DISABLE_LOG_STATS: 'false',
       OPTION_DTYPE: 'bf16',
       OPTION_MAX_MODEL_LEN: String(plan.contextTokens),
       OPTION_MAX_ROLLING_BATCH_SIZE: String(plan.concurrentSequences),
+      OPTION_MODEL_LOADING_TIMEOUT: String(sagemakerStartupTimeouts(MODEL_SERVERS.vllm, plan).containerStartupHealthCheckTimeoutInSeconds),
       OPTION_ROLLING_BATCH: 'vllm',
       OPTION_TENSOR_PARALLEL_DEGREE: String(plan.tensorParallelDegree),
       VLLM_USE_V1: '0',
@@ -498,15 +500,44 @@ describe('serverEnvironment', () => {
     const env = serverEnvironment(MODEL_SERVERS['djl-lmi-neuronx'], plan);
     expect(env).toEqual({
       HF_MODEL_ID: 'meta-llama/Llama-3.1-8B-Instruct',
-      OPTION_DISABLE_LOG_STATS: 'false',
       OPTION_DTYPE: 'bf16',
-      OPTION_MAX_MODEL_LEN: String(plan.contextTokens),
       OPTION_MAX_ROLLING_BATCH_SIZE: String(plan.concurrentSequences),
+      OPTION_MODEL_LOADING_TIMEOUT: '1980',
       OPTION_N_POSITIONS: String(plan.contextTokens),
       OPTION_ROLLING_BATCH: 'vllm',
       OPTION_TENSOR_PARALLEL_DEGREE: '2',
     });
     expect(Object.keys(env)).toEqual([...Object.keys(env)].sort());
+  });
+
+  // djl-serving 0.30.0-dlc / 0.33.0-dlc: the images set MODEL_LOADING_TIMEOUT=1200
+  // (pytorch-inf2.Dockerfile, lmi.Dockerfile) and PyEnv.getModelLoadingTimeout() is overridden only
+  // by option.model_loading_timeout (PyModel.java); the LMI guide asks for
+  // container_startup_health_check_timeout >= model loading timeout.
+  test('sets the DJL model-loading timeout to the SageMaker container start-up timeout', () => {
+    for (const [server, instanceType] of [['vllm', 'ml.g5.12xlarge'], ['djl-lmi-neuronx', 'ml.inf2.8xlarge']] as const) {
+      const plan = planCapacity({ model: llama8b, instanceType });
+      const timeout = sagemakerStartupTimeouts(MODEL_SERVERS[server], plan).containerStartupHealthCheckTimeoutInSeconds;
+      expect(serverEnvironment(MODEL_SERVERS[server], plan).OPTION_MODEL_LOADING_TIMEOUT).toBe(String(timeout));
+      expect(serverEnvironment(MODEL_SERVERS[server], plan, { modelLoadingTimeoutSeconds: 2400 }).OPTION_MODEL_LOADING_TIMEOUT).toBe('2400');
+    }
+    expectError(
+      () => serverEnvironment(MODEL_SERVERS.vllm, planCapacity({ model: llama8b, instanceType: 'ml.g5.12xlarge' }), { modelLoadingTimeoutSeconds: 5000 }),
+      'PropInvalid',
+      'modelLoadingTimeoutSeconds',
+      5000,
+    );
+  });
+
+  // djl-serving 0.30.0: VllmRbProperties has no disable_log_stats and build_vllm_rb_properties()
+  // overwrites max_model_len with n_positions (neuron_utils/utils.py); 0.33.0:
+  // construct_vllm_args_list drops 'false' values (vllm_rb_properties.py).
+  test('emits no LMI variable the pinned images ignore', () => {
+    const gpu = serverEnvironment(MODEL_SERVERS.vllm, planCapacity({ model: llama8b, instanceType: 'ml.g5.12xlarge' }));
+    const neuron = serverEnvironment(MODEL_SERVERS['djl-lmi-neuronx'], planCapacity({ model: llama8b, instanceType: 'ml.inf2.8xlarge' }));
+    expect(gpu).not.toHaveProperty('OPTION_DISABLE_LOG_STATS');
+    expect(neuron).not.toHaveProperty('OPTION_DISABLE_LOG_STATS');
+    expect(neuron).not.toHaveProperty('OPTION_MAX_MODEL_LEN');
   });
 
   test('returns no environment for servers configured by flags', () => {
@@ -577,6 +608,33 @@ describe('startupProbeSeconds', () => {
     const small = startupProbeSeconds(MODEL_SERVERS.vllm, planCapacity({ model: llama8b, instanceType: 'p4de.24xlarge' }));
     const large = startupProbeSeconds(MODEL_SERVERS.vllm, planCapacity({ model: llama70b, instanceType: 'p4de.24xlarge' }));
     expect(large).toBeGreaterThan(small);
+  });
+});
+
+// vLLM `--quantization fp8` quantizes at load (docs/features/quantization/fp8.md, v0.11.0): the
+// bf16 checkpoint is downloaded and read, ~131.5 GiB for Llama 3.1 70B, not the 65.8 GiB of fp8.
+describe('checkpointGiB and hostLoadGiB', () => {
+  test('sizes a quantize-at-load plan from the native-precision checkpoint', () => {
+    const fp8 = planCapacity({ model: llama70b, instanceType: 'g6e.12xlarge', precision: 'fp8' });
+    expect(checkpointGiB(fp8)).toBeCloseTo(fp8.memory.weightsGiB * 2, 6);
+    expect(checkpointGiB(fp8)).toBeGreaterThan(130);
+    const bf16 = planCapacity({ model: llama8b, instanceType: 'g5.12xlarge' });
+    expect(checkpointGiB(bf16)).toBe(bf16.memory.weightsGiB);
+  });
+
+  test('budgets the startup probe for the checkpoint actually downloaded', () => {
+    const fp8 = planCapacity({ model: llama70b, instanceType: 'g6e.12xlarge', precision: 'fp8' });
+    const expected = Math.ceil((MODEL_SERVERS.vllm.startupOverheadSeconds + checkpointGiB(fp8) / WEIGHT_LOAD_GIB_PER_SECOND) / 60) * 60;
+    expect(startupProbeSeconds(MODEL_SERVERS.vllm, fp8)).toBe(expected);
+    expect(startupProbeSeconds(MODEL_SERVERS.vllm, fp8)).toBeGreaterThan(1315);
+  });
+
+  // NxD Inference loads and shards the state dict on the host (Neuron vLLM user guide); the
+  // project's rule is twice the checkpoint. Servers that stream to the devices need none.
+  test('counts host memory only for servers that load through host RAM', () => {
+    const inf2 = planCapacity({ model: llama8b, instanceType: 'inf2.8xlarge' });
+    expect(hostLoadGiB(MODEL_SERVERS['vllm-neuron'], inf2)).toBeCloseTo(2 * checkpointGiB(inf2), 6);
+    expect(hostLoadGiB(MODEL_SERVERS.vllm, planCapacity({ model: llama8b, instanceType: 'g5.xlarge' }))).toBe(0);
   });
 });
 
