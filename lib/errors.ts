@@ -49,6 +49,17 @@ export const ERROR_CODES = {
   PropInvalid: 'a construct property has a value outside its allowed range',
   HuggingFaceTokenMissing: 'a gated Hugging Face model is downloaded without an access-token secret',
   TokenMetricUnavailable: 'the model server publishes no token-throughput signal the platform can read',
+  // AWS constructs (constructs/aws)
+  ScrapeIntervalTooShort: 'the scrape interval is shorter than the metrics collector allows',
+  NodeLifetimeTooLong: 'the node expiry plus its termination grace period exceeds what EKS Auto Mode allows',
+  CidrInvalid: 'a CIDR block is not a valid IPv4 CIDR',
+  VolumeTooSmall: 'a storage volume is smaller than the model weights it must hold',
+  NodeDiskTooSmall: 'a node disk is smaller than the ephemeral storage its pods request',
+  InstanceCountTooSmall: 'the instance count cannot hold the model copies the scaling bounds need',
+  TokenNotSupported: 'a CDK token was given where the value must be known at synthesis',
+  NodeGroupCannotGrow: 'a managed node group has fewer nodes than the workloads need and nothing grows it',
+  SecretNotDelivered: 'a workload reads a Kubernetes Secret that nothing in the stack creates',
+  KubernetesPlatformMismatch: 'a workload was rendered for another Kubernetes platform than the cluster provides',
 } as const;
 
 /** A stable error code. */
