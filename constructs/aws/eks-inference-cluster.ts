@@ -21,7 +21,7 @@ import {
 } from '../../lib/index.js';
 import { AcceleratorPool, NodeCapacityMode, selectorMatches, type AcceleratorPoolOptions } from './eks-accelerator-pools.js';
 import { EksTokenMetrics, MetricsBackend } from './eks-metrics.js';
-import { EksSecretDelivery, requiredSecrets, type SecretsManagerSecretOptions } from './eks-secrets.js';
+import { EksSecretDelivery, HUGGING_FACE_TOKEN_KUBERNETES_SECRET, requiredSecrets, type SecretsManagerSecretOptions } from './eks-secrets.js';
 import { ephemeralStorageByWorkload, minReplicasByWorkload } from './eks-workload-needs.js';
 import { NEURON_HELM_CHART, NVIDIA_DEVICE_PLUGIN_CHART, type PinnedHelmChart } from './eks-versions.js';
 import { guardStackResourceBudget } from './stack-budget.js';
@@ -274,7 +274,7 @@ export class EksInferenceCluster extends Construct {
    * @throws InferenceConstructsError PropInvalid when a secret is already delivered under that name
    */
   public addSecretFromSecretsManager(id: string, options: SecretsManagerSecretOptions): void {
-    const name = options.kubernetesSecretName ?? 'hf-token';
+    const name = options.kubernetesSecretName ?? HUGGING_FACE_TOKEN_KUBERNETES_SECRET;
     if (this.secretDeliveryScope?.delivers(name)) {
       throw new InferenceConstructsError('PropInvalid', {
         prop: 'kubernetesSecretName',
