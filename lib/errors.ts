@@ -72,6 +72,15 @@ export const ERROR_CODES = {
   NodeDiskTooSmall: 'a node disk is smaller than the ephemeral storage its pods request',
   RateWindowTooShort: 'a rate window spans fewer scrapes of the metrics backend than rate() needs',
   MultiHostLaunchUnsupported: 'the server has no multi-host launcher for a replica that spans hosts',
+  // AWS constructs (constructs/aws)
+  ScrapeIntervalTooShort: 'the scrape interval is shorter than the metrics collector allows',
+  CidrInvalid: 'a CIDR block is not a valid IPv4 CIDR',
+  VolumeTooSmall: 'a storage volume is smaller than the model weights it must hold',
+  InstanceCountTooSmall: 'the instance count cannot hold the model copies the scaling bounds need',
+  TokenNotSupported: 'a CDK token was given where the value must be known at synthesis',
+  NodeGroupCannotGrow: 'a managed node group has fewer nodes than the workloads need and nothing grows it',
+  SecretNotDelivered: 'a workload reads a Kubernetes Secret that nothing in the stack creates',
+  KubernetesPlatformMismatch: 'a workload was rendered for another Kubernetes platform than the cluster provides',
 } as const;
 
 /** A stable error code. */

@@ -1,7 +1,8 @@
 /**
  * Reference EKS stack: an Auto Mode cluster with an Inferentia2 pool and an NVIDIA L40S pool,
- * KEDA, and the Amazon Managed Service for Prometheus metrics path, deploying the given cdk8s
- * charts in one `cdk deploy`.
+ * KEDA, the Amazon Managed Service for Prometheus metrics path, and the Hugging Face token synced
+ * from Secrets Manager (secret `inference-constructs/hugging-face-token`) into Kubernetes Secret
+ * `hf-token`, deploying the given cdk8s charts in one `cdk deploy`.
  *
  * The pools match the reference model plans (Llama 3.1 8B on inf2.xlarge, Llama 3.1 70B on
  * g6e.12xlarge); their names are the ones the reference charts use, so charts rendered without
@@ -19,8 +20,10 @@
  * ```
  */
 import { App, Stack, type StackProps } from 'aws-cdk-lib';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { EksInferenceCluster } from '../../constructs/aws/eks-inference-cluster.js';
+import { HUGGING_FACE_TOKEN_SECRET_NAME } from './sagemaker.js';
 
 /** Inferentia2 chips of the reference pool: up to 8 single-chip nodes. */
 export const REFERENCE_INFERENTIA2_DEVICES = 8;
@@ -51,6 +54,12 @@ export class EksReferenceStack extends Stack {
       instanceTypes: ['g6e.12xlarge'],
       poolName: 'nvidia-l40s',
       maxDevices: REFERENCE_L40S_DEVICES,
+    });
+    // The gated Llama models read their Hugging Face token from Kubernetes Secret hf-token/token:
+    // synced from the same Secrets Manager secret the SageMaker reference uses, so no one has to
+    // create it by hand inside the private cluster.
+    this.cluster.addSecretFromSecretsManager('HuggingFaceToken', {
+      secret: secretsmanager.Secret.fromSecretNameV2(this, 'HuggingFaceToken', HUGGING_FACE_TOKEN_SECRET_NAME),
     });
   }
 }

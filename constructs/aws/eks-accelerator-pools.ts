@@ -6,7 +6,7 @@
  * the node labels workloads select, the taints workloads tolerate, and the AMI type. The
  * placement check (`lib/placement.ts`) sees a pool through {@link AcceleratorPool.capacity}.
  */
-import { Lazy, Token } from 'aws-cdk-lib';
+import { Duration, Lazy } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { Construct } from 'constructs';
 import {
@@ -18,6 +18,7 @@ import {
   type Taint,
   type WorkloadDemand,
 } from '../../lib/index.js';
+import { PICKS_THE_CATALOGUE_ROW, rejectToken } from './token-guards.js';
 
 /**
  * Node label every pool puts on its nodes, with the pool name as value, so a workload can pin
@@ -56,20 +57,37 @@ export const KARPENTER_NODEPOOL_LABEL = 'karpenter.sh/nodepool';
 export const KARPENTER_CAPACITY_TYPE_LABEL = 'karpenter.sh/capacity-type';
 
 /**
- * Auto Mode node lifetime: the default of the built-in Auto Mode node pools (14 days), within
- * the 21-day maximum Auto Mode allows.
+ * Longest node lifetime EKS Auto Mode accepts, hours: "nodes launched by EKS Auto Mode have a
+ * maximum lifetime of 21 days". Auto Mode's NodePool validation rejects a pool whose
+ * `expireAfter` plus `terminationGracePeriod` exceeds it ("the sum of expireAfter and
+ * terminationGracePeriod ... may not exceed 21 days"); the open-source Karpenter CRD does not
+ * carry this rule, so schema validation alone does not catch it.
+ *
+ * @see https://docs.aws.amazon.com/eks/latest/userguide/automode.html (Auto Mode features: 21-day maximum lifetime)
+ * @see https://docs.aws.amazon.com/eks/latest/userguide/create-node-pool.html
+ */
+export const AUTO_MODE_MAX_NODE_LIFETIME_HOURS = 21 * 24;
+
+/**
+ * Auto Mode node lifetime: 336 h (14 days), the `expireAfter` of the EKS user guide's sample
+ * NodePool and of the built-in Auto Mode pools; with {@link AUTO_MODE_TERMINATION_GRACE_PERIOD}
+ * it stays within {@link AUTO_MODE_MAX_NODE_LIFETIME_HOURS}.
  *
  * @see https://docs.aws.amazon.com/eks/latest/userguide/create-node-pool.html
  */
-export const AUTO_MODE_EXPIRE_AFTER = '336h';
+export const AUTO_MODE_EXPIRE_AFTER_HOURS = 336;
+/** {@link AUTO_MODE_EXPIRE_AFTER_HOURS} as a Karpenter duration. */
+export const AUTO_MODE_EXPIRE_AFTER = `${AUTO_MODE_EXPIRE_AFTER_HOURS}h`;
 
 /**
  * How long an expiring or drifted node waits for its pods (model servers finishing their
- * in-flight streams) before it is forcibly drained.
+ * in-flight streams) before it is forcibly drained, hours.
  *
  * @see https://karpenter.sh/docs/concepts/disruption/#terminationgraceperiod
  */
-export const AUTO_MODE_TERMINATION_GRACE_PERIOD = '1h';
+export const AUTO_MODE_TERMINATION_GRACE_PERIOD_HOURS = 1;
+/** {@link AUTO_MODE_TERMINATION_GRACE_PERIOD_HOURS} as a Karpenter duration. */
+export const AUTO_MODE_TERMINATION_GRACE_PERIOD = `${AUTO_MODE_TERMINATION_GRACE_PERIOD_HOURS}h`;
 
 /**
  * How long a node must stay empty before Auto Mode removes it. Longer than KEDA's default
@@ -176,6 +194,22 @@ export interface AcceleratorPoolOptions {
   readonly maxDevices?: number;
 
   /**
+   * Auto Mode only: node lifetime (`expireAfter`) before a node is replaced. With
+   * `nodeTerminationGracePeriod` it must stay within Auto Mode's 21-day maximum.
+   *
+   * @default Duration.hours(336)
+   */
+  readonly nodeExpireAfter?: Duration;
+
+  /**
+   * Auto Mode only: how long a disrupted node waits for its pods before it is drained by force
+   * (`terminationGracePeriod`).
+   *
+   * @default Duration.hours(1)
+   */
+  readonly nodeTerminationGracePeriod?: Duration;
+
+  /**
    * Managed node groups only: nodes kept running (`minSize`, also the initial `desiredSize`).
    * Scaling between `minSize` and `maxSize` needs a node autoscaler, which managed node groups
    * do not include.
@@ -202,8 +236,8 @@ export interface AcceleratorPoolOptions {
 
 /** Props of {@link AcceleratorPool}. */
 export interface AcceleratorPoolProps extends AcceleratorPoolOptions {
-  /** The cluster the pool belongs to. */
-  readonly cluster: eks.Cluster;
+  /** The cluster the pool belongs to (created in this stack or imported). */
+  readonly cluster: eks.ICluster;
   /** How the pool is provided. */
   readonly mode: NodeCapacityMode;
   /**
@@ -224,6 +258,9 @@ interface PoolSpec {
   readonly capacityType: PoolCapacityType;
   readonly minDevicesPerNode: number;
   readonly maxDevicesPerNode: number;
+  /** Auto Mode `expireAfter` and `terminationGracePeriod`, Karpenter durations. */
+  readonly expireAfter: string;
+  readonly terminationGracePeriod: string;
 }
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -287,6 +324,10 @@ function validatePool(id: string, options: AcceleratorPoolOptions, mode: NodeCap
       fix: options.accelerator === 'inferentia2' ? 'pass e.g. ["inf2.xlarge"]' : 'pass e.g. ["g6.xlarge"]',
     });
   }
+  options.instanceTypes.forEach((t, i) => rejectToken(t, `instanceTypes[${i}]`, PICKS_THE_CATALOGUE_ROW, '"inf2.xlarge"'));
+  rejectToken(options.maxDevices, 'maxDevices', 'it sizes the pool (NodePool limits, node group maxSize) and is checked against the workloads at synthesis', '8');
+  rejectToken(options.minNodes, 'minNodes', 'it is checked against the workloads\' minimum replicas at synthesis', '1');
+  rejectToken(options.diskSizeGiB, 'diskSizeGiB', 'it is checked against the ephemeral storage the pods request at synthesis', String(DEFAULT_NODE_DISK_SIZE_GIB));
   const duplicates = options.instanceTypes.filter((t, i) => options.instanceTypes.indexOf(t) !== i);
   if (duplicates.length > 0) {
     throw new InferenceConstructsError('PropInvalid', {
@@ -338,7 +379,7 @@ function validatePool(id: string, options: AcceleratorPoolOptions, mode: NodeCap
   const minDevicesPerNode = Math.min(...devicesPerNode);
   const maxDevicesPerNode = Math.max(...devicesPerNode);
 
-  if (options.maxDevices !== undefined && !Token.isUnresolved(options.maxDevices)) {
+  if (options.maxDevices !== undefined) {
     if (!isPositiveInteger(options.maxDevices) || options.maxDevices < maxDevicesPerNode) {
       throw new InferenceConstructsError('PropInvalid', {
         prop: 'maxDevices',
@@ -351,6 +392,18 @@ function validatePool(id: string, options: AcceleratorPoolOptions, mode: NodeCap
   }
 
   const autoMode = mode === NodeCapacityMode.AUTO_MODE;
+  for (const prop of ['nodeExpireAfter', 'nodeTerminationGracePeriod'] as const) {
+    if (!autoMode && options[prop] !== undefined) {
+      throw new InferenceConstructsError('PropInvalid', {
+        prop,
+        problem: `${prop} applies to EKS Auto Mode pools only; managed node groups do not expire nodes`,
+        received: options[prop]!.toHumanString(),
+        allowed: 'undefined with managed node groups',
+        fix: `remove ${prop}, or use NodeCapacityMode.AUTO_MODE`,
+      });
+    }
+  }
+  const lifetime = nodeLifetime(options);
   for (const prop of ['minNodes', 'amiType', 'diskSizeGiB'] as const) {
     if (autoMode && options[prop] !== undefined) {
       throw new InferenceConstructsError('PropInvalid', {
@@ -424,7 +477,58 @@ function validatePool(id: string, options: AcceleratorPoolOptions, mode: NodeCap
     capacityType,
     minDevicesPerNode,
     maxDevicesPerNode,
+    ...lifetime,
   };
+}
+
+/** A Duration as a Karpenter duration string in whole hours, minutes or seconds. */
+function karpenterDuration(d: Duration): string {
+  const seconds = d.toSeconds();
+  if (seconds % 3600 === 0) return `${seconds / 3600}h`;
+  if (seconds % 60 === 0) return `${seconds / 60}m`;
+  return `${seconds}s`;
+}
+
+/**
+ * The Auto Mode node lifetime, checked against {@link AUTO_MODE_MAX_NODE_LIFETIME_HOURS}:
+ * Auto Mode rejects a NodePool whose expireAfter + terminationGracePeriod exceeds 21 days.
+ */
+function nodeLifetime(options: AcceleratorPoolOptions): { expireAfter: string; terminationGracePeriod: string } {
+  const expire = options.nodeExpireAfter ?? Duration.hours(AUTO_MODE_EXPIRE_AFTER_HOURS);
+  const grace = options.nodeTerminationGracePeriod ?? Duration.hours(AUTO_MODE_TERMINATION_GRACE_PERIOD_HOURS);
+  for (const [prop, d] of [['nodeExpireAfter', expire], ['nodeTerminationGracePeriod', grace]] as const) {
+    if (d.isUnresolved()) {
+      throw new InferenceConstructsError('TokenNotSupported', {
+        prop,
+        problem: `${prop} cannot be a token: it is written into the NodePool manifest and checked against the 21-day limit at synthesis`,
+        received: '(unresolved token)',
+        allowed: 'a literal Duration',
+        fix: `pass e.g. Duration.hours(${prop === 'nodeExpireAfter' ? AUTO_MODE_EXPIRE_AFTER_HOURS : AUTO_MODE_TERMINATION_GRACE_PERIOD_HOURS})`,
+      });
+    }
+    if (d.toSeconds() <= 0 || !Number.isInteger(d.toSeconds())) {
+      throw new InferenceConstructsError('PropInvalid', {
+        prop,
+        problem: `${prop} is not a positive whole number of seconds`,
+        received: d.toHumanString(),
+        allowed: 'a positive Duration',
+        fix: `pass e.g. Duration.hours(${prop === 'nodeExpireAfter' ? AUTO_MODE_EXPIRE_AFTER_HOURS : AUTO_MODE_TERMINATION_GRACE_PERIOD_HOURS})`,
+      });
+    }
+  }
+  const maxSeconds = AUTO_MODE_MAX_NODE_LIFETIME_HOURS * 3600;
+  if (expire.toSeconds() + grace.toSeconds() > maxSeconds) {
+    throw new InferenceConstructsError('NodeLifetimeTooLong', {
+      prop: 'nodeExpireAfter',
+      problem:
+        `expireAfter (${karpenterDuration(expire)}) plus terminationGracePeriod (${karpenterDuration(grace)}) exceeds the ` +
+        `${AUTO_MODE_MAX_NODE_LIFETIME_HOURS}h (21-day) node lifetime EKS Auto Mode allows; Auto Mode rejects the NodePool`,
+      received: { nodeExpireAfter: karpenterDuration(expire), nodeTerminationGracePeriod: karpenterDuration(grace) },
+      allowed: `nodeExpireAfter + nodeTerminationGracePeriod <= ${AUTO_MODE_MAX_NODE_LIFETIME_HOURS}h`,
+      fix: `lower nodeExpireAfter to at most ${Math.floor((maxSeconds - grace.toSeconds()) / 3600)}h, or leave it out for ${AUTO_MODE_EXPIRE_AFTER}`,
+    });
+  }
+  return { expireAfter: karpenterDuration(expire), terminationGracePeriod: karpenterDuration(grace) };
 }
 
 /**
@@ -456,6 +560,12 @@ export class AcceleratorPool extends Construct {
   public readonly nodePoolManifest?: eks.KubernetesManifest;
   /** Managed node groups only: the node group (escape hatch for the L1 via `node.defaultChild`). */
   public readonly nodegroup?: eks.Nodegroup;
+  /** Managed node groups only: nodes kept running (the group's fixed size; nothing grows it). */
+  public readonly minNodes?: number;
+  /** Managed node groups only: root volume of each node, GiB. */
+  public readonly diskSizeGiB?: number;
+  /** Accelerator devices on one node of the largest instance type of the pool. */
+  public readonly devicesPerNode: number;
 
   private readonly spec: PoolSpec;
   private readonly explicitMaxDevices?: number;
@@ -473,6 +583,7 @@ export class AcceleratorPool extends Construct {
     this.taints = spec.taints;
     this.explicitMaxDevices = props.maxDevices;
     this.workloads = props.workloads ?? (() => []);
+    this.devicesPerNode = spec.maxDevicesPerNode;
 
     if (props.mode === NodeCapacityMode.AUTO_MODE) {
       this.labels = {
@@ -497,6 +608,8 @@ export class AcceleratorPool extends Construct {
         [EKS_MNG_CAPACITY_TYPE_LABEL]: spec.capacityType === 'spot' ? 'SPOT' : 'ON_DEMAND',
       };
       const minNodes = props.minNodes ?? 1;
+      this.minNodes = minNodes;
+      this.diskSizeGiB = props.diskSizeGiB ?? DEFAULT_NODE_DISK_SIZE_GIB;
       // Instance types are set on the L1 below rather than passed to the L2: aws-cdk-lib checks
       // the AMI type against its own list of GPU instance classes, which lacks some families in
       // the catalogue (p5, p5e, p5en); validatePool has checked every row against the catalogue.
@@ -514,7 +627,7 @@ export class AcceleratorPool extends Construct {
         desiredSize: minNodes,
         // Replaced below by the size rendered from the workloads.
         maxSize: Math.max(minNodes, 1),
-        diskSize: props.diskSizeGiB ?? DEFAULT_NODE_DISK_SIZE_GIB,
+        diskSize: this.diskSizeGiB,
       });
       const cfn = this.nodegroup.node.defaultChild as eks.CfnNodegroup;
       cfn.instanceTypes = [...this.instanceTypes];
@@ -596,8 +709,8 @@ export class AcceleratorPool extends Construct {
               { key: KARPENTER_CAPACITY_TYPE_LABEL, operator: 'In', values: [spec.capacityType] },
             ],
             taints: spec.taints.map((t) => ({ key: t.key, ...(t.value !== undefined ? { value: t.value } : {}), effect: t.effect })),
-            expireAfter: AUTO_MODE_EXPIRE_AFTER,
-            terminationGracePeriod: AUTO_MODE_TERMINATION_GRACE_PERIOD,
+            expireAfter: spec.expireAfter,
+            terminationGracePeriod: spec.terminationGracePeriod,
           },
         },
         disruption: {

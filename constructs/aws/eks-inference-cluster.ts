@@ -19,10 +19,13 @@ import {
   workloadDemandsFromManifests,
   type WorkloadDemand,
 } from '../../lib/index.js';
-import { AcceleratorPool, NodeCapacityMode, type AcceleratorPoolOptions } from './eks-accelerator-pools.js';
+import { AcceleratorPool, NodeCapacityMode, selectorMatches, type AcceleratorPoolOptions } from './eks-accelerator-pools.js';
 import { EksTokenMetrics, MetricsBackend } from './eks-metrics.js';
+import { EksSecretDelivery, HUGGING_FACE_TOKEN_KUBERNETES_SECRET, requiredSecrets, type SecretsManagerSecretOptions } from './eks-secrets.js';
+import { ephemeralStorageByWorkload, minReplicasByWorkload } from './eks-workload-needs.js';
 import { NEURON_HELM_CHART, NVIDIA_DEVICE_PLUGIN_CHART, type PinnedHelmChart } from './eks-versions.js';
 import { guardStackResourceBudget } from './stack-budget.js';
+import { rejectToken } from './token-guards.js';
 
 /**
  * The Kubernetes version of the cluster, paired with the kubectl v1.33 Lambda layer.
@@ -153,6 +156,8 @@ export class EksInferenceCluster extends Construct {
   /** Managed node groups only: the system node group. */
   public readonly systemNodegroup?: eks.Nodegroup;
 
+  /** The External Secrets Operator and its secrets, once a secret is added. */
+  private secretDeliveryScope?: EksSecretDelivery;
   private readonly pools: AcceleratorPool[] = [];
   private readonly workloads: DeployedWorkload[] = [];
   private readonly devicePlugins = new Map<string, eks.HelmChart>();
@@ -242,6 +247,52 @@ export class EksInferenceCluster extends Construct {
    */
   public get prometheusQueryEndpoint(): string {
     return this.metrics.prometheusQueryEndpoint;
+  }
+
+  /**
+   * The platform name a cdk8s `ModelDeployment` deployed on this cluster must be rendered for
+   * (its `platform` prop): `'eks-auto-mode'` or `'managed-node-group'`. The node labels differ
+   * per platform, so a chart rendered for another one (e.g. self-managed `'karpenter'`, which
+   * this cluster does not run) selects no pool.
+   */
+  public get kubernetesPlatform(): string {
+    return this.capacityMode === NodeCapacityMode.AUTO_MODE ? 'eks-auto-mode' : 'managed-node-group';
+  }
+
+  /** The External Secrets Operator installation, once a secret was added. */
+  public get secretDelivery(): EksSecretDelivery | undefined {
+    return this.secretDeliveryScope;
+  }
+
+  /**
+   * Deliver a Secrets Manager secret as a Kubernetes Secret (default `hf-token`, key `token`, the
+   * Secret model-server workloads read their Hugging Face token from) into every namespace whose
+   * workloads read it. Installs the External Secrets Operator (pinned chart) on first use, with an
+   * EKS Pod Identity role that may read only the secrets added here; the value never appears in
+   * the template.
+   *
+   * @throws InferenceConstructsError PropInvalid when a secret is already delivered under that name
+   */
+  public addSecretFromSecretsManager(id: string, options: SecretsManagerSecretOptions): void {
+    const name = options.kubernetesSecretName ?? HUGGING_FACE_TOKEN_KUBERNETES_SECRET;
+    if (this.secretDeliveryScope?.delivers(name)) {
+      throw new InferenceConstructsError('PropInvalid', {
+        prop: 'kubernetesSecretName',
+        problem: 'a secret is already delivered under this Kubernetes Secret name',
+        received: name,
+        allowed: 'one Secrets Manager secret per Kubernetes Secret name',
+        fix: 'pass another kubernetesSecretName, or add the secret once',
+      });
+    }
+    if (!this.secretDeliveryScope) {
+      this.secretDeliveryScope = new EksSecretDelivery(this, 'Secrets', {
+        cluster: this.cluster,
+        podIdentityAgent: this.capacityMode === NodeCapacityMode.AUTO_MODE ? undefined : this.cluster.eksPodIdentityAgent,
+        after: this.systemNodegroup ? [this.systemNodegroup] : [],
+      });
+    }
+    this.secretDeliveryScope.addSecret(id, options);
+    for (const w of this.workloads) this.wireSecrets(w);
   }
 
   /** The accelerator pools added so far. */
@@ -350,13 +401,124 @@ export class EksInferenceCluster extends Construct {
     }
     for (const dep of this.metrics.readiness) resource.node.addDependency(dep);
     for (const pool of this.pools) resource.node.addDependency(pool);
-    this.workloads.push({ id, manifests: objects, resource });
+    const deployed = { id, manifests: objects, resource };
+    this.workloads.push(deployed);
+    this.wireSecrets(deployed);
     return resource;
   }
 
   /** What the deployed workloads need at their maximum replicas, read from their manifests. */
   public workloadDemands(): readonly WorkloadDemand[] {
     return workloadDemandsFromManifests(this.workloads.flatMap((w) => w.manifests));
+  }
+
+  /**
+   * Apply the ExternalSecrets a workload reads before it, so its pods find their Secret. When the
+   * chart defines its own namespace, the ExternalSecret follows the chart instead (kubelet retries
+   * a pod whose Secret is not there yet).
+   */
+  private wireSecrets(w: DeployedWorkload): void {
+    const delivery = this.secretDeliveryScope;
+    if (!delivery) return;
+    const chartNamespaces = new Set(w.manifests.filter((o) => o.kind === 'Namespace').map((o) => metadataField(o, 'name')));
+    for (const ref of requiredSecrets(w.manifests)) {
+      const inChart = chartNamespaces.has(ref.namespace);
+      const es = delivery.externalSecret(ref.namespace, ref.secretName, inChart ? w.resource : this.namespaces.get(ref.namespace));
+      if (es && !inChart) w.resource.node.addDependency(es);
+    }
+  }
+
+  /** Every validation message about workloads that read Secrets nothing creates. */
+  private undeliveredSecrets(): string[] {
+    const all = this.workloads.flatMap((w) => w.manifests);
+    return requiredSecrets(all)
+      .filter((ref) => !this.secretDeliveryScope?.delivers(ref.secretName))
+      .map((ref) =>
+        new InferenceConstructsError('SecretNotDelivered', {
+          prop: `${ref.workload}.secret`,
+          problem:
+            `the pods read Kubernetes Secret "${ref.secretName}" in namespace "${ref.namespace}", which nothing in the stack ` +
+            'creates: they would stay in CreateContainerConfigError, and the private API endpoint leaves no easy way to add it by hand',
+          received: ref.secretName,
+          allowed: 'Secrets delivered with addSecretFromSecretsManager, or defined in the chart',
+          fix:
+            `call cluster.addSecretFromSecretsManager('${ref.secretName}', { secret, kubernetesSecretName: '${ref.secretName}' }) ` +
+            'with the Secrets Manager secret that holds the value (e.g. a Hugging Face read token)',
+        }).message,
+      );
+  }
+
+  /** A workload rendered for self-managed Karpenter selects labels no node of this cluster carries. */
+  private platformMismatches(): string[] {
+    return this.workloadDemands()
+      .filter((d) => Object.keys(d.resourcesPerReplica).length > 0)
+      .filter((d) => Object.keys(d.nodeSelector).some((k) => k.startsWith(KARPENTER_AWS_LABEL_PREFIX)))
+      .filter((d) => !this.pools.some((p) => selectorMatches(d.nodeSelector, p.labels)))
+      .map((d) =>
+        new InferenceConstructsError('KubernetesPlatformMismatch', {
+          prop: `${d.name}.nodeSelector`,
+          problem:
+            `the workload selects ${KARPENTER_AWS_LABEL_PREFIX}* node labels (rendered for self-managed Karpenter), but this cluster ` +
+            `provides nodes through ${this.capacityMode === NodeCapacityMode.AUTO_MODE ? 'EKS Auto Mode (eks.amazonaws.com/* labels)' : 'managed node groups'} ` +
+            'and runs no Karpenter of its own',
+          received: d.nodeSelector,
+          allowed: `node selectors of this cluster's pools (platform "${this.kubernetesPlatform}")`,
+          fix: `render the ModelDeployment with platform: cluster.kubernetesPlatform ("${this.kubernetesPlatform}")`,
+        }).message,
+      );
+  }
+
+  /**
+   * Managed node groups have no node autoscaler here: each group keeps `minNodes` nodes. A
+   * workload whose minimum replicas need more devices than those nodes hold would stay Pending;
+   * its disk must also hold the ephemeral storage its pods request.
+   */
+  private nodeGroupShortfalls(): string[] {
+    const errors: string[] = [];
+    const all = this.workloads.flatMap((w) => w.manifests);
+    const mins = minReplicasByWorkload(all);
+    const ephemeral = ephemeralStorageByWorkload(all);
+    for (const pool of this.pools) {
+      if (pool.minNodes === undefined) continue;
+      const onPool = this.workloadDemands().filter(
+        (d) => (d.resourcesPerReplica[pool.resourceName] ?? 0) > 0 && selectorMatches(d.nodeSelector, pool.labels),
+      );
+      const minDevices = onPool.reduce((sum, d) => sum + (d.resourcesPerReplica[pool.resourceName] ?? 0) * (mins.get(d.name) ?? 1), 0);
+      const held = pool.minNodes * pool.devicesPerNode;
+      if (minDevices > held) {
+        const nodes = Math.ceil(minDevices / pool.devicesPerNode);
+        errors.push(
+          new InferenceConstructsError('NodeGroupCannotGrow', {
+            prop: `${pool.poolName}.minNodes`,
+            problem:
+              `the workloads' minimum replicas need ${minDevices} ${pool.resourceName} but the node group keeps ${pool.minNodes} ` +
+              `node(s) with ${held}; managed node groups here run no node autoscaler, so nothing adds nodes and the pods stay Pending`,
+            received: pool.minNodes,
+            allowed: `an integer >= ${nodes}`,
+            fix: `set minNodes to ${nodes} or more, lower the workloads' minReplicas, or use NodeCapacityMode.AUTO_MODE, whose NodePools grow with the pods`,
+          }).message,
+        );
+      }
+      for (const d of onPool) {
+        const need = ephemeral.get(d.name) ?? 0;
+        const usable = (pool.diskSizeGiB ?? 0) * (1 - KUBELET_NODEFS_EVICTION_FRACTION);
+        if (need > usable) {
+          const disk = Math.ceil(need / (1 - KUBELET_NODEFS_EVICTION_FRACTION)) + NODE_DISK_SYSTEM_RESERVE_GIB;
+          errors.push(
+            new InferenceConstructsError('NodeDiskTooSmall', {
+              prop: `${pool.poolName}.diskSizeGiB`,
+              problem:
+                `a pod of ${d.name} requests ${Math.ceil(need)} GiB of ephemeral storage, more than the ${Math.floor(usable)} GiB a ` +
+                `${pool.diskSizeGiB} GiB node disk leaves below the kubelet's nodefs eviction threshold; the pod would never schedule`,
+              received: pool.diskSizeGiB,
+              allowed: `an integer >= ${disk}`,
+              fix: `raise diskSizeGiB to at least ${disk}, or give the workload a persistent volume for its model cache`,
+            }).message,
+          );
+        }
+      }
+    }
+    return errors;
   }
 
   private devicePlugin(chart: PinnedHelmChart): eks.HelmChart {
@@ -398,6 +560,10 @@ export class EksInferenceCluster extends Construct {
         }
       }
     }
+    const early = [...this.undeliveredSecrets(), ...this.platformMismatches()];
+    if (early.length > 0) return early;
+    const shortfalls = this.nodeGroupShortfalls();
+    if (shortfalls.length > 0) return shortfalls;
     try {
       checkPlacement(this.workloadDemands(), this.pools.map((p) => p.capacity()));
     } catch (e) {
@@ -408,6 +574,31 @@ export class EksInferenceCluster extends Construct {
   }
 }
 
+/** Largest IPv4 prefix length and octet value. */
+const IPV4_MAX_PREFIX = 32;
+const IPV4_MAX_OCTET = 255;
+
+/** True for `a.b.c.d/n` with octets 0-255 (no leading zeros) and n from 0 to 32. */
+function isIpv4Cidr(cidr: string): boolean {
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(cidr);
+  if (!m) return false;
+  const parts = m.slice(1, 5);
+  const octetsOk = parts.every((p) => (p === '0' || !p.startsWith('0')) && Number(p) <= IPV4_MAX_OCTET);
+  return octetsOk && Number(m[5]) <= IPV4_MAX_PREFIX;
+}
+
+/** Prefix of the node labels self-managed Karpenter's AWS provider sets (`karpenter.k8s.aws/instance-family`...). */
+const KARPENTER_AWS_LABEL_PREFIX = 'karpenter.k8s.aws/';
+
+/**
+ * Share of the node filesystem the kubelet keeps free: its default hard eviction threshold
+ * `nodefs.available<10%`.
+ * @see https://kubernetes.io/docs/concepts/scheduling-eviction/node-pressure-eviction/#hard-eviction-thresholds
+ */
+const KUBELET_NODEFS_EVICTION_FRACTION = 0.1;
+/** Room on the node disk for the OS and container images when suggesting a disk size, GiB. */
+const NODE_DISK_SYSTEM_RESERVE_GIB = 50;
+
 /** Namespaces every cluster has. */
 const BUILT_IN_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
 
@@ -417,6 +608,8 @@ function metadataField(o: Record<string, unknown>, field: 'name' | 'namespace'):
 }
 
 function validateClusterProps(props: EksInferenceClusterProps, mode: NodeCapacityMode): void {
+  rejectToken(props.systemInstanceType, 'systemInstanceType', 'it picks the system node group\'s instance type at synthesis', `"${DEFAULT_SYSTEM_INSTANCE_TYPE}"`);
+  rejectToken(props.systemNodeCount, 'systemNodeCount', 'it is checked at synthesis (at least one node for KEDA and CoreDNS)', String(DEFAULT_SYSTEM_NODE_COUNT));
   if (props.publicEndpointCidrs !== undefined) {
     if (props.publicEndpointCidrs.length === 0) {
       throw new InferenceConstructsError('PropInvalid', {
@@ -429,10 +622,19 @@ function validateClusterProps(props: EksInferenceClusterProps, mode: NodeCapacit
     }
     for (const cidr of props.publicEndpointCidrs) {
       if (Token.isUnresolved(cidr)) continue;
-      if (!/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/.test(cidr) || cidr === '0.0.0.0/0') {
+      if (!isIpv4Cidr(cidr)) {
+        throw new InferenceConstructsError('CidrInvalid', {
+          prop: 'publicEndpointCidrs',
+          problem: 'not an IPv4 CIDR block (four octets 0-255 and a prefix length 0-32)',
+          received: cidr,
+          allowed: 'IPv4 CIDR blocks such as 203.0.113.0/24',
+          fix: 'correct the CIDR block, e.g. 203.0.113.0/24 for a /24 network or 198.51.100.7/32 for one address',
+        });
+      }
+      if (cidr === '0.0.0.0/0') {
         throw new InferenceConstructsError('PropInvalid', {
           prop: 'publicEndpointCidrs',
-          problem: cidr === '0.0.0.0/0' ? 'the API endpoint would be open to the whole internet' : 'not an IPv4 CIDR block',
+          problem: 'the API endpoint would be open to the whole internet',
           received: cidr,
           allowed: 'IPv4 CIDR blocks narrower than 0.0.0.0/0, e.g. 203.0.113.0/24',
           fix: 'list the CIDRs of your operators or CI runners',

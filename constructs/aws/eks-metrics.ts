@@ -97,7 +97,8 @@ export const KEDA_INSTALL_TIMEOUT = Duration.minutes(10);
 /** Options of {@link MetricsBackend.managedPrometheus}. */
 export interface ManagedPrometheusOptions {
   /**
-   * How often the managed collector scrapes the model-server pods, in seconds.
+   * How often the managed collector scrapes the model-server pods, in seconds: 30 to 300 (the
+   * collector rejects intervals under 30 s).
    *
    * @default 30
    */
@@ -141,7 +142,7 @@ export class MetricsBackend {
    * @see https://docs.aws.amazon.com/prometheus/latest/userguide/AMP-collector.html
    */
   public static managedPrometheus(options: ManagedPrometheusOptions = {}): MetricsBackend {
-    return new MetricsBackend('managed-prometheus', validateInterval(options.scrapeIntervalSeconds), options.workspaceAlias, undefined);
+    return new MetricsBackend('managed-prometheus', validateInterval(options.scrapeIntervalSeconds, MANAGED_COLLECTOR_MIN_SCRAPE_INTERVAL_SECONDS, 'AWS managed collector'), options.workspaceAlias, undefined);
   }
 
   /**
@@ -158,7 +159,7 @@ export class MetricsBackend {
         fix: `pass e.g. ${DEFAULT_IN_CLUSTER_RETENTION_HOURS}`,
       });
     }
-    return new MetricsBackend('in-cluster-prometheus', validateInterval(options.scrapeIntervalSeconds), undefined, retention);
+    return new MetricsBackend('in-cluster-prometheus', validateInterval(options.scrapeIntervalSeconds, IN_CLUSTER_MIN_SCRAPE_INTERVAL_SECONDS, 'in-cluster Prometheus'), undefined, retention);
   }
 
   private constructor(
@@ -173,14 +174,44 @@ export class MetricsBackend {
   ) {}
 }
 
-function validateInterval(seconds: number | undefined): number {
+/**
+ * Shortest scrape interval the AWS managed collector accepts: "The scraper config can't specify a
+ * scrape interval of less than 30 seconds" (AMP User Guide, Scraper configuration, limitations).
+ *
+ * @see https://docs.aws.amazon.com/prometheus/latest/userguide/AMP-collector-how-to.html#AMP-collector-configuration
+ */
+export const MANAGED_COLLECTOR_MIN_SCRAPE_INTERVAL_SECONDS = 30;
+/** Longest scrape interval either backend takes: beyond 5 minutes Prometheus marks series stale between scrapes. */
+export const MAX_SCRAPE_INTERVAL_SECONDS = 300;
+/** Shortest scrape interval of the in-cluster Prometheus. */
+const IN_CLUSTER_MIN_SCRAPE_INTERVAL_SECONDS = 1;
+
+function validateInterval(seconds: number | undefined, min: number, backend: string): number {
   const value = seconds ?? DEFAULT_SCRAPE_INTERVAL_SECONDS;
-  if (!Number.isInteger(value) || value < 1 || value > 300) {
+  if (Token.isUnresolved(value)) {
+    throw new InferenceConstructsError('TokenNotSupported', {
+      prop: 'scrapeIntervalSeconds',
+      problem: 'scrapeIntervalSeconds cannot be a token: it is written into the scrape configuration at synthesis',
+      received: '(unresolved token)',
+      allowed: `a literal integer from ${min} to ${MAX_SCRAPE_INTERVAL_SECONDS}`,
+      fix: `pass a number, e.g. ${DEFAULT_SCRAPE_INTERVAL_SECONDS}`,
+    });
+  }
+  if (Number.isInteger(value) && value >= 1 && value < min) {
+    throw new InferenceConstructsError('ScrapeIntervalTooShort', {
+      prop: 'scrapeIntervalSeconds',
+      problem: `the ${backend} cannot scrape more often than every ${min} s (AMP User Guide: "can't specify a scrape interval of less than 30 seconds")`,
+      received: seconds,
+      allowed: `an integer from ${min} to ${MAX_SCRAPE_INTERVAL_SECONDS}`,
+      fix: `pass scrapeIntervalSeconds >= ${min}, or use MetricsBackend.inClusterPrometheus() for shorter intervals`,
+    });
+  }
+  if (!Number.isInteger(value) || value < min || value > MAX_SCRAPE_INTERVAL_SECONDS) {
     throw new InferenceConstructsError('PropInvalid', {
       prop: 'scrapeIntervalSeconds',
-      problem: 'the scrape interval is not a whole number of seconds from 1 to 300',
+      problem: `the scrape interval is not a whole number of seconds from ${min} to ${MAX_SCRAPE_INTERVAL_SECONDS}`,
       received: seconds,
-      allowed: 'an integer from 1 to 300',
+      allowed: `an integer from ${min} to ${MAX_SCRAPE_INTERVAL_SECONDS}`,
       fix: `pass e.g. ${DEFAULT_SCRAPE_INTERVAL_SECONDS}`,
     });
   }
@@ -237,8 +268,12 @@ export function podScrapeConfiguration(scrapeIntervalSeconds: number = DEFAULT_S
 
 /** Props of {@link EksTokenMetrics}. */
 export interface EksTokenMetricsProps {
-  /** The cluster whose pods are scraped and where KEDA runs. */
-  readonly cluster: eks.Cluster;
+  /**
+   * The cluster whose pods are scraped and where KEDA runs: one this stack creates or an
+   * imported one (`eks.Cluster.fromClusterAttributes` with `kubectlProvider`, `vpc` and
+   * `clusterSecurityGroupId`).
+   */
+  readonly cluster: eks.ICluster;
 
   /**
    * Where token metrics are stored and queried from.
@@ -295,6 +330,8 @@ export class EksTokenMetrics extends Construct {
   public readonly scraper?: aps.CfnScraper;
   /** The scrape configuration (YAML) given to the managed collector (managed backend). */
   public readonly scrapeConfiguration?: string;
+  /** The collector's ClusterRole and binding (managed backend). */
+  public readonly collectorRbac?: eks.KubernetesManifest;
   /** The role the KEDA operator assumes through EKS Pod Identity (managed backend). */
   public readonly kedaRole?: iam.Role;
   /** The KEDA Helm release. */
@@ -343,22 +380,22 @@ export class EksTokenMetrics extends Construct {
         scrapeConfiguration: { configurationBlob: Fn.base64(this.scrapeConfiguration) },
       });
 
-      // Kubernetes RBAC for the collector, and the access entry that maps its service-linked
-      // role to that user. The access entry needs the role ARN without its
-      // `aws-service-role/scraper.aps.amazonaws.com/` path.
-      const rbac = new eks.KubernetesManifest(this, 'CollectorRbac', {
+      // Kubernetes RBAC for the collector's user. The access entry that maps the collector's
+      // service-linked role to that user is NOT created here: on a cluster whose authentication
+      // mode is API or API_AND_CONFIG_MAP (aws-eks-v2 clusters are API), "any scrapers you create
+      // through the Amazon Managed Service for Prometheus API or CLI ... will automatically have
+      // the correct access entry policy created for you" (AMP User Guide, Using an AWS managed
+      // collector, Configuring your Amazon EKS cluster). EKS keeps one access entry per principal
+      // (AWS::EKS::AccessEntry primary identifier [PrincipalArn, ClusterName]), so a second one
+      // fails with ResourceInUseException and rolls the stack back. The ClusterRole and its
+      // binding to `aps-collector-user` are what the guide's in-cluster setup still asks for.
+      // https://docs.aws.amazon.com/prometheus/latest/userguide/AMP-collector-how-to.html#AMP-collector-eks-setup
+      this.collectorRbac = new eks.KubernetesManifest(this, 'CollectorRbac', {
         cluster,
         manifest: collectorRbac(),
         overwrite: true,
       });
-      const roleArnParts = Fn.split('/', this.scraper.attrRoleArn);
-      const collectorEntry = new eks.CfnAccessEntry(this, 'CollectorAccess', {
-        clusterName: cluster.clusterName,
-        principalArn: `${Fn.select(0, roleArnParts)}/${Fn.select(3, roleArnParts)}`,
-        username: APS_COLLECTOR_USER,
-        type: 'STANDARD',
-      });
-      collectorEntry.node.addDependency(rbac);
+      this.collectorRbac.node.addDependency(this.scraper);
 
       // KEDA operator identity: read-only queries on this workspace.
       this.kedaRole = new iam.Role(this, 'KedaRole', {
@@ -427,7 +464,7 @@ export class EksTokenMetrics extends Construct {
     }
   }
 
-  private installKeda(cluster: eks.Cluster): eks.HelmChart {
+  private installKeda(cluster: eks.ICluster): eks.HelmChart {
     return new eks.HelmChart(this, 'Keda', {
       cluster,
       chart: KEDA_CHART.chart,

@@ -104,6 +104,34 @@ export const PROMETHEUS_CHART: PinnedHelmChart = {
 };
 
 /**
+ * External Secrets Operator: syncs a Secrets Manager secret into a Kubernetes Secret (the
+ * Hugging Face token the model servers read), so the value is never in the template and no one
+ * runs `kubectl create secret` inside the private cluster. Chart 2.0.0 serves the
+ * `external-secrets.io/v1` API and installs its CRDs (`installCRDs: true`). With no `auth` in the
+ * store, the AWS provider "inherits the credentials from the runtime environment using the aws sdk
+ * default credential chain", which picks up the controller's EKS Pod Identity credentials.
+ *
+ * @see https://github.com/external-secrets/external-secrets/blob/0060da0b62ef6725f88171a6a16c52ff6dd941ae/deploy/charts/external-secrets/Chart.yaml (version 2.0.0)
+ * @see https://external-secrets.io/latest/provider/aws-access/ (Controller's Pod Identity)
+ */
+export const EXTERNAL_SECRETS_CHART: PinnedHelmChart = {
+  chart: 'external-secrets',
+  repository: 'https://charts.external-secrets.io',
+  version: '2.0.0',
+  release: 'external-secrets',
+  namespace: 'external-secrets',
+  source: 'https://github.com/external-secrets/external-secrets/blob/0060da0b62ef6725f88171a6a16c52ff6dd941ae/deploy/charts/external-secrets/Chart.yaml',
+};
+
+/**
+ * The service account the External Secrets chart gives its controller (set explicitly through
+ * `serviceAccount.name`), the identity that reads Secrets Manager.
+ *
+ * @see https://github.com/external-secrets/external-secrets/blob/main/deploy/charts/external-secrets/values.yaml
+ */
+export const EXTERNAL_SECRETS_SERVICE_ACCOUNT = 'external-secrets';
+
+/**
  * Every chart the EKS inference cluster may install, for reviews and the README table.
  */
 export const PINNED_HELM_CHARTS: readonly PinnedHelmChart[] = [
@@ -111,4 +139,5 @@ export const PINNED_HELM_CHARTS: readonly PinnedHelmChart[] = [
   NVIDIA_DEVICE_PLUGIN_CHART,
   NEURON_HELM_CHART,
   PROMETHEUS_CHART,
+  EXTERNAL_SECRETS_CHART,
 ];

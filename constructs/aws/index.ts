@@ -20,3 +20,13 @@ export * from './eks-accelerator-pools.js';
 export * from './eks-inference-cluster.js';
 export * from './eks-metrics.js';
 export * from './eks-versions.js';
+export {
+  EksSecretDelivery,
+  EXTERNAL_SECRETS_INSTALL_TIMEOUT,
+  HUGGING_FACE_TOKEN_KUBERNETES_KEY,
+  HUGGING_FACE_TOKEN_KUBERNETES_SECRET,
+  SECRET_REFRESH_INTERVAL,
+  SECRETS_MANAGER_STORE,
+  type EksSecretDeliveryProps,
+  type SecretsManagerSecretOptions,
+} from './eks-secrets.js';

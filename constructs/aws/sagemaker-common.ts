@@ -213,11 +213,33 @@ export function sagemakerName(construct: Construct, given: string | undefined, p
   return uniqueSageMakerName(construct);
 }
 
-function uniqueSageMakerName(construct: Construct): string {
+function uniqueSageMakerName(construct: Construct, maxLength: number = SAGEMAKER_NAME_MAX_LENGTH): string {
   // Names.uniqueResourceName is a pure function of the construct path (human-readable part plus
   // a hash), so the name is deterministic, unique per stack and survives truncation.
-  const raw = Names.uniqueResourceName(construct, { maxLength: SAGEMAKER_NAME_MAX_LENGTH, separator: '-' });
+  const raw = Names.uniqueResourceName(construct, { maxLength, separator: '-' });
   return raw.replace(/[^a-zA-Z0-9-]/g, '').replace(/-+/g, '-').replace(/^-+|-+$/g, '');
+}
+
+/**
+ * A deterministic SageMaker name for `construct` that ends in the instance type
+ * (`...-inf2-xlarge` for `ml.inf2.xlarge`), or the given name unchanged.
+ *
+ * SageMaker's UpdateEndpoint fails when it would change the instance type of a variant that is
+ * an Application Auto Scaling target: "If the update would change the instance type for any model
+ * that is a target for automatic scaling, the update fails ... delete any scaling policies
+ * configured for it and deregister the variant as a scalable target" (SageMaker Developer Guide,
+ * Update endpoints that use automatic scaling). With the instance type in the endpoint name, a
+ * new instance type is a new `EndpointName`, which CloudFormation handles by replacement: it
+ * creates the new endpoint and its scalable target, then deletes the old target and endpoint,
+ * and never calls UpdateEndpoint across instance types.
+ * @see https://docs.aws.amazon.com/sagemaker/latest/dg/endpoint-auto-scaling-delete.html
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-endpoint.html (EndpointName: replacement)
+ */
+export function sagemakerNameForInstanceType(construct: Construct, given: string | undefined, prop: string, instanceType: string): string {
+  if (given !== undefined) return sagemakerName(construct, given, prop);
+  const suffix = instanceType.replace(/^ml\./, '').replace(/[^a-zA-Z0-9]+/g, '-');
+  const base = uniqueSageMakerName(construct, SAGEMAKER_NAME_MAX_LENGTH - suffix.length - 1);
+  return `${base}-${suffix}`;
 }
 
 /** Validate an optional integer timeout in seconds against the SageMaker bounds. */
@@ -277,6 +299,7 @@ export function volumeSizeInGB(scope: Construct, plan: CapacityPlan, given: numb
         fix: 'set volumeSizeInGB within the range, or leave it unset to size it from the model',
       });
     }
+    if (!Token.isUnresolved(given) && plan.memory !== undefined) checkVolumeHoldsWeights(given, plan.memory.weightsGiB, plan.model?.name ?? 'the model');
     return given;
   }
   const sized = Math.ceil(2 * plan.memory.weightsGiB * GB_PER_GIB + VOLUME_HEADROOM_GB);
@@ -288,6 +311,29 @@ export function volumeSizeInGB(scope: Construct, plan: CapacityPlan, given: numb
     return VOLUME_SIZE_MAX_GB;
   }
   return sized;
+}
+
+/** Weights of `weightsGiB` GiB in whole GB, the unit of `VolumeSizeInGB`. */
+export function weightsInGB(weightsGiB: number): number {
+  return Math.ceil(weightsGiB * GB_PER_GIB);
+}
+
+/**
+ * Throw VolumeTooSmall when a given EBS volume cannot hold the weights SageMaker downloads to it
+ * (the model data, `/opt/ml/model`, lives on the ML storage volume).
+ * @see https://docs.aws.amazon.com/sagemaker/latest/dg/host-instance-storage.html
+ */
+export function checkVolumeHoldsWeights(given: number, weightsGiB: number, what: string): void {
+  const needed = weightsInGB(weightsGiB);
+  if (given < needed) {
+    throw new InferenceConstructsError('VolumeTooSmall', {
+      prop: 'volumeSizeInGB',
+      problem: `the ${given} GB volume cannot hold the ${needed} GB of weights of ${what}`,
+      received: given,
+      allowed: `an integer from ${needed} to ${VOLUME_SIZE_MAX_GB} (the sized default is twice the weights plus ${VOLUME_HEADROOM_GB} GB)`,
+      fix: `raise volumeSizeInGB to at least ${needed}, or leave it unset to size it from the model`,
+    });
+  }
 }
 
 /** Throw when a gated model would be downloaded from the Hub without a token, or isolation blocks the download. */
@@ -351,6 +397,13 @@ export function modelDataSource(weights: ModelWeightsConfig): { s3DataSource: { 
   };
 }
 
+/**
+ * CloudWatch namespaces SageMaker's hosting agent publishes instance and inference-component
+ * utilisation metrics to.
+ * @see https://docs.aws.amazon.com/sagemaker/latest/dg/monitoring-cloudwatch.html
+ */
+export const SAGEMAKER_METRIC_NAMESPACES: readonly string[] = ['/aws/sagemaker/Endpoints', '/aws/sagemaker/InferenceComponents'];
+
 /** What one model container needs from the execution role. */
 export interface ContainerNeeds {
   readonly imageRepositoryArn: string;
@@ -394,6 +447,18 @@ export function createExecutionRole(scope: Construct, key: kms.IKey, inVpc: bool
     resources: [key.keyArn],
     conditions: { Bool: { 'kms:GrantIsForAWSResource': 'true' } },
   }));
+  // SageMaker's documented minimum for CreateModel includes cloudwatch:PutMetricData: the hosting
+  // agent publishes the per-instance utilisation metrics (CPU, memory, disk, GPU) into these
+  // namespaces. PutMetricData supports no resource-level permissions; the namespace condition
+  // scopes it to SageMaker's own namespaces.
+  // https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-roles.html#sagemaker-roles-createmodel-perms
+  // https://docs.aws.amazon.com/sagemaker/latest/dg/monitoring-cloudwatch.html (namespaces)
+  role.addToPrincipalPolicy(new iam.PolicyStatement({
+    sid: 'SageMakerInstanceMetrics',
+    actions: ['cloudwatch:PutMetricData'],
+    resources: ['*'],
+    conditions: { StringEquals: { 'cloudwatch:namespace': [...SAGEMAKER_METRIC_NAMESPACES] } },
+  }));
   if (inVpc) {
     // Network interfaces in the customer VPC. Describe* and the interface actions SageMaker calls
     // support no resource-level scoping it can satisfy.
@@ -419,6 +484,12 @@ export function addContainerPermissions(role: iam.Role, needs: ContainerNeeds): 
     resources: [needs.imageRepositoryArn],
   }));
   const logGroupArn = logGroupArnOf(stack, needs.logGroupName);
+  // logs:CreateLogGroup is in SageMaker's documented minimum; the group is created by this stack
+  // ahead of the endpoint, so the grant is scoped to that one group (a no-op when it exists).
+  role.addToPrincipalPolicy(new iam.PolicyStatement({
+    actions: ['logs:CreateLogGroup'],
+    resources: [logGroupArn],
+  }));
   role.addToPrincipalPolicy(new iam.PolicyStatement({
     actions: ['logs:CreateLogStream', 'logs:DescribeLogStreams', 'logs:PutLogEvents'],
     // Stream names are chosen by SageMaker per instance and container.
@@ -518,16 +589,31 @@ function allowLogGroupEncryption(key: kms.IKey, logGroupName: string): boolean {
 }
 
 /**
+ * Removal policy of the endpoint and inference-component log groups: DESTROY. Their names are
+ * fixed by SageMaker (`/aws/sagemaker/Endpoints/<endpoint>`,
+ * `/aws/sagemaker/InferenceComponents/<component>`) and the endpoint names are deterministic, so
+ * a group retained after `cdk destroy` makes the next deployment of the same stack fail with
+ * `Resource of type 'AWS::Logs::LogGroup' with identifier ... already exists` (HandlerErrorCode
+ * AlreadyExists): CloudFormation cannot create a named resource that already exists. A log group
+ * must not outlive the stack that owns its name. The KMS key stays retained (its name is not
+ * fixed, and data encrypted with it may be kept elsewhere).
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-deletionpolicy.html
+ * @see https://docs.aws.amazon.com/sagemaker/latest/dg/logging-cloudwatch.html (log group names)
+ */
+export const LOG_GROUP_REMOVAL_POLICY = RemovalPolicy.DESTROY;
+
+/**
  * The log group SageMaker writes the container's output to, created ahead of the endpoint so it
  * carries retention and encryption (SageMaker would otherwise create it without either, never
- * expiring) and so a metric filter can attach to it in the same deployment.
+ * expiring) and so a metric filter can attach to it in the same deployment. Deleted with the
+ * stack ({@link LOG_GROUP_REMOVAL_POLICY}).
  */
 export function createLogGroup(scope: Construct, id: string, name: string, key: kms.IKey, retention: logs.RetentionDays): logs.LogGroup {
   return new logs.LogGroup(scope, id, {
     logGroupName: name,
     encryptionKey: key,
     retention,
-    removalPolicy: RemovalPolicy.RETAIN,
+    removalPolicy: LOG_GROUP_REMOVAL_POLICY,
   });
 }
 

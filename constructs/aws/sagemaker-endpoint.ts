@@ -34,7 +34,7 @@ import {
   createLogGroup,
   modelDataSource,
   placementSecurityGroups,
-  sagemakerName,
+  sagemakerNameForInstanceType,
   sagemakerScalingRole,
   startupTimeouts,
   usesInstanceStore,
@@ -49,6 +49,7 @@ import {
 } from './sagemaker-common.js';
 import { sagemakerImage, type SageMakerImage } from './sagemaker-image.js';
 import { guardStackResourceBudget } from './stack-budget.js';
+import { PICKS_THE_CATALOGUE_ROW, SIZES_THE_PLAN, rejectToken, rejectTokensIn } from './token-guards.js';
 import {
   TokenMetricSource,
   createTokenTrackingPolicy,
@@ -188,7 +189,13 @@ export interface SageMakerInferenceEndpointProps extends SageMakerModelOptions, 
   readonly concurrentRequestsPerInstanceTarget?: number;
   /**
    * Endpoint name (also names the log group and the scalable target).
-   * @default - derived from the construct path, deterministic
+   *
+   * SageMaker cannot update an autoscaled endpoint to another instance type in place
+   * (UpdateEndpoint fails), so the generated name ends in the instance type and a change of
+   * instance type replaces the endpoint. A name given here must change too when `instanceType`
+   * changes (e.g. include the instance type in it), or the update fails.
+   * @see https://docs.aws.amazon.com/sagemaker/latest/dg/endpoint-auto-scaling-delete.html
+   * @default - derived from the construct path and the instance type, deterministic
    */
   readonly endpointName?: string;
   /**
@@ -297,6 +304,9 @@ export class SageMakerInferenceEndpoint extends SageMakerEndpointBase {
     guardStackResourceBudget(this, 'endpoint');
 
     // ---- validate and plan, before any resource exists
+    rejectToken(props.instanceType, 'instanceType', PICKS_THE_CATALOGUE_ROW, '"ml.inf2.xlarge"');
+    rejectTokensIn(props.planning, 'planning', SIZES_THE_PLAN);
+    rejectTokensIn(props.scaling, 'scaling', SIZES_THE_PLAN);
     const instance = sagemakerInstanceType(props.instanceType);
     const sagemakerType = instance.sagemakerInstanceType as string;
     const weights = props.modelWeights.config;
@@ -327,7 +337,7 @@ export class SageMakerInferenceEndpoint extends SageMakerEndpointBase {
     }
     this.modelServer = props.modelServer ?? defaultModelServer(instance.acceleratorClass, 'sagemaker');
     assertServerSupports(this.modelServer, instance.acceleratorClass);
-    this.endpointName = sagemakerName(this, props.endpointName, 'endpointName');
+    this.endpointName = sagemakerNameForInstanceType(this, props.endpointName, 'endpointName', sagemakerType);
     this.endpointArn = endpointArn(this, this.endpointName);
     this.image = sagemakerImage(this, this.modelServer);
     if (this.plan.replicasPerNode > 1) {

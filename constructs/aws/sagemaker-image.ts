@@ -2,7 +2,7 @@
  * Model-server container images for SageMaker: the AWS Deep Learning Containers (DLC) registry
  * account per region, resolved from aws-cdk-lib's region facts.
  */
-import { Stack, Token } from 'aws-cdk-lib';
+import { Aws, CfnMapping, Stack, Token } from 'aws-cdk-lib';
 import { FactName, RegionInfo } from 'aws-cdk-lib/region-info';
 import type { IConstruct } from 'constructs';
 import { InferenceConstructsError, type ModelServerProfile } from '../../lib/index.js';
@@ -22,11 +22,57 @@ export interface SageMakerImage {
 }
 
 /**
+ * DLC registry accounts that aws-cdk-lib 2.276's region facts lack
+ * (`RegionInfo.get(region).dlcRepositoryAccount` is undefined), read from the Region
+ * Availability table of the DLC `available_images.md`. Regions where that table and aws-cdk-lib
+ * disagree keep aws-cdk-lib's value.
+ * @see https://github.com/aws/deep-learning-containers/blob/master/available_images.md
+ */
+export const DLC_REGISTRY_ACCOUNTS_NOT_IN_CDK: { readonly [region: string]: string } = {
+  'af-south-1': '626614931356',
+  'ap-northeast-3': '364406365360',
+  'ap-southeast-5': '550225433462',
+  'ap-southeast-7': '590183813437',
+  'ca-west-1': '204538143572',
+  'il-central-1': '780543022126',
+  'mx-central-1': '637423239942',
+};
+
+/** Id of the stack-level mapping from region to DLC registry account. */
+const DLC_MAPPING_ID = 'DlcRegistryAccounts';
+/** Second-level key of that mapping. */
+const DLC_MAPPING_KEY = 'account';
+
+/** Every region with a known DLC registry account: aws-cdk-lib's region facts plus the table above. */
+export function dlcRegistryAccounts(): { [region: string]: string } {
+  const fromCdk = RegionInfo.regionMap(FactName.DLC_REPOSITORY_ACCOUNT);
+  const merged: { [region: string]: string } = { ...DLC_REGISTRY_ACCOUNTS_NOT_IN_CDK, ...fromCdk };
+  return Object.fromEntries(Object.entries(merged).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+/**
+ * The DLC registry account of the stack's region: a literal for a concrete region, otherwise a
+ * `Fn::FindInMap` on a mapping of every known region (one per stack).
+ */
+function dlcRegistryAccount(stack: Stack): string {
+  const accounts = dlcRegistryAccounts();
+  if (!Token.isUnresolved(stack.region)) return accounts[stack.region]!;
+  const existing = stack.node.tryFindChild(DLC_MAPPING_ID) as CfnMapping | undefined;
+  const mapping =
+    existing ??
+    new CfnMapping(stack, DLC_MAPPING_ID, {
+      mapping: Object.fromEntries(Object.entries(accounts).map(([region, account]) => [region, { [DLC_MAPPING_KEY]: account }])),
+    });
+  return mapping.findInMap(Aws.REGION, DLC_MAPPING_KEY);
+}
+
+/**
  * Resolve a model-server profile's SageMaker image for the stack that holds `scope`.
  *
- * The registry account is the region fact `FactName.DLC_REPOSITORY_ACCOUNT`: with a concrete
- * region it is a literal; in an environment-agnostic stack `Stack.regionalFact` emits a
- * CloudFormation mapping keyed by region and a `Fn::FindInMap` on `AWS::Region`, so one
+ * The registry account is aws-cdk-lib's region fact `FactName.DLC_REPOSITORY_ACCOUNT`, completed
+ * with {@link DLC_REGISTRY_ACCOUNTS_NOT_IN_CDK}: with a concrete region it is a literal; in an
+ * environment-agnostic stack a CloudFormation mapping keyed by region and a `Fn::FindInMap` on
+ * `AWS::Region` are emitted, so one
  * template deploys to every region that publishes the DLC images (a region without DLC
  * images fails at deploy time with a missing-mapping-key error, not silently).
  *
@@ -54,16 +100,16 @@ export function sagemakerImage(scope: IConstruct, server: ModelServerProfile): S
     });
   }
   const stack = Stack.of(scope);
-  if (!Token.isUnresolved(stack.region) && RegionInfo.get(stack.region).dlcRepositoryAccount === undefined) {
+  if (!Token.isUnresolved(stack.region) && dlcRegistryAccounts()[stack.region] === undefined) {
     throw new InferenceConstructsError('RegionUnsupported', {
       prop: 'stack.region',
       problem: 'no Deep Learning Containers registry is published in the region',
       received: stack.region,
-      allowed: 'a region listed in the DLC available_images.md',
+      allowed: Object.keys(dlcRegistryAccounts()),
       fix: 'deploy the stack to a region with DLC images',
     });
   }
-  const registryAccount = stack.regionalFact(FactName.DLC_REPOSITORY_ACCOUNT);
+  const registryAccount = dlcRegistryAccount(stack);
   return {
     imageUri: `${registryAccount}.dkr.ecr.${stack.region}.${stack.urlSuffix}/${image.repository}:${image.tag}`,
     registryAccount,

@@ -29,6 +29,7 @@ import {
   VARIANT_NAME,
   addContainerPermissions,
   checkTimeout,
+  checkVolumeHoldsWeights,
   checkWeights,
   containerEnvironment,
   createExecutionRole,
@@ -53,6 +54,7 @@ import { SageMakerEndpointBase, endpointArn } from './sagemaker-endpoint.js';
 import { sagemakerImage, type SageMakerImage } from './sagemaker-image.js';
 import { TokenMetricSource, createTokenTrackingPolicy, tokenMetric, type BoundTokenMetric } from './sagemaker-token-metric.js';
 import { guardStackResourceBudget } from './stack-budget.js';
+import { PICKS_THE_CATALOGUE_ROW, SIZES_THE_PLAN, rejectToken, rejectTokensIn } from './token-guards.js';
 
 /**
  * Share of an instance's host memory an inference component may reserve in proportion to its
@@ -183,6 +185,10 @@ export class SageMakerInferenceComponentEndpoint extends SageMakerEndpointBase {
     super(scope, id);
     guardStackResourceBudget(this, 'endpoint');
     this.props = props;
+    rejectToken(props.instanceType, 'instanceType', PICKS_THE_CATALOGUE_ROW, '"ml.g6e.12xlarge"');
+    for (const prop of ['minInstanceCount', 'maxInstanceCount'] as const) {
+      rejectToken(props[prop], prop, 'it is checked against the accelerators the components need at synthesis', '2');
+    }
     this.instance = sagemakerInstanceType(props.instanceType);
     for (const prop of ['minInstanceCount', 'maxInstanceCount'] as const) {
       const v = props[prop];
@@ -256,6 +262,29 @@ export class SageMakerInferenceComponentEndpoint extends SageMakerEndpointBase {
         if (this.minInstances() > this.maxInstances()) {
           errors.push(`[MinAboveMax] minInstanceCount (${this.minInstances()}) is greater than maxInstanceCount (${this.maxInstances()})`);
         }
+        const needed = this.instancesForMaxCopies();
+        if (this.props.maxInstanceCount !== undefined && this.components.length > 0 && this.props.maxInstanceCount < needed) {
+          errors.push(new InferenceConstructsError('InstanceCountTooSmall', {
+            prop: 'maxInstanceCount',
+            problem:
+              `${this.props.maxInstanceCount} ${this.instance.sagemakerInstanceType} instances cannot hold the copies the components need ` +
+              `at their maxReplicas (${this.components.map((c) => `${c.inferenceComponentName}: ${c.scalingPolicy.maxReplicas} x ${c.acceleratorDevicesPerCopy} accelerators`).join(', ')}; ` +
+              `${this.devicesPerInstance()} per instance): SageMaker cannot place the extra copies`,
+            received: this.props.maxInstanceCount,
+            allowed: `an integer >= ${needed}`,
+            fix: `raise maxInstanceCount to ${needed} or leave it unset, or lower the components' scaling.maxReplicas`,
+          }).message);
+        }
+        const givenVolume = this.props.volumeSizeInGB;
+        if (givenVolume !== undefined && !Token.isUnresolved(givenVolume) && !instanceStore && this.components.length > 0) {
+          try {
+            checkVolumeHoldsWeights(givenVolume, this.components.reduce((sum, c) => sum + c.plan.memory.weightsGiB, 0),
+              `the endpoint's components (${this.components.map((c) => c.plan.model.name).join(', ')})`);
+          } catch (e) {
+            if (e instanceof InferenceConstructsError) errors.push(e.message);
+            else throw e;
+          }
+        }
         return errors;
       },
     });
@@ -286,6 +315,11 @@ export class SageMakerInferenceComponentEndpoint extends SageMakerEndpointBase {
 
   private maxInstances(): number {
     if (this.props.maxInstanceCount !== undefined) return this.props.maxInstanceCount;
+    return this.instancesForMaxCopies();
+  }
+
+  /** Instances that hold every component at its maxReplicas (copies of a model packed per instance). */
+  private instancesForMaxCopies(): number {
     const perInstance = this.devicesPerInstance();
     const total = this.components.reduce(
       (sum, c) => sum + Math.ceil(c.scalingPolicy.maxReplicas / Math.max(1, Math.floor(perInstance / c.acceleratorDevicesPerCopy))),
@@ -388,6 +422,8 @@ export class SageMakerInferenceComponent extends Construct {
     const networkIsolation = placement.networkIsolation ?? false;
 
     // ---- validate and plan
+    rejectTokensIn(props.planning, 'planning', SIZES_THE_PLAN);
+    rejectTokensIn(props.scaling, 'scaling', SIZES_THE_PLAN);
     checkWeights(props.model, weights, networkIsolation, 'modelWeights');
     checkTimeout(props.modelDataDownloadTimeoutInSeconds, 'modelDataDownloadTimeoutInSeconds');
     checkTimeout(props.containerStartupHealthCheckTimeoutInSeconds, 'containerStartupHealthCheckTimeoutInSeconds');

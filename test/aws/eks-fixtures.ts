@@ -21,6 +21,10 @@ export interface FixtureWorkload {
   readonly serverAddress?: string;
   /** KEDA `awsRegion` (may be a CDK token string). */
   readonly awsRegion?: string;
+  /** Secret the server reads `HF_TOKEN` from (`secretKeyRef`), as the model-server workloads do. */
+  readonly tokenSecret?: { readonly name: string; readonly key: string };
+  /** ScaledObject `minReplicaCount` (default 1). */
+  readonly minReplicas?: number;
 }
 
 export const NEURON_TOLERATION = { key: 'aws.amazon.com/neuron', operator: 'Exists', effect: 'NoSchedule' };
@@ -50,6 +54,7 @@ export function workloadChart(w: FixtureWorkload): Chart {
               image: 'vllm/vllm-openai:v0.9.2',
               ports: [{ containerPort: 8000 }],
               resources: { limits: w.limits, requests: w.limits },
+              ...(w.tokenSecret ? { env: [{ name: 'HF_TOKEN', valueFrom: { secretKeyRef: w.tokenSecret } }] } : {}),
             },
           ],
         },
@@ -62,7 +67,7 @@ export function workloadChart(w: FixtureWorkload): Chart {
     metadata: { name: w.name },
     spec: {
       scaleTargetRef: { name: w.name },
-      minReplicaCount: 1,
+      minReplicaCount: w.minReplicas ?? 1,
       maxReplicaCount: w.maxReplicas,
       triggers: [
         {
@@ -163,7 +168,7 @@ export function managedNodeGroupScenario(app: App): { stack: Stack; cluster: Eks
     metricsBackend: MetricsBackend.inClusterPrometheus(),
     publicEndpointCidrs: ['203.0.113.0/24'],
   });
-  cluster.addAcceleratorPool('Inferentia2', { accelerator: 'inferentia2', instanceTypes: ['inf2.24xlarge'], minNodes: 0 });
+  cluster.addAcceleratorPool('Inferentia2', { accelerator: 'inferentia2', instanceTypes: ['inf2.24xlarge'], minNodes: 1 });
   cluster.addAcceleratorPool('H100', { accelerator: 'nvidia-gpu', instanceTypes: ['p5.48xlarge'], maxDevices: 16, poolName: 'h100' });
   cluster.addInferenceWorkload(
     'Llama70b',

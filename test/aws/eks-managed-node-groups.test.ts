@@ -62,7 +62,7 @@ describe('EksInferenceCluster with managed node groups', () => {
   });
 
   test('sizes the node group from its workload: 4 replicas x 4 devices on 6-device nodes is 3 nodes', () => {
-    expect(nodegroupProps('InferencePoolsInferentia2').ScalingConfig).toEqual({ MinSize: 0, DesiredSize: 0, MaxSize: 3 });
+    expect(nodegroupProps('InferencePoolsInferentia2').ScalingConfig).toEqual({ MinSize: 1, DesiredSize: 1, MaxSize: 3 });
   });
 
   test('accepts p5 with the NVIDIA AMI and sizes it from maxDevices', () => {

@@ -86,16 +86,21 @@ describe('SageMakerInferenceEndpoint', () => {
         PrimaryContainer: {
           Image: {
             'Fn::Join': ['', [
-              { 'Fn::FindInMap': ['DlcRepositoryAccountMap', { Ref: 'AWS::Region' }, 'value'] },
+              { 'Fn::FindInMap': ['DlcRegistryAccounts', { Ref: 'AWS::Region' }, 'account'] },
               '.dkr.ecr.', { Ref: 'AWS::Region' }, '.', { Ref: 'AWS::URLSuffix' },
               `/${image.repository}:${image.tag}`,
             ]],
           },
         },
       });
-      const mapping = inf2.toJSON().Mappings.DlcRepositoryAccountMap;
-      expect(mapping['us-east-1']).toEqual({ value: '763104351884' });
-      expect(mapping['eu-west-1']).toEqual({ value: '763104351884' });
+      const mapping = inf2.toJSON().Mappings.DlcRegistryAccounts;
+      expect(mapping['us-east-1']).toEqual({ account: '763104351884' });
+      expect(mapping['eu-west-1']).toEqual({ account: '763104351884' });
+      // DLC available_images.md, Region Availability: Africa (Cape Town) 626614931356, Asia Pacific
+      // (Osaka) 364406365360; aws-cdk-lib 2.276's region facts have neither.
+      // https://github.com/aws/deep-learning-containers/blob/master/available_images.md
+      expect(mapping['af-south-1']).toEqual({ account: '626614931356' });
+      expect(mapping['ap-northeast-3']).toEqual({ account: '364406365360' });
       expect(image.tag).not.toBe('latest');
     });
 
@@ -266,8 +271,9 @@ describe('SageMakerInferenceEndpoint', () => {
       expect(actions).toEqual([
         'ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetAuthorizationToken', 'ecr:GetDownloadUrlForLayer',
         'kms:CreateGrant', 'kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey',
+        'cloudwatch:PutMetricData', 'logs:CreateLogGroup',
         'logs:CreateLogStream', 'logs:DescribeLogStreams', 'logs:PutLogEvents',
-      ]);
+      ].sort());
       inf2.hasResourceProperties('AWS::IAM::Role', {
         AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'sagemaker.amazonaws.com' } })] },
       });
@@ -501,8 +507,18 @@ describe('SageMakerInferenceEndpoint validation', () => {
     expect(stack.resolve(endpoint.image.registryAccount)).toBe('763104351884');
   });
 
+  // DLC available_images.md lists af-south-1 (626614931356); aws-cdk-lib's region facts do not.
+  test('pulls from the DLC registry of af-south-1, which aws-cdk-lib does not list', () => {
+    const stack = new Stack(new App(), 'CapeTown', { env: { account: '111122223333', region: 'af-south-1' } });
+    const bucket = s3.Bucket.fromBucketName(stack, 'Weights', 'weights-bucket');
+    const endpoint = new SageMakerInferenceEndpoint(stack, 'Endpoint', {
+      model: modelPreset('qwen2-5-7b'), instanceType: 'ml.g6e.xlarge', modelWeights: ModelWeights.fromS3Prefix(bucket, 'qwen/'), dashboard: false,
+    });
+    expect(endpoint.image.imageUri).toMatch(/^626614931356\.dkr\.ecr\.af-south-1\./);
+  });
+
   test('throws when the stack region publishes no Deep Learning Containers', () => {
-    const stack = new Stack(new App(), 'NoDlc', { env: { account: '111122223333', region: 'af-south-1' } });
+    const stack = new Stack(new App(), 'NoDlc', { env: { account: '111122223333', region: 'us-gov-west-1' } });
     const bucket = s3.Bucket.fromBucketName(stack, 'Weights', 'weights-bucket');
     expect(() => new SageMakerInferenceEndpoint(stack, 'Endpoint', {
       model: modelPreset('qwen2-5-7b'), instanceType: 'ml.g6e.xlarge', modelWeights: ModelWeights.fromS3Prefix(bucket, 'qwen/'),
