@@ -20,3 +20,4 @@ export * from './eks-accelerator-pools.js';
 export * from './eks-inference-cluster.js';
 export * from './eks-metrics.js';
 export * from './eks-versions.js';
+export * from './rule-pack.js';
