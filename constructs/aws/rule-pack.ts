@@ -116,7 +116,7 @@ const registered = new WeakMap<App, InferenceRulesPlugin>();
 function toViolation(f: RuleFinding, templatePath: string, constructPath: string | undefined): PolicyViolation {
   return {
     ruleName: f.ruleId,
-    description: `${f.message} (${formatLocation(f.location)})`,
+    description: `${f.ruleId}: ${f.message} (${formatLocation(f.location)})`,
     fix: `${f.fix} - ${f.source}`,
     severity: f.severity,
     violatingResources: [
