@@ -78,19 +78,23 @@ export class InferenceRulesPlugin implements IPolicyValidationPlugin {
 
   public readonly name = INFERENCE_RULES_PLUGIN_NAME;
   public readonly ruleIds = InferenceRulePack.ruleIds();
-  /** Result per stack construct path of the last synth (open and acknowledged findings). */
-  public readonly results = new Map<string, RulePackResult>();
+  private readonly lastResults = new Map<string, RulePackResult>();
   private readonly options: RuleCheckOptions;
 
   constructor(props: InferenceRulesPluginProps = {}) {
     this.options = props;
   }
 
+  /** The result of the last synth for each stack, by the stack's construct path (open and acknowledged findings). */
+  public get results(): { [stackPath: string]: RulePackResult } {
+    return Object.fromEntries(this.lastResults);
+  }
+
   public validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
     const acks = acknowledgementsByPath(context.appConstruct);
     const paths = resourcePaths(context.appConstruct);
     const violations: PolicyViolation[] = [];
-    this.results.clear();
+    this.lastResults.clear();
     for (const s of context.stackTemplates) {
       const template = JSON.parse(readFileSync(s.templatePath, 'utf8')) as unknown;
       const stackName = s.stackConstructPath.split('/').pop()!;
@@ -104,7 +108,7 @@ export class InferenceRulesPlugin implements IPolicyValidationPlugin {
         return found;
       };
       const result = checkTemplateWith(template, { ...this.options, stackName }, (l) => acksAt(l.logicalId));
-      this.results.set(s.stackConstructPath, result);
+      this.lastResults.set(s.stackConstructPath, result);
       for (const f of result.findings) violations.push(toViolation(f, s.templatePath, f.location.logicalId !== undefined ? paths.get(`${s.stackConstructPath}|${f.location.logicalId}`) : undefined));
     }
     return { success: !violations.some((v) => v.severity === RuleSeverity.ERROR), violations };

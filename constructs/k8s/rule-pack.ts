@@ -65,15 +65,19 @@ export class InferenceRules extends Construct {
     return InferenceRulePack.checkManifests(objects, options);
   }
 
-  /** The result of the last check (at synth). */
-  public lastResult: RulePackResult | undefined;
+  private result: RulePackResult | undefined;
+
+  /** The result of the last check (at synth); undefined before the app synthesizes. */
+  public get lastResult(): RulePackResult | undefined {
+    return this.result;
+  }
 
   private constructor(scope: Chart, id: string, props: { charts: () => Chart[]; options: InferenceRulesOptions }) {
     super(scope, id);
     this.node.addValidation({
       validate: () => {
-        this.lastResult = InferenceRules.checkCharts(props.charts(), props.options);
-        return failing(this.lastResult, props.options.failOnWarnings ?? false).map(formatFinding);
+        this.result = InferenceRules.checkCharts(props.charts(), props.options);
+        return failing(this.result, props.options.failOnWarnings ?? false).map(formatFinding);
       },
     });
   }

@@ -4,7 +4,8 @@
  * resources, and the AMP scraper's scrape interval.
  */
 import { asArray, asRecord, get, isObject, parseDurationSeconds, type Json, type LocatedObject } from './k8s-objects.js';
-import type { StackScrapeInterval } from './rule.js';
+import { INSTANCE_TYPES } from '../accelerators.js';
+import type { ExternalPool, StackScrapeInterval } from './rule.js';
 
 /** Custom resource types aws-eks / aws-eks-v2 use for `KubernetesManifest` (and `addCdk8sChart`). */
 export const EKS_MANIFEST_RESOURCE_TYPES = ['Custom::AWSCDK-EKS-KubernetesResource'];
@@ -91,6 +92,38 @@ export function scraperIntervals(template: unknown, stack: string | undefined): 
     const intervals = [...blob.matchAll(/^\s*scrape_interval:\s*["']?([0-9a-z.]+)["']?\s*$/gm)].map((m) => parseDurationSeconds(m[1])).filter((n) => Number.isFinite(n));
     if (intervals.length === 0) continue;
     out.push({ ...(stack !== undefined ? { stack } : {}), seconds: Math.max(...intervals), from: `AWS::APS::Scraper ${logicalId} scrape_interval ${Math.max(...intervals)}s` });
+  }
+  return out;
+}
+
+/** CloudFormation taint effects (AWS::EKS::Nodegroup Taint.Effect) as Kubernetes writes them. */
+const NODEGROUP_TAINT_EFFECT: Record<string, string> = { NO_SCHEDULE: 'NoSchedule', NO_EXECUTE: 'NoExecute', PREFER_NO_SCHEDULE: 'PreferNoSchedule' };
+
+/**
+ * Managed node groups of a template as pools for IC-K8S-012: their labels, taints, and per
+ * extended resource `ScalingConfig.MaxSize` x the devices of the instance type (from the
+ * accelerator catalogue; node groups of instance types the catalogue does not know have no limit).
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-eks-nodegroup.html
+ */
+export function nodegroupPools(template: unknown, stack: string | undefined): ExternalPool[] {
+  const out: ExternalPool[] = [];
+  for (const [logicalId, res] of Object.entries(resourcesOf(template))) {
+    if (res.Type !== 'AWS::EKS::Nodegroup') continue;
+    const p = asRecord(res.Properties);
+    const labels: Record<string, string> = {};
+    for (const [k, v] of Object.entries(asRecord(p.Labels))) if (typeof v === 'string') labels[k] = v;
+    const taints = asArray(p.Taints)
+      .filter(isObject)
+      .map((t) => ({ key: String(t.Key), ...(t.Value !== undefined ? { value: String(t.Value) } : {}), effect: NODEGROUP_TAINT_EFFECT[String(t.Effect)] ?? String(t.Effect) }));
+    const max = get(p, 'ScalingConfig', 'MaxSize');
+    const types = asArray(p.InstanceTypes).map(String);
+    const limits: Record<string, number> = {};
+    const rows = types.map((t) => INSTANCE_TYPES.find((r) => r.name === t));
+    if (typeof max === 'number' && rows.length > 0 && rows.every((r) => r !== undefined)) {
+      const resource = rows[0]!.kubernetes.resourceName;
+      if (rows.every((r) => r!.kubernetes.resourceName === resource)) limits[resource] = max * Math.max(...rows.map((r) => r!.devicesPerNode));
+    }
+    out.push({ name: `Nodegroup ${logicalId}`, labels, taints, limits, ...(stack !== undefined ? { stack } : {}) });
   }
   return out;
 }

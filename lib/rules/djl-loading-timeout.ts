@@ -5,7 +5,8 @@
  * djl-serving `engines/python/src/main/java/ai/djl/python/engine/PyEnv.java`
  * (`getModelLoadingTimeout()`) reads `MODEL_LOADING_TIMEOUT`, overridden by
  * `option.model_loading_timeout` (`PyModel.java`), which the container takes from the environment
- * variable `OPTION_MODEL_LOADING_TIMEOUT`; the LMI images set `ENV MODEL_LOADING_TIMEOUT=1200`
+ * variable `OPTION_MODEL_LOADING_TIMEOUT` ("The configuration `option.<property>` is translated to
+ * environment variable `OPTION_<PROPERTY>`", LMI `deployment_guide/configurations.md`); the LMI images set `ENV MODEL_LOADING_TIMEOUT=1200`
  * (`serving/docker/pytorch-inf2.Dockerfile` 0.30.0-dlc, `lmi.Dockerfile` 0.33.0-dlc). The LMI
  * configuration guide: "On SageMaker, if you set this value, you should also set
  * container_startup_health_check_timeout=<at least model loading timeout>". A loading timeout
@@ -21,7 +22,10 @@ import type { TemplateRule, TemplateRuleInput } from './rule.js';
 export const DJL_OPTION_LOADING_TIMEOUT_ENV = 'OPTION_MODEL_LOADING_TIMEOUT';
 /** Environment variable the LMI image sets. */
 export const DJL_LOADING_TIMEOUT_ENV = 'MODEL_LOADING_TIMEOUT';
-/** `MODEL_LOADING_TIMEOUT` baked into the LMI images (seconds; Dockerfiles above). */
+/**
+ * `MODEL_LOADING_TIMEOUT` baked into the LMI images (seconds; Dockerfiles above). The
+ * configurations guide lists 1800 as the option's default; the images' environment wins.
+ */
 export const DJL_IMAGE_LOADING_TIMEOUT_SECONDS = 1200;
 /**
  * How far below the health-check timeout the loading timeout may sit, seconds: the time the

@@ -5,7 +5,7 @@
 import { InferenceConstructsError } from '../errors.js';
 import { ampScraperAccessEntry } from './amp-scraper-access-entry.js';
 import { autoModeNodeExpiry } from './auto-mode-node-expiry.js';
-import { manifestsInTemplate, resourcesOf, scraperIntervals } from './cfn.js';
+import { manifestsInTemplate, nodegroupPools, resourcesOf, scraperIntervals } from './cfn.js';
 import { djlLoadingTimeout } from './djl-loading-timeout.js';
 import {
   ACKNOWLEDGEMENT_WITHOUT_REASON_RULE,
@@ -200,7 +200,7 @@ export function checkTemplateWith(template: unknown, options: TemplateCheckOptio
         objects,
         scrapeIntervals: scraperIntervals(template, stack),
         ...(options.annotationScrapeIntervalSeconds !== undefined ? { annotationScrapeIntervalSeconds: options.annotationScrapeIntervalSeconds } : {}),
-        externalPools: [],
+        externalPools: nodegroupPools(template, stack),
       },
       options,
     ),

@@ -86,6 +86,18 @@ describe('CloudFormation rules', () => {
     expect(ids(t)).toEqual([]);
   });
 
+  test('managed node groups count as pools for IC-K8S-012: MaxSize x devices per node (g6e.12xlarge: 4 GPUs)', () => {
+    const d = deployment({ container: { resources: { limits: { 'nvidia.com/gpu': 4 } } }, podSpec: { nodeSelector: { 'inference-constructs.io/accelerator-class': 'nvidia-gpu' } } });
+    const t = (maxSize: number) => ({
+      Resources: {
+        Gpu: { Type: 'AWS::EKS::Nodegroup', Properties: { InstanceTypes: ['g6e.12xlarge'], Labels: { 'inference-constructs.io/accelerator-class': 'nvidia-gpu' }, Taints: [{ Key: 'nvidia.com/gpu', Effect: 'NO_SCHEDULE' }], ScalingConfig: { MinSize: 1, MaxSize: maxSize, DesiredSize: 1 } } },
+        Workload: { Type: 'Custom::AWSCDK-EKS-KubernetesResource', Properties: { Manifest: JSON.stringify([d, scaledObject({ spec: { maxReplicaCount: 2 } })]) } },
+      },
+    });
+    expect(ids(t(2))).toEqual(['IC-K8S-012']); // (2 + 1 surge) x 4 = 12 > 8
+    expect(ids(t(3))).toEqual([]);
+  });
+
   test('a template without Resources is refused', () => {
     expect(() => InferenceRulePack.checkTemplate({})).toThrow(/PropInvalid/);
   });

@@ -35,7 +35,7 @@ describe('rule pack over the reference fleet', () => {
     const k8s = new K8sApp({ outdir: join(ROOT, 'dist') }); // never synthesized to disk here
     buildReferenceFleet(app, k8s);
     app.synth();
-    stacks = new Map([...plugin.results].map(([path, r]) => [path, r.findings]));
+    stacks = new Map(Object.entries(plugin.results).map(([path, r]) => [path, r.findings]));
     charts = InferenceRules.checkCharts(k8s.charts).findings;
   });
 

@@ -37,7 +37,7 @@ describe('InferenceRulesPlugin (CDK policy validation)', () => {
     const { model } = stackWithDjlModel(app);
     InferenceRulesPlugin.acknowledge(model, 'IC-AWS-002', 'the image bakes MODEL_LOADING_TIMEOUT=1980');
     expect(() => app.synth()).not.toThrow();
-    const result = plugin.results.get('Serving')!;
+    const result = plugin.results.Serving!;
     expect(result.findings).toEqual([]);
     expect(result.acknowledged.map((a) => [a.finding.ruleId, a.reason])).toEqual([['IC-AWS-002', 'the image bakes MODEL_LOADING_TIMEOUT=1980']]);
   });
