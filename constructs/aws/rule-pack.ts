@@ -126,8 +126,9 @@ function toViolation(f: RuleFinding, templatePath: string, constructPath: string
     violatingResources: [
       {
         ...(f.location.logicalId !== undefined ? { resourceLogicalId: f.location.logicalId } : {}),
-        ...(constructPath !== undefined ? { constructPath } : {}),
-        templatePath,
+        // The template's absolute path only when no construct path locates the resource, so the
+        // validation report CDK writes into the assembly is the same on any checkout path.
+        ...(constructPath !== undefined ? { constructPath } : { templatePath }),
         locations: [f.location.path],
       },
     ],

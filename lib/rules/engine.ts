@@ -30,6 +30,8 @@ export enum RuleScope {
   KUBERNETES = 'kubernetes',
   /** CloudFormation templates. */
   CLOUDFORMATION = 'cloudformation',
+  /** Either: the acknowledgements themselves. */
+  ANY = 'any',
 }
 
 /** The description of one rule, as the rule table and every finding show it. */
@@ -139,7 +141,7 @@ export const ACKNOWLEDGEMENT_WITHOUT_REASON_RULE: RuleDescription = Object.freez
   id: ACKNOWLEDGEMENT_WITHOUT_REASON_RULE_ID,
   title: 'every acknowledgement says why the finding is accepted',
   severity: RuleSeverity.ERROR,
-  scope: RuleScope.KUBERNETES,
+  scope: RuleScope.ANY,
   source: 'https://github.com/cdklabs/cdk-nag#suppressing-a-rule',
 });
 
