@@ -27,6 +27,7 @@ function lines(findings: RuleFinding[]): string[] {
 describe('rule pack over the reference fleet', () => {
   let stacks: Map<string, RuleFinding[]>;
   let charts: RuleFinding[];
+  let k8sCharts: K8sApp['charts'];
 
   beforeAll(() => {
     // The report is read from the plugin instead of failing the in-memory synth.
@@ -36,7 +37,8 @@ describe('rule pack over the reference fleet', () => {
     buildReferenceFleet(app, k8s);
     app.synth();
     stacks = new Map(Object.entries(plugin.results).map(([path, r]) => [path, r.findings]));
-    charts = InferenceRules.checkCharts(k8s.charts).findings;
+    k8sCharts = k8s.charts;
+    charts = InferenceRules.checkCharts(k8sCharts).findings;
   });
 
   test('checks both stacks', () => {
@@ -86,6 +88,14 @@ describe('rule pack over the reference fleet', () => {
       'IC-K8S-009 chart llama-3-1-8b-inf2: PodDisruptionBudget inference/llama-3-1-8b at spec.maxUnavailable',
       'IC-K8S-006 chart llama-3-1-8b-inf2: ScaledObject inference/llama-3-1-8b at spec.fallback.behavior',
       'IC-K8S-007 chart llama-3-1-8b-inf2: ScaledObject inference/llama-3-1-8b at spec.triggers[0].metadata.ignoreNullValues',
+    ]);
+  });
+
+  test('standalone charts scraped by the prometheus-community chart at its default 1m: the 120s windows are too short', () => {
+    const findings = InferenceRules.checkCharts(k8sCharts, { annotationScrapeIntervalSeconds: 60 }).findings.filter((f) => f.ruleId === 'IC-K8S-008');
+    expect(lines(findings)).toEqual([
+      'IC-K8S-008 chart llama-3-1-70b-gpu: ScaledObject inference/llama-3-1-70b at spec.triggers[0].metadata.query',
+      'IC-K8S-008 chart llama-3-1-8b-inf2: ScaledObject inference/llama-3-1-8b at spec.triggers[0].metadata.query',
     ]);
   });
 
