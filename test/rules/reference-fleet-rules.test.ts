@@ -1,7 +1,7 @@
 /**
  * The rule pack over the reference fleet as `npm run synth` builds it: the CDK stacks through the
  * policy-validation plugin (which also reads the charts the EKS stack deploys) and the standalone
- * charts through the cdk8s helper.
+ * charts through the cdk8s chart check.
  *
  * The expected lists are the findings of today's output, one line per finding (`<id> <where>`).
  * Each fix in the constructs removes its lines here; when a list changes this test fails, so the
