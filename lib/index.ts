@@ -11,3 +11,4 @@ export * from './plan-annotations.js';
 export * from './precision-support.js';
 export * from './calibration.js';
 export * from './node-pool-defaults.js';
+export * from './rules/index.js';

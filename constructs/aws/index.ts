@@ -30,3 +30,4 @@ export {
   type EksSecretDeliveryProps,
   type SecretsManagerSecretOptions,
 } from './eks-secrets.js';
+export * from './rule-pack.js';

@@ -27,3 +27,4 @@ export * from './token-scaler.js';
 export * from './node-pools.js';
 export * from './compute-class.js';
 export * from './placement-check.js';
+export * from './rule-pack.js';
