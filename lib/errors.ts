@@ -49,6 +49,9 @@ export const ERROR_CODES = {
   PropInvalid: 'a construct property has a value outside its allowed range',
   HuggingFaceTokenMissing: 'a gated Hugging Face model is downloaded without an access-token secret',
   TokenMetricUnavailable: 'the model server publishes no token-throughput signal the platform can read',
+  // replay
+  TraceInvalid: 'a request trace or its rate scale cannot be read',
+  ReplayDeploymentUnknown: 'no deployment of the replayed fleet has that name',
 } as const;
 
 /** A stable error code. */

@@ -8,3 +8,4 @@ export * from './placement.js';
 export * from './report.js';
 export * from './step-time.js';
 export * from './plan-annotations.js';
+export * from './replay/index.js';
