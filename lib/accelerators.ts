@@ -227,6 +227,27 @@ export const TPU_TAINT: Taint = { key: 'google.com/tpu', value: 'present', effec
 // Devices
 // ---------------------------------------------------------------------------------------------
 
+/** MiB per GiB. */
+const MIB_PER_GIB = 1024;
+
+/**
+ * Memory a CUDA process can allocate, from the `memory.total` nvidia-smi reports on each GPU
+ * (MiB), rounded to 0.01 GiB: A10G 23028 MiB and L4 23034 MiB (22.49 GiB, the figure users quote
+ * for g5 / g6), L40S 46068 MiB, A100 40GB 40960 MiB, A100 80GB 81920 MiB, H100 SXM 81559 MiB,
+ * H200 143771 MiB. Neuron and TPU rows expose their whole HBM to the runtime (the vendors' pages
+ * state the per-chip HBM in GiB), so they carry memoryGiB.
+ * @see https://docs.nvidia.com/deploy/nvidia-smi/index.html (memory.total)
+ */
+const USABLE_GIB = {
+  a10g: round(23028 / MIB_PER_GIB, 2),
+  l4: round(23034 / MIB_PER_GIB, 2),
+  l40s: round(46068 / MIB_PER_GIB, 2),
+  a100_40: round(40960 / MIB_PER_GIB, 2),
+  a100_80: round(81920 / MIB_PER_GIB, 2),
+  h100: round(81559 / MIB_PER_GIB, 2),
+  h200: round(143771 / MIB_PER_GIB, 2),
+} as const;
+
 /** Facts per device model. */
 export const DEVICES: Readonly<Record<DeviceKind, DeviceSpec>> = {
   // 32 GiB HBM and 820 GB/s per chip, 2 NeuronCore-v2 per chip.
@@ -237,6 +258,11 @@ export const DEVICES: Readonly<Record<DeviceKind, DeviceSpec>> = {
     memoryGiB: 32,
     memoryBandwidthGBps: 820,
     neuronCoresPerDevice: 2,
+    // The Neuron runtime exposes the whole 32 GiB HBM of the chip to the two NeuronCores.
+    usableMemoryGiB: 32,
+    // "380 INT8 TOPS, 190 FP16/BF16/cFP8/TF32 TFLOPS" per chip (Inferentia2 architecture page).
+    peakDenseTflops: { bf16: 190, fp16: 190, fp8: 190, int8: 380 },
+    architecture: 'inferentia2',
     source: 'https://awsdocs-neuron.readthedocs-hosted.com/en/latest/general/arch/neuron-hardware/inferentia2.html',
   },
   'nvidia-a10g': {
@@ -245,6 +271,11 @@ export const DEVICES: Readonly<Record<DeviceKind, DeviceSpec>> = {
     displayName: 'NVIDIA A10G',
     memoryGiB: 24,
     memoryBandwidthGBps: 600,
+    usableMemoryGiB: USABLE_GIB.a10g,
+    // The AWS A10G variant: 70 dense FP16/BF16 tensor TFLOPS, 140 INT8 TOPS (NVIDIA publishes no
+    // A10G datasheet; figures from https://www.baseten.co/blog/nvidia-a10-vs-a10g-for-ml-model-inference/).
+    peakDenseTflops: { bf16: 70, fp16: 70, int8: 140 },
+    architecture: 'ampere',
     source: 'https://aws.amazon.com/ec2/instance-types/g5/',
   },
   'nvidia-l4': {
@@ -253,6 +284,10 @@ export const DEVICES: Readonly<Record<DeviceKind, DeviceSpec>> = {
     displayName: 'NVIDIA L4',
     memoryGiB: 24,
     memoryBandwidthGBps: 300,
+    usableMemoryGiB: USABLE_GIB.l4,
+    // Datasheet (with sparsity): FP8 485, BF16/FP16 242, INT8 485; dense is half.
+    peakDenseTflops: { bf16: 121, fp16: 121, fp8: 242, int8: 242 },
+    architecture: 'ada',
     source: 'https://www.nvidia.com/en-us/data-center/l4/',
   },
   'nvidia-l40s': {
@@ -261,6 +296,10 @@ export const DEVICES: Readonly<Record<DeviceKind, DeviceSpec>> = {
     displayName: 'NVIDIA L40S',
     memoryGiB: 48,
     memoryBandwidthGBps: 864,
+    usableMemoryGiB: USABLE_GIB.l40s,
+    // Datasheet: BF16/FP16 362.05 dense (733 sparse), FP8 733 dense (1,466 sparse), INT8 733 dense.
+    peakDenseTflops: { bf16: 362, fp16: 362, fp8: 733, int8: 733 },
+    architecture: 'ada',
     source: 'https://www.nvidia.com/en-us/data-center/l40s/',
   },
   'nvidia-a100-40gb': {
@@ -269,6 +308,10 @@ export const DEVICES: Readonly<Record<DeviceKind, DeviceSpec>> = {
     displayName: 'NVIDIA A100 40GB',
     memoryGiB: 40,
     memoryBandwidthGBps: 1555,
+    usableMemoryGiB: USABLE_GIB.a100_40,
+    // Datasheet: BF16/FP16 312 dense (624 sparse), INT8 624 dense; no FP8 unit.
+    peakDenseTflops: { bf16: 312, fp16: 312, int8: 624 },
+    architecture: 'ampere',
     source: 'https://www.nvidia.com/en-us/data-center/a100/',
   },
   'nvidia-a100-80gb': {
@@ -277,6 +320,9 @@ export const DEVICES: Readonly<Record<DeviceKind, DeviceSpec>> = {
     displayName: 'NVIDIA A100 80GB',
     memoryGiB: 80,
     memoryBandwidthGBps: 2039,
+    usableMemoryGiB: USABLE_GIB.a100_80,
+    peakDenseTflops: { bf16: 312, fp16: 312, int8: 624 },
+    architecture: 'ampere',
     source: 'https://www.nvidia.com/en-us/data-center/a100/',
   },
   'nvidia-h100': {
@@ -285,6 +331,10 @@ export const DEVICES: Readonly<Record<DeviceKind, DeviceSpec>> = {
     displayName: 'NVIDIA H100 SXM 80GB',
     memoryGiB: 80,
     memoryBandwidthGBps: 3350,
+    usableMemoryGiB: USABLE_GIB.h100,
+    // Datasheet (SXM): BF16/FP16 1,979 and FP8/INT8 3,958 with sparsity; dense is half.
+    peakDenseTflops: { bf16: 989, fp16: 989, fp8: 1979, int8: 1979 },
+    architecture: 'hopper',
     source: 'https://www.nvidia.com/en-us/data-center/h100/',
   },
   'nvidia-h200': {
@@ -293,6 +343,10 @@ export const DEVICES: Readonly<Record<DeviceKind, DeviceSpec>> = {
     displayName: 'NVIDIA H200 141GB',
     memoryGiB: 141,
     memoryBandwidthGBps: 4800,
+    usableMemoryGiB: USABLE_GIB.h200,
+    // Datasheet (SXM): same tensor cores as H100 SXM.
+    peakDenseTflops: { bf16: 989, fp16: 989, fp8: 1979, int8: 1979 },
+    architecture: 'hopper',
     source: 'https://www.nvidia.com/en-us/data-center/h200/',
   },
   'tpu-v5e': {
@@ -301,6 +355,10 @@ export const DEVICES: Readonly<Record<DeviceKind, DeviceSpec>> = {
     displayName: 'TPU v5e',
     memoryGiB: 16,
     memoryBandwidthGBps: 819,
+    usableMemoryGiB: 16,
+    // v5e page: 197 BF16 TFLOPS, 394 INT8 TOPS per chip.
+    peakDenseTflops: { bf16: 197, int8: 394 },
+    architecture: 'tpu-v5e',
     source: 'https://cloud.google.com/tpu/docs/v5e',
   },
   // The v6e page lists 1600 GBps HBM bandwidth per chip (announcements rounded to 1640).
@@ -310,6 +368,10 @@ export const DEVICES: Readonly<Record<DeviceKind, DeviceSpec>> = {
     displayName: 'TPU v6e (Trillium)',
     memoryGiB: 32,
     memoryBandwidthGBps: 1600,
+    usableMemoryGiB: 32,
+    // v6e page: 918 BF16 TFLOPS, 1,836 INT8 TOPS per chip.
+    peakDenseTflops: { bf16: 918, int8: 1836 },
+    architecture: 'tpu-v6e',
     source: 'https://cloud.google.com/tpu/docs/v6e',
   },
   'tpu-v5p': {
@@ -318,6 +380,10 @@ export const DEVICES: Readonly<Record<DeviceKind, DeviceSpec>> = {
     displayName: 'TPU v5p',
     memoryGiB: 95,
     memoryBandwidthGBps: 2765,
+    usableMemoryGiB: 95,
+    // v5p page: 459 BF16 TFLOPS, 918 INT8 TOPS per chip.
+    peakDenseTflops: { bf16: 459, int8: 918 },
+    architecture: 'tpu-v5p',
     source: 'https://cloud.google.com/tpu/docs/v5p',
   },
 };
@@ -350,6 +416,56 @@ const EC2_PRICE_SOURCE = 'https://aws.amazon.com/ec2/pricing/on-demand/';
 const TPU_PRICE_SOURCE = 'https://cloud.google.com/tpu/pricing';
 const GCE_GPU_PRICE_SOURCE = 'https://cloud.google.com/compute/vm-instance-pricing#accelerator-optimized';
 
+/** Date the SageMaker hosting prices were read. */
+export const SAGEMAKER_PRICES_AS_OF = '2026-09-27';
+/** SageMaker AI pricing page, "Real-Time Inference" tab, us-east-1. */
+const SAGEMAKER_PRICE_SOURCE = 'https://aws.amazon.com/sagemaker-ai/pricing/';
+
+/**
+ * SageMaker real-time inference on-demand price per `ml.` instance-hour, us-east-1, USD, read
+ * from the AWS Price List (service AmazonSageMaker) on {@link SAGEMAKER_PRICES_AS_OF}. They are
+ * above the EC2 rate of the same instance (ml.g5.12xlarge 7.09 vs 5.672; ml.inf2.48xlarge 15.58
+ * vs 12.9813). ml.p5e.48xlarge and ml.p5en.48xlarge have no confirmed hosting price: those rows
+ * carry no sagemakerPrice.
+ */
+const SAGEMAKER_USD_PER_HOUR: { [name: string]: number } = {
+  'inf2.xlarge': 0.99,
+  'inf2.8xlarge': 2.36,
+  'inf2.24xlarge': 7.79,
+  'inf2.48xlarge': 15.58,
+  'g5.xlarge': 1.41,
+  'g5.2xlarge': 1.52,
+  'g5.4xlarge': 2.03,
+  'g5.8xlarge': 3.06,
+  'g5.12xlarge': 7.09,
+  'g5.16xlarge': 5.12,
+  'g5.24xlarge': 10.18,
+  'g5.48xlarge': 20.36,
+  'g6.xlarge': 1.127,
+  'g6.2xlarge': 1.222,
+  'g6.4xlarge': 1.654,
+  'g6.8xlarge': 2.518,
+  'g6.12xlarge': 5.752,
+  'g6.16xlarge': 4.246,
+  'g6.24xlarge': 8.344,
+  'g6.48xlarge': 16.688,
+  'g6e.xlarge': 2.61,
+  'g6e.2xlarge': 2.8,
+  'g6e.4xlarge': 3.76,
+  'g6e.8xlarge': 5.66,
+  'g6e.12xlarge': 13.12,
+  'g6e.16xlarge': 9.47,
+  'g6e.24xlarge': 18.83,
+  'g6e.48xlarge': 37.66,
+  'p4d.24xlarge': 25.2513,
+  'p4de.24xlarge': 31.5641,
+  'p5.48xlarge': 63.296,
+};
+
+function sagemakerPrice(usdPerHour: number): ReferencePrice {
+  return { usdPerHour, region: 'us-east-1', asOf: SAGEMAKER_PRICES_AS_OF, source: SAGEMAKER_PRICE_SOURCE };
+}
+
 function ec2Price(usdPerHour: number): ReferencePrice {
   return { usdPerHour, region: 'us-east-1', asOf: PRICES_AS_OF, source: EC2_PRICE_SOURCE };
 }
@@ -367,6 +483,35 @@ interface AwsRow {
   readonly usdPerHour: number;
   readonly sagemaker: boolean;
   readonly price?: ReferencePrice;
+}
+
+/** Device-to-device link per family when a node has more than one device. */
+const MULTI_DEVICE_INTERCONNECT: { [family: string]: Interconnect } = {
+  // inf2.24xlarge / 48xlarge: NeuronLink-v2 between chips (Inferentia2 architecture page).
+  inf2: 'neuronlink',
+  // g5 / g6 / g6e / GCE G2: GPUs on PCIe, no NVLink (EC2 accelerated-computing specifications).
+  g5: 'pcie',
+  g6: 'pcie',
+  g6e: 'pcie',
+  g2: 'pcie',
+  // p4d / p4de / p5 / p5e / p5en and GCE A3: NVLink + NVSwitch inside the node.
+  p4d: 'nvlink',
+  p4de: 'nvlink',
+  p5: 'nvlink',
+  p5e: 'nvlink',
+  p5en: 'nvlink',
+  a3: 'nvlink',
+  // TPU chips of one host are joined by ICI.
+  ct5lp: 'ici',
+  ct6e: 'ici',
+  ct5p: 'ici',
+};
+
+function interconnectOf(family: string, devices: number): Interconnect {
+  if (devices === 1) return 'none';
+  const link = MULTI_DEVICE_INTERCONNECT[family];
+  if (link === undefined) throw new Error(`catalogue row of family ${family} has no interconnect`);
+  return link;
 }
 
 function awsRow(r: AwsRow): InstanceTypeSpec {
@@ -412,6 +557,8 @@ function awsRow(r: AwsRow): InstanceTypeSpec {
     // EKS optimized accelerated AMIs. @see https://docs.aws.amazon.com/eks/latest/APIReference/API_Nodegroup.html#AmazonEKS-Type-Nodegroup-amiType
     eksAmiType: neuron ? 'AL2023_x86_64_NEURON' : 'AL2023_x86_64_NVIDIA',
     ...(r.sagemaker ? { sagemakerInstanceType: `ml.${r.name}` } : {}),
+    ...(SAGEMAKER_USD_PER_HOUR[r.name] !== undefined ? { sagemakerPrice: sagemakerPrice(SAGEMAKER_USD_PER_HOUR[r.name]) } : {}),
+    interconnect: interconnectOf(family, r.devices),
     price: r.price ?? ec2Price(r.usdPerHour),
   };
 }
@@ -511,6 +658,7 @@ function tpuRow(r: TpuRow): InstanceTypeSpec {
       taints: [TPU_TAINT],
     },
     tpuAccelerator: r.accelerator,
+    interconnect: interconnectOf(r.name.split('-')[0], r.chips),
     price: { usdPerHour: round(r.chips * r.usdPerChipHour, 4), region: 'us-central1', asOf: PRICES_AS_OF, source: TPU_PRICE_SOURCE },
   };
 }
@@ -555,6 +703,7 @@ function gceGpuRow(r: GceGpuRow): InstanceTypeSpec {
       nodeSelector: { gke: { [GKE_ACCELERATOR_LABEL]: GKE_GPU_NAME[r.device] as string } },
       taints: [NVIDIA_GKE_TAINT],
     },
+    interconnect: interconnectOf(r.name.split('-')[0], r.devices),
     price: { usdPerHour: r.usdPerHour, region: 'us-central1', asOf: PRICES_AS_OF, source: GCE_GPU_PRICE_SOURCE },
   };
 }

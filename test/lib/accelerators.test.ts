@@ -56,6 +56,22 @@ const GPU_NAME_BY_DEVICE: Record<string, string> = {
   'nvidia-a10g': 'a10g', 'nvidia-l4': 'l4', 'nvidia-l40s': 'l40s', 'nvidia-a100-40gb': 'a100', 'nvidia-a100-80gb': 'a100', 'nvidia-h100': 'h100', 'nvidia-h200': 'h200',
 };
 
+/** Device-to-device link of multi-device nodes per family (EC2 / GCE instance specifications, Neuron and TPU docs). */
+const INTERCONNECT_BY_FAMILY: Record<string, string> = {
+  inf2: 'neuronlink', g5: 'pcie', g6: 'pcie', g6e: 'pcie', g2: 'pcie',
+  p4d: 'nvlink', p4de: 'nvlink', p5: 'nvlink', p5e: 'nvlink', p5en: 'nvlink', a3: 'nvlink',
+  ct5lp: 'ici', ct6e: 'ici', ct5p: 'ici',
+};
+/** SageMaker rows whose ml.* hosting price could not be confirmed (left unset rather than guessed). */
+const SAGEMAKER_PRICE_UNCONFIRMED = ['p5e.48xlarge', 'p5en.48xlarge'];
+const ARCHITECTURE_BY_DEVICE: Record<string, string> = {
+  inferentia2: 'inferentia2',
+  'nvidia-a10g': 'ampere', 'nvidia-a100-40gb': 'ampere', 'nvidia-a100-80gb': 'ampere',
+  'nvidia-l4': 'ada', 'nvidia-l40s': 'ada',
+  'nvidia-h100': 'hopper', 'nvidia-h200': 'hopper',
+  'tpu-v5e': 'tpu-v5e', 'tpu-v6e': 'tpu-v6e', 'tpu-v5p': 'tpu-v5p',
+};
+
 describe('the accelerator catalogue', () => {
   test('holds every required instance and machine type', () => {
     const names = INSTANCE_TYPES.map((r) => r.name);
@@ -146,6 +162,31 @@ describe('the accelerator catalogue', () => {
     }
   });
 
+  test.each(INSTANCE_TYPES.map((r) => [r.name, r] as const))('row %s carries interconnect and SageMaker price', (name, row) => {
+    // one device: nothing to link; several: per family (EC2 / GCE specifications, Neuron and TPU docs)
+    const expected = row.devicesPerNode === 1 ? 'none' : INTERCONNECT_BY_FAMILY[row.family];
+    expect(expected).toBeDefined();
+    expect(row.interconnect).toBe(expected);
+    if (row.sagemakerPrice !== undefined) {
+      expect(row.sagemakerInstanceType).toBe(`ml.${name}`);
+      expect(row.sagemakerPrice.region).toBe('us-east-1');
+      expect(row.sagemakerPrice.asOf).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+      expect(row.sagemakerPrice.source).toMatch(/^https:\/\//);
+      // SageMaker hosting is billed above the EC2 rate of the same instance
+      expect(row.sagemakerPrice.usdPerHour).toBeGreaterThan(row.price.usdPerHour);
+    } else if (row.sagemakerInstanceType !== undefined) {
+      // the only SageMaker rows whose hosting price could not be confirmed
+      expect(SAGEMAKER_PRICE_UNCONFIRMED).toContain(name);
+    }
+  });
+
+  test('SageMaker hosting prices the field quotes (ml.g5.12xlarge 7.09, ml.inf2.48xlarge 15.58, us-east-1)', () => {
+    expect(instanceType('g5.12xlarge').sagemakerPrice?.usdPerHour).toBe(7.09);
+    expect(instanceType('g5.12xlarge').price.usdPerHour).toBe(5.672);
+    expect(instanceType('inf2.48xlarge').sagemakerPrice?.usdPerHour).toBe(15.58);
+    expect(instanceType('inf2.48xlarge').price.usdPerHour).toBe(12.9813);
+  });
+
   test('prices TPU machines at chips x the per-chip-hour list price', () => {
     expect(instanceType('ct5lp-hightpu-8t').price.usdPerHour).toBe(9.6);
     expect(instanceType('ct6e-standard-4t').price.usdPerHour).toBe(10.8);
@@ -164,6 +205,39 @@ describe('the accelerator catalogue', () => {
     expect(DEVICES['tpu-v5e']).toMatchObject({ memoryGiB: 16, memoryBandwidthGBps: 819 });
     expect(DEVICES['tpu-v6e']).toMatchObject({ memoryGiB: 32, memoryBandwidthGBps: 1600 });
     expect(DEVICES['tpu-v5p']).toMatchObject({ memoryGiB: 95, memoryBandwidthGBps: 2765 });
+  });
+});
+
+describe('devices', () => {
+  test.each(Object.entries(DEVICES))('device %s carries usable memory, dense TFLOPS and architecture', (kind, d) => {
+    expect(d.kind).toBe(kind);
+    expect(d.usableMemoryGiB).toBeDefined();
+    expect(d.usableMemoryGiB).toBeGreaterThan(0);
+    expect(d.usableMemoryGiB!).toBeLessThanOrEqual(d.memoryGiB);
+    // nvidia-smi shows at least 90% of the marketed memory on every catalogued GPU
+    expect(d.usableMemoryGiB!).toBeGreaterThanOrEqual(0.9 * d.memoryGiB);
+    expect(d.architecture).toBe(ARCHITECTURE_BY_DEVICE[kind]);
+    const t = d.peakDenseTflops;
+    expect(t).toBeDefined();
+    expect(t!.bf16).toBeGreaterThan(0);
+    // lower precision never runs slower than bf16 on the same tensor unit
+    for (const p of ['fp8', 'int8', 'fp4'] as const) if (t![p] !== undefined) expect(t![p]!).toBeGreaterThanOrEqual(t!.bf16!);
+    if (t!.fp16 !== undefined) expect(t!.fp16).toBe(t!.bf16);
+  });
+
+  test('dense TFLOPS match the datasheets (no sparsity)', () => {
+    expect(DEVICES['nvidia-h100'].peakDenseTflops).toEqual({ bf16: 989, fp16: 989, fp8: 1979, int8: 1979 });
+    expect(DEVICES['nvidia-l4'].peakDenseTflops).toMatchObject({ bf16: 121, fp8: 242 });
+    expect(DEVICES['nvidia-l40s'].peakDenseTflops).toMatchObject({ bf16: 362, fp8: 733 });
+    expect(DEVICES['nvidia-a100-80gb'].peakDenseTflops).toEqual({ bf16: 312, fp16: 312, int8: 624 });
+    expect(DEVICES.inferentia2.peakDenseTflops).toMatchObject({ bf16: 190, fp8: 190, int8: 380 });
+    expect(DEVICES['tpu-v6e'].peakDenseTflops).toEqual({ bf16: 918, int8: 1836 });
+  });
+
+  test('usable memory of A10G and L4 is the 22.49 GiB nvidia-smi reports', () => {
+    expect(DEVICES['nvidia-a10g'].usableMemoryGiB).toBe(22.49);
+    expect(DEVICES['nvidia-l4'].usableMemoryGiB).toBe(22.49);
+    expect(DEVICES['nvidia-h100'].usableMemoryGiB).toBe(79.65);
   });
 });
 
