@@ -9,6 +9,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { App } from 'aws-cdk-lib';
 import { App as K8sApp } from 'cdk8s';
 import {
@@ -111,4 +112,5 @@ function main(argv: string[]): void {
   }
 }
 
-main(process.argv.slice(2));
+// Run only as the CLI, not when imported (the plan report and tests import the deployments).
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) main(process.argv.slice(2));

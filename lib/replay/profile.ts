@@ -19,6 +19,13 @@ import { type StepTimeProfile, decodeStepSeconds, prefillSeconds } from '../step
  * @see https://cloud.google.com/tpu/docs/v5e
  */
 export const FALLBACK_FLOPS_PER_BANDWIDTH_BYTE = 200;
+/**
+ * Share of the devices' dense peak FLOPS a prefill achieves when the plan carries no step-time
+ * profile: large-batch prefill reaches 40-60 % model FLOPS utilisation on GPUs and TPUs; the low
+ * end keeps the estimate on the side of more replicas.
+ * @see https://arxiv.org/abs/2204.02311 (PaLM, model FLOPS utilisation)
+ */
+export const FALLBACK_PREFILL_FLOPS_UTILIZATION = 0.4;
 /** FLOPs per parameter per token of a dense transformer forward pass (multiply + add). */
 export const FLOPS_PER_PARAMETER_PER_TOKEN = 2;
 
@@ -64,7 +71,9 @@ export function plannedLiveContextTokens(plan: CapacityPlan): number {
  * equals `plan.throughput.tokensPerSecondPerReplica`: the step splits into a weight read and a
  * per-token KV read in the proportion of their bytes, and compute per token is
  * {@link FLOPS_PER_PARAMETER_PER_TOKEN} x active parameters at
- * {@link FALLBACK_FLOPS_PER_BANDWIDTH_BYTE} x the achieved bandwidth.
+ * {@link FALLBACK_PREFILL_FLOPS_UTILIZATION} of the devices' dense peak FLOPS at the plan's
+ * precision (or, for a device without datasheet FLOPS, {@link FALLBACK_FLOPS_PER_BANDWIDTH_BYTE}
+ * x the achieved bandwidth).
  */
 export function profileForPlan(plan: CapacityPlan): StepTimeProfile {
   const given = (plan as CapacityPlan & WithStepTime).stepTime;
@@ -77,7 +86,14 @@ export function profileForPlan(plan: CapacityPlan): StepTimeProfile {
   const kvBytes = batch * plannedLiveContextTokens(plan) * plan.memory.kvBytesPerToken;
   const bandwidth = (weightBytes + kvBytes) / stepSeconds; // achieved bytes/s
   const flopsPerToken = FLOPS_PER_PARAMETER_PER_TOKEN * active * 1e9;
-  const computePerToken = flopsPerToken / (FALLBACK_FLOPS_PER_BANDWIDTH_BYTE * bandwidth);
+  // Datasheet compute of the replica's devices at the plan's weight precision (fp8 / int8 / fp4
+  // units where the device has them, else bf16), or the bandwidth ratio above.
+  const peak = plan.instance.device.peakDenseTflops;
+  const precisionKey = plan.precision === 'int4' ? 'bf16' : plan.precision;
+  const tflops = peak === undefined ? undefined : ((peak as Record<string, number | undefined>)[precisionKey] ?? peak.bf16);
+  const devices = plan.devicesPerReplica * plan.hostsPerReplica;
+  const achievedFlops = tflops !== undefined ? tflops * 1e12 * devices * FALLBACK_PREFILL_FLOPS_UTILIZATION : FALLBACK_FLOPS_PER_BANDWIDTH_BYTE * bandwidth;
+  const computePerToken = flopsPerToken / achievedFlops;
   return {
     fixedSecondsPerStep: 0,
     weightSecondsPerStep: weightBytes / bandwidth,
