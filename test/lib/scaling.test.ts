@@ -119,3 +119,26 @@ describe('tokenScalingPolicy errors', () => {
     expectError(() => tokenScalingPolicy(plan, { metricWindowSeconds: 10 }), 'ScalingBehaviourInvalid', 'metricWindowSeconds', 10);
   });
 });
+
+describe('token-work signal', () => {
+  test('weights reproduce the plan: generated tokens at the planned rate fill the target utilisation', async () => {
+    const { tokenWorkWeights } = await import('../../lib/index.js');
+    const w = tokenWorkWeights(plan);
+    // 1000 tokens/s measured at the planned batch: one token costs 1 ms of accelerator time.
+    expect(w.generatedSecondsPerToken).toBeCloseTo(1 / 1000, 9);
+    expect(w.targetBusyFraction).toBe(0.7);
+    expect(w.promptSecondsPerToken).toBeGreaterThan(0);
+    expect(w.promptSecondsPerToken).toBeLessThan(w.generatedSecondsPerToken);
+  });
+  test('renders one PromQL over the prompt and generation counters (vLLM v0.11 metric names) and a KEDA threshold in busy ms/s', async () => {
+    const { tokenWorkWeights, tokenWorkPromQl, tokenWorkThreshold } = await import('../../lib/index.js');
+    const w = tokenWorkWeights(plan);
+    const q = tokenWorkPromQl(w, 'namespace="inference",model="m"', 120);
+    expect(q).toMatch(/^sum\(rate\(vllm:prompt_tokens_total\{namespace="inference",model="m"\}\[120s\]\)\) \* [0-9.e-]+ \+ sum\(rate\(vllm:generation_tokens_total\{namespace="inference",model="m"\}\[120s\]\)\) \* 1$/);
+    expect(tokenWorkThreshold(w)).toBe(700);
+  });
+  test('renders SageMaker metric math over the prompt and generation throughput queries', async () => {
+    const { tokenWorkWeights, tokenWorkMetricMath } = await import('../../lib/index.js');
+    expect(tokenWorkMetricMath(tokenWorkWeights(plan))).toMatch(/^FILL\(prompt, 0\) \* [0-9.e-]+ \+ FILL\(generation, 0\) \* 1$/);
+  });
+});
