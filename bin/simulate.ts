@@ -1,5 +1,5 @@
 /**
- * `npm run simulate -- --trace <file> [--deployment <name>] [--rate-scale <factor>] [--json]`
+ * `npm run simulate -- --trace <file|synthetic[:seed]> [--deployment <name>] [--rate-scale <factor>] [--json] [--out <dir>]`
  *
  * Replays a request trace (Azure LLM inference CSV format) against every deployment of the
  * reference fleet (or the one named), under the library's default scaling policy and its peers,
@@ -7,47 +7,26 @@
  * default policy. `--rate-scale` multiplies the arrival rate (requests are duplicated or thinned,
  * seeded, keeping the trace's duration); without it each deployment gets the trace fitted to it.
  */
-import { readFileSync } from 'node:fs';
-import { basename } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { App } from 'aws-cdk-lib';
 import { App as K8sApp } from 'cdk8s';
 import {
   InferenceConstructsError,
-  MODEL_SERVERS,
   type PlannedDeployment,
   type ReplayDeployment,
   type ReplayResult,
-  ReplayScalerKind,
   parseAzureTrace,
+  renderReplayReport,
   renderReplayTable,
   replayDeployment,
-  startupProbeSeconds,
+  toReplayDeployment,
   syntheticTrace,
 } from '../lib/index.js';
 import { plannedDeployments } from './plan-report.js';
 import { addKubernetesReference } from './reference/k8s.js';
 import { addSageMakerReference } from './reference/sagemaker.js';
-
-/**
- * Seconds from a scale-out decision to a running node: EC2 launch and kubelet registration
- * (Karpenter / EKS Auto Mode report about a minute), or a SageMaker instance joining the variant.
- * @see https://karpenter.sh/docs/concepts/disruption/
- */
-export const NODE_LAUNCH_SECONDS = 60;
-/**
- * Seconds to pull the model-server image on a fresh node: the vLLM / Neuron images are 8-10 GB
- * compressed, pulled at a few hundred MB/s.
- */
-export const IMAGE_PULL_SECONDS = 60;
-/** Karpenter / EKS Auto Mode keep an empty node this long (the node pools' consolidateAfter, 10m). */
-export const EKS_RELEASE_SECONDS = 600;
-/** GKE's cluster autoscaler removes a node unneeded for 10 minutes (scale-down-unneeded-time). @see https://cloud.google.com/kubernetes-engine/docs/concepts/cluster-autoscaler */
-export const GKE_RELEASE_SECONDS = 600;
-/** Scrape interval the reference EKS charts are rendered with (the AWS managed collector's 30 s). */
-export const EKS_SCRAPE_SECONDS = 30;
-/** Scrape interval of the GKE PodMonitoring the reference renders. */
-export const GKE_SCRAPE_SECONDS = 15;
 
 /** The reference fleet's deployments as the replay models them. */
 export function referenceReplayDeployments(): ReplayDeployment[] {
@@ -56,21 +35,7 @@ export function referenceReplayDeployments(): ReplayDeployment[] {
   const k8s = new K8sApp({ outdir: 'dist' });
   addKubernetesReference(k8s, {});
   const found: PlannedDeployment[] = [...plannedDeployments(app), ...plannedDeployments(k8s)];
-  return found
-    .map((d): ReplayDeployment => {
-      const server = Object.values(MODEL_SERVERS).find((s) => s.displayName === d.server) ?? Object.values(MODEL_SERVERS)[0];
-      const start = NODE_LAUNCH_SECONDS + IMAGE_PULL_SECONDS + startupProbeSeconds(server, d.plan);
-      if (d.platform === 'SageMaker') {
-        return { name: d.name, plan: d.plan, scalingPolicy: d.scalingPolicy, scaler: ReplayScalerKind.SAGEMAKER, startupSeconds: start, releaseSeconds: 0,
-          concurrencyGuardPerReplica: Math.max(1, Math.round(d.plan.concurrentSequences * d.plan.targetUtilization)) };
-      }
-      if (d.platform === 'EKS') {
-        return { name: d.name, plan: d.plan, scalingPolicy: d.scalingPolicy, scaler: ReplayScalerKind.KEDA, scrapeIntervalSeconds: EKS_SCRAPE_SECONDS,
-          queueDepthPerReplica: d.plan.concurrentSequences, startupSeconds: start, releaseSeconds: EKS_RELEASE_SECONDS };
-      }
-      return { name: d.name, plan: d.plan, scalingPolicy: d.scalingPolicy, scaler: ReplayScalerKind.HPA, scrapeIntervalSeconds: GKE_SCRAPE_SECONDS, startupSeconds: start, releaseSeconds: GKE_RELEASE_SECONDS };
-    })
-    .sort((a, b) => a.name.localeCompare(b.name));
+  return found.map((d) => toReplayDeployment(d)).sort((a, b) => a.name.localeCompare(b.name));
 }
 
 function main(argv: string[]): void {
@@ -98,6 +63,14 @@ function main(argv: string[]): void {
   }
   const results: ReplayResult[] = [];
   for (const d of deployments) results.push(...replayDeployment(d, trace, { rateScale }));
+  const outDir = arg('--out');
+  if (outDir !== undefined) {
+    // The report section and its pictures, as the plan report embeds them.
+    const report = renderReplayReport(results);
+    mkdirSync(outDir, { recursive: true });
+    writeFileSync(join(outDir, `replay-${trace.name}.md`), `${report.markdown}\n`);
+    for (const [file, svg] of Object.entries(report.svgs)) writeFileSync(join(outDir, file), svg);
+  }
   if (argv.includes('--json')) {
     process.stdout.write(`${JSON.stringify(results.map(({ replicasPerMinute: _r, demandPerMinute: _d, ...rest }) => rest), null, 2)}\n`);
     return;
@@ -108,7 +81,7 @@ function main(argv: string[]): void {
   }
   process.stdout.write(`${renderReplayTable(results)}\n`);
   for (const r of results.filter((x) => x.default)) {
-    process.stdout.write(`replay: ${trace.name} ${r.deployment} ${r.policy} efficiency ${r.efficiency} attainment ${r.sloAttainment}\n`);
+    process.stdout.write(`replay: ${trace.name} ${r.policy} efficiency ${r.efficiency} attainment ${r.sloAttainment} deployment ${r.deployment}\n`);
   }
 }
 

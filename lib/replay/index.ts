@@ -4,3 +4,4 @@ export * from './scalers.js';
 export * from './engine.js';
 export * from './replay.js';
 export * from './report.js';
+export * from './deployments.js';
