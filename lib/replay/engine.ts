@@ -53,10 +53,12 @@ export interface CapacityDelays {
 
 /** Per-request outcome arrays and the replica timeline. */
 export interface EngineResult {
-  readonly ttft: Float64Array;
-  readonly tpot: Float64Array;
+  /** Time to first token per request, seconds (Infinity when never served). */
+  readonly ttft: number[];
+  /** Mean time per output token after the first, seconds (Infinity when never finished). */
+  readonly tpot: number[];
   /** 1 when the request could not be served (longer than the context). */
-  readonly failed: Uint8Array;
+  readonly failed: number[];
   /** Replica-seconds charged (launch to release). */
   readonly replicaSeconds: number;
   /** Scale events (changes of the desired count). */
@@ -324,5 +326,5 @@ export function runEngine(input: EngineInput): EngineResult {
       replicasPerMinute[m] += Math.max(0, b - a) / 60;
     }
   }
-  return { ttft, tpot, failed, replicaSeconds, scaleEvents, replicasPerMinute, observations: obs, endSeconds: end };
+  return { ttft: Array.from(ttft), tpot: Array.from(tpot), failed: Array.from(failed), replicaSeconds, scaleEvents, replicasPerMinute, observations: obs, endSeconds: end };
 }

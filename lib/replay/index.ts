@@ -5,3 +5,4 @@ export * from './engine.js';
 export * from './replay.js';
 export * from './report.js';
 export * from './deployments.js';
+export * from './facade.js';

@@ -325,8 +325,8 @@ function scalerFor(d: ReplayDeployment, kind: ReplayPolicyKind, staticReplicas: 
   };
 }
 
-function quantile(values: Float64Array, q: number): number {
-  const finite = Array.from(values).filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
+function quantile(values: number[], q: number): number {
+  const finite = values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
   if (finite.length === 0) return Number.NaN;
   return finite[Math.min(finite.length - 1, Math.floor(q * finite.length))];
 }
