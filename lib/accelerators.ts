@@ -7,9 +7,23 @@
  * checks every row for internal consistency.
  */
 import { InferenceConstructsError } from './errors.js';
+import type { Precision } from './models.js';
 
-/** The three accelerator classes the library serves. */
+/**
+ * The three accelerator classes the library serves: the software stack and the scheduling a
+ * device needs (device plugin, extended resource, taint, AMI, model servers).
+ *
+ * `inferentia2` is the AWS Neuron class: Inferentia2 and Trainium2 share the Neuron SDK and
+ * runtime, the Neuron device plugin and its `aws.amazon.com/neuron` / `aws.amazon.com/neuroncore`
+ * resources, the `AL2023_x86_64_NEURON` AMI and the Neuron model servers (NxD Inference under
+ * vLLM / DJL LMI), so Trainium2 rows carry this class and differ by device (`trainium2`) and
+ * architecture. The value keeps its name so existing pools, plans and labels stay valid.
+ * @see https://awsdocs-neuron.readthedocs-hosted.com/en/latest/containers/kubernetes-getting-started.html
+ */
 export type AcceleratorClass = 'inferentia2' | 'nvidia-gpu' | 'tpu';
+
+/** The AWS Neuron accelerator class (Inferentia2 and Trainium2); see {@link AcceleratorClass}. */
+export const NEURON_ACCELERATOR_CLASS: AcceleratorClass = 'inferentia2';
 
 /** A single accelerator chip / GPU model. */
 export type DeviceKind =
@@ -21,9 +35,13 @@ export type DeviceKind =
   | 'nvidia-a100-80gb'
   | 'nvidia-h100'
   | 'nvidia-h200'
+  | 'nvidia-b200'
+  | 'nvidia-rtx-pro-6000'
+  | 'trainium2'
   | 'tpu-v5e'
   | 'tpu-v6e'
-  | 'tpu-v5p';
+  | 'tpu-v5p'
+  | 'tpu7x';
 
 /** A Kubernetes taint, as both Karpenter and EKS managed node groups spell it. */
 export interface Taint {
@@ -49,8 +67,20 @@ export interface DeviceSpec {
   readonly memoryGiB: number;
   /** Peak memory bandwidth per device, GB/s (10^9 bytes). */
   readonly memoryBandwidthGBps: number;
-  /** NeuronCores per device (Inferentia2 only: 2). */
+  /**
+   * NeuronCores the Neuron runtime exposes per device at the default logical NeuronCore
+   * configuration (Neuron devices only): Inferentia2 2; Trainium2 4 (8 physical NeuronCore-v3
+   * grouped in pairs at LNC=2). Tensor-parallel ranks and `aws.amazon.com/neuroncore` count these.
+   */
   readonly neuronCoresPerDevice?: number;
+  /** Physical NeuronCores per device (Trainium2: 8 NeuronCore-v3). @default neuronCoresPerDevice */
+  readonly physicalNeuronCoresPerDevice?: number;
+  /**
+   * Default logical NeuronCore configuration (LNC): physical cores per logical core the runtime
+   * exposes (`NEURON_LOGICAL_NC_CONFIG`, compiler `--lnc`). Trainium2: 2; LNC does not apply to Inferentia2.
+   * @default 1
+   */
+  readonly logicalNeuronCoreConfig?: number;
   /**
    * Memory a serving process can actually allocate, GiB (below the marketed figure: e.g. the
    * A10G's 24 GB shows as 22.49 GiB in nvidia-smi). Cite the source next to the row.
@@ -86,6 +116,46 @@ export type DeviceArchitecture =
   | 'tpu-v5p'
   | 'tpu-v6e'
   | 'tpu7x';
+
+/**
+ * Number formats each device generation computes natively (has a tensor / matrix unit for),
+ * the support matrix's hardware column. A format outside the list can still be served where a
+ * server dequantizes weights on the fly (weight-only), which the server profile decides.
+ * - ampere: BF16/FP16/INT8 tensor cores, no FP8 (needs SM 8.9) and no FP4.
+ * - ada, hopper: adds FP8 (SM 8.9 / 9.0).
+ * - blackwell: adds FP4 (NVFP4 / MXFP4; SM 10.0 B200/B300, SM 12.0 RTX PRO 6000).
+ * - inferentia2: "190 FP16/BF16/cFP8/TF32 TFLOPS, 380 INT8 TOPS" (Inferentia2 architecture page).
+ * - trainium2: cFP8, FP16, BF16 (NeuronCore-v3 tensor engine); no INT8 figure.
+ * - tpu-v5e, tpu-v6e, tpu-v5p: BF16 and INT8 MXU; TPU7x: BF16 and FP8 (TPU7x page).
+ * @see https://docs.vllm.ai/en/latest/features/quantization/fp8.html (FP8 W8A8 needs SM >= 8.9)
+ */
+export const NATIVE_PRECISIONS: { [architecture: string]: Precision[] } = {
+  ampere: ['bf16', 'fp16', 'int8'],
+  ada: ['bf16', 'fp16', 'fp8', 'int8'],
+  hopper: ['bf16', 'fp16', 'fp8', 'int8'],
+  blackwell: ['bf16', 'fp16', 'fp8', 'int8', 'fp4'],
+  inferentia2: ['bf16', 'fp16', 'fp8', 'int8'],
+  trainium2: ['bf16', 'fp16', 'fp8'],
+  'tpu-v5e': ['bf16', 'int8'],
+  'tpu-v5p': ['bf16', 'int8'],
+  'tpu-v6e': ['bf16', 'int8'],
+  tpu7x: ['bf16', 'fp8'],
+};
+
+/** Look-ups of what a device computes natively (for the planner's and servers' support matrix). */
+export class DeviceSupport {
+  /** The number formats a device generation computes natively; empty for an unknown generation. */
+  public static nativePrecisions(architecture: DeviceArchitecture): Precision[] {
+    return [...(NATIVE_PRECISIONS[architecture] ?? [])];
+  }
+
+  /** True when the device has a native unit for `precision` (false for a device without a generation). */
+  public static runsNatively(device: DeviceSpec, precision: Precision): boolean {
+    return device.architecture !== undefined && DeviceSupport.nativePrecisions(device.architecture).includes(precision);
+  }
+
+  private constructor() {}
+}
 
 /** How the devices of one node talk to each other (tensor-parallel efficiency is keyed on it). */
 export type Interconnect = 'none' | 'pcie' | 'nvlink' | 'neuronlink' | 'ici';
@@ -248,6 +318,13 @@ const USABLE_GIB = {
   h200: round(143771 / MIB_PER_GIB, 2),
 } as const;
 
+/** Trainium2: physical NeuronCore-v3 per chip (Trainium2 architecture page). */
+const TRN2_PHYSICAL_CORES_PER_CHIP = 8;
+/** Trainium2: default logical NeuronCore configuration (LNC=2). */
+const TRN2_DEFAULT_LNC = 2;
+/** Trainium2: logical NeuronCores the runtime exposes per chip at the default LNC. */
+const TRN2_LOGICAL_CORES_PER_CHIP = TRN2_PHYSICAL_CORES_PER_CHIP / TRN2_DEFAULT_LNC;
+
 /** Facts per device model. */
 export const DEVICES: Readonly<Record<DeviceKind, DeviceSpec>> = {
   // 32 GiB HBM and 820 GB/s per chip, 2 NeuronCore-v2 per chip.
@@ -386,6 +463,67 @@ export const DEVICES: Readonly<Record<DeviceKind, DeviceSpec>> = {
     architecture: 'tpu-v5p',
     source: 'https://cloud.google.com/tpu/docs/v5p',
   },
+  // HGX B200 datasheet, per GPU: 180 GB HBM3E at 7.7 TB/s; FP4 18 PF, FP8 9 PF, INT8 9 POPS,
+  // FP16/BF16 4.5 PF with sparsity (dense is half; the board line "NVFP4 144 | 72 PF" / 8 agrees).
+  // EC2 lists 179 GiB per GPU (1,432 GiB on p6-b200.48xlarge); nvidia-smi shows 183359 MiB
+  // (179.06 GiB), so the usable figure is the EC2 one.
+  'nvidia-b200': {
+    kind: 'nvidia-b200',
+    acceleratorClass: 'nvidia-gpu',
+    displayName: 'NVIDIA B200',
+    memoryGiB: 179,
+    memoryBandwidthGBps: 7700,
+    usableMemoryGiB: 179,
+    peakDenseTflops: { bf16: 2250, fp16: 2250, fp8: 4500, int8: 4500, fp4: 9000 },
+    architecture: 'blackwell',
+    source: 'https://www.nvidia.com/en-us/data-center/hgx/',
+  },
+  // RTX PRO 6000 Blackwell Server Edition: 96 GB GDDR7 at 1,597 GB/s (datasheet; AWS g7e page:
+  // 96 GiB per GPU), nvidia-smi 97887 MiB. NVIDIA states "FP16/BF16 1 PFLOP, FP8 2 PFLOPS, FP4
+  // 4 PFLOPS" without saying dense or sparse; the Blackwell line quotes such peaks with 2:4
+  // sparsity, so the catalogue halves them (the conservative reading for a roofline).
+  'nvidia-rtx-pro-6000': {
+    kind: 'nvidia-rtx-pro-6000',
+    acceleratorClass: 'nvidia-gpu',
+    displayName: 'NVIDIA RTX PRO 6000 Blackwell Server Edition',
+    memoryGiB: 96,
+    memoryBandwidthGBps: 1597,
+    usableMemoryGiB: round(97887 / MIB_PER_GIB, 2),
+    peakDenseTflops: { bf16: 500, fp16: 500, fp8: 1000, fp4: 2000 },
+    architecture: 'blackwell',
+    source: 'https://www.nvidia.com/en-us/data-center/rtx-pro-6000-blackwell-server-edition/',
+  },
+  // Trainium2 architecture page: eight NeuronCore-v3 delivering 1,299 FP8 and 667 BF16/FP16/TF32
+  // dense TFLOPS; 96 GiB HBM at 2.9 TB/s (NKI Trainium2 guide). LNC=2 is the default: the
+  // runtime exposes 4 logical NeuronCores per chip (64 on trn2.48xlarge), each with 24 GiB.
+  // @see https://awsdocs-neuron.readthedocs-hosted.com/en/latest/about-neuron/arch/neuron-features/logical-neuroncore-config.html
+  trainium2: {
+    kind: 'trainium2',
+    acceleratorClass: 'inferentia2',
+    displayName: 'AWS Trainium2',
+    memoryGiB: 96,
+    memoryBandwidthGBps: 2900,
+    neuronCoresPerDevice: TRN2_LOGICAL_CORES_PER_CHIP,
+    physicalNeuronCoresPerDevice: TRN2_PHYSICAL_CORES_PER_CHIP,
+    logicalNeuronCoreConfig: TRN2_DEFAULT_LNC,
+    usableMemoryGiB: 96,
+    peakDenseTflops: { bf16: 667, fp16: 667, fp8: 1299 },
+    architecture: 'trainium2',
+    source: 'https://awsdocs-neuron.readthedocs-hosted.com/en/latest/about-neuron/arch/neuron-hardware/trainium2.html',
+  },
+  // TPU7x page: 192 GiB HBM at 7,380 GBps, 2,307 BF16 and 4,614 FP8 TFLOPS per chip. No
+  // catalogue row carries it yet: Google publishes no on-demand list price (see TPU7X_GKE).
+  tpu7x: {
+    kind: 'tpu7x',
+    acceleratorClass: 'tpu',
+    displayName: 'TPU7x (Ironwood)',
+    memoryGiB: 192,
+    memoryBandwidthGBps: 7380,
+    usableMemoryGiB: 192,
+    peakDenseTflops: { bf16: 2307, fp8: 4614 },
+    architecture: 'tpu7x',
+    source: 'https://docs.cloud.google.com/tpu/docs/tpu7x',
+  },
 };
 
 /** Karpenter / EKS Auto Mode `instance-gpu-name` values per NVIDIA device (FACTS: Karpenter instance-types reference). */
@@ -397,12 +535,18 @@ const GPU_NAME: Partial<Record<DeviceKind, string>> = {
   'nvidia-a100-80gb': 'a100',
   'nvidia-h100': 'h100',
   'nvidia-h200': 'h200',
+  // EKS best-practices aiml-compute page lists b200 among the instance-gpu-name values. The
+  // RTX PRO 6000 value is not published, so g7e rows select on the instance family only.
+  'nvidia-b200': 'b200',
 };
 
 /** GKE `cloud.google.com/gke-accelerator` values. @see https://cloud.google.com/compute/docs/gpus */
 const GKE_GPU_NAME: Partial<Record<DeviceKind, string>> = {
   'nvidia-l4': 'nvidia-l4',
   'nvidia-h100': 'nvidia-h100-80gb',
+  // @see https://cloud.google.com/kubernetes-engine/docs/how-to/gpus (A4: nvidia-b200; G4: nvidia-rtx-pro-6000)
+  'nvidia-b200': 'nvidia-b200',
+  'nvidia-rtx-pro-6000': 'nvidia-rtx-pro-6000',
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -415,6 +559,8 @@ const EC2_PRICE_SOURCE = 'https://aws.amazon.com/ec2/pricing/on-demand/';
 /** Cloud TPU list price is per chip-hour; a GKE TPU node costs chips x that. */
 const TPU_PRICE_SOURCE = 'https://cloud.google.com/tpu/pricing';
 const GCE_GPU_PRICE_SOURCE = 'https://cloud.google.com/compute/vm-instance-pricing#accelerator-optimized';
+/** Date the A4 and G4 list prices were read. */
+const GCE_NEW_PRICES_AS_OF = '2026-07-22';
 
 /** Date the SageMaker hosting prices were read. */
 export const SAGEMAKER_PRICES_AS_OF = '2026-09-27';
@@ -460,6 +606,7 @@ const SAGEMAKER_USD_PER_HOUR: { [name: string]: number } = {
   'p4d.24xlarge': 25.2513,
   'p4de.24xlarge': 31.5641,
   'p5.48xlarge': 63.296,
+  'p5.4xlarge': 7.912,
 };
 
 function sagemakerPrice(usdPerHour: number): ReferencePrice {
@@ -501,6 +648,14 @@ const MULTI_DEVICE_INTERCONNECT: { [family: string]: Interconnect } = {
   p5e: 'nvlink',
   p5en: 'nvlink',
   a3: 'nvlink',
+  // trn2.48xlarge: 16 Trainium2 in a 4x4 2-D torus over NeuronLink-v3 (Trn2 architecture page).
+  trn2: 'neuronlink',
+  // p6-b200: NVLink 5 + NVSwitch; GCE A4 likewise (HGX B200).
+  'p6-b200': 'nvlink',
+  a4: 'nvlink',
+  // g7e / GCE G4: RTX PRO 6000 Server Edition has no NVLink; GPUs talk over PCIe.
+  g7e: 'pcie',
+  g4: 'pcie',
   // TPU chips of one host are joined by ICI.
   ct5lp: 'ici',
   ct6e: 'ici',
@@ -562,6 +717,36 @@ function awsRow(r: AwsRow): InstanceTypeSpec {
     price: r.price ?? ec2Price(r.usdPerHour),
   };
 }
+
+// Trn2: https://aws.amazon.com/ec2/instance-types/trn2/ and the Neuron Trn2 architecture page
+// (16 Trainium2, 192 vCPU, 2,048 GiB host memory, 1,536 GiB device memory). On-demand us-east-1
+// rate 35.7608 per hour (the EC2 price list as read in February 2026). SageMaker hosting offers
+// ml.trn2.48xlarge (ProductionVariantInstanceType in aws-sdk-js-v3 clients/client-sagemaker).
+const TRN2: AwsRow[] = [
+  { name: 'trn2.48xlarge', device: 'trainium2', devices: 16, vcpu: 192, hostMemoryGiB: 2048, usdPerHour: 35.7608, sagemaker: true },
+];
+
+// P6-B200: https://aws.amazon.com/ec2/instance-types/p6/ (8 B200, 1,432 GiB GPU memory, 192 vCPU,
+// 2,048 GiB). P5.4xlarge: one H100 with 16 vCPU / 256 GiB (https://aws.amazon.com/ec2/instance-types/p5/).
+// Both are in ProductionVariantInstanceType (ml.p6-b200.48xlarge, ml.p5.4xlarge).
+const P6: AwsRow[] = [
+  { name: 'p6-b200.48xlarge', device: 'nvidia-b200', devices: 8, vcpu: 192, hostMemoryGiB: 2048, usdPerHour: 113.93, sagemaker: true },
+  { name: 'p5.4xlarge', device: 'nvidia-h100', devices: 1, vcpu: 16, hostMemoryGiB: 256, usdPerHour: 6.88, sagemaker: true },
+];
+
+// G7e (RTX PRO 6000 Blackwell Server Edition, 96 GiB each): https://aws.amazon.com/ec2/instance-types/g7e/
+// 2xl/4xl/8xl one GPU with 8/16/32 vCPU and 64/128/256 GiB; 12xl/24xl/48xl 2/4/8 GPUs with 24 vCPU
+// and 256 GiB per GPU. us-east-1 on-demand rates per the EC2 price list (2026). SageMaker hosting
+// offers ml.g7e.* since April 2026 (AWS Machine Learning blog, "Accelerate Generative AI Inference
+// on Amazon SageMaker AI with G7e Instances").
+const G7E: AwsRow[] = [
+  { name: 'g7e.2xlarge', device: 'nvidia-rtx-pro-6000', devices: 1, vcpu: 8, hostMemoryGiB: 64, usdPerHour: 3.36312, sagemaker: true },
+  { name: 'g7e.4xlarge', device: 'nvidia-rtx-pro-6000', devices: 1, vcpu: 16, hostMemoryGiB: 128, usdPerHour: 3.99816, sagemaker: true },
+  { name: 'g7e.8xlarge', device: 'nvidia-rtx-pro-6000', devices: 1, vcpu: 32, hostMemoryGiB: 256, usdPerHour: 5.2682, sagemaker: true },
+  { name: 'g7e.12xlarge', device: 'nvidia-rtx-pro-6000', devices: 2, vcpu: 48, hostMemoryGiB: 512, usdPerHour: 8.28608, sagemaker: true },
+  { name: 'g7e.24xlarge', device: 'nvidia-rtx-pro-6000', devices: 4, vcpu: 96, hostMemoryGiB: 1024, usdPerHour: 16.5722, sagemaker: true },
+  { name: 'g7e.48xlarge', device: 'nvidia-rtx-pro-6000', devices: 8, vcpu: 192, hostMemoryGiB: 2048, usdPerHour: 33.14432, sagemaker: true },
+];
 
 // Inferentia2: chips, vCPU and memory from https://aws.amazon.com/ec2/instance-types/inf2/ (FACTS §2).
 // SageMaker hosting offers all four sizes: https://aws.amazon.com/sagemaker/pricing/
@@ -679,11 +864,13 @@ const TPU: TpuRow[] = [
 
 interface GceGpuRow {
   readonly name: string;
-  readonly device: 'nvidia-l4' | 'nvidia-h100';
+  readonly device: 'nvidia-l4' | 'nvidia-h100' | 'nvidia-b200' | 'nvidia-rtx-pro-6000';
   readonly devices: number;
   readonly vcpu: number;
   readonly hostMemoryGiB: number;
   readonly usdPerHour: number;
+  /** Date the price was read. @default PRICES_AS_OF */
+  readonly priceAsOf?: string;
 }
 
 function gceGpuRow(r: GceGpuRow): InstanceTypeSpec {
@@ -704,7 +891,7 @@ function gceGpuRow(r: GceGpuRow): InstanceTypeSpec {
       taints: [NVIDIA_GKE_TAINT],
     },
     interconnect: interconnectOf(r.name.split('-')[0], r.devices),
-    price: { usdPerHour: r.usdPerHour, region: 'us-central1', asOf: PRICES_AS_OF, source: GCE_GPU_PRICE_SOURCE },
+    price: { usdPerHour: r.usdPerHour, region: 'us-central1', asOf: r.priceAsOf ?? PRICES_AS_OF, source: GCE_GPU_PRICE_SOURCE },
   };
 }
 
@@ -717,11 +904,19 @@ const GCE_GPU: GceGpuRow[] = [
   { name: 'g2-standard-48', device: 'nvidia-l4', devices: 4, vcpu: 48, hostMemoryGiB: 192, usdPerHour: 4.0 },
   { name: 'g2-standard-96', device: 'nvidia-l4', devices: 8, vcpu: 96, hostMemoryGiB: 384, usdPerHour: 8.0003 },
   { name: 'a3-highgpu-8g', device: 'nvidia-h100', devices: 8, vcpu: 208, hostMemoryGiB: 1872, usdPerHour: 88.2522 },
+  // A4 (8 B200, 224 vCPU, 3,968 GB) and G4 (RTX PRO 6000: -48/-96/-192/-384 with 1/2/4/8 GPUs,
+  // 180 GB host memory and 48 vCPU per GPU): the accelerator-optimized machine family page. Rates
+  // are the us-central1 on-demand list prices as read on GCE_NEW_PRICES_AS_OF.
+  { name: 'a4-highgpu-8g', device: 'nvidia-b200', devices: 8, vcpu: 224, hostMemoryGiB: 3968, usdPerHour: 90.22, priceAsOf: GCE_NEW_PRICES_AS_OF },
+  { name: 'g4-standard-48', device: 'nvidia-rtx-pro-6000', devices: 1, vcpu: 48, hostMemoryGiB: 180, usdPerHour: 4.5, priceAsOf: GCE_NEW_PRICES_AS_OF },
+  { name: 'g4-standard-96', device: 'nvidia-rtx-pro-6000', devices: 2, vcpu: 96, hostMemoryGiB: 360, usdPerHour: 9, priceAsOf: GCE_NEW_PRICES_AS_OF },
+  { name: 'g4-standard-192', device: 'nvidia-rtx-pro-6000', devices: 4, vcpu: 192, hostMemoryGiB: 720, usdPerHour: 18, priceAsOf: GCE_NEW_PRICES_AS_OF },
+  { name: 'g4-standard-384', device: 'nvidia-rtx-pro-6000', devices: 8, vcpu: 384, hostMemoryGiB: 1440, usdPerHour: 36, priceAsOf: GCE_NEW_PRICES_AS_OF },
 ];
 
 /** Every catalogue row, sorted by name. */
 export const INSTANCE_TYPES: readonly InstanceTypeSpec[] = Object.freeze(
-  [...[...INF2, ...G5, ...G6, ...G6E, ...P].map(awsRow), ...TPU.map(tpuRow), ...GCE_GPU.map(gceGpuRow)].sort((a, b) =>
+  [...[...INF2, ...TRN2, ...G5, ...G6, ...G6E, ...G7E, ...P, ...P6].map(awsRow), ...TPU.map(tpuRow), ...GCE_GPU.map(gceGpuRow)].sort((a, b) =>
     a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
   ),
 );
@@ -760,6 +955,45 @@ export const TPU_SLICES: readonly TpuSliceSpec[] = Object.freeze([
   ...MULTI_HOST_2D.map((t) => slice('tpu-v6e-slice', t, 'ct6e-standard-4t', 4)),
   ...V5P_TOPOLOGIES.map((t) => slice('tpu-v5p-slice', t, 'ct5p-hightpu-4t', 4)),
 ]);
+
+/** What GKE needs to run TPU7x (Ironwood) node pools. */
+export interface TpuGkeFacts {
+  /** `cloud.google.com/gke-tpu-accelerator` value. */
+  readonly acceleratorLabel: string;
+  readonly machineType: string;
+  readonly chipsPerHost: number;
+  readonly vcpuPerHost: number;
+  /** Host memory per VM as the TPU7x page states it, GB. */
+  readonly hostMemoryGB: number;
+  /** Lowest GKE Standard version with the accelerator. */
+  readonly minGkeStandardVersion: string;
+  /** Lowest GKE Autopilot version with the accelerator. */
+  readonly minGkeAutopilotVersion: string;
+  /** 3-D topologies seen in GKE documentation and samples (2x2x1 is the single-host slice). */
+  readonly topologies: string[];
+  /** How a multi-host node pool is requested: a workload policy passed as `--placement-policy` (replaces `--tpu-topology`). */
+  readonly multiHostPlacement: string;
+  readonly source: string;
+}
+
+/**
+ * TPU7x (Ironwood) on GKE. Not a catalogue row or slice yet: Google publishes no on-demand list
+ * price for it (access is through the account team / reservations), and every row carries a price.
+ * @see https://docs.cloud.google.com/kubernetes-engine/docs/concepts/tpu-ironwood
+ * @see https://docs.cloud.google.com/tpu/docs/tpu7x (224 vCPU and 960 GB per 4-chip VM)
+ */
+export const TPU7X_GKE: TpuGkeFacts = Object.freeze({
+  acceleratorLabel: 'tpu7x',
+  machineType: 'tpu7x-standard-4t',
+  chipsPerHost: 4,
+  vcpuPerHost: 224,
+  hostMemoryGB: 960,
+  minGkeStandardVersion: '1.34.0-gke.2201000',
+  minGkeAutopilotVersion: '1.34.1-gke.3084001',
+  topologies: ['2x2x1', '2x2x2', '2x2x4', '4x4x4', '4x8x8'],
+  multiHostPlacement: 'workload policy (High throughput) applied with --placement-policy',
+  source: 'https://docs.cloud.google.com/kubernetes-engine/docs/concepts/tpu-ironwood',
+});
 
 /** The GKE TPU accelerator label values. */
 export const TPU_ACCELERATORS: readonly TpuAccelerator[] = ['tpu-v5-lite-podslice', 'tpu-v5p-slice', 'tpu-v6e-slice'];

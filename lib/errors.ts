@@ -49,6 +49,20 @@ export const ERROR_CODES = {
   PropInvalid: 'a construct property has a value outside its allowed range',
   HuggingFaceTokenMissing: 'a gated Hugging Face model is downloaded without an access-token secret',
   TokenMetricUnavailable: 'the model server publishes no token-throughput signal the platform can read',
+  // step-time model and operating point
+  CatalogueDataMissing: 'the accelerator catalogue lacks a figure the planner needs for this row',
+  PrecisionNotServable: 'the device generation or model server cannot serve the precision',
+  LatencyTargetUnreachable: 'no concurrency meets the latency targets on this device group',
+  LatencyTargetInvalid: 'a latency target is not a positive finite number of seconds',
+  RequestShapeInvalid: 'the mean input / output tokens per request are not positive or exceed the context',
+  HostMemoryInsufficient: 'the weights do not fit the host memory the server loads them through',
+  StepTimeInvalid: 'a measured step-time profile has a field that is not a non-negative finite number',
+  CalibrationRecordInvalid: 'a benchmark record for calibration is missing a field or has a wrong type',
+  // model description: mixture of experts, latent attention, sliding windows
+  ModelExpertsInvalid: 'the mixture-of-experts fields (experts, experts per token, active / shared parameters, expert precision) are missing or inconsistent',
+  ModelLatentAttentionInvalid: 'the latent-attention (MLA) cache width is not a positive integer',
+  ModelSlidingWindowInvalid: 'the sliding-window fields (window, windowed layers) are missing or inconsistent',
+  SequenceLengthInvalid: 'a sequence length is not a non-negative integer',
   // replay
   TraceInvalid: 'a request trace or its rate scale cannot be read',
   ReplayDeploymentUnknown: 'no deployment of the replayed fleet has that name',

@@ -8,4 +8,6 @@ export * from './placement.js';
 export * from './report.js';
 export * from './step-time.js';
 export * from './plan-annotations.js';
+export * from './precision-support.js';
+export * from './calibration.js';
 export * from './replay/index.js';

@@ -5,6 +5,12 @@
  * `num_hidden_layers` -> layers, `num_attention_heads` -> attentionHeads,
  * `num_key_value_heads` -> kvHeads, `head_dim` (or hidden_size / num_attention_heads) -> headDim,
  * `max_position_embeddings` -> maxContextTokens, `torch_dtype` -> nativePrecision.
+ * Multimodal checkpoints (Llama 4, Gemma 3, Mistral Small 3.1) carry these under `text_config`.
+ * Newer fields: `num_local_experts` / `num_experts` / `n_routed_experts` -> experts,
+ * `num_experts_per_tok` / `experts_per_token` -> expertsPerToken, `kv_lora_rank` +
+ * `qk_rope_head_dim` -> kvLatentDim, `sliding_window` (or `attention_chunk_size`) ->
+ * slidingWindowTokens, and the count of windowed entries in `layer_types` (or the
+ * `sliding_window_pattern`) -> slidingWindowLayers.
  */
 import { InferenceConstructsError } from './errors.js';
 
@@ -54,7 +60,11 @@ export interface ModelSpec {
    * kv_lora_rank + qk_rope_head_dim (512 + 64 for DeepSeek-V3). Replaces 2 x kvHeads x headDim.
    */
   readonly kvLatentDim?: number;
-  /** Sliding-window (local) attention: the window, tokens. */
+  /**
+   * Sliding-window (local) attention: the window, tokens. A layer attending to at most this many
+   * recent tokens caches at most this many. Llama 4's chunked attention (`attention_chunk_size`)
+   * is described the same way: a chunked layer never caches more than one chunk.
+   */
   readonly slidingWindowTokens?: number;
   /** Sliding-window (local) attention: how many of `layers` use the window (the rest attend to the full context). */
   readonly slidingWindowLayers?: number;
@@ -127,6 +137,9 @@ const PRESETS: ModelSpec[] = [
     huggingFaceId: 'mistralai/Mixtral-8x7B-Instruct-v0.1',
     parametersBillion: 46.7,
     activeParametersBillion: 12.9,
+    // num_local_experts 8, num_experts_per_tok 2
+    experts: 8,
+    expertsPerToken: 2,
     layers: 32,
     attentionHeads: 32,
     kvHeads: 8,
@@ -175,6 +188,9 @@ const PRESETS: ModelSpec[] = [
     headDim: 256,
     maxContextTokens: 8192,
     nativePrecision: 'bf16',
+    // sliding_window 4096 on every other layer (21 of 42)
+    slidingWindowTokens: 4096,
+    slidingWindowLayers: 21,
     gated: true,
     source: hf('google/gemma-2-9b-it'),
   },
@@ -189,8 +205,240 @@ const PRESETS: ModelSpec[] = [
     headDim: 128,
     maxContextTokens: 8192,
     nativePrecision: 'bf16',
+    // sliding_window 4096 on every other layer (23 of 46)
+    slidingWindowTokens: 4096,
+    slidingWindowLayers: 23,
     gated: true,
     source: hf('google/gemma-2-27b-it'),
+  },
+  {
+    // num_hidden_layers 24, num_attention_heads 64, num_key_value_heads 8, head_dim 64 (hidden_size 2880),
+    // max_position_embeddings 131072, num_local_experts 32, experts_per_token 4, sliding_window 128,
+    // layer_types alternating sliding_attention / full_attention (12 of 24), torch_dtype bfloat16,
+    // quantization_config mxfp4 on the MoE expert weights only. 20.9B total / 3.6B active (model card).
+    name: 'gpt-oss-20b',
+    huggingFaceId: 'openai/gpt-oss-20b',
+    parametersBillion: 20.9,
+    activeParametersBillion: 3.6,
+    layers: 24,
+    attentionHeads: 64,
+    kvHeads: 8,
+    headDim: 64,
+    maxContextTokens: 131072,
+    nativePrecision: 'bf16',
+    experts: 32,
+    expertsPerToken: 4,
+    expertPrecision: 'fp4',
+    slidingWindowTokens: 128,
+    slidingWindowLayers: 12,
+    gated: false,
+    source: hf('openai/gpt-oss-20b'),
+  },
+  {
+    // num_hidden_layers 36, num_attention_heads 64, num_key_value_heads 8, head_dim 64 (hidden_size 2880),
+    // max_position_embeddings 131072, num_local_experts 128, experts_per_token 4, sliding_window 128 on
+    // 18 of 36 layers, MXFP4 experts. 116.8B total / 5.1B active (model card).
+    name: 'gpt-oss-120b',
+    huggingFaceId: 'openai/gpt-oss-120b',
+    parametersBillion: 116.8,
+    activeParametersBillion: 5.1,
+    layers: 36,
+    attentionHeads: 64,
+    kvHeads: 8,
+    headDim: 64,
+    maxContextTokens: 131072,
+    nativePrecision: 'bf16',
+    experts: 128,
+    expertsPerToken: 4,
+    expertPrecision: 'fp4',
+    slidingWindowTokens: 128,
+    slidingWindowLayers: 18,
+    gated: false,
+    source: hf('openai/gpt-oss-120b'),
+  },
+  {
+    // text_config: num_hidden_layers 48, num_attention_heads 40, num_key_value_heads 8, head_dim 128
+    // (hidden_size 5120), max_position_embeddings 10485760, num_local_experts 16, num_experts_per_tok 1
+    // (plus a shared expert), attention_chunk_size 8192 on the RoPE layers (3 of every 4: 36 of 48;
+    // every 4th layer is global NoPE). 109B total / 17B active (model card).
+    name: 'llama-4-scout',
+    huggingFaceId: 'meta-llama/Llama-4-Scout-17B-16E-Instruct',
+    parametersBillion: 109,
+    activeParametersBillion: 17,
+    layers: 48,
+    attentionHeads: 40,
+    kvHeads: 8,
+    headDim: 128,
+    maxContextTokens: 10485760,
+    nativePrecision: 'bf16',
+    experts: 16,
+    expertsPerToken: 1,
+    slidingWindowTokens: 8192,
+    slidingWindowLayers: 36,
+    gated: true,
+    source: hf('meta-llama/Llama-4-Scout-17B-16E-Instruct'),
+  },
+  {
+    // text_config: num_hidden_layers 48, num_attention_heads 40, num_key_value_heads 8, head_dim 128,
+    // max_position_embeddings 1048576, num_local_experts 128, num_experts_per_tok 1,
+    // interleave_moe_layer_step 2, attention_chunk_size 8192 (36 of 48 layers chunked).
+    // 400B total / 17B active (model card).
+    name: 'llama-4-maverick',
+    huggingFaceId: 'meta-llama/Llama-4-Maverick-17B-128E-Instruct',
+    parametersBillion: 400,
+    activeParametersBillion: 17,
+    layers: 48,
+    attentionHeads: 40,
+    kvHeads: 8,
+    headDim: 128,
+    maxContextTokens: 1048576,
+    nativePrecision: 'bf16',
+    experts: 128,
+    expertsPerToken: 1,
+    slidingWindowTokens: 8192,
+    slidingWindowLayers: 36,
+    gated: true,
+    source: hf('meta-llama/Llama-4-Maverick-17B-128E-Instruct'),
+  },
+  {
+    // num_hidden_layers 36, num_attention_heads 32, num_key_value_heads 8, head_dim 128 (hidden_size 4096),
+    // max_position_embeddings 40960, torch_dtype bfloat16. 8.2B parameters (model card).
+    name: 'qwen3-8b',
+    huggingFaceId: 'Qwen/Qwen3-8B',
+    parametersBillion: 8.2,
+    layers: 36,
+    attentionHeads: 32,
+    kvHeads: 8,
+    headDim: 128,
+    maxContextTokens: 40960,
+    nativePrecision: 'bf16',
+    gated: false,
+    source: hf('Qwen/Qwen3-8B'),
+  },
+  {
+    // num_hidden_layers 64, num_attention_heads 64, num_key_value_heads 8, head_dim 128 (hidden_size 5120),
+    // max_position_embeddings 40960. 32.8B parameters (model card).
+    name: 'qwen3-32b',
+    huggingFaceId: 'Qwen/Qwen3-32B',
+    parametersBillion: 32.8,
+    layers: 64,
+    attentionHeads: 64,
+    kvHeads: 8,
+    headDim: 128,
+    maxContextTokens: 40960,
+    nativePrecision: 'bf16',
+    gated: false,
+    source: hf('Qwen/Qwen3-32B'),
+  },
+  {
+    // num_hidden_layers 48, num_attention_heads 32, num_key_value_heads 4, head_dim 128 (hidden_size 2048,
+    // so not hidden / heads), max_position_embeddings 40960, num_experts 128, num_experts_per_tok 8.
+    // 30.5B total / 3.3B active (model card).
+    name: 'qwen3-30b-a3b',
+    huggingFaceId: 'Qwen/Qwen3-30B-A3B',
+    parametersBillion: 30.5,
+    activeParametersBillion: 3.3,
+    layers: 48,
+    attentionHeads: 32,
+    kvHeads: 4,
+    headDim: 128,
+    maxContextTokens: 40960,
+    nativePrecision: 'bf16',
+    experts: 128,
+    expertsPerToken: 8,
+    gated: false,
+    source: hf('Qwen/Qwen3-30B-A3B'),
+  },
+  {
+    // num_hidden_layers 94, num_attention_heads 64, num_key_value_heads 4, head_dim 128 (hidden_size 4096),
+    // max_position_embeddings 40960, num_experts 128, num_experts_per_tok 8. 235B total / 22B active.
+    name: 'qwen3-235b-a22b',
+    huggingFaceId: 'Qwen/Qwen3-235B-A22B',
+    parametersBillion: 235,
+    activeParametersBillion: 22,
+    layers: 94,
+    attentionHeads: 64,
+    kvHeads: 4,
+    headDim: 128,
+    maxContextTokens: 40960,
+    nativePrecision: 'bf16',
+    experts: 128,
+    expertsPerToken: 8,
+    gated: false,
+    source: hf('Qwen/Qwen3-235B-A22B'),
+  },
+  {
+    // num_hidden_layers 61, num_attention_heads 128, num_key_value_heads 128, qk_nope_head_dim 128 +
+    // qk_rope_head_dim 64 (query/key head 192), kv_lora_rank 512 (MLA caches 512 + 64 = 576 values per
+    // layer per token), n_routed_experts 256, num_experts_per_tok 8, n_shared_experts 1,
+    // max_position_embeddings 163840, quantization_config fp8 (e4m3, 128x128 blocks): the weights ship
+    // in FP8. 671B total / 37B active (model card).
+    name: 'deepseek-v3',
+    huggingFaceId: 'deepseek-ai/DeepSeek-V3',
+    parametersBillion: 671,
+    activeParametersBillion: 37,
+    layers: 61,
+    attentionHeads: 128,
+    kvHeads: 128,
+    headDim: 192,
+    maxContextTokens: 163840,
+    nativePrecision: 'fp8',
+    experts: 256,
+    expertsPerToken: 8,
+    kvLatentDim: 576,
+    gated: false,
+    source: hf('deepseek-ai/DeepSeek-V3'),
+  },
+  {
+    // Same architecture and config.json figures as DeepSeek-V3 (DeepseekV3ForCausalLM).
+    name: 'deepseek-r1',
+    huggingFaceId: 'deepseek-ai/DeepSeek-R1',
+    parametersBillion: 671,
+    activeParametersBillion: 37,
+    layers: 61,
+    attentionHeads: 128,
+    kvHeads: 128,
+    headDim: 192,
+    maxContextTokens: 163840,
+    nativePrecision: 'fp8',
+    experts: 256,
+    expertsPerToken: 8,
+    kvLatentDim: 576,
+    gated: false,
+    source: hf('deepseek-ai/DeepSeek-R1'),
+  },
+  {
+    // text_config: num_hidden_layers 62, num_attention_heads 32, num_key_value_heads 16, head_dim 128
+    // (hidden_size 5376), max_position_embeddings 131072, sliding_window 1024, sliding_window_pattern 6
+    // (five local layers then one global: 52 of 62 local).
+    name: 'gemma-3-27b',
+    huggingFaceId: 'google/gemma-3-27b-it',
+    parametersBillion: 27.4,
+    layers: 62,
+    attentionHeads: 32,
+    kvHeads: 16,
+    headDim: 128,
+    maxContextTokens: 131072,
+    nativePrecision: 'bf16',
+    slidingWindowTokens: 1024,
+    slidingWindowLayers: 52,
+    gated: true,
+    source: hf('google/gemma-3-27b-it'),
+  },
+  {
+    // text_config: num_hidden_layers 40, num_attention_heads 32, num_key_value_heads 8, head_dim 128
+    // (hidden_size 5120), max_position_embeddings 131072, torch_dtype bfloat16. 24B parameters.
+    name: 'mistral-small-3-1-24b',
+    huggingFaceId: 'mistralai/Mistral-Small-3.1-24B-Instruct-2503',
+    parametersBillion: 24,
+    layers: 40,
+    attentionHeads: 32,
+    kvHeads: 8,
+    headDim: 128,
+    maxContextTokens: 131072,
+    nativePrecision: 'bf16',
+    gated: true,
+    source: hf('mistralai/Mistral-Small-3.1-24B-Instruct-2503'),
   },
 ];
 
@@ -204,6 +452,90 @@ function isPositiveInteger(n: unknown): n is number {
 
 function isPositiveFinite(n: unknown): n is number {
   return typeof n === 'number' && Number.isFinite(n) && n > 0;
+}
+
+function expertsInvalid(prop: string, problem: string, received: unknown, allowed: string, fix: string): InferenceConstructsError {
+  return new InferenceConstructsError('ModelExpertsInvalid', { prop: `model.${prop}`, problem, received, allowed, fix });
+}
+
+/** Mixture of experts: experts and expertsPerToken come together, with the active parameters. */
+function checkExperts(spec: ModelSpec): void {
+  const moe = spec.experts !== undefined || spec.expertsPerToken !== undefined;
+  if (!moe) {
+    for (const field of ['sharedParametersBillion', 'expertPrecision'] as const) {
+      if (spec[field] !== undefined) {
+        throw expertsInvalid(field, `${field} is set on a model without experts`, spec[field], 'unset for dense models', 'set experts and expertsPerToken too (num_local_experts, num_experts_per_tok), or drop the field');
+      }
+    }
+    return;
+  }
+  if (!isPositiveInteger(spec.experts) || spec.experts < 2) {
+    throw expertsInvalid('experts', 'experts is not an integer of at least 2', spec.experts, 'the routed experts per MoE layer, at least 2', "copy num_local_experts / num_experts / n_routed_experts from the model's config.json");
+  }
+  if (!isPositiveInteger(spec.expertsPerToken) || spec.expertsPerToken > spec.experts) {
+    throw expertsInvalid('expertsPerToken', `expertsPerToken is not a positive integer at most experts (${spec.experts})`, spec.expertsPerToken, `an integer from 1 to ${spec.experts}`, "copy num_experts_per_tok from the model's config.json");
+  }
+  if (spec.activeParametersBillion === undefined || spec.activeParametersBillion >= spec.parametersBillion) {
+    throw expertsInvalid(
+      'activeParametersBillion',
+      'a mixture-of-experts model reads fewer parameters per token than it holds, but activeParametersBillion is unset or not below parametersBillion',
+      spec.activeParametersBillion,
+      `a positive number below parametersBillion (${spec.parametersBillion})`,
+      'give the active parameters from the model card (e.g. 37 of 671 for DeepSeek-V3)',
+    );
+  }
+  if (spec.sharedParametersBillion !== undefined && (!isPositiveFinite(spec.sharedParametersBillion) || spec.sharedParametersBillion >= spec.activeParametersBillion)) {
+    throw expertsInvalid(
+      'sharedParametersBillion',
+      'sharedParametersBillion is not a positive number below activeParametersBillion',
+      spec.sharedParametersBillion,
+      `a positive number below activeParametersBillion (${spec.activeParametersBillion})`,
+      'give the parameters every token reads besides its routed experts (attention, embeddings, shared experts), or leave it unset',
+    );
+  }
+  if (spec.expertPrecision !== undefined && !(PRECISIONS as readonly string[]).includes(spec.expertPrecision)) {
+    throw new InferenceConstructsError('PrecisionUnsupported', {
+      prop: 'model.expertPrecision',
+      problem: 'the expert precision is not a supported weight format',
+      received: spec.expertPrecision,
+      allowed: PRECISIONS,
+      fix: 'use the format of the published expert weights (MXFP4 / NVFP4 -> fp4), or leave it unset when the experts share nativePrecision',
+    });
+  }
+}
+
+/** MLA: the cached latent width per layer per token. */
+function checkLatentAttention(spec: ModelSpec): void {
+  if (spec.kvLatentDim !== undefined && !isPositiveInteger(spec.kvLatentDim)) {
+    throw new InferenceConstructsError('ModelLatentAttentionInvalid', {
+      prop: 'model.kvLatentDim',
+      problem: 'kvLatentDim is not a positive integer',
+      received: spec.kvLatentDim,
+      allowed: 'kv_lora_rank + qk_rope_head_dim, a positive integer (576 for DeepSeek-V3)',
+      fix: "add kv_lora_rank and qk_rope_head_dim from the model's config.json, or leave it unset for multi-head / grouped-query attention",
+    });
+  }
+}
+
+/** Sliding-window layers: window and count come together; the count is at most the layers. */
+function checkSlidingWindow(spec: ModelSpec): void {
+  const tokens = spec.slidingWindowTokens;
+  const windowed = spec.slidingWindowLayers;
+  if (tokens === undefined && windowed === undefined) return;
+  const fail = (prop: string, problem: string, received: unknown, allowed: string, fix: string) =>
+    new InferenceConstructsError('ModelSlidingWindowInvalid', { prop: `model.${prop}`, problem, received, allowed, fix });
+  if (!isPositiveInteger(tokens)) {
+    throw fail('slidingWindowTokens', 'slidingWindowTokens is not a positive integer', tokens, 'the window in tokens (sliding_window / attention_chunk_size)', "copy sliding_window from the model's config.json, or unset both sliding-window fields");
+  }
+  if (!isPositiveInteger(windowed) || windowed > spec.layers) {
+    throw fail(
+      'slidingWindowLayers',
+      `slidingWindowLayers is not an integer from 1 to layers (${spec.layers})`,
+      windowed,
+      `an integer from 1 to ${spec.layers}`,
+      'count the sliding_attention entries of layer_types (or derive them from sliding_window_pattern)',
+    );
+  }
 }
 
 /** Validate a custom model description; throws ModelFieldInvalid. Returns it unchanged. */
@@ -261,13 +593,21 @@ export function defineModel(spec: ModelSpec): ModelSpec {
       fix: 'use the torch_dtype of the published weights (bfloat16 -> bf16)',
     });
   }
+  checkExperts(spec);
+  checkLatentAttention(spec);
+  checkSlidingWindow(spec);
   if (typeof spec.gated !== 'boolean') {
     throw invalid('gated', 'gated is not a boolean', spec.gated, 'true or false', 'set gated: true when the Hugging Face repo needs an access token');
   }
   return spec;
 }
 
-/** Presets, keyed by name. At least: llama-3-1-8b, llama-3-1-70b, mistral-7b, mixtral-8x7b, qwen2-5-7b, qwen2-5-72b, gemma-2-9b, gemma-2-27b. */
+/**
+ * Presets, keyed by name: llama-3-1-8b, llama-3-1-70b, mistral-7b, mixtral-8x7b, qwen2-5-7b,
+ * qwen2-5-72b, gemma-2-9b, gemma-2-27b, gpt-oss-20b, gpt-oss-120b, llama-4-scout,
+ * llama-4-maverick, qwen3-8b, qwen3-32b, qwen3-30b-a3b, qwen3-235b-a22b, deepseek-v3,
+ * deepseek-r1, gemma-3-27b, mistral-small-3-1-24b.
+ */
 export const MODEL_PRESETS: Readonly<Record<string, ModelSpec>> = Object.freeze(
   Object.fromEntries(PRESETS.map((p) => [p.name, Object.freeze(defineModel(p))])),
 );
@@ -286,7 +626,55 @@ export function modelPreset(name: string): ModelSpec {
   });
 }
 
-/** Bytes of KV cache per token for a model: 2 (K and V) x layers x kvHeads x headDim x bytes per element. */
+/** Bytes one layer caches per token: the MLA latent (kvLatentDim values) or K and V (2 x kvHeads x headDim). */
+function kvBytesPerLayerToken(model: ModelSpec, kvCachePrecision: Precision): number {
+  const values = model.kvLatentDim !== undefined ? model.kvLatentDim : 2 * model.kvHeads * model.headDim;
+  return values * BYTES_PER_WEIGHT[kvCachePrecision];
+}
+
+/**
+ * Bytes of KV cache per token across all layers, while the sequence is no longer than any
+ * sliding window: layers x (2 x kvHeads x headDim, or kvLatentDim for MLA) x bytes per element.
+ * For sliding-window models this is the upper bound; use {@link kvCacheBytesForSequence} for a
+ * given sequence length.
+ */
 export function kvBytesPerToken(model: ModelSpec, kvCachePrecision: Precision): number {
-  return 2 * model.layers * model.kvHeads * model.headDim * BYTES_PER_WEIGHT[kvCachePrecision];
+  return model.layers * kvBytesPerLayerToken(model, kvCachePrecision);
+}
+
+/**
+ * Bytes of KV cache one sequence of `tokens` tokens holds: full-attention layers cache every
+ * token, sliding-window (or chunked) layers at most `slidingWindowTokens`.
+ * kvBytesPerLayerToken x (fullLayers x tokens + windowedLayers x min(tokens, window)).
+ * Equals tokens x kvBytesPerToken() for models without windowed layers.
+ */
+export function kvCacheBytesForSequence(model: ModelSpec, tokens: number, kvCachePrecision: Precision): number {
+  if (!(typeof tokens === 'number' && Number.isInteger(tokens) && tokens >= 0)) {
+    throw new InferenceConstructsError('SequenceLengthInvalid', {
+      prop: 'tokens',
+      problem: 'the sequence length is not a non-negative integer',
+      received: tokens,
+      allowed: 'an integer of 0 or more',
+      fix: 'pass the number of tokens of the sequence (prompt + generated)',
+    });
+  }
+  const windowed = model.slidingWindowLayers ?? 0;
+  const window = model.slidingWindowTokens ?? tokens;
+  const full = model.layers - windowed;
+  return kvBytesPerLayerToken(model, kvCachePrecision) * (full * tokens + windowed * Math.min(tokens, window));
+}
+
+/** KV-cache sizing, as static methods (the same functions as kvBytesPerToken / kvCacheBytesForSequence). */
+export class KvCache {
+  /** See {@link kvBytesPerToken}. */
+  public static bytesPerToken(model: ModelSpec, kvCachePrecision: Precision): number {
+    return kvBytesPerToken(model, kvCachePrecision);
+  }
+
+  /** See {@link kvCacheBytesForSequence}. */
+  public static bytesForSequence(model: ModelSpec, tokens: number, kvCachePrecision: Precision): number {
+    return kvCacheBytesForSequence(model, tokens, kvCachePrecision);
+  }
+
+  private constructor() {}
 }

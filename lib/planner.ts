@@ -1,18 +1,22 @@
 /**
  * Capacity planner: from a model, a precision and an instance / TPU slice to a device group,
- * a memory budget, an estimated throughput, replica counts and cost.
+ * an operating point (concurrency), a step-time profile, latency and throughput figures,
+ * replica counts and cost.
  *
- * Memory: weights + KV cache (contextTokens x concurrentSequences x kvBytesPerToken) + a runtime
- * overhead fraction of the group's memory must fit the device group. The group is the smallest
- * valid tensor-parallel degree that fits; on TPU it is the whole slice.
+ * Memory: weights + KV cache at the expected live context of `concurrentSequences` sequences +
+ * a runtime overhead fraction must fit the group's usable memory; one full-length sequence
+ * (`contextTokens`) must fit too (the server refuses to start otherwise).
  *
- * Throughput: a memory-bandwidth roofline for decode, labelled `source: 'estimate'`, or the
- * caller's measured figure (`source: 'measured'`). Every reported number is rounded to a fixed
- * precision (GiB to 2 decimals, tokens/s to whole numbers, USD to 4 decimals) so synthesized
- * output built from a plan is byte-stable.
+ * Throughput: a step-time model (lib/step-time.ts): decode reads the weights (or the expected
+ * distinct experts) and the live KV cache at a per-interconnect bandwidth efficiency, bounded
+ * below by compute at the device's dense peak, plus a fixed per-step cost per device family;
+ * prefill costs compute per prompt token. Labelled `source: 'estimate'`, or the caller's
+ * measured figure or measured step times (`source: 'measured'`). Every reported number is
+ * rounded to a fixed precision so synthesized output built from a plan is byte-stable.
  */
 import {
   type InstanceTypeSpec,
+  type Interconnect,
   type TpuSliceSpec,
   INSTANCE_TYPES,
   instanceType as lookUpInstanceType,
@@ -20,7 +24,28 @@ import {
   tpuSlice as lookUpTpuSlice,
 } from './accelerators.js';
 import { InferenceConstructsError } from './errors.js';
-import { type ModelSpec, type Precision, BYTES_PER_WEIGHT, PRECISIONS, defineModel, kvBytesPerToken } from './models.js';
+import { type ModelSpec, type Precision, BYTES_PER_WEIGHT, PRECISIONS, defineModel } from './models.js';
+import { PrecisionSupport, PrecisionSupportKind } from './precision-support.js';
+import type { ModelServerProfile } from './servers.js';
+import {
+  type StepTimeProfile,
+  COMPUTE_EFFICIENCY,
+  bandwidthEfficiency,
+  decodeStepSeconds,
+  fixedStepSeconds,
+  liveContextTokens,
+  outputTokensPerSecond,
+  timePerOutputTokenSeconds,
+  timeToFirstTokenSeconds,
+} from './step-time.js';
+
+/** Median latency targets of one request; the planner picks the largest concurrency that meets both. */
+export interface LatencyTargets {
+  /** Median time per output token (inter-token latency), seconds. @default - no target */
+  readonly timePerOutputTokenSeconds?: number;
+  /** Median time to first token without queueing, seconds. @default - no target */
+  readonly timeToFirstTokenSeconds?: number;
+}
 
 /** What to plan. Either `instanceType` (EC2 / SageMaker / single-host GKE machine) or `tpuSlice`. */
 export interface PlanInput {
@@ -31,60 +56,137 @@ export interface PlanInput {
   readonly tpuSlice?: TpuSliceSpec | { readonly accelerator: string; readonly topology: string };
   /** @default the model's native precision */
   readonly precision?: Precision;
-  /** KV-cache precision. @default the weight precision when 16-bit, else bf16 */
+  /** KV-cache precision; fp8 is passed to the server (`--kv-cache-dtype fp8`). @default the weight precision when 16-bit, else bf16 */
   readonly kvCachePrecision?: Precision;
-  /** Tokens of context each sequence may hold (prompt + output). @default min(model max, 8192) */
+  /** Longest sequence the server accepts (prompt + output, `--max-model-len`). @default min(model max, 8192) */
   readonly contextTokens?: number;
   /**
-   * Sequences decoded at once per replica (the batch).
-   * @default 16, halved (8, 4, 2, 1) until the model fits some device group of the instance;
-   * so Llama 3.1 8B bf16 on inf2.xlarge (2 NeuronCores, 32 GiB) plans 8 sequences of 8192 tokens
+   * Mean prompt tokens per request.
+   * @default 1155 (mean of the Azure LLM inference trace 2023, conversation)
+   */
+  readonly inputTokens?: number;
+  /**
+   * Mean output tokens per request.
+   * @default 211 (mean of the Azure LLM inference trace 2023, conversation)
+   */
+  readonly outputTokens?: number;
+  /**
+   * Sequences decoded at once per replica (the batch, `--max-num-seqs`).
+   * @default the largest that fits memory at the expected live context and meets `latencyTargets`,
+   * at most 256 (vLLM's default `--max-num-seqs`)
    */
   readonly concurrentSequences?: number;
-  /** Force a tensor-parallel degree instead of the smallest that fits. */
+  /** Median latency targets the operating point must meet. @default - none: the largest batch that fits */
+  readonly latencyTargets?: LatencyTargets;
+  /** Force a tensor-parallel degree. @default the degree with the lowest cost per output token (ties: the smallest) */
   readonly tensorParallelDegree?: number;
   /** Fraction of device memory reserved for runtime, activations and fragmentation. @default 0.10 */
   readonly runtimeOverheadFraction?: number;
-  /** Measured decode tokens/s per replica; replaces the roofline estimate. */
+  /** Measured decode tokens/s per replica; replaces the step-time estimate of throughput. */
   readonly measuredTokensPerSecondPerReplica?: number;
+  /** Measured step times of one replica (e.g. fitted from a benchmark); replace the estimated profile. */
+  readonly measuredStepTime?: StepTimeProfile;
   /** Peak aggregate output tokens/s to plan maxReplicas for. */
   readonly peakTokensPerSecond?: number;
   /** Target utilisation of each replica's throughput, (0, 1]. @default 0.7 */
   readonly targetUtilization?: number;
-  /** Overrides the catalogue's on-demand price per node (or per TPU host) hour. */
+  /** Overrides the catalogue's price per node (or per TPU host) hour. */
   readonly pricePerNodeHourUsd?: number;
+  /** Price the node at its SageMaker hosting rate (`sagemakerPrice`). @default true when instanceType is an `ml.` name */
+  readonly sagemakerPricing?: boolean;
+  /** The model server; checks its precisions and whether it loads weights through host memory. @default - not checked */
+  readonly modelServer?: ModelServerProfile;
+  /**
+   * The server reads the weights into host RAM before the devices (vLLM on Neuron from a Hugging
+   * Face id, SageMaker LMI neuronx): the checkpoint must fit the node's allocatable memory.
+   * @default true for the vllm-neuron and djl-lmi-neuronx servers, else false
+   */
+  readonly loadsThroughHostMemory?: boolean;
 }
 
 export interface MemoryBudget {
   readonly weightsGiB: number;
+  /** KV cache of `concurrentSequences` sequences at the mean live context. */
   readonly kvCacheGiB: number;
   readonly overheadGiB: number;
   readonly totalGiB: number;
-  /** Memory of the device group. */
+  /** Usable memory of the device group (below the marketed figure). */
   readonly availableGiB: number;
   /** totalGiB / availableGiB. */
   readonly fraction: number;
-  /** KV-cache bytes per token (all layers, K and V). */
+  /** KV-cache bytes per token over the group (all full-attention layers, K and V, replicated heads counted). */
   readonly kvBytesPerToken: number;
+  /** Weights + one full-length sequence (`contextTokens`) + overhead: the start-up safety check. */
+  readonly fullSequenceTotalGiB: number;
 }
 
 export interface ThroughputEstimate {
   /** Output tokens/s one replica sustains at the planned batch. */
   readonly tokensPerSecondPerReplica: number;
   readonly source: 'estimate' | 'measured';
-  /** One line on how the figure was obtained (roofline formula inputs, or "measured"). */
+  /** One line on how the figure was obtained (step-time inputs, or "measured"). */
   readonly basis: string;
+}
+
+/** Latency figures of the operating point (medians, no queueing). */
+export interface LatencyEstimate {
+  /** Mean time between output tokens of one sequence, seconds. */
+  readonly timePerOutputTokenSeconds: number;
+  /** Time to first token: prefill of a mean prompt + one decode step, seconds. */
+  readonly timeToFirstTokenSeconds: number;
+  /** One decode step at the planned batch, seconds. */
+  readonly decodeStepSeconds: number;
+  /** The targets the operating point was chosen for, when given. */
+  readonly targets?: LatencyTargets;
+  /** MEASURED when the step times were given (measuredStepTime), else ESTIMATE. */
+  readonly source: LatencySource;
+}
+
+/** Where latency figures come from. */
+export enum LatencySource {
+  /** The step-time model of the device group. */
+  ESTIMATE = 'estimate',
+  /** Step times the caller measured (measuredStepTime). */
+  MEASURED = 'measured',
+}
+
+/** Which price a cost figure uses. */
+export enum PriceKind {
+  /** EC2 on-demand rate of the instance. */
+  EC2_ON_DEMAND = 'ec2-on-demand',
+  /** SageMaker real-time hosting rate of the `ml.` instance. */
+  SAGEMAKER_HOSTING = 'sagemaker-hosting',
+  /** Google Cloud on-demand rate of the machine type / TPU chips. */
+  GCP_ON_DEMAND = 'gcp-on-demand',
+  /** The caller's `pricePerNodeHourUsd`. */
+  OVERRIDE = 'override',
+}
+
+/** Host memory of a node that the server loads weights through. */
+export interface HostMemoryBudget {
+  /** Checkpoint GiB each replica reads into host RAM. */
+  readonly loadGiB: number;
+  /** Host memory pods may use: the node's memory minus the kubelet / system reservation. */
+  readonly allocatableGiB: number;
 }
 
 export interface CapacityPlan {
   readonly model: ModelSpec;
   readonly precision: Precision;
+  /** Native on the device, or weight-only (dequantized to 16-bit for compute). */
+  readonly precisionSupport: PrecisionSupportKind;
   readonly kvCachePrecision: Precision;
   readonly instance: InstanceTypeSpec;
   /** TPU slice, when planned on one. */
   readonly tpuSlice?: TpuSliceSpec;
   readonly contextTokens: number;
+  /** Mean prompt tokens per request the plan assumes. */
+  readonly inputTokens: number;
+  /** Mean output tokens per request the plan assumes. */
+  readonly outputTokens: number;
   readonly concurrentSequences: number;
+  /** How the concurrency was chosen. */
+  readonly operatingPoint: string;
   /** Tensor-parallel degree passed to the server (NeuronCores on Inferentia2, GPUs, TPU chips). */
   readonly tensorParallelDegree: number;
   /** Devices (chips / GPUs) one replica requests per pod (per host for multi-host TPU). */
@@ -95,7 +197,14 @@ export interface CapacityPlan {
   readonly hostsPerReplica: number;
   /** Replicas that fit on one node (1 for multi-host). */
   readonly replicasPerNode: number;
+  /** The link between the devices of one replica ('none' for one device). */
+  readonly interconnect: Interconnect;
   readonly memory: MemoryBudget;
+  /** Host memory, where the server loads weights through it. */
+  readonly hostMemory?: HostMemoryBudget;
+  /** Step times of one replica; throughput and latency derive from it. */
+  readonly stepTime: StepTimeProfile;
+  readonly latency: LatencyEstimate;
   readonly throughput: ThroughputEstimate;
   readonly targetUtilization: number;
   /** tokensPerSecondPerReplica x targetUtilization: the scaling target. */
@@ -104,10 +213,11 @@ export interface CapacityPlan {
   readonly replicasForPeak: number;
   readonly cost: {
     readonly perNodeHourUsd: number;
-    /** Cost of one replica per hour (its share of the node(s)). */
+    /** Cost of one replica per hour: node price / replicas per node (idle devices are charged). */
     readonly perReplicaHourUsd: number;
     /** Cost per million output tokens at the target utilisation. */
     readonly perMillionTokensUsd: number;
+    readonly priceKind: PriceKind;
     readonly priceSource: string;
   };
 }
@@ -116,10 +226,21 @@ export interface CapacityPlan {
 // Constants
 // ---------------------------------------------------------------------------------------------
 
-/** Default context per sequence: 8192 tokens, a common serving limit (vLLM `--max-model-len`), capped at the model's maximum. */
+/** Default longest sequence: 8192 tokens, a common serving limit (vLLM `--max-model-len`), capped at the model's maximum. */
 export const DEFAULT_CONTEXT_TOKENS = 8192;
-/** Default batch per replica; halved down to 1 until the model fits (see PlanInput.concurrentSequences). */
-export const DEFAULT_CONCURRENT_SEQUENCES = 16;
+/**
+ * Default mean prompt and output tokens per request: the means of the Azure LLM inference trace
+ * 2023, conversation (19,366 requests: 1,154.7 prompt, 211.1 output tokens).
+ * @see https://github.com/Azure/AzurePublicDataset/blob/master/AzureLLMInferenceDataset2023.md
+ */
+export const DEFAULT_INPUT_TOKENS = 1155;
+/** @see DEFAULT_INPUT_TOKENS */
+export const DEFAULT_OUTPUT_TOKENS = 211;
+/**
+ * Largest default concurrency: vLLM's default `max_num_seqs` (256).
+ * @see https://docs.vllm.ai/en/v0.11.0/configuration/engine_args.html
+ */
+export const DEFAULT_MAX_CONCURRENT_SEQUENCES = 256;
 /**
  * Default share of the group's memory kept free for the runtime, activations, CUDA graphs /
  * Neuron buffers and fragmentation. vLLM's default `--gpu-memory-utilization` is 0.9, i.e. 10 %
@@ -129,28 +250,37 @@ export const DEFAULT_RUNTIME_OVERHEAD_FRACTION = 0.1;
 /** Default target utilisation of a replica's throughput: headroom for bursts while scaling out. */
 export const DEFAULT_TARGET_UTILIZATION = 0.7;
 /**
- * Share of peak memory bandwidth a decode step achieves in practice. Memory-bound decode in
- * vLLM / TensorRT-LLM / Neuron reaches roughly 50-70 % of HBM bandwidth at moderate batch; the
- * planner takes the low end so estimates err towards more replicas. Tensor-parallel
- * communication is not modelled separately; it is part of this discount. Replace the estimate
- * with `measuredTokensPerSecondPerReplica` after a benchmark.
- * @see https://docs.nvidia.com/deeplearning/performance/dl-performance-gpu-background/index.html#understand-perf
- */
-export const ROOFLINE_BANDWIDTH_EFFICIENCY = 0.5;
-/**
- * Average fill of a sequence's KV cache over its life: a sequence grows from empty to
- * contextTokens, so a decode step reads half the context on average.
- */
-export const AVERAGE_KV_FILL = 0.5;
-/**
  * Whole-node tensor-parallel degrees Neuron uses besides powers of two: 12 NeuronCores on
- * inf2.24xlarge, 24 on inf2.48xlarge.
+ * inf2.24xlarge, 24 on inf2.48xlarge. At these degrees Neuron pads the attention heads (and
+ * replicates the KV heads) to a multiple of the degree, so they need not divide the heads; AWS
+ * publishes Llama 3 8B and 70B at TP 24.
  * @see https://awsdocs-neuron.readthedocs-hosted.com/en/latest/libraries/nxd-inference/developer_guides/feature-guide.html
- * @see https://awsdocs-neuron.readthedocs-hosted.com/en/latest/general/arch/neuron-hardware/inf2-arch.html
+ * @see https://awsdocs-neuron.readthedocs-hosted.com/en/latest/general/benchmarks/inf2/inf2-performance.html
  */
 export const NEURON_WHOLE_NODE_TP_DEGREES: readonly number[] = [12, 24];
+/**
+ * Kubelet memory reservation of the EKS-optimized AMIs (AL2023 nodeadm, Bottlerocket):
+ * `11 MiB x maxPods + 255 MiB`, plus the `memory.available` hard-eviction threshold of 100 MiB.
+ * maxPods is taken at the EKS max-pods calculator's cap (110 below 30 vCPUs, else 250), the
+ * largest reservation a node can get. SageMaker publishes no reservation for its hosts; the
+ * same figure is used there.
+ * @see https://github.com/awslabs/amazon-eks-ami/blob/main/nodeadm/internal/kubelet/config.go
+ * @see https://github.com/awslabs/amazon-eks-ami/blob/main/templates/al2/runtime/max-pods-calculator.sh
+ */
+export const KUBELET_RESERVED_MIB_PER_POD = 11;
+/** @see KUBELET_RESERVED_MIB_PER_POD */
+export const KUBELET_RESERVED_BASE_MIB = 255;
+/** @see KUBELET_RESERVED_MIB_PER_POD */
+export const EVICTION_HARD_MEMORY_MIB = 100;
+/** @see KUBELET_RESERVED_MIB_PER_POD */
+function maxPodsForReservation(vcpu: number): number {
+  return vcpu < 30 ? 110 : 250;
+}
+/** Model servers that read the weights into host memory before the devices. */
+const HOST_LOADING_SERVERS: readonly string[] = ['vllm-neuron', 'djl-lmi-neuronx'];
 
 const GIB = 1024 ** 3;
+const MIB = 1024 ** 2;
 const SECONDS_PER_HOUR = 3600;
 
 // ---------------------------------------------------------------------------------------------
@@ -162,6 +292,8 @@ function round(n: number, digits: number): number {
   return Math.round(n * f) / f;
 }
 const gib = (bytes: number): number => round(bytes / GIB, 2);
+/** Seconds to a stable precision (nanoseconds). */
+const seconds = (s: number): number => round(s, 9);
 
 function isPositiveInteger(n: unknown): n is number {
   return typeof n === 'number' && Number.isInteger(n) && n > 0;
@@ -170,25 +302,44 @@ function isPositiveFinite(n: unknown): n is number {
   return typeof n === 'number' && Number.isFinite(n) && n > 0;
 }
 
+function catalogueMissing(instance: InstanceTypeSpec, field: string, fix: string): InferenceConstructsError {
+  return new InferenceConstructsError('CatalogueDataMissing', {
+    prop: 'instanceType',
+    problem: `the catalogue row ${instance.name} (${instance.device.displayName}) has no ${field}`,
+    received: instance.name,
+    allowed: `a row with ${field}`,
+    fix,
+  });
+}
+
 /** One way to split the model over the instance. */
 interface DeviceGroup {
   /** Tensor-parallel degree: NeuronCores, GPUs or TPU chips. */
   readonly tp: number;
-  /** Memory of the group, bytes. */
+  /** Usable memory of the group, bytes. */
   readonly memoryBytes: number;
   /** Peak bandwidth of the group, bytes/s. */
   readonly bandwidthBytesPerSecond: number;
+  /** Share of one device this group's rank is (Neuron: 1/2 per core). */
+  readonly devicesPerRank: number;
   readonly devicesPerReplica: number;
   readonly hostsPerReplica: number;
   readonly neuronCores?: number;
+  /** True at Neuron whole-node degrees, where heads are padded to a multiple of the degree. */
+  readonly padsHeads: boolean;
   /** Words for messages, e.g. "TP 2 (2 NeuronCores on 1 AWS Inferentia2)". */
   readonly describe: string;
+}
+
+function usableDeviceBytes(instance: InstanceTypeSpec): number {
+  // usableMemoryGiB defaults to memoryGiB by the catalogue's contract (lib/accelerators.ts).
+  return (instance.device.usableMemoryGiB ?? instance.device.memoryGiB) * GIB;
 }
 
 function neuronGroups(instance: InstanceTypeSpec): DeviceGroup[] {
   const coresPerDevice = instance.device.neuronCoresPerDevice ?? 2;
   const cores = instance.neuronCoresPerNode ?? instance.devicesPerNode * coresPerDevice;
-  const perCoreBytes = (instance.device.memoryGiB * GIB) / coresPerDevice;
+  const perCoreBytes = usableDeviceBytes(instance) / coresPerDevice;
   const perCoreBandwidth = (instance.device.memoryBandwidthGBps * 1e9) / coresPerDevice;
   const degrees: number[] = [];
   for (let tp = 1; tp <= cores; tp *= 2) degrees.push(tp);
@@ -199,9 +350,11 @@ function neuronGroups(instance: InstanceTypeSpec): DeviceGroup[] {
       tp,
       memoryBytes: tp * perCoreBytes,
       bandwidthBytesPerSecond: tp * perCoreBandwidth,
+      devicesPerRank: 1 / coresPerDevice,
       devicesPerReplica: devices,
       hostsPerReplica: 1,
       neuronCores: tp,
+      padsHeads: NEURON_WHOLE_NODE_TP_DEGREES.includes(tp),
       describe: `TP ${tp} (${tp} NeuronCores on ${devices} x ${instance.device.displayName})`,
     };
   });
@@ -212,10 +365,12 @@ function gpuGroups(instance: InstanceTypeSpec): DeviceGroup[] {
   for (let tp = 1; tp <= instance.devicesPerNode; tp *= 2) {
     groups.push({
       tp,
-      memoryBytes: tp * instance.device.memoryGiB * GIB,
+      memoryBytes: tp * usableDeviceBytes(instance),
       bandwidthBytesPerSecond: tp * instance.device.memoryBandwidthGBps * 1e9,
+      devicesPerRank: 1,
       devicesPerReplica: tp,
       hostsPerReplica: 1,
+      padsHeads: false,
       describe: `TP ${tp} (${tp} x ${instance.device.displayName})`,
     });
   }
@@ -225,10 +380,12 @@ function gpuGroups(instance: InstanceTypeSpec): DeviceGroup[] {
 function tpuGroup(instance: InstanceTypeSpec, slice: TpuSliceSpec): DeviceGroup {
   return {
     tp: slice.chips,
-    memoryBytes: slice.chips * instance.device.memoryGiB * GIB,
+    memoryBytes: slice.chips * usableDeviceBytes(instance),
     bandwidthBytesPerSecond: slice.chips * instance.device.memoryBandwidthGBps * 1e9,
+    devicesPerRank: 1,
     devicesPerReplica: slice.chipsPerHost,
     hostsPerReplica: slice.hosts,
+    padsHeads: false,
     describe: `TP ${slice.chips} (${slice.accelerator} ${slice.topology}: ${slice.chips} chips on ${slice.hosts} host${slice.hosts === 1 ? '' : 's'})`,
   };
 }
@@ -297,24 +454,99 @@ function checkPrecision(prop: string, value: unknown): void {
   }
 }
 
-interface Need {
-  readonly weightsBytes: number;
-  readonly kvBytes: number;
-  readonly overheadBytes: number;
-  readonly totalBytes: number;
+/**
+ * Tensor-parallel rules of the servers, before memory:
+ * - the attention heads divide over the ranks, and the KV heads either divide over the ranks
+ *   (TP <= KV heads) or the ranks are a multiple of them (each KV head replicated TP / KV heads
+ *   times). vLLM: ModelConfig.verify_with_parallel_config ("Total number of attention heads (..)
+ *   must be divisible by tensor parallel size (..)") and QKVParallelLinear (`divide(total_num_kv_heads,
+ *   tp_size)` / `divide(tp_size, total_num_kv_heads)`, "10 is not divisible by 4").
+ *   @see https://github.com/vllm-project/vllm/blob/v0.11.0/vllm/model_executor/layers/linear.py
+ * - Neuron at whole-node degrees pads heads to a multiple of the degree (no divisibility rule).
+ */
+function tpValid(model: ModelSpec, group: DeviceGroup): boolean {
+  if (group.padsHeads) return true;
+  const { tp } = group;
+  if (model.attentionHeads % tp !== 0) return false;
+  if (model.kvLatentDim !== undefined) return true; // MLA: one latent per layer, replicated on every rank
+  return tp <= model.kvHeads ? model.kvHeads % tp === 0 : tp % model.kvHeads === 0;
 }
 
-function need(weightsBytes: number, kvPerToken: number, context: number, batch: number, group: DeviceGroup, overheadFraction: number): Need {
-  const kvBytes = kvPerToken * context * batch;
-  const overheadBytes = group.memoryBytes * overheadFraction;
-  return { weightsBytes, kvBytes, overheadBytes, totalBytes: weightsBytes + kvBytes + overheadBytes };
+/** KV heads the group stores in all: replicated or padded up to a multiple of the degree. */
+function storedKvHeads(model: ModelSpec, tp: number): number {
+  return model.kvHeads % tp === 0 ? model.kvHeads : Math.ceil(model.kvHeads / tp) * tp;
+}
+
+/** KV-cache layout over the group. */
+interface KvLayout {
+  /** Bytes per token of one layer (all ranks). */
+  readonly bytesPerTokenPerLayer: number;
+  readonly fullLayers: number;
+  readonly windowLayers: number;
+  readonly window: number;
+}
+
+function kvLayout(model: ModelSpec, kvPrecision: Precision, tp: number): KvLayout {
+  const bytes = BYTES_PER_WEIGHT[kvPrecision];
+  // MLA caches one latent vector per token per layer, and every TP rank holds all of it.
+  const perLayer = model.kvLatentDim !== undefined ? model.kvLatentDim * bytes * tp : 2 * storedKvHeads(model, tp) * model.headDim * bytes;
+  const windowLayers = model.slidingWindowTokens !== undefined ? (model.slidingWindowLayers ?? 0) : 0;
+  return { bytesPerTokenPerLayer: perLayer, fullLayers: model.layers - windowLayers, windowLayers, window: model.slidingWindowTokens ?? 0 };
+}
+
+/** KV bytes of one sequence holding `tokens` tokens (sliding-window layers keep at most the window). */
+function kvSequenceBytes(kv: KvLayout, tokens: number): number {
+  return kv.bytesPerTokenPerLayer * (kv.fullLayers * tokens + kv.windowLayers * Math.min(tokens, kv.window));
+}
+
+/**
+ * Weight bytes one decode step reads for `batch` sequences. Mixture of experts: the shared
+ * parameters plus the expected distinct experts, E x (1 - (1 - k/E)^batch) per layer for E
+ * routed experts and k per token (uniform routing). Without the expert counts, at most the active
+ * parameters per sequence and never more than all weights.
+ */
+function weightBytesPerStep(model: ModelSpec, precision: Precision, batch: number): { bytes: number; words: string } {
+  const bytes = BYTES_PER_WEIGHT[precision];
+  const total = model.parametersBillion * 1e9;
+  const active = (model.activeParametersBillion ?? model.parametersBillion) * 1e9;
+  if (active >= total) return { bytes: total * bytes, words: 'all weights' };
+  const E = model.experts;
+  const k = model.expertsPerToken;
+  if (E !== undefined && k !== undefined && E > k) {
+    const perExpert = (total - active) / (E - k);
+    const shared = model.sharedParametersBillion !== undefined ? model.sharedParametersBillion * 1e9 : total - E * perExpert;
+    const distinct = E * (1 - (1 - k / E) ** batch);
+    const expertBytes = model.expertPrecision !== undefined ? BYTES_PER_WEIGHT[model.expertPrecision] : bytes;
+    return {
+      bytes: shared * bytes + distinct * perExpert * expertBytes,
+      words: `shared weights + ${distinct.toFixed(2)} of ${E} experts expected per layer`,
+    };
+  }
+  return { bytes: Math.min(total, active * batch) * bytes, words: 'active weights per sequence, capped at all weights' };
+}
+
+interface Evaluated {
+  readonly group: DeviceGroup;
+  readonly batch: number;
+  readonly interconnect: Interconnect;
+  readonly profile: StepTimeProfile;
+  readonly tokensPerSecond: number;
+  readonly perReplicaHourUsd: number;
+  readonly replicasPerNode: number;
+  readonly weightWords: string;
+  readonly weightBytes: number;
+  readonly kvReadBytes: number;
+  readonly operatingPoint: string;
 }
 
 // ---------------------------------------------------------------------------------------------
 // planCapacity
 // ---------------------------------------------------------------------------------------------
 
-/** Plan one deployment; throws ModelDoesNotFit, TensorParallelInvalid, ContextTooLong, ... */
+/**
+ * Plan one deployment; throws ModelDoesNotFit, TensorParallelInvalid, ContextTooLong,
+ * PrecisionNotServable, LatencyTargetUnreachable, HostMemoryInsufficient, CatalogueDataMissing, ...
+ */
 export function planCapacity(input: PlanInput): CapacityPlan {
   const model = defineModel(input.model);
   const target = resolveTarget(input);
@@ -322,14 +554,15 @@ export function planCapacity(input: PlanInput): CapacityPlan {
 
   const precision = input.precision ?? model.nativePrecision;
   checkPrecision('precision', precision);
-  if (precision === 'fp4' && instance.device.peakDenseTflops?.fp4 === undefined) {
-    // fp4 (NVFP4 / MXFP4) runs natively on Blackwell only; the support matrix refines this per server.
-    throw new InferenceConstructsError('PrecisionUnsupported', {
+  const moe = model.activeParametersBillion !== undefined && model.activeParametersBillion < model.parametersBillion;
+  const support = PrecisionSupport.check(instance.device, precision, moe);
+  if (input.modelServer !== undefined && !input.modelServer.precisions.includes(precision)) {
+    throw new InferenceConstructsError('PrecisionNotServable', {
       prop: 'precision',
-      problem: `${instance.device.displayName} has no native fp4 support`,
+      problem: `model server "${input.modelServer.name}" cannot serve ${precision} weights`,
       received: precision,
-      allowed: PRECISIONS.filter((p) => p !== 'fp4'),
-      fix: 'plan fp4 on a Blackwell GPU, or use fp8 / int4 here',
+      allowed: input.modelServer.precisions,
+      fix: `plan one of ${input.modelServer.precisions.join(', ')}, or pick a server that serves ${precision}`,
     });
   }
   const kvCachePrecision = input.kvCachePrecision ?? (BYTES_PER_WEIGHT[precision] === 2 ? precision : 'bf16');
@@ -354,14 +587,62 @@ export function planCapacity(input: PlanInput): CapacityPlan {
       fix: `lower contextTokens to at most ${model.maxContextTokens}`,
     });
   }
+  const inputTokens = input.inputTokens ?? Math.min(DEFAULT_INPUT_TOKENS, Math.floor((contextTokens * DEFAULT_INPUT_TOKENS) / (DEFAULT_INPUT_TOKENS + DEFAULT_OUTPUT_TOKENS)));
+  const outputTokens = input.outputTokens ?? Math.max(1, Math.min(DEFAULT_OUTPUT_TOKENS, contextTokens - inputTokens));
+  for (const [prop, v] of [['inputTokens', inputTokens], ['outputTokens', outputTokens]] as const) {
+    if (!isPositiveFinite(v)) {
+      throw new InferenceConstructsError('RequestShapeInvalid', {
+        prop,
+        problem: `${prop} is not a positive number`,
+        received: v,
+        allowed: 'a positive mean number of tokens per request',
+        fix: `give the mean ${prop === 'inputTokens' ? 'prompt' : 'output'} tokens of your requests, or leave it unset for the default`,
+      });
+    }
+  }
+  if (inputTokens + outputTokens > contextTokens) {
+    throw new InferenceConstructsError('RequestShapeInvalid', {
+      prop: 'inputTokens',
+      problem: `a mean request (${inputTokens} in + ${outputTokens} out) is longer than contextTokens (${contextTokens})`,
+      received: { inputTokens, outputTokens },
+      allowed: `inputTokens + outputTokens <= contextTokens (${contextTokens})`,
+      fix: 'raise contextTokens or check the mean request lengths',
+    });
+  }
   if (input.concurrentSequences !== undefined && !isPositiveInteger(input.concurrentSequences)) {
     throw new InferenceConstructsError('ConcurrencyInvalid', {
       prop: 'concurrentSequences',
       problem: 'concurrentSequences is not a positive integer',
       received: input.concurrentSequences,
       allowed: 'a positive integer (sequences decoded at once per replica)',
-      fix: `use e.g. ${DEFAULT_CONCURRENT_SEQUENCES}, or leave it unset to pick the largest batch that fits`,
+      fix: 'use e.g. 32, or leave it unset to pick the largest batch that fits and meets the latency targets',
     });
+  }
+  const targets = input.latencyTargets;
+  for (const prop of ['timePerOutputTokenSeconds', 'timeToFirstTokenSeconds'] as const) {
+    const v = targets?.[prop];
+    if (v !== undefined && !isPositiveFinite(v)) {
+      throw new InferenceConstructsError('LatencyTargetInvalid', {
+        prop: `latencyTargets.${prop}`,
+        problem: 'the latency target is not a positive finite number of seconds',
+        received: v,
+        allowed: 'a positive number of seconds, e.g. 0.05',
+        fix: 'give the median target in seconds (50 ms = 0.05), or leave it unset',
+      });
+    }
+  }
+  if (input.measuredStepTime !== undefined) {
+    for (const [k, v] of Object.entries(input.measuredStepTime)) {
+      if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
+        throw new InferenceConstructsError('StepTimeInvalid', {
+          prop: `measuredStepTime.${k}`,
+          problem: 'a step-time field is not a non-negative finite number of seconds',
+          received: v,
+          allowed: 'a non-negative finite number of seconds',
+          fix: 'fit the profile from a benchmark at two batch sizes, or leave measuredStepTime unset',
+        });
+      }
+    }
   }
   const overheadFraction = input.runtimeOverheadFraction ?? DEFAULT_RUNTIME_OVERHEAD_FRACTION;
   if (typeof overheadFraction !== 'number' || !Number.isFinite(overheadFraction) || overheadFraction < 0 || overheadFraction >= 1) {
@@ -406,10 +687,47 @@ export function planCapacity(input: PlanInput): CapacityPlan {
     });
   }
 
-  // Valid groups: tensor parallelism splits attention heads evenly.
-  const validGroups = target.groups.filter((g) => model.attentionHeads % g.tp === 0);
+  // Price: which rate the node is charged at.
+  const sagemakerPricing = input.sagemakerPricing ?? (typeof input.instanceType === 'string' && input.instanceType.startsWith('ml.'));
+  let perNodeHourUsd: number;
+  let priceKind: PriceKind;
+  let priceSource: string;
+  if (priceOverride !== undefined) {
+    perNodeHourUsd = priceOverride;
+    priceKind = PriceKind.OVERRIDE;
+    priceSource = 'override: pricePerNodeHourUsd';
+  } else if (sagemakerPricing) {
+    const sm = instance.sagemakerPrice;
+    if (sm === undefined) throw catalogueMissing(instance, 'sagemakerPrice', 'add the ml. hosting price to the row in lib/accelerators.ts, or pass pricePerNodeHourUsd');
+    perNodeHourUsd = sm.usdPerHour;
+    priceKind = PriceKind.SAGEMAKER_HOSTING;
+    priceSource = `${sm.source} (${sm.region}, SageMaker real-time hosting ${instance.sagemakerInstanceType ?? instance.name}, ${sm.asOf})`;
+  } else {
+    perNodeHourUsd = instance.price.usdPerHour;
+    priceKind = instance.cloud === 'gcp' ? PriceKind.GCP_ON_DEMAND : PriceKind.EC2_ON_DEMAND;
+    priceSource = `${instance.price.source} (${instance.price.region}, on-demand, ${instance.price.asOf})`;
+  }
+
+  // Host memory, where the server loads the checkpoint through it.
+  const loadsThroughHost = input.loadsThroughHostMemory ?? (input.modelServer !== undefined && HOST_LOADING_SERVERS.includes(input.modelServer.name));
+  const checkpointBytes = model.parametersBillion * 1e9 * BYTES_PER_WEIGHT[model.nativePrecision];
+  const reservedBytes = (KUBELET_RESERVED_BASE_MIB + KUBELET_RESERVED_MIB_PER_POD * maxPodsForReservation(instance.vcpu) + EVICTION_HARD_MEMORY_MIB) * MIB;
+  const allocatableHostBytes = instance.hostMemoryGiB * GIB - reservedBytes;
+  if (loadsThroughHost && checkpointBytes > allocatableHostBytes) {
+    throw new InferenceConstructsError('HostMemoryInsufficient', {
+      prop: target.prop,
+      problem:
+        `the server loads ${model.name} through host memory: its ${gib(checkpointBytes)} GiB checkpoint exceeds the ${gib(allocatableHostBytes)} GiB ` +
+        `allocatable on ${instance.name} (${instance.hostMemoryGiB} GiB minus the kubelet reservation)`,
+      received: instance.name,
+      allowed: `an instance with at least ${gib(checkpointBytes + reservedBytes)} GiB of host memory`,
+      fix: 'use a larger instance of the family (e.g. inf2.8xlarge instead of inf2.xlarge), or load pre-compiled / pre-sharded weights from S3',
+    });
+  }
+
+  // Valid groups: the servers' tensor-parallel rules.
+  const validGroups = target.groups.filter((g) => tpValid(model, g));
   const weightsBytes = model.parametersBillion * 1e9 * BYTES_PER_WEIGHT[precision];
-  const kvPerToken = kvBytesPerToken(model, kvCachePrecision);
 
   let candidates = validGroups;
   if (input.tensorParallelDegree !== undefined) {
@@ -421,10 +739,11 @@ export function planCapacity(input: PlanInput): CapacityPlan {
         problem:
           target.slice !== undefined
             ? `on a TPU slice the degree is the slice's chip count (${target.slice.chips})`
-            : `the degree must fit one ${instance.name} node, be a power of two (or the whole-node NeuronCore count) and divide the ${model.attentionHeads} attention heads`,
+            : `the degree must fit one ${instance.name} node, be a power of two (or the whole-node NeuronCore count), divide the ${model.attentionHeads} attention heads ` +
+              `and divide or be a multiple of the ${model.kvHeads} KV heads`,
         received: input.tensorParallelDegree,
         allowed: allowed.length > 0 ? allowed : 'none for this model and instance',
-        fix: allowed.length > 0 ? `use one of ${allowed.join(', ')}, or leave it unset to pick the smallest that fits` : 'pick another instance type or slice',
+        fix: allowed.length > 0 ? `use one of ${allowed.join(', ')}, or leave it unset to pick the cheapest that fits` : 'pick another instance type or slice',
       });
     }
     candidates = [forced];
@@ -433,40 +752,146 @@ export function planCapacity(input: PlanInput): CapacityPlan {
     const tried = target.groups.map((g) => g.tp);
     throw new InferenceConstructsError('TensorParallelInvalid', {
       prop: target.prop,
-      problem: `no device group of ${target.label} divides the ${model.attentionHeads} attention heads of ${model.name}`,
+      problem: `no device group of ${target.label} divides the ${model.attentionHeads} attention heads and ${model.kvHeads} KV heads of ${model.name}`,
       received: target.prop === 'tpuSlice' ? target.label : instance.name,
-      allowed: `a group size dividing ${model.attentionHeads}; tried ${tried.join(', ')}`,
+      allowed: `a group size dividing ${model.attentionHeads} whose KV heads divide or replicate evenly; tried ${tried.join(', ')}`,
       fix: 'pick a slice or instance whose chip / GPU count divides the attention heads',
     });
   }
 
-  // Batches to try: the caller's, or the default halved until something fits.
-  const batches: number[] = [];
-  if (input.concurrentSequences !== undefined) batches.push(input.concurrentSequences);
-  else for (let b = DEFAULT_CONCURRENT_SEQUENCES; b >= 1; b = Math.floor(b / 2)) batches.push(b);
+  const live = liveContextTokens(inputTokens, outputTokens);
+  const computeSupport = support.computePrecision ?? 'bf16';
+  const peakPerDevice = instance.device.peakDenseTflops?.[computeSupport as 'bf16' | 'fp16' | 'fp8' | 'int8' | 'fp4'];
+  if (peakPerDevice === undefined) {
+    throw catalogueMissing(instance, `peakDenseTflops.${computeSupport}`, 'add the dense peak TFLOPS from the vendor datasheet to the device row in lib/accelerators.ts');
+  }
 
-  let chosen: { group: DeviceGroup; batch: number; need: Need } | undefined;
-  for (const batch of batches) {
-    for (const group of candidates) {
-      const n = need(weightsBytes, kvPerToken, contextTokens, batch, group, overheadFraction);
-      if (n.totalBytes <= group.memoryBytes) {
-        chosen = { group, batch, need: n };
+  const interconnectOf = (g: DeviceGroup): Interconnect => {
+    if (g.devicesPerReplica * g.hostsPerReplica <= 1) return 'none';
+    if (g.hostsPerReplica > 1) return 'ici';
+    const link = instance.interconnect;
+    if (link === undefined) throw catalogueMissing(instance, 'interconnect', 'add the device-to-device link (pcie / nvlink / neuronlink / ici) to the row in lib/accelerators.ts');
+    return link;
+  };
+
+  const fits: { group: DeviceGroup; maxBatch: number; kv: KvLayout }[] = [];
+  let shortest: { group: DeviceGroup; batch: number; kv: KvLayout } | undefined;
+  for (const group of candidates) {
+    const kv = kvLayout(model, kvCachePrecision, group.tp);
+    const overhead = group.memoryBytes * overheadFraction;
+    const free = group.memoryBytes - weightsBytes - overhead;
+    const perSequence = kvSequenceBytes(kv, live);
+    const fullSequenceFits = kvSequenceBytes(kv, contextTokens) <= free;
+    const maxBatch = fullSequenceFits ? Math.floor(free / perSequence) : 0;
+    const wanted = input.concurrentSequences ?? 1;
+    if (maxBatch >= wanted) fits.push({ group, maxBatch, kv });
+    shortest = { group, batch: wanted, kv };
+  }
+  if (fits.length === 0) {
+    const largest = shortest as { group: DeviceGroup; batch: number; kv: KvLayout };
+    throw doesNotFit(model, precision, kvCachePrecision, target, largest.group, largest.batch, contextTokens, live, weightsBytes, overheadFraction);
+  }
+
+  const evaluate = (group: DeviceGroup, kv: KvLayout, batch: number): Evaluated => {
+    const interconnect = interconnectOf(group);
+    const eff = bandwidthEfficiency(interconnect);
+    if (eff === undefined) throw catalogueMissing(instance, `a bandwidth efficiency for interconnect "${interconnect}"`, 'use one of none, pcie, nvlink, neuronlink, ici');
+    const bandwidth = group.bandwidthBytesPerSecond * eff;
+    const flops = group.tp * group.devicesPerRank * peakPerDevice * 1e12 * COMPUTE_EFFICIENCY;
+    const w = weightBytesPerStep(model, precision, batch);
+    const activeParams = (model.activeParametersBillion ?? model.parametersBillion) * 1e9;
+    const kvRead = kvSequenceBytes(kv, live);
+    const profile: StepTimeProfile = input.measuredStepTime ?? {
+      fixedSecondsPerStep: seconds(fixedStepSeconds(instance.acceleratorClass)),
+      weightSecondsPerStep: seconds(w.bytes / bandwidth),
+      kvSecondsPerToken: round(kvRead / live / bandwidth, 15),
+      computeSecondsPerDecodeToken: round((2 * activeParams) / flops, 15),
+      prefillSecondsPerToken: round((2 * activeParams) / flops, 15),
+    };
+    const tokensPerSecond = outputTokensPerSecond(profile, batch, inputTokens, outputTokens);
+    const replicasPerNode =
+      group.hostsPerReplica > 1
+        ? 1
+        : Math.max(
+            1,
+            Math.min(
+              Math.floor((group.neuronCores !== undefined ? (instance.neuronCoresPerNode ?? instance.devicesPerNode * 2) : instance.devicesPerNode) / group.tp),
+              loadsThroughHost ? Math.floor(allocatableHostBytes / checkpointBytes) : Number.POSITIVE_INFINITY,
+            ),
+          );
+    const perReplicaHourUsd = group.hostsPerReplica > 1 ? perNodeHourUsd * group.hostsPerReplica : perNodeHourUsd / replicasPerNode;
+    return { group, batch, interconnect, profile, tokensPerSecond, perReplicaHourUsd, replicasPerNode, weightWords: w.words, weightBytes: w.bytes, kvReadBytes: kvRead, operatingPoint: '' };
+  };
+
+  const meets = (e: Evaluated): boolean =>
+    (targets?.timePerOutputTokenSeconds === undefined || timePerOutputTokenSeconds(e.profile, e.batch, inputTokens, outputTokens) <= targets.timePerOutputTokenSeconds) &&
+    (targets?.timeToFirstTokenSeconds === undefined || timeToFirstTokenSeconds(e.profile, e.batch, inputTokens, outputTokens) <= targets.timeToFirstTokenSeconds);
+
+  const options: Evaluated[] = [];
+  let best1: Evaluated | undefined;
+  for (const f of fits) {
+    if (input.concurrentSequences !== undefined) {
+      const e = evaluate(f.group, f.kv, input.concurrentSequences);
+      if (best1 === undefined || e.tokensPerSecond > best1.tokensPerSecond) best1 = e;
+      if (meets(e)) options.push({ ...e, operatingPoint: `${e.batch} sequences, given by the caller` });
+      continue;
+    }
+    let cap = Math.min(f.maxBatch, DEFAULT_MAX_CONCURRENT_SEQUENCES);
+    // JetStream batches per device: keep TPU batches a multiple of the slice's chips.
+    // @see https://github.com/AI-Hypercomputer/maxtext/blob/main/MaxText/configs/base.yml (per_device_batch_size)
+    if (target.slice !== undefined && cap >= target.slice.chips) cap -= cap % target.slice.chips;
+    const step = target.slice !== undefined && cap >= target.slice.chips ? target.slice.chips : 1;
+    const one = evaluate(f.group, f.kv, step <= cap ? step : 1);
+    if (best1 === undefined || one.tokensPerSecond > best1.tokensPerSecond) best1 = one;
+    // Time per output token and time to first token grow with the batch: take the largest that meets both.
+    let chosen: Evaluated | undefined;
+    for (let b = cap; b >= 1; b -= step) {
+      const e = evaluate(f.group, f.kv, b);
+      if (meets(e)) {
+        chosen = e;
         break;
       }
+      if (b - step < 1 && step > 1) break;
     }
-    if (chosen) break;
+    if (chosen !== undefined) {
+      const why =
+        targets === undefined
+          ? chosen.batch === DEFAULT_MAX_CONCURRENT_SEQUENCES
+            ? `${chosen.batch} sequences: the default cap (vLLM max_num_seqs)`
+            : `${chosen.batch} sequences: the most that fit memory at a live context of ${live} tokens`
+          : `${chosen.batch} sequences: the most that fit memory and meet the latency targets`;
+      options.push({ ...chosen, operatingPoint: why });
+    }
   }
-  if (chosen === undefined) {
-    const largest = candidates[candidates.length - 1];
-    const batch = batches[batches.length - 1];
-    const n = need(weightsBytes, kvPerToken, contextTokens, batch, largest, overheadFraction);
-    throw doesNotFit(model, precision, target, largest, batch, contextTokens, n, weightsBytes, kvPerToken, overheadFraction);
+  if (options.length === 0) {
+    const b = best1 as Evaluated;
+    throw new InferenceConstructsError('LatencyTargetUnreachable', {
+      prop: 'latencyTargets',
+      problem:
+        `no concurrency on ${target.label} meets the targets: at ${b.batch} sequence(s) the best group (${b.group.describe}) gives ` +
+        `${(timePerOutputTokenSeconds(b.profile, b.batch, inputTokens, outputTokens) * 1000).toFixed(1)} ms per output token and ` +
+        `${(timeToFirstTokenSeconds(b.profile, b.batch, inputTokens, outputTokens) * 1000).toFixed(1)} ms to first token`,
+      received: targets,
+      allowed: 'targets at or above what one sequence achieves on the device group',
+      fix: 'relax the targets, shorten the prompts, or use a faster instance or a larger tensor-parallel degree',
+    });
   }
-
-  const { group, batch } = chosen;
-  const n = chosen.need;
+  // The cheapest per output token; ties keep the smaller degree.
+  const perToken = (e: Evaluated): number => e.perReplicaHourUsd / e.tokensPerSecond;
+  const chosen = options.reduce((a, e) => (perToken(e) < perToken(a) - 1e-12 ? e : a));
+  const { group, batch, profile } = chosen;
+  const kv = kvLayout(model, kvCachePrecision, group.tp);
+  const overheadBytes = group.memoryBytes * overheadFraction;
+  const kvBytes = batch * kvSequenceBytes(kv, live);
+  const totalBytes = weightsBytes + kvBytes + overheadBytes;
+  const fullSequenceBytes = weightsBytes + kvSequenceBytes(kv, contextTokens) + overheadBytes;
 
   // Throughput
+  const step = decodeStepSeconds(profile, batch, live);
+  const tpot = timePerOutputTokenSeconds(profile, batch, inputTokens, outputTokens);
+  const ttft = timeToFirstTokenSeconds(profile, batch, inputTokens, outputTokens);
+  const ms = (s: number): string => (s * 1000).toFixed(2);
+  const gb = (b: number): string => (b / 1e9).toFixed(2);
   let throughput: ThroughputEstimate;
   if (input.measuredTokensPerSecondPerReplica !== undefined) {
     throughput = {
@@ -474,43 +899,64 @@ export function planCapacity(input: PlanInput): CapacityPlan {
       source: 'measured',
       basis: `measured: ${input.measuredTokensPerSecondPerReplica} output tokens/s per replica, given by the caller`,
     };
+  } else if (input.measuredStepTime !== undefined) {
+    throughput = {
+      tokensPerSecondPerReplica: Math.max(1, Math.round(chosen.tokensPerSecond)),
+      source: 'measured',
+      basis: `measured step times given by the caller: ${batch} sequences / (${ms(step)} ms decode step + prefill of ${inputTokens} prompt tokens per ${outputTokens} output tokens)`,
+    };
   } else {
-    throughput = rooflineEstimate(model, precision, group, batch, kvPerToken, contextTokens);
+    const eff = bandwidthEfficiency(chosen.interconnect);
+    throughput = {
+      tokensPerSecondPerReplica: Math.max(1, Math.round(chosen.tokensPerSecond)),
+      source: 'estimate',
+      basis:
+        `step-time model: ${batch} sequences per ${ms(tpot)} ms (decode step ${ms(step)} ms = ${ms(profile.fixedSecondsPerStep)} ms fixed + max(memory: ` +
+        `(${gb(chosen.weightBytes)} GB ${chosen.weightWords} + ${batch} x ${gb(chosen.kvReadBytes)} GB live KV) / (${gb(group.bandwidthBytesPerSecond)} GB/s x ${eff} ${chosen.interconnect}), ` +
+        `compute at ${COMPUTE_EFFICIENCY} of ${round(group.tp * group.devicesPerRank * peakPerDevice, 1)} ${computeSupport} TFLOPS); plus prefill of ${inputTokens} prompt tokens per ${outputTokens} output tokens); ` +
+        'replace with measuredTokensPerSecondPerReplica or measuredStepTime',
+    };
   }
   const targetTokensPerSecondPerReplica = Math.max(1, Math.round(throughput.tokensPerSecondPerReplica * targetUtilization));
   const replicasForPeak = input.peakTokensPerSecond === undefined ? 1 : Math.ceil(input.peakTokensPerSecond / targetTokensPerSecondPerReplica);
-
-  // Cost
-  const perNodeHourUsd = priceOverride ?? instance.price.usdPerHour;
-  const perReplicaHourUsd =
-    group.hostsPerReplica > 1 ? perNodeHourUsd * group.hostsPerReplica : (perNodeHourUsd * group.devicesPerReplica) / instance.devicesPerNode;
-  const perMillionTokensUsd = (perReplicaHourUsd / (targetTokensPerSecondPerReplica * SECONDS_PER_HOUR)) * 1e6;
-  const priceSource =
-    priceOverride !== undefined ? 'override: pricePerNodeHourUsd' : `${instance.price.source} (${instance.price.region}, on-demand, ${instance.price.asOf})`;
-
-  const replicasPerNode = group.hostsPerReplica > 1 ? 1 : Math.floor(instance.devicesPerNode / group.devicesPerReplica);
+  const perMillionTokensUsd = (chosen.perReplicaHourUsd / (targetTokensPerSecondPerReplica * SECONDS_PER_HOUR)) * 1e6;
 
   return {
     model,
     precision,
+    precisionSupport: support.kind,
     kvCachePrecision,
     instance,
     ...(target.slice !== undefined ? { tpuSlice: target.slice } : {}),
     contextTokens,
+    inputTokens,
+    outputTokens,
     concurrentSequences: batch,
+    operatingPoint: chosen.operatingPoint,
     tensorParallelDegree: group.tp,
     devicesPerReplica: group.devicesPerReplica,
     ...(group.neuronCores !== undefined ? { neuronCoresPerReplica: group.neuronCores } : {}),
     hostsPerReplica: group.hostsPerReplica,
-    replicasPerNode,
+    replicasPerNode: chosen.replicasPerNode,
+    interconnect: chosen.interconnect,
     memory: {
-      weightsGiB: gib(n.weightsBytes),
-      kvCacheGiB: gib(n.kvBytes),
-      overheadGiB: gib(n.overheadBytes),
-      totalGiB: gib(n.totalBytes),
+      weightsGiB: gib(weightsBytes),
+      kvCacheGiB: gib(kvBytes),
+      overheadGiB: gib(overheadBytes),
+      totalGiB: gib(totalBytes),
       availableGiB: gib(group.memoryBytes),
-      fraction: round(n.totalBytes / group.memoryBytes, 4),
-      kvBytesPerToken: kvPerToken,
+      fraction: round(totalBytes / group.memoryBytes, 4),
+      kvBytesPerToken: kv.bytesPerTokenPerLayer * model.layers,
+      fullSequenceTotalGiB: gib(fullSequenceBytes),
+    },
+    ...(loadsThroughHost ? { hostMemory: { loadGiB: gib(checkpointBytes), allocatableGiB: gib(allocatableHostBytes) } } : {}),
+    stepTime: profile,
+    latency: {
+      timePerOutputTokenSeconds: seconds(tpot),
+      timeToFirstTokenSeconds: seconds(ttft),
+      decodeStepSeconds: seconds(step),
+      ...(targets !== undefined ? { targets } : {}),
+      source: input.measuredStepTime !== undefined ? LatencySource.MEASURED : LatencySource.ESTIMATE,
     },
     throughput,
     targetUtilization,
@@ -518,55 +964,32 @@ export function planCapacity(input: PlanInput): CapacityPlan {
     replicasForPeak,
     cost: {
       perNodeHourUsd: round(perNodeHourUsd, 4),
-      perReplicaHourUsd: round(perReplicaHourUsd, 4),
+      perReplicaHourUsd: round(chosen.perReplicaHourUsd, 4),
       perMillionTokensUsd: round(perMillionTokensUsd, 4),
+      priceKind,
       priceSource,
     },
-  };
-}
-
-/**
- * Decode roofline: one step reads the weights once (for mixture-of-experts, at most active
- * parameters per sequence and never more than all weights) plus each sequence's KV cache.
- */
-function rooflineEstimate(
-  model: ModelSpec,
-  precision: Precision,
-  group: DeviceGroup,
-  batch: number,
-  kvPerToken: number,
-  contextTokens: number,
-): ThroughputEstimate {
-  const bytesPerWeight = BYTES_PER_WEIGHT[precision];
-  const active = model.activeParametersBillion ?? model.parametersBillion;
-  const weightsReadBytes = Math.min(model.parametersBillion, active * batch) * 1e9 * bytesPerWeight;
-  const kvReadPerSequence = kvPerToken * contextTokens * AVERAGE_KV_FILL;
-  const bytesPerStep = weightsReadBytes + batch * kvReadPerSequence;
-  const effectiveBandwidth = group.bandwidthBytesPerSecond * ROOFLINE_BANDWIDTH_EFFICIENCY;
-  const stepSeconds = bytesPerStep / effectiveBandwidth;
-  const tokensPerSecond = Math.max(1, Math.round(batch / stepSeconds));
-  const gb = (b: number): string => (b / 1e9).toFixed(2);
-  return {
-    tokensPerSecondPerReplica: tokensPerSecond,
-    source: 'estimate',
-    basis:
-      `memory-bandwidth roofline: ${batch} sequences / ((${gb(weightsReadBytes)} GB weights + ${batch} x ${gb(kvReadPerSequence)} GB KV) / ` +
-      `(${gb(group.bandwidthBytesPerSecond)} GB/s x ${ROOFLINE_BANDWIDTH_EFFICIENCY} efficiency)); replace with measuredTokensPerSecondPerReplica`,
   };
 }
 
 function doesNotFit(
   model: ModelSpec,
   precision: Precision,
+  kvPrecision: Precision,
   target: Target,
   largest: DeviceGroup,
   batch: number,
   contextTokens: number,
-  n: Need,
+  live: number,
   weightsBytes: number,
-  kvPerToken: number,
   overheadFraction: number,
 ): InferenceConstructsError {
+  const needFor = (g: DeviceGroup): { total: number; kv: number; overhead: number } => {
+    const kv = kvLayout(model, kvPrecision, g.tp);
+    const kvBytes = Math.max(batch * kvSequenceBytes(kv, live), kvSequenceBytes(kv, contextTokens));
+    const overhead = g.memoryBytes * overheadFraction;
+    return { total: weightsBytes + kvBytes + overhead, kv: kvBytes, overhead };
+  };
   // Bigger rows of the same class whose largest valid group holds the model at the same context and batch.
   const bigger = INSTANCE_TYPES.filter((row) => row.acceleratorClass === target.instance.acceleratorClass && row.cloud === target.instance.cloud)
     .filter((row) => {
@@ -577,9 +1000,7 @@ function doesNotFit(
             : row.acceleratorClass === 'inferentia2'
               ? neuronGroups(row)
               : gpuGroups(row);
-        return groups.some(
-          (g) => model.attentionHeads % g.tp === 0 && need(weightsBytes, kvPerToken, contextTokens, batch, g, overheadFraction).totalBytes <= g.memoryBytes,
-        );
+        return groups.some((g) => tpValid(model, g) && needFor(g).total <= g.memoryBytes);
       } catch {
         return false;
       }
@@ -594,11 +1015,13 @@ function doesNotFit(
     `a shorter contextTokens (now ${contextTokens})`,
     batch > 1 ? `fewer concurrentSequences (now ${batch})` : undefined,
   ].filter((s): s is string => s !== undefined);
+  const n = needFor(largest);
   return new InferenceConstructsError('ModelDoesNotFit', {
     prop: target.prop,
     problem:
-      `${model.name} (${precision}) needs ${gib(n.totalBytes)} GiB (weights ${gib(n.weightsBytes)} + KV cache ${gib(n.kvBytes)} for ` +
-      `${batch} x ${contextTokens} tokens + overhead ${gib(n.overheadBytes)}) but the largest valid device group, ${largest.describe}, has ${gib(largest.memoryBytes)} GiB`,
+      `${model.name} (${precision}) needs ${gib(n.total)} GiB (weights ${gib(weightsBytes)} + KV cache ${gib(n.kv)} for ` +
+      `${batch} x ${live} live tokens, at least one ${contextTokens}-token sequence + overhead ${gib(n.overhead)}) but the largest valid device group, ` +
+      `${largest.describe}, has ${gib(largest.memoryBytes)} GiB usable`,
     received: target.label,
     allowed: 'an instance or slice whose device group holds weights + KV cache + runtime overhead',
     fix: `use ${fixes.join(', or ')}`,
@@ -637,7 +1060,7 @@ export function planCheapest(input: Omit<PlanInput, 'instanceType' | 'tpuSlice'>
           ? planCapacity({ ...rest, tpuSlice: { accelerator: candidate.slice(0, slash), topology: candidate.slice(slash + 1) } })
           : planCapacity({ ...rest, instanceType: candidate });
     } catch (e) {
-      if (e instanceof InferenceConstructsError && (e.code === 'ModelDoesNotFit' || e.code === 'TensorParallelInvalid')) {
+      if (e instanceof InferenceConstructsError && ['ModelDoesNotFit', 'TensorParallelInvalid', 'PrecisionNotServable', 'LatencyTargetUnreachable', 'HostMemoryInsufficient'].includes(e.code)) {
         misses.push(candidate);
         continue;
       }

@@ -8,7 +8,7 @@
  */
 import { InferenceConstructsError } from './errors.js';
 import type { InstanceTypeSpec, TpuSliceSpec } from './accelerators.js';
-import type { CapacityPlan } from './planner.js';
+import { type CapacityPlan, LatencySource, PriceKind } from './planner.js';
 import type { ModelServerProfile } from './servers.js';
 import type { TokenScalingPolicy } from './scaling.js';
 
@@ -43,6 +43,25 @@ function fixed(n: number, digits: number): string {
 }
 
 const usd = (n: number): string => `$${fixed(n, 2)}`;
+const ms = (seconds: number): string => `${fixed(seconds * 1000, 1)} ms`;
+
+/** Words for the price a cost figure uses. */
+const PRICE_KIND_WORDS: { readonly [kind: string]: string } = {
+  [PriceKind.EC2_ON_DEMAND]: 'EC2 on-demand',
+  [PriceKind.SAGEMAKER_HOSTING]: 'SageMaker hosting',
+  [PriceKind.GCP_ON_DEMAND]: 'Google Cloud on-demand',
+  [PriceKind.OVERRIDE]: 'caller override',
+};
+
+function targetsText(plan: CapacityPlan): string {
+  const t = plan.latency.targets;
+  if (t === undefined) return '';
+  const parts = [
+    t.timePerOutputTokenSeconds !== undefined ? `${ms(t.timePerOutputTokenSeconds)} per output token` : undefined,
+    t.timeToFirstTokenSeconds !== undefined ? `${ms(t.timeToFirstTokenSeconds)} to first token` : undefined,
+  ].filter((x): x is string => x !== undefined);
+  return `; targets ${parts.join(', ')}`;
+}
 const gib = (n: number): string => `${fixed(n, 1)} GiB`;
 const count = (n: number): string => String(Math.round(n));
 
@@ -89,6 +108,13 @@ function section(d: PlannedDeployment): string {
         `${gib(m.totalGiB)} of ${gib(m.availableGiB)} (${fixed(m.fraction * 100, 0)} %)`,
     ],
     ['Context x batch', `${count(plan.contextTokens)} tokens x ${count(plan.concurrentSequences)} sequences`],
+    ['Requests', `${count(plan.inputTokens)} prompt + ${count(plan.outputTokens)} output tokens on average`],
+    ['Operating point', plan.operatingPoint],
+    [
+      'Latency',
+      `${ms(plan.latency.timePerOutputTokenSeconds)} per output token, ${ms(plan.latency.timeToFirstTokenSeconds)} to first token ` +
+        `(${plan.latency.source === LatencySource.MEASURED ? 'from measured step times' : 'estimated'}, median without queueing${targetsText(plan)})`,
+    ],
     ['Replicas', `${policy.minReplicas} to ${policy.maxReplicas}${policy.scaleToZero ? ' (scales to zero)' : ''}`],
     ['Tokens/s per replica', `${count(t.tokensPerSecondPerReplica)} (${label}; ${t.basis.replace(/^measured: /, '')})`],
     [
@@ -99,7 +125,7 @@ function section(d: PlannedDeployment): string {
     ['Cost per hour', `${usd(atMin)} at min, ${usd(atMax)} at max (${usd(plan.cost.perReplicaHourUsd)} per replica)`],
     ['Cost per month at min', usd(atMin * HOURS_PER_MONTH)],
     ['Cost per million tokens', `${usd(plan.cost.perMillionTokensUsd)} at the scaling target`],
-    ['Price source', plan.cost.priceSource],
+    ['Price', `${PRICE_KIND_WORDS[plan.cost.priceKind]}: ${usd(plan.cost.perNodeHourUsd)} per node hour, ${plan.cost.priceSource}`],
   ];
   const table = ['| | |', '|---|---|', ...rows.map(([k, v]) => `| ${k} | ${v.replace(/\|/g, '\\|')} |`)];
   return [`## ${d.name}`, '', ...table, ''].join('\n');
@@ -124,16 +150,16 @@ export function renderPlanReport(deployments: readonly PlannedDeployment[], opti
     }
   }
   const summary = [
-    '| Deployment | Platform | Instance | Devices x TP | Replicas | Target tokens/s/replica | $/h min-max | $/1M tokens |',
-    '|---|---|---|---|---|---|---|---|',
+    '| Deployment | Platform | Instance | Devices x TP | Replicas | Target tokens/s/replica | Per output token | $/h min-max | $/1M tokens | Price |',
+    '|---|---|---|---|---|---|---|---|---|---|',
     ...sorted.map((d) => {
       const p = d.plan;
       const s = d.scalingPolicy;
       return (
         `| ${d.name} | ${d.platform} | ${p.instance.name} | ${p.devicesPerReplica * p.hostsPerReplica} x TP${p.tensorParallelDegree} | ` +
-        `${s.minReplicas}-${s.maxReplicas} | ${count(s.targetTokensPerSecondPerReplica)} | ` +
+        `${s.minReplicas}-${s.maxReplicas} | ${count(s.targetTokensPerSecondPerReplica)} | ${ms(p.latency.timePerOutputTokenSeconds)} | ` +
         `${usd(s.minReplicas * p.cost.perReplicaHourUsd)}-${usd(s.maxReplicas * p.cost.perReplicaHourUsd)} | ` +
-        `${usd(p.cost.perMillionTokensUsd)} |`
+        `${usd(p.cost.perMillionTokensUsd)} | ${PRICE_KIND_WORDS[p.cost.priceKind]} |`
       );
     }),
   ];
@@ -142,9 +168,11 @@ export function renderPlanReport(deployments: readonly PlannedDeployment[], opti
   return [
     `# ${options.title ?? 'Inference capacity plan'}`,
     '',
-    'Throughput marked "estimated" comes from the memory-bandwidth roofline of the accelerator; ' +
-      'replace it with a measured figure (`measuredTokensPerSecondPerReplica`) before relying on the cost figures. ' +
-      'Prices are on-demand reference prices.',
+    'Throughput and latency marked "estimated" come from the step-time model of the accelerator (memory traffic, compute, ' +
+      'prefill and a per-step cost); check it with `npm run calibrate` on your own benchmark results, or replace it with a ' +
+      'measured figure (`measuredTokensPerSecondPerReplica`), before relying on the cost figures. ' +
+      'The Price column says which reference price each cost uses (EC2 on-demand, SageMaker hosting, Google Cloud on-demand); ' +
+      'a replica is charged its node price divided by the replicas that fit on the node.',
     '',
     ...summary,
     '',

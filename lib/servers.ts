@@ -649,6 +649,9 @@ export function serverArgs(server: ModelServerProfile, plan: CapacityPlan, opts:
         '--max-num-seqs', seqs,
         '--dtype', computeDtype(plan),
         ...vllmQuantization(server, plan),
+        // The planner sized the KV cache at the plan's precision: an fp8 cache must be asked for
+        // (https://docs.vllm.ai/en/v0.11.0/features/quantization/quantized_kvcache.html).
+        ...(plan.kvCachePrecision === 'fp8' ? ['--kv-cache-dtype', 'fp8'] : []),
       ];
       // The Neuron vLLM 0.9.1 build selects the Neuron platform with --device neuron
       // (https://awsdocs-neuron.readthedocs-hosted.com/en/latest/libraries/nxd-inference/developer_guides/vllm-user-guide.html).
@@ -666,6 +669,8 @@ export function serverArgs(server: ModelServerProfile, plan: CapacityPlan, opts:
         '--max-input-tokens', String(plan.contextTokens - 1),
         '--max-total-tokens', ctx,
         ...tgiQuantization(plan),
+        // fp8 KV cache as planned (https://huggingface.co/docs/text-generation-inference/reference/launcher#kvcachedtype).
+        ...(plan.kvCachePrecision === 'fp8' ? ['--kv-cache-dtype', 'fp8_e4m3fn'] : []),
         '--port', String(server.port),
       ];
     case 'jetstream':
@@ -787,6 +792,8 @@ export function serverEnvironment(server: ModelServerProfile, plan: CapacityPlan
       };
       const quant = vllmQuantization(server, plan);
       if (quant.length > 0) env.OPTION_QUANTIZE = quant[1];
+      // LMI passes option.kv_cache_dtype to vLLM's engine: the fp8 KV cache the plan sized.
+      if (plan.kvCachePrecision === 'fp8') env.OPTION_KV_CACHE_DTYPE = 'fp8';
       return sortedRecord(env);
     }
     case 'djl-lmi-neuronx':

@@ -6,7 +6,7 @@
  */
 import type { CapacityPlan } from '../planner.js';
 import { type StepTimeProfile, decodeStepSeconds, prefillSeconds } from '../step-time.js';
-import type { LatencyTargets } from './profile.js';
+import type { ReplayLatencyTargets } from './profile.js';
 import type { RequestTrace } from './trace.js';
 
 /**
@@ -92,7 +92,7 @@ interface Replica {
 export interface EngineInput {
   readonly plan: CapacityPlan;
   readonly profile: StepTimeProfile;
-  readonly targets: LatencyTargets;
+  readonly targets: ReplayLatencyTargets;
   readonly trace: RequestTrace;
   readonly scaler: IReplayScaler;
   readonly delays: CapacityDelays;

@@ -5,7 +5,7 @@ import type { CapacityPlan } from '../planner.js';
 import type { PlannedDeployment } from '../report.js';
 import type { StepTimeProfile } from '../step-time.js';
 import { type ReplayDeploymentOptions, toReplayDeployment } from './deployments.js';
-import { type LatencyTargets, latencyTargetsForPlan, profileForPlan } from './profile.js';
+import { type ReplayLatencyTargets, latencyTargetsForPlan, profileForPlan } from './profile.js';
 import { type ReplayDeployment, type ReplayOptions, type ReplayResult, fitRateScale, oracleCost, replayDeployment } from './replay.js';
 import { type ReplayReport, renderReplayReport, renderReplaySvg, renderReplayTable } from './report.js';
 import { type RequestTrace, type SyntheticTraceOptions, parseAzureTrace, scaleTraceRate, syntheticTrace } from './trace.js';
@@ -29,7 +29,7 @@ export class Replay {
     return profileForPlan(plan);
   }
   /** @see latencyTargetsForPlan */
-  public static latencyTargetsForPlan(plan: CapacityPlan): LatencyTargets {
+  public static latencyTargetsForPlan(plan: CapacityPlan): ReplayLatencyTargets {
     return latencyTargetsForPlan(plan);
   }
   /** @see toReplayDeployment */
@@ -45,7 +45,7 @@ export class Replay {
     return fitRateScale(d, trace);
   }
   /** @see oracleCost */
-  public static oracleCost(plan: CapacityPlan, minReplicas: number, trace: RequestTrace, targets: LatencyTargets, endSeconds: number): number {
+  public static oracleCost(plan: CapacityPlan, minReplicas: number, trace: RequestTrace, targets: ReplayLatencyTargets, endSeconds: number): number {
     return oracleCost(plan, minReplicas, trace, targets, endSeconds);
   }
   /** @see renderReplayReport */

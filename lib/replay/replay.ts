@@ -8,7 +8,7 @@ import type { TokenScalingPolicy } from '../scaling.js';
 import { tokenWorkWeights } from '../scaling.js';
 import { type StepTimeProfile, decodeStepSeconds, prefillSeconds } from '../step-time.js';
 import { type IReplayScaler, type ReplayObservations, runEngine } from './engine.js';
-import { type LatencyTargets, latencyTargetsForPlan, profileForPlan } from './profile.js';
+import { type ReplayLatencyTargets, latencyTargetsForPlan, plannedLiveContextTokens, profileForPlan } from './profile.js';
 import { HPA_SYNC_PERIOD_SECONDS, HpaModel, HpaSelectPolicy, type HpaMetricReading, TargetTrackingModel, type TargetTrackingReading } from './scalers.js';
 import { type RequestTrace, scaleTraceRate } from './trace.js';
 
@@ -136,7 +136,7 @@ function requestWork(profile: StepTimeProfile, conc: number, prompt: number, out
 /** Busy-seconds per second per minute at the planned design point (what the picture calls demand). */
 function demandSeries(plan: CapacityPlan, profile: StepTimeProfile, trace: RequestTrace, minutes: number): number[] {
   const d = new Array<number>(minutes).fill(0);
-  const perDecode = decodeStepSeconds(profile, plan.concurrentSequences, plan.contextTokens / 2) / plan.concurrentSequences;
+  const perDecode = decodeStepSeconds(profile, plan.concurrentSequences, plannedLiveContextTokens(plan)) / plan.concurrentSequences;
   for (const r of trace.requests) {
     const m = Math.min(minutes - 1, Math.floor(r.arrivalSeconds / 60));
     d[m] += (prefillSeconds(profile, r.promptTokens) + r.outputTokens * perDecode) / 60;
@@ -164,7 +164,7 @@ function demandSeries(plan: CapacityPlan, profile: StepTimeProfile, trace: Reque
  * Cost = replica-seconds x the plan's price per replica-second. It ignores queueing, batching
  * below the planned concurrency and start-up, so it is below what any real schedule achieves.
  */
-export function oracleCost(plan: CapacityPlan, minReplicas: number, trace: RequestTrace, targets: LatencyTargets, endSeconds: number): number {
+export function oracleCost(plan: CapacityPlan, minReplicas: number, trace: RequestTrace, targets: ReplayLatencyTargets, endSeconds: number): number {
   const profile = profileForPlan(plan);
   const conc = plan.concurrentSequences;
   const L = ORACLE_BUCKET_SECONDS;
@@ -354,7 +354,7 @@ export function replayDeployment(d: ReplayDeployment, rawTrace: RequestTrace, op
   const trace = rateScale === 1 ? rawTrace : scaleTraceRate(rawTrace, rateScale, options.seed ?? 1);
   const plan = d.plan;
   const profile = profileForPlan(plan);
-  const targets = latencyTargetsForPlan(plan, profile);
+  const targets = latencyTargetsForPlan(plan);
   const minutes = Math.max(1, Math.ceil(trace.durationSeconds / 60));
   const demand = demandSeries(plan, profile, trace, minutes);
   const u = plan.targetUtilization;

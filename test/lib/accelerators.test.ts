@@ -1,6 +1,9 @@
 import { describe, expect, test } from 'vitest';
 import {
   DEVICES,
+  DeviceSupport,
+  NATIVE_PRECISIONS,
+  TPU7X_GKE,
   INSTANCE_TYPES,
   TPU_ACCELERATORS,
   TPU_SLICES,
@@ -42,6 +45,15 @@ const NODE_ACCELERATOR_MEMORY: Record<string, number> = {
   'ct5p-hightpu-4t': 380,
   'g2-standard-96': 192,
   'a3-highgpu-8g': 640,
+  // https://aws.amazon.com/ec2/instance-types/p6/ , /g7e/ , /trn2/ , /p5/
+  'p6-b200.48xlarge': 1432,
+  'g7e.2xlarge': 96,
+  'g7e.12xlarge': 192,
+  'g7e.48xlarge': 768,
+  'trn2.48xlarge': 1536,
+  'p5.4xlarge': 80,
+  // G4: 96 GB GDDR7 per RTX PRO 6000 (https://cloud.google.com/compute/docs/gpus)
+  'g4-standard-384': 768,
 };
 
 const REQUIRED_ROWS = [
@@ -49,27 +61,39 @@ const REQUIRED_ROWS = [
   ...['g5', 'g6', 'g6e'].flatMap((f) => ['xlarge', '2xlarge', '4xlarge', '8xlarge', '12xlarge', '16xlarge', '24xlarge', '48xlarge'].map((s) => `${f}.${s}`)),
   'p4d.24xlarge', 'p4de.24xlarge', 'p5.48xlarge', 'p5e.48xlarge', 'p5en.48xlarge',
   'ct5lp-hightpu-1t', 'ct5lp-hightpu-4t', 'ct5lp-hightpu-8t', 'ct6e-standard-1t', 'ct6e-standard-4t', 'ct6e-standard-8t', 'ct5p-hightpu-4t',
+  'trn2.48xlarge', 'p6-b200.48xlarge', 'p5.4xlarge',
+  ...['2xlarge', '4xlarge', '8xlarge', '12xlarge', '24xlarge', '48xlarge'].map((s) => `g7e.${s}`),
+  'a4-highgpu-8g', 'g4-standard-48', 'g4-standard-96', 'g4-standard-192', 'g4-standard-384',
 ];
 
 const RESOURCE_BY_CLASS = { inferentia2: 'aws.amazon.com/neuron', 'nvidia-gpu': 'nvidia.com/gpu', tpu: 'google.com/tpu' } as const;
 const GPU_NAME_BY_DEVICE: Record<string, string> = {
   'nvidia-a10g': 'a10g', 'nvidia-l4': 'l4', 'nvidia-l40s': 'l40s', 'nvidia-a100-40gb': 'a100', 'nvidia-a100-80gb': 'a100', 'nvidia-h100': 'h100', 'nvidia-h200': 'h200',
+  // EKS best-practices aiml-compute page; the RTX PRO 6000 value is unpublished (g7e selects on family only)
+  'nvidia-b200': 'b200',
 };
+/** NeuronCores the runtime exposes per chip at the default LNC: Inferentia2 2, Trainium2 4 (8 physical, LNC=2). */
+const NEURON_CORES_PER_CHIP: Record<string, number> = { inferentia2: 2, trainium2: 4 };
 
 /** Device-to-device link of multi-device nodes per family (EC2 / GCE instance specifications, Neuron and TPU docs). */
 const INTERCONNECT_BY_FAMILY: Record<string, string> = {
   inf2: 'neuronlink', g5: 'pcie', g6: 'pcie', g6e: 'pcie', g2: 'pcie',
   p4d: 'nvlink', p4de: 'nvlink', p5: 'nvlink', p5e: 'nvlink', p5en: 'nvlink', a3: 'nvlink',
   ct5lp: 'ici', ct6e: 'ici', ct5p: 'ici',
+  trn2: 'neuronlink', 'p6-b200': 'nvlink', a4: 'nvlink', g7e: 'pcie', g4: 'pcie',
 };
 /** SageMaker rows whose ml.* hosting price could not be confirmed (left unset rather than guessed). */
-const SAGEMAKER_PRICE_UNCONFIRMED = ['p5e.48xlarge', 'p5en.48xlarge'];
+const SAGEMAKER_PRICE_UNCONFIRMED = [
+  'p5e.48xlarge', 'p5en.48xlarge', 'p6-b200.48xlarge', 'trn2.48xlarge',
+  ...['2xlarge', '4xlarge', '8xlarge', '12xlarge', '24xlarge', '48xlarge'].map((s) => `g7e.${s}`),
+];
 const ARCHITECTURE_BY_DEVICE: Record<string, string> = {
   inferentia2: 'inferentia2',
   'nvidia-a10g': 'ampere', 'nvidia-a100-40gb': 'ampere', 'nvidia-a100-80gb': 'ampere',
   'nvidia-l4': 'ada', 'nvidia-l40s': 'ada',
   'nvidia-h100': 'hopper', 'nvidia-h200': 'hopper',
   'tpu-v5e': 'tpu-v5e', 'tpu-v6e': 'tpu-v6e', 'tpu-v5p': 'tpu-v5p',
+  'nvidia-b200': 'blackwell', 'nvidia-rtx-pro-6000': 'blackwell', trainium2: 'trainium2', tpu7x: 'tpu7x',
 };
 
 describe('the accelerator catalogue', () => {
@@ -113,11 +137,11 @@ describe('the accelerator catalogue', () => {
     switch (row.acceleratorClass) {
       case 'inferentia2':
         expect(row.cloud).toBe('aws');
-        expect(row.neuronCoresPerNode).toBe(row.devicesPerNode * 2);
+        expect(row.neuronCoresPerNode).toBe(row.devicesPerNode * NEURON_CORES_PER_CHIP[row.device.kind]);
         expect(row.eksAmiType).toBe('AL2023_x86_64_NEURON');
         expect(row.kubernetes.taints).toEqual([{ key: 'aws.amazon.com/neuron', value: 'true', effect: 'NoSchedule' }]);
-        expect(row.kubernetes.nodeSelector.karpenter).toEqual({ 'karpenter.k8s.aws/instance-family': 'inf2' });
-        expect(row.kubernetes.nodeSelector.eksAutoMode).toEqual({ 'eks.amazonaws.com/instance-family': 'inf2' });
+        expect(row.kubernetes.nodeSelector.karpenter).toEqual({ 'karpenter.k8s.aws/instance-family': row.family });
+        expect(row.kubernetes.nodeSelector.eksAutoMode).toEqual({ 'eks.amazonaws.com/instance-family': row.family });
         expect(row.tpuAccelerator).toBeUndefined();
         break;
       case 'nvidia-gpu':
@@ -126,18 +150,19 @@ describe('the accelerator catalogue', () => {
         if (row.cloud === 'aws') {
           expect(row.eksAmiType).toBe('AL2023_x86_64_NVIDIA');
           expect(row.kubernetes.taints).toEqual([{ key: 'nvidia.com/gpu', effect: 'NoSchedule' }]);
+          const gpuName = GPU_NAME_BY_DEVICE[row.device.kind];
           expect(row.kubernetes.nodeSelector.karpenter).toEqual({
             'karpenter.k8s.aws/instance-family': row.family,
-            'karpenter.k8s.aws/instance-gpu-name': GPU_NAME_BY_DEVICE[row.device.kind],
+            ...(gpuName ? { 'karpenter.k8s.aws/instance-gpu-name': gpuName } : {}),
           });
           expect(row.kubernetes.nodeSelector.eksAutoMode).toEqual({
             'eks.amazonaws.com/instance-family': row.family,
-            'eks.amazonaws.com/instance-gpu-name': GPU_NAME_BY_DEVICE[row.device.kind],
+            ...(gpuName ? { 'eks.amazonaws.com/instance-gpu-name': gpuName } : {}),
           });
         } else {
           expect(row.eksAmiType).toBeUndefined();
           expect(row.kubernetes.taints).toEqual([{ key: 'nvidia.com/gpu', value: 'present', effect: 'NoSchedule' }]);
-          expect(row.kubernetes.nodeSelector.gke?.['cloud.google.com/gke-accelerator']).toMatch(/^nvidia-(l4|h100-80gb)$/);
+          expect(row.kubernetes.nodeSelector.gke?.['cloud.google.com/gke-accelerator']).toMatch(/^nvidia-(l4|h100-80gb|b200|rtx-pro-6000)$/);
         }
         break;
       case 'tpu':
@@ -234,10 +259,58 @@ describe('devices', () => {
     expect(DEVICES['tpu-v6e'].peakDenseTflops).toEqual({ bf16: 918, int8: 1836 });
   });
 
+  test('new devices match the vendor pages (HGX B200, RTX PRO 6000 Server, Trainium2, TPU7x)', () => {
+    expect(DEVICES['nvidia-b200']).toMatchObject({ memoryGiB: 179, memoryBandwidthGBps: 7700 });
+    expect(DEVICES['nvidia-b200'].peakDenseTflops).toEqual({ bf16: 2250, fp16: 2250, fp8: 4500, int8: 4500, fp4: 9000 });
+    expect(DEVICES['nvidia-rtx-pro-6000']).toMatchObject({ memoryGiB: 96, memoryBandwidthGBps: 1597, usableMemoryGiB: 95.59 });
+    // Trainium2: 8 physical NeuronCore-v3, LNC=2 by default -> 4 logical cores of 24 GiB each
+    expect(DEVICES.trainium2).toMatchObject({
+      memoryGiB: 96, memoryBandwidthGBps: 2900, neuronCoresPerDevice: 4, physicalNeuronCoresPerDevice: 8, logicalNeuronCoreConfig: 2,
+      acceleratorClass: 'inferentia2', peakDenseTflops: { bf16: 667, fp8: 1299 },
+    });
+    expect(DEVICES.tpu7x).toMatchObject({ memoryGiB: 192, memoryBandwidthGBps: 7380, peakDenseTflops: { bf16: 2307, fp8: 4614 } });
+  });
+
+  test('trn2.48xlarge is a Neuron row: 16 chips, 64 NeuronCores at LNC=2, Neuron resource, taint and AMI', () => {
+    const trn2 = instanceType('trn2.48xlarge');
+    expect(trn2).toMatchObject({ devicesPerNode: 16, neuronCoresPerNode: 64, acceleratorMemoryGiB: 1536, vcpu: 192, hostMemoryGiB: 2048 });
+    expect(trn2.kubernetes.resourceName).toBe('aws.amazon.com/neuron');
+    expect(trn2.eksAmiType).toBe('AL2023_x86_64_NEURON');
+    expect(trn2.sagemakerInstanceType).toBe('ml.trn2.48xlarge');
+    expect(trn2.interconnect).toBe('neuronlink');
+  });
+
+  test('TPU7x GKE facts: tpu7x label, tpu7x-standard-4t, GKE 1.34.0-gke.2201000 (Standard), placement policy for multi-host', () => {
+    expect(TPU7X_GKE).toMatchObject({
+      acceleratorLabel: 'tpu7x', machineType: 'tpu7x-standard-4t', chipsPerHost: 4,
+      minGkeStandardVersion: '1.34.0-gke.2201000', minGkeAutopilotVersion: '1.34.1-gke.3084001',
+    });
+    expect(TPU7X_GKE.topologies).toContain('2x2x1');
+    // every listed 3-D topology is whole hosts of 4 chips
+    for (const t of TPU7X_GKE.topologies) expect(t.split('x').reduce((n, d) => n * Number(d), 1) % TPU7X_GKE.chipsPerHost).toBe(0);
+  });
+
   test('usable memory of A10G and L4 is the 22.49 GiB nvidia-smi reports', () => {
     expect(DEVICES['nvidia-a10g'].usableMemoryGiB).toBe(22.49);
     expect(DEVICES['nvidia-l4'].usableMemoryGiB).toBe(22.49);
     expect(DEVICES['nvidia-h100'].usableMemoryGiB).toBe(79.65);
+  });
+});
+
+describe('native precisions per generation', () => {
+  test.each(Object.entries(DEVICES))('%s: every format with a dense TFLOPS figure is native, and fp8 / fp4 match exactly', (_, d) => {
+    const native = DeviceSupport.nativePrecisions(d.architecture!);
+    const rated = Object.keys(d.peakDenseTflops ?? {});
+    for (const p of rated) expect(native).toContain(p);
+    for (const p of ['fp8', 'fp4'] as const) expect(DeviceSupport.runsNatively(d, p)).toBe(d.peakDenseTflops?.[p] !== undefined);
+  });
+
+  test('fp4 is native on Blackwell only; fp8 on Ada, Hopper, Blackwell, Neuron and TPU7x', () => {
+    const with_ = (p: 'fp4' | 'fp8') => Object.keys(NATIVE_PRECISIONS).filter((a) => NATIVE_PRECISIONS[a].includes(p)).sort();
+    expect(with_('fp4')).toEqual(['blackwell']);
+    expect(with_('fp8')).toEqual(['ada', 'blackwell', 'hopper', 'inferentia2', 'tpu7x', 'trainium2']);
+    expect(DeviceSupport.runsNatively(DEVICES['nvidia-a10g'], 'fp8')).toBe(false);
+    expect(DeviceSupport.nativePrecisions('ampere')).toEqual(['bf16', 'fp16', 'int8']);
   });
 });
 

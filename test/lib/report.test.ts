@@ -42,8 +42,26 @@ describe('renderPlanReport', () => {
   });
 
   test('labels throughput as estimated or measured', () => {
-    expect(report).toMatch(/\| Tokens\/s per replica \| \d+ \(estimated; memory-bandwidth roofline/);
+    expect(report).toMatch(/\| Tokens\/s per replica \| \d+ \(estimated; step-time model/);
     expect(report).toContain('| Tokens/s per replica | 900 (measured; 900 output tokens/s per replica, given by the caller) |');
+  });
+
+  test('states the latency figures beside the throughput', () => {
+    const p = inf2.plan;
+    const ms = (s: number) => `${(s * 1000).toFixed(1)} ms`;
+    expect(report).toContain(
+      `| Latency | ${ms(p.latency.timePerOutputTokenSeconds)} per output token, ${ms(p.latency.timeToFirstTokenSeconds)} to first token (estimated, median without queueing) |`,
+    );
+    expect(report).toContain(`| Operating point | ${p.operatingPoint} |`);
+    expect(report).toContain('| Requests | 1155 prompt + 211 output tokens on average |');
+  });
+
+  test('says which price each cost figure uses', () => {
+    expect(report).toContain('| Price | EC2 on-demand: $0.76 per node hour, https://aws.amazon.com/ec2/pricing/on-demand/');
+    const sm = deployment('sagemaker/ml', 'SageMaker', planCapacity({ model: modelPreset('llama-3-1-8b'), instanceType: 'ml.g5.12xlarge' }));
+    const r = renderPlanReport([sm]);
+    expect(r).toContain('| Price | SageMaker hosting: $7.09 per node hour');
+    expect(r).toMatch(/\| sagemaker\/ml \| SageMaker \| g5\.12xlarge \|.*\| SageMaker hosting \|/);
   });
 
   test('matches the reviewed report', () => {
