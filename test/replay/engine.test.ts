@@ -69,7 +69,7 @@ describe('replay engine', () => {
     const results = replayDeployment(deployment, trace, { rateScale: 1 });
     for (const r of results) expect(r.oracleCostUsd).toBeLessThanOrEqual(r.costUsd);
     expect(results.find((r) => r.policy === ReplayPolicyKind.STATIC_PEAK)?.scaleEvents).toBe(0);
-    expect(results.filter((r) => r.default).map((r) => r.policy)).toEqual([ReplayPolicyKind.TOKEN_WORK]);
+    expect(results.filter((r) => r.default).map((r) => r.policy)).toEqual([ReplayPolicyKind.OUTPUT_TOKENS]);
   });
 
   it('the oracle never drops below minReplicas for the whole span', () => {
@@ -82,7 +82,7 @@ describe('replay engine', () => {
     const a = renderReplayReport(results);
     const b = renderReplayReport(replayDeployment(deployment, trace, { rateScale: 1, policies: [ReplayPolicyKind.TOKEN_WORK, ReplayPolicyKind.STATIC_PEAK] }));
     expect(a).toEqual(b);
-    expect(a.markdown).toContain('| test/llama | token-work (default) |');
+    expect(a.markdown).toContain('| test/llama | token-work |');
     expect(Object.keys(a.svgs)).toEqual(['replay-test-llama-synthetic-diurnal-bursts-seed3.svg']);
     expect(Object.values(a.svgs)[0]).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
   });
