@@ -9,7 +9,7 @@ import { tokenWorkWeights } from '../scaling.js';
 import { type StepTimeProfile, decodeStepSeconds, prefillSeconds } from '../step-time.js';
 import { type IReplayScaler, type ReplayObservations, runEngine } from './engine.js';
 import { type ReplayLatencyTargets, latencyTargetsForPlan, plannedLiveContextTokens, profileForPlan } from './profile.js';
-import { HPA_SYNC_PERIOD_SECONDS, HpaModel, HpaSelectPolicy, type HpaMetricReading, TargetTrackingModel, type TargetTrackingReading } from './scalers.js';
+import { HPA_SYNC_PERIOD_SECONDS, HpaModel, KedaActivationModel, HpaSelectPolicy, type HpaMetricReading, TargetTrackingModel, type TargetTrackingReading } from './scalers.js';
 import { type RequestTrace, scaleTraceRate } from './trace.js';
 
 /** Which scaler a deployment renders. */
@@ -96,6 +96,12 @@ export const ATTAINMENT_GOAL = 0.99;
  * enough to follow the trace's swings.
  */
 export const ORACLE_BUCKET_SECONDS = 300;
+/**
+ * KEDA's `cooldownPeriod` as the library renders it (`KEDA_COOLDOWN_PERIOD_SECONDS` in
+ * constructs/k8s/token-scaler.ts, KEDA's default 300 s).
+ * @see https://keda.sh/docs/2.17/reference/scaledobject-spec/#cooldownperiod
+ */
+export const KEDA_COOLDOWN_PERIOD_SECONDS = 300;
 /** Waiting requests per replica the queue-depth peer targets (vLLM production-stack KEDA tutorial). */
 export const QUEUE_DEPTH_PEER_TARGET = 5;
 
@@ -292,14 +298,25 @@ function scalerFor(d: ReplayDeployment, kind: ReplayPolicyKind, staticReplicas: 
   const scrape = d.scrapeIntervalSeconds ?? 15;
   const window = p.metricWindowSeconds;
   const hpa = new HpaModel(
-    p.minReplicas,
+    Math.max(1, p.minReplicas),
     p.maxReplicas,
     { stabilizationWindowSeconds: p.scaleUp.stabilizationWindowSeconds, percent: p.scaleUp.maxPercentPerPeriod, pods: p.scaleUp.maxReplicasPerPeriod, periodSeconds: p.scaleUp.periodSeconds, selectPolicy: HpaSelectPolicy.MAX },
     { stabilizationWindowSeconds: p.scaleDown.stabilizationWindowSeconds, percent: p.scaleDown.maxPercentPerPeriod, pods: p.scaleDown.maxReplicasPerPeriod, periodSeconds: p.scaleDown.periodSeconds, selectPolicy: HpaSelectPolicy.MIN },
   );
+  // KEDA with minReplicaCount 0: its activation phase in front of an HPA with minReplicas 1.
+  const keda = d.scaler === ReplayScalerKind.KEDA && p.minReplicas === 0 ? new KedaActivationModel(KEDA_COOLDOWN_PERIOD_SECONDS) : undefined;
   return {
     periodSeconds: HPA_SYNC_PERIOD_SECONDS,
     desired: (now, current, obs) => {
+      if (keda !== undefined) {
+        const active = prometheusRate(obs.generatedTokens, now, scrape, window) > p.activationTokensPerSecond || prometheusGauge(obs.waiting, now, scrape) > 0;
+        return keda.apply(now, current, active, () => hpaFor(now, Math.max(1, current), obs));
+      }
+      return hpaFor(now, current, obs);
+    },
+  };
+  function hpaFor(now: number, current: number, obs: ReplayObservations): number {
+    {
       const readings: HpaMetricReading[] = [];
       const queueGuard = (): void => {
         if (d.queueDepthPerReplica !== undefined) readings.push({ total: prometheusGauge(obs.waiting, now, scrape), targetPerReplica: d.queueDepthPerReplica });
@@ -326,8 +343,8 @@ function scalerFor(d: ReplayDeployment, kind: ReplayPolicyKind, staticReplicas: 
           readings.push({ total: prometheusGauge(obs.kvUsage, now, scrape), targetPerReplica: u });
       }
       return hpa.sync(now, current, readings);
-    },
-  };
+    }
+  }
 }
 
 function quantile(values: number[], q: number): number {

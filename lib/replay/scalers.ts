@@ -199,3 +199,28 @@ export class TargetTrackingModel {
     return Math.min(this.maxCapacity, Math.max(this.minCapacity, next));
   }
 }
+
+/**
+ * KEDA's activation phase in front of the HPA, for `minReplicaCount: 0`: KEDA itself scales
+ * 0 -> 1 when any trigger's value exceeds its `activationThreshold`, and 1 -> 0 once no trigger
+ * has been active for `cooldownPeriod` seconds; between 1 and N the HPA it creates decides (with
+ * `minReplicas: 1`).
+ * @see https://keda.sh/docs/2.17/concepts/scaling-deployments/#activating-and-scaling-thresholds
+ * @see https://keda.sh/docs/2.17/reference/scaledobject-spec/#cooldownperiod
+ */
+export class KedaActivationModel {
+  private lastActive = -Infinity;
+
+  constructor(private readonly cooldownPeriodSeconds: number) {}
+
+  /**
+   * Replicas after KEDA's activation rules, given the replicas set last, whether any trigger is
+   * active now, and the HPA's answer for 1..N (called only when the workload runs).
+   */
+  public apply(now: number, current: number, active: boolean, hpa: () => number): number {
+    if (active) this.lastActive = now;
+    if (current === 0) return active ? 1 : 0;
+    if (!active && now - this.lastActive >= this.cooldownPeriodSeconds) return 0;
+    return Math.max(1, hpa());
+  }
+}

@@ -87,3 +87,18 @@ describe('replay engine', () => {
     expect(Object.values(a.svgs)[0]).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
   });
 });
+
+describe('scale to zero on KEDA', () => {
+  it('idles at zero replicas after the cooldown and wakes when requests arrive again', () => {
+    const zero: ReplayDeployment = { ...deployment, scalingPolicy: tokenScalingPolicy(plan, { scaleToZero: true, maxReplicas: 4, metricWindowSeconds: 120 }) };
+    const gap: RequestTrace = { name: 'gap', durationSeconds: 1800, requests: [
+      ...Array.from({ length: 20 }, (_, i) => ({ arrivalSeconds: i, promptTokens: 200, outputTokens: 50 })),
+      ...Array.from({ length: 20 }, (_, i) => ({ arrivalSeconds: 1780 + i, promptTokens: 200, outputTokens: 50 })),
+    ] };
+    const [r] = replayDeployment(zero, gap, { rateScale: 1, policies: [ReplayPolicyKind.OUTPUT_TOKENS] });
+    // Idle minutes in the middle are charged at zero replicas (plus the node release delay).
+    expect(Math.min(...r.replicasPerMinute.slice(0, 29))).toBe(0);
+    expect(r.scaleEvents).toBeGreaterThanOrEqual(2);
+    expect(r.failedRequests).toBe(0);
+  });
+});

@@ -67,3 +67,19 @@ describe('Azure trace parsing', () => {
     expect(scaleTraceRate(t, 1.5, 3)).toEqual(scaleTraceRate(t, 1.5, 3));
   });
 });
+
+// KEDA 2.x: activation 0 <-> 1 by KEDA on activationThreshold, back to 0 after cooldownPeriod
+// without an active trigger (https://keda.sh/docs/2.17/concepts/scaling-deployments/#activating-and-scaling-thresholds,
+// https://keda.sh/docs/2.17/reference/scaledobject-spec/#cooldownperiod).
+describe('KEDA activation and cooldownPeriod', () => {
+  it('wakes 0 -> 1 on an active trigger, leaves 1..N to the HPA, returns to 0 after 300 s inactive', async () => {
+    const { KedaActivationModel } = await import('../../lib/index.js');
+    const keda = new KedaActivationModel(300);
+    expect(keda.apply(0, 0, false, () => 5)).toBe(0);
+    expect(keda.apply(15, 0, true, () => 5)).toBe(1);
+    expect(keda.apply(30, 1, true, () => 3)).toBe(3);
+    expect(keda.apply(45, 3, false, () => 2)).toBe(2);
+    expect(keda.apply(300, 2, false, () => 1)).toBe(1); // 285 s since the last active trigger
+    expect(keda.apply(330, 1, false, () => 1)).toBe(0);
+  });
+});
