@@ -7,7 +7,7 @@
  * default policy. `--rate-scale` multiplies the arrival rate (requests are duplicated or thinned,
  * seeded, keeping the trace's duration); without it each deployment gets the trace fitted to it.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { App } from 'aws-cdk-lib';
@@ -46,6 +46,9 @@ function main(argv: string[]): void {
   const tracePath = arg('--trace');
   if (tracePath === undefined) {
     throw new InferenceConstructsError('TraceInvalid', { prop: '--trace', problem: 'no trace file given', received: argv.join(' '), allowed: 'a path to an Azure LLM inference trace CSV', fix: 'npm run simulate -- --trace test/fixtures/traces/AzureLLMInferenceTrace_conv.csv' });
+  }
+  if (!tracePath.startsWith('synthetic') && !existsSync(tracePath)) {
+    throw new InferenceConstructsError('TraceInvalid', { prop: '--trace', problem: 'the trace file does not exist', received: tracePath, allowed: 'a path to an Azure LLM inference trace CSV, or synthetic[:seed]', fix: 'pass e.g. test/fixtures/traces/AzureLLMInferenceTrace_conv.csv' });
   }
   // `--trace synthetic[:seed]` replays the seeded diurnal + bursts trace instead of a file.
   const trace = tracePath.startsWith('synthetic')
