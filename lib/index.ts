@@ -12,3 +12,4 @@ export * from './precision-support.js';
 export * from './calibration.js';
 export * from './node-pool-defaults.js';
 export * from './rules/index.js';
+export * from './replay/index.js';

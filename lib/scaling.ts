@@ -8,6 +8,7 @@
  */
 import { InferenceConstructsError } from './errors.js';
 import type { CapacityPlan } from './planner.js';
+import { decodeSecondsPerToken, prefillSecondsPerToken, profileForPlan } from './replay/profile.js';
 
 /** How fast to add or remove replicas (HPA v2 behaviour vocabulary). */
 export interface ScalingBehaviour {
@@ -242,4 +243,99 @@ export function tokenScalingPolicy(plan: CapacityPlan, options: TokenScalingPoli
     devicesPerReplica: plan.devicesPerReplica,
     hostsPerReplica: plan.hostsPerReplica,
   });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Token work: the accelerator time prompts and generated tokens take, as a scaling signal
+// ---------------------------------------------------------------------------------------------
+
+/** Weights of the token-work signal, from the plan's step-time model. */
+export interface TokenWorkWeights {
+  /** Accelerator seconds one prompt token costs in prefill. */
+  readonly promptSecondsPerToken: number;
+  /** Accelerator seconds one generated token costs at the planned batch and mean live context. */
+  readonly generatedSecondsPerToken: number;
+  /** Busy seconds per second per replica to hold: the plan's target utilisation. */
+  readonly targetBusyFraction: number;
+}
+
+/** The token-work signal is published in busy milliseconds per second, so thresholds read as whole numbers (700 = 70 %). */
+export const TOKEN_WORK_UNIT_PER_SECOND = 1000;
+/** vLLM's prompt-token counter (v0.11 `vllm:prompt_tokens_total`). @see https://docs.vllm.ai/en/v0.11.0/usage/metrics.html */
+export const VLLM_PROMPT_TOKENS_COUNTER = 'vllm:prompt_tokens_total';
+/** vLLM's generated-token counter (v0.11 `vllm:generation_tokens_total`). @see https://docs.vllm.ai/en/v0.11.0/usage/metrics.html */
+export const VLLM_GENERATION_TOKENS_COUNTER = 'vllm:generation_tokens_total';
+
+/**
+ * A replica's load as the time its accelerator spends per second:
+ * `prompt tokens/s x prefill s/token + generated tokens/s x decode s/token`, both from the plan's
+ * step-time profile (`plan.stepTime`, or the profile derived from its throughput), with the
+ * plan's target utilisation as the target.
+ */
+export function tokenWorkWeights(plan: CapacityPlan): TokenWorkWeights {
+  const profile = profileForPlan(plan);
+  return Object.freeze({
+    promptSecondsPerToken: prefillSecondsPerToken(plan, profile),
+    generatedSecondsPerToken: decodeSecondsPerToken(plan, profile),
+    targetBusyFraction: plan.targetUtilization,
+  });
+}
+
+function weight(n: number): string {
+  // Fixed significant digits keep the rendered query byte-stable.
+  return Number(n.toPrecision(6)).toString();
+}
+
+/**
+ * The token-work PromQL for KEDA (`metricType: AverageValue`, threshold
+ * {@link tokenWorkThreshold}): busy milliseconds per second summed over the pods,
+ * `sum(rate(prompt[w])) * a + sum(rate(generation[w])) * b`.
+ *
+ * @param selector the label matchers, e.g. `namespace="inference",model="llama"`
+ */
+export function tokenWorkPromQl(weights: TokenWorkWeights, selector: string, windowSeconds: number): string {
+  const a = weight(weights.promptSecondsPerToken * TOKEN_WORK_UNIT_PER_SECOND);
+  const b = weight(weights.generatedSecondsPerToken * TOKEN_WORK_UNIT_PER_SECOND);
+  return (
+    `sum(rate(${VLLM_PROMPT_TOKENS_COUNTER}{${selector}}[${windowSeconds}s])) * ${a}` +
+    ` + sum(rate(${VLLM_GENERATION_TOKENS_COUNTER}{${selector}}[${windowSeconds}s])) * ${b}`
+  );
+}
+
+/** The per-replica target of the token-work signal, busy milliseconds per second (e.g. 700). */
+export function tokenWorkThreshold(weights: TokenWorkWeights): number {
+  return Math.round(weights.targetBusyFraction * TOKEN_WORK_UNIT_PER_SECOND);
+}
+
+/**
+ * The SageMaker metric-math expression of the token-work signal per instance, over two metric
+ * queries with ids `prompt` and `generation` (the prompt and generation throughput fields of
+ * vLLM's periodic stats line, "Avg prompt throughput: X tokens/s, Avg generation throughput:
+ * Y tokens/s", each the Average over one minute): `FILL(prompt, 0) * a + FILL(generation, 0) * b`.
+ */
+export function tokenWorkMetricMath(weights: TokenWorkWeights): string {
+  const a = weight(weights.promptSecondsPerToken * TOKEN_WORK_UNIT_PER_SECOND);
+  const b = weight(weights.generatedSecondsPerToken * TOKEN_WORK_UNIT_PER_SECOND);
+  return `FILL(prompt, 0) * ${a} + FILL(generation, 0) * ${b}`;
+}
+
+/** Static facade of the token-work builders. */
+export class TokenWork {
+  /** @see tokenWorkWeights */
+  public static weights(plan: CapacityPlan): TokenWorkWeights {
+    return tokenWorkWeights(plan);
+  }
+  /** @see tokenWorkPromQl */
+  public static promQl(weights: TokenWorkWeights, selector: string, windowSeconds: number): string {
+    return tokenWorkPromQl(weights, selector, windowSeconds);
+  }
+  /** @see tokenWorkThreshold */
+  public static threshold(weights: TokenWorkWeights): number {
+    return tokenWorkThreshold(weights);
+  }
+  /** @see tokenWorkMetricMath */
+  public static metricMath(weights: TokenWorkWeights): string {
+    return tokenWorkMetricMath(weights);
+  }
+  private constructor() {}
 }

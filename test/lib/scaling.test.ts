@@ -119,3 +119,31 @@ describe('tokenScalingPolicy errors', () => {
     expectError(() => tokenScalingPolicy(plan, { metricWindowSeconds: 10 }), 'ScalingBehaviourInvalid', 'metricWindowSeconds', 10);
   });
 });
+
+describe('token-work signal', () => {
+  test('weights reproduce the plan: a replica at its planned throughput and request shape is busy 100 % of the time', async () => {
+    const { tokenWorkWeights, decodeStepSeconds, liveContextTokens } = await import('../../lib/index.js');
+    // An estimated plan: its throughput comes from its step-time profile.
+    const plan = planCapacity({ model: modelPreset('llama-3-1-8b'), instanceType: 'g6e.xlarge' });
+    const w = tokenWorkWeights(plan);
+    const b = plan.concurrentSequences;
+    expect(w.generatedSecondsPerToken).toBeCloseTo(decodeStepSeconds(plan.stepTime, b, liveContextTokens(plan.inputTokens, plan.outputTokens)) / b, 12);
+    expect(w.promptSecondsPerToken).toBe(plan.stepTime.prefillSecondsPerToken);
+    // tokens/s = batch / (decode step + batch / output x prefill(input)), so the busy fraction is 1.
+    const tps = plan.throughput.tokensPerSecondPerReplica;
+    const busy = tps * w.generatedSecondsPerToken + tps * (plan.inputTokens / plan.outputTokens) * w.promptSecondsPerToken;
+    expect(busy).toBeCloseTo(1, 2);
+    expect(w.targetBusyFraction).toBe(0.7);
+  });
+  test('renders one PromQL over the prompt and generation counters (vLLM v0.11 metric names) and a KEDA threshold in busy ms/s', async () => {
+    const { tokenWorkWeights, tokenWorkPromQl, tokenWorkThreshold } = await import('../../lib/index.js');
+    const w = tokenWorkWeights(plan);
+    const q = tokenWorkPromQl(w, 'namespace="inference",model="m"', 120);
+    expect(q).toMatch(/^sum\(rate\(vllm:prompt_tokens_total\{namespace="inference",model="m"\}\[120s\]\)\) \* [0-9.e-]+ \+ sum\(rate\(vllm:generation_tokens_total\{namespace="inference",model="m"\}\[120s\]\)\) \* [0-9.e-]+$/);
+    expect(tokenWorkThreshold(w)).toBe(700);
+  });
+  test('renders SageMaker metric math over the prompt and generation throughput queries', async () => {
+    const { tokenWorkWeights, tokenWorkMetricMath } = await import('../../lib/index.js');
+    expect(tokenWorkMetricMath(tokenWorkWeights(plan))).toMatch(/^FILL\(prompt, 0\) \* [0-9.e-]+ \+ FILL\(generation, 0\) \* [0-9.e-]+$/);
+  });
+});

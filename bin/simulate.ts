@@ -1,0 +1,92 @@
+/**
+ * `npm run simulate -- --trace <file|synthetic[:seed]> [--deployment <name>] [--rate-scale <factor>] [--json] [--out <dir>]`
+ *
+ * Replays a request trace (Azure LLM inference CSV format) against every deployment of the
+ * reference fleet (or the one named), under the library's default scaling policy and its peers,
+ * and prints the table, then `replay: <trace> <policy> efficiency <e> attainment <a>` for the
+ * default policy. `--rate-scale` multiplies the arrival rate (requests are duplicated or thinned,
+ * seeded, keeping the trace's duration); without it each deployment gets the trace fitted to it.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { App } from 'aws-cdk-lib';
+import { App as K8sApp } from 'cdk8s';
+import {
+  InferenceConstructsError,
+  type PlannedDeployment,
+  type ReplayDeployment,
+  type ReplayResult,
+  parseAzureTrace,
+  renderReplayReport,
+  renderReplayTable,
+  replayDeployment,
+  toReplayDeployment,
+  syntheticTrace,
+} from '../lib/index.js';
+import { plannedDeployments } from './plan-report.js';
+import { addKubernetesReference } from './reference/k8s.js';
+import { addSageMakerReference } from './reference/sagemaker.js';
+
+/** The reference fleet's deployments as the replay models them. */
+export function referenceReplayDeployments(): ReplayDeployment[] {
+  const app = new App();
+  addSageMakerReference(app);
+  const k8s = new K8sApp({ outdir: 'dist' });
+  addKubernetesReference(k8s, {});
+  const found: PlannedDeployment[] = [...plannedDeployments(app), ...plannedDeployments(k8s)];
+  return found.map((d) => toReplayDeployment(d)).sort((a, b) => a.name.localeCompare(b.name));
+}
+
+function main(argv: string[]): void {
+  const arg = (flag: string): string | undefined => {
+    const i = argv.indexOf(flag);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  const tracePath = arg('--trace');
+  if (tracePath === undefined) {
+    throw new InferenceConstructsError('TraceInvalid', { prop: '--trace', problem: 'no trace file given', received: argv.join(' '), allowed: 'a path to an Azure LLM inference trace CSV', fix: 'npm run simulate -- --trace test/fixtures/traces/AzureLLMInferenceTrace_conv.csv' });
+  }
+  if (!tracePath.startsWith('synthetic') && !existsSync(tracePath)) {
+    throw new InferenceConstructsError('TraceInvalid', { prop: '--trace', problem: 'the trace file does not exist', received: tracePath, allowed: 'a path to an Azure LLM inference trace CSV, or synthetic[:seed]', fix: 'pass e.g. test/fixtures/traces/AzureLLMInferenceTrace_conv.csv' });
+  }
+  // `--trace synthetic[:seed]` replays the seeded diurnal + bursts trace instead of a file.
+  const trace = tracePath.startsWith('synthetic')
+    ? syntheticTrace({ seed: Number(tracePath.split(':')[1] ?? 7) })
+    : parseAzureTrace(readFileSync(tracePath, 'utf8'), basename(tracePath).replace(/\.csv$/, ''));
+  const scale = arg('--rate-scale');
+  const rateScale = scale === undefined ? undefined : Number(scale);
+  let deployments = referenceReplayDeployments();
+  const only = arg('--deployment');
+  if (only !== undefined) {
+    deployments = deployments.filter((d) => d.name === only);
+    if (deployments.length === 0) {
+      throw new InferenceConstructsError('ReplayDeploymentUnknown', { prop: '--deployment', problem: 'no reference deployment has that name', received: only, allowed: referenceReplayDeployments().map((d) => d.name), fix: 'pass one of the names listed' });
+    }
+  }
+  const results: ReplayResult[] = [];
+  for (const d of deployments) results.push(...replayDeployment(d, trace, { rateScale }));
+  const outDir = arg('--out');
+  if (outDir !== undefined) {
+    // The report section and its pictures, as the plan report embeds them.
+    const report = renderReplayReport(results);
+    mkdirSync(outDir, { recursive: true });
+    writeFileSync(join(outDir, `replay-${trace.name}.md`), `${report.markdown}\n`);
+    for (const [file, svg] of Object.entries(report.svgs)) writeFileSync(join(outDir, file), svg);
+  }
+  if (argv.includes('--json')) {
+    process.stdout.write(`${JSON.stringify(results.map(({ replicasPerMinute: _r, demandPerMinute: _d, ...rest }) => rest), null, 2)}\n`);
+    return;
+  }
+  for (const d of deployments) {
+    const rs = results.filter((r) => r.deployment === d.name);
+    process.stdout.write(`${d.name}: rate x${rs[0].rateScale}, ${rs[0].requests} requests, targets TTFT ${rs[0].ttftTargetSeconds} s TPOT ${rs[0].tpotTargetSeconds} s, start-up ${d.startupSeconds} s\n`);
+  }
+  process.stdout.write(`${renderReplayTable(results)}\n`);
+  for (const r of results.filter((x) => x.default)) {
+    process.stdout.write(`replay: ${trace.name} ${r.policy} efficiency ${r.efficiency} attainment ${r.sloAttainment} deployment ${r.deployment}\n`);
+  }
+}
+
+// Run only as the CLI, not when imported (the plan report and tests import the deployments).
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) main(process.argv.slice(2));

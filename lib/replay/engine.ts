@@ -1,0 +1,330 @@
+/**
+ * The replay engine: a deterministic discrete-event simulation of one deployment serving a
+ * request trace, with continuous-batching replicas on the plan's step-time model, a router in
+ * front of them, a scaler that sees only what its metrics pipeline shows, and capacity that
+ * arrives late.
+ */
+import type { CapacityPlan } from '../planner.js';
+import { type StepTimeProfile, decodeStepSeconds, prefillSeconds } from '../step-time.js';
+import type { ReplayLatencyTargets } from './profile.js';
+import type { RequestTrace } from './trace.js';
+
+/**
+ * Tokens one engine step may schedule (prompt chunks + one token per decoding sequence): vLLM
+ * v0.11's default `max_num_batched_tokens` for the OpenAI server on accelerators under 70 GiB,
+ * with chunked prefill on (the V1 engine's default).
+ * @see https://github.com/vllm-project/vllm/blob/v0.11.0/vllm/engine/arg_utils.py (default_max_num_batched_tokens)
+ */
+export const MAX_BATCHED_TOKENS = 2048;
+/** Seconds between the engine's samples of its counters and gauges (what metrics scrapers read). */
+export const SAMPLE_SECONDS = 1;
+
+/** What the scaler sees: counters and gauges sampled once a second (index = whole seconds). */
+export interface ReplayObservations {
+  /** Prompt tokens prefilled so far (`vllm:prompt_tokens_total` summed over pods). */
+  readonly promptTokens: number[];
+  /** Generated tokens so far (`vllm:generation_tokens_total`). */
+  readonly generatedTokens: number[];
+  /** Requests waiting, not yet scheduled (`vllm:num_requests_waiting`, plus any held at the router). */
+  readonly waiting: number[];
+  /** Requests in flight: running + waiting (SageMaker ConcurrentRequestsPerModel). */
+  readonly inFlight: number[];
+  /** Sum over ready replicas of the KV cache in use, as a fraction of one replica's (`vllm:kv_cache_usage_perc`). */
+  readonly kvUsage: number[];
+  /** Replicas serving (ready). */
+  readonly ready: number[];
+}
+
+/** A scaler as the engine drives it. */
+export interface IReplayScaler {
+  /** Seconds between evaluations. */
+  readonly periodSeconds: number;
+  /** Replicas the scaler sets at `now`, given the replicas it set last and what it observes. */
+  desired(now: number, current: number, obs: ReplayObservations): number;
+}
+
+/** Start-up and release delays of one deployment, seconds. */
+export interface CapacityDelays {
+  /** From the scaler's decision to a ready replica: node launch + image pull + model load. */
+  readonly startupSeconds: number;
+  /** From a replica's removal (after its in-flight requests finish) to its node's release. */
+  readonly releaseSeconds: number;
+}
+
+/** Per-request outcome arrays and the replica timeline. */
+export interface EngineResult {
+  /** Time to first token per request, seconds (Infinity when never served). */
+  readonly ttft: number[];
+  /** Mean time per output token after the first, seconds (Infinity when never finished). */
+  readonly tpot: number[];
+  /** 1 when the request could not be served (longer than the context). */
+  readonly failed: number[];
+  /** Replica-seconds charged (launch to release). */
+  readonly replicaSeconds: number;
+  /** Scale events (changes of the desired count). */
+  readonly scaleEvents: number;
+  /** Per-minute series for the picture: replicas charged, ready, demand (busy-seconds per second). */
+  readonly replicasPerMinute: number[];
+  readonly observations: ReplayObservations;
+  readonly endSeconds: number;
+}
+
+interface Seq {
+  readonly req: number;
+  prefillLeft: number;
+  outLeft: number;
+  ctx: number;
+}
+
+interface Replica {
+  readonly launchedAt: number;
+  readyAt: number;
+  draining: boolean;
+  releasedAt: number;
+  running: Seq[];
+  queue: number[];
+  busyUntil: number;
+  /** Sequences finishing at busyUntil etc. are applied by `finishStep`. */
+  pending: (() => void) | undefined;
+}
+
+/** Inputs of {@link runEngine}. */
+export interface EngineInput {
+  readonly plan: CapacityPlan;
+  readonly profile: StepTimeProfile;
+  readonly targets: ReplayLatencyTargets;
+  readonly trace: RequestTrace;
+  readonly scaler: IReplayScaler;
+  readonly delays: CapacityDelays;
+  /** Replicas serving when the trace starts. */
+  readonly initialReplicas: number;
+  /** Extra seconds simulated after the last arrival so in-flight requests finish. @default 600 */
+  readonly drainSeconds?: number;
+}
+
+/** Run the simulation. Deterministic: no clock, no randomness (the trace is the only input). */
+export function runEngine(input: EngineInput): EngineResult {
+  const { plan, profile, trace, scaler, delays } = input;
+  const reqs = trace.requests;
+  const n = reqs.length;
+  const ttft = new Float64Array(n).fill(Number.POSITIVE_INFINITY);
+  const tpot = new Float64Array(n).fill(Number.POSITIVE_INFINITY);
+  const failed = new Uint8Array(n);
+  const firstAt = new Float64Array(n);
+  const conc = plan.concurrentSequences;
+  const kvCapacity = conc * plan.contextTokens;
+  const end = trace.durationSeconds + (input.drainSeconds ?? 600);
+  const seconds = Math.ceil(end) + 1;
+  const obs = {
+    promptTokens: new Array<number>(seconds).fill(0),
+    generatedTokens: new Array<number>(seconds).fill(0),
+    waiting: new Array<number>(seconds).fill(0),
+    inFlight: new Array<number>(seconds).fill(0),
+    kvUsage: new Array<number>(seconds).fill(0),
+    ready: new Array<number>(seconds).fill(0),
+  };
+  let cumPrompt = 0;
+  let cumGen = 0;
+  const replicas: Replica[] = [];
+  const held: number[] = []; // requests waiting at the router while no replica is ready
+  let scaleEvents = 0;
+
+  const launch = (t: number, ready: boolean): void => {
+    replicas.push({ launchedAt: t, readyAt: ready ? t : t + delays.startupSeconds, draining: false, releasedAt: Infinity, running: [], queue: [], busyUntil: t, pending: undefined });
+  };
+  for (let i = 0; i < input.initialReplicas; i++) launch(0, true);
+  let desired = input.initialReplicas;
+
+  const serving = (r: Replica, t: number): boolean => !r.draining && r.readyAt <= t && r.releasedAt === Infinity;
+  const outstanding = (r: Replica): number => r.running.length + r.queue.length;
+
+  const route = (req: number, t: number): void => {
+    let best: Replica | undefined;
+    for (const r of replicas) if (serving(r, t) && (best === undefined || outstanding(r) < outstanding(best))) best = r;
+    if (best === undefined) held.push(req);
+    else best.queue.push(req);
+  };
+
+  let nextArrivalIdx = 0;
+  const nextArrivalTime = (): number => (nextArrivalIdx < n ? reqs[nextArrivalIdx].arrivalSeconds : Infinity);
+
+  /** Plan and start one (macro) step on replica r at time t. */
+  const startStep = (r: Replica, t: number, nextSample: number): void => {
+    while (r.running.length < conc && r.queue.length > 0) {
+      const q = r.queue.shift() as number;
+      r.running.push({ req: q, prefillLeft: reqs[q].promptTokens, outLeft: Math.max(1, reqs[q].outputTokens), ctx: 0 });
+    }
+    if (r.running.length === 0) {
+      r.pending = undefined;
+      return;
+    }
+    let decoding = 0;
+    let ctxSum = 0;
+    for (const s of r.running) if (s.prefillLeft === 0) { decoding++; ctxSum += s.ctx; }
+    let budget = Math.max(0, MAX_BATCHED_TOKENS - decoding);
+    const chunks: [Seq, number][] = [];
+    let chunkTokens = 0;
+    for (const s of r.running) {
+      if (s.prefillLeft > 0 && budget > 0) {
+        const c = Math.min(s.prefillLeft, budget);
+        budget -= c;
+        chunkTokens += c;
+        chunks.push([s, c]);
+      }
+    }
+    const meanCtx = decoding > 0 ? ctxSum / decoding : 0;
+    if (chunkTokens > 0 || decoding === 0) {
+      const dt = (decoding > 0 ? decodeStepSeconds(profile, decoding, meanCtx) : profile.fixedSecondsPerStep) + prefillSeconds(profile, chunkTokens);
+      const doneAt = t + Math.max(dt, 1e-6);
+      r.busyUntil = doneAt;
+      r.pending = () => {
+        for (const [s, c] of chunks) {
+          s.prefillLeft -= c;
+          s.ctx += c;
+          cumPrompt += c;
+          if (s.prefillLeft === 0) {
+            // The prefill step emits the first token.
+            firstAt[s.req] = doneAt;
+            ttft[s.req] = doneAt - reqs[s.req].arrivalSeconds;
+            s.outLeft -= 1;
+            s.ctx += 1;
+            cumGen += 1;
+            s.prefillLeft = -1; // mark: first token emitted this step, decodes next step
+          }
+        }
+        for (const s of r.running) if (s.prefillLeft === 0) { s.outLeft -= 1; s.ctx += 1; cumGen += 1; }
+        for (const s of r.running) if (s.prefillLeft === -1) s.prefillLeft = 0;
+        finish(r, doneAt);
+      };
+      return;
+    }
+    // Decode only: advance k identical steps at once, up to the first completion, the next
+    // arrival (when a slot is free), or the next sample.
+    let k = Infinity;
+    for (const s of r.running) k = Math.min(k, s.outLeft);
+    const dt0 = decodeStepSeconds(profile, decoding, meanCtx);
+    const horizon = Math.min(nextSample, r.running.length < conc ? nextArrivalTime() : Infinity);
+    if (horizon < Infinity) k = Math.min(k, Math.max(1, Math.ceil((horizon - t) / dt0)));
+    const dt = decodeStepSeconds(profile, decoding, meanCtx + (k - 1) / 2);
+    const doneAt = t + k * dt;
+    r.busyUntil = doneAt;
+    r.pending = () => {
+      for (const s of r.running) { s.outLeft -= k; s.ctx += k; }
+      cumGen += k * decoding;
+      finish(r, doneAt);
+    };
+  };
+
+  const finish = (r: Replica, t: number): void => {
+    const still: Seq[] = [];
+    for (const s of r.running) {
+      if (s.outLeft <= 0) {
+        const out = Math.max(1, reqs[s.req].outputTokens);
+        tpot[s.req] = out > 1 ? (t - firstAt[s.req]) / (out - 1) : 0;
+      } else still.push(s);
+    }
+    r.running = still;
+  };
+
+  const sample = (sec: number, t: number): void => {
+    let waiting = held.length;
+    let inFlight = held.length;
+    let kv = 0;
+    let ready = 0;
+    for (const r of replicas) {
+      if (r.releasedAt !== Infinity || r.readyAt > t) continue;
+      waiting += r.queue.length;
+      inFlight += r.running.length + r.queue.length;
+      if (!r.draining) ready++;
+      let used = 0;
+      for (const s of r.running) used += s.ctx;
+      kv += used / kvCapacity;
+    }
+    obs.promptTokens[sec] = cumPrompt;
+    obs.generatedTokens[sec] = cumGen;
+    obs.waiting[sec] = waiting;
+    obs.inFlight[sec] = inFlight;
+    obs.kvUsage[sec] = kv;
+    obs.ready[sec] = ready;
+  };
+
+  const reconcile = (t: number, want: number): void => {
+    const live = replicas.filter((r) => !r.draining && r.releasedAt === Infinity);
+    if (want > live.length) {
+      for (let i = live.length; i < want; i++) launch(t, false);
+    } else if (want < live.length) {
+      // Remove replicas still starting first (newest first), then the least loaded ready ones.
+      const order = [...live].sort((a, b) => (b.readyAt > t ? 1 : 0) - (a.readyAt > t ? 1 : 0) || outstanding(a) - outstanding(b) || b.launchedAt - a.launchedAt);
+      for (let i = 0; i < live.length - want; i++) {
+        const r = order[i];
+        r.draining = true;
+        if (r.readyAt > t) r.releasedAt = t + delays.releaseSeconds;
+      }
+    }
+  };
+
+  let nextTick = scaler.periodSeconds;
+  let nextSample = 0;
+  let t = 0;
+  for (;;) {
+    // Next event.
+    let next = Math.min(nextArrivalTime(), nextTick, nextSample);
+    for (const r of replicas) {
+      if (r.pending !== undefined) next = Math.min(next, r.busyUntil);
+      else if (r.releasedAt === Infinity && r.readyAt > t) next = Math.min(next, r.readyAt);
+    }
+    if (next > end) break;
+    t = next;
+    // Steps that end now.
+    for (const r of replicas) {
+      if (r.pending !== undefined && r.busyUntil <= t) {
+        const p = r.pending;
+        r.pending = undefined;
+        p();
+      }
+    }
+    // Replicas becoming ready take held requests.
+    if (held.length > 0) {
+      const waitingHere = held.splice(0, held.length);
+      for (const q of waitingHere) route(q, t);
+    }
+    while (nextArrivalIdx < n && reqs[nextArrivalIdx].arrivalSeconds <= t) {
+      const q = nextArrivalIdx++;
+      if (reqs[q].promptTokens + Math.max(1, reqs[q].outputTokens) > plan.contextTokens) failed[q] = 1;
+      else route(q, t);
+    }
+    if (t >= nextSample) {
+      sample(Math.round(nextSample), t);
+      nextSample += SAMPLE_SECONDS;
+    }
+    if (t >= nextTick) {
+      const live = replicas.filter((r) => !r.draining && r.releasedAt === Infinity).length;
+      const want = scaler.desired(t, desired, obs);
+      if (want !== desired) scaleEvents++;
+      desired = want;
+      if (want !== live) reconcile(t, want);
+      nextTick += scaler.periodSeconds;
+    }
+    // Drained replicas are released; idle replicas start their next step.
+    for (const r of replicas) {
+      if (r.draining && r.releasedAt === Infinity && r.pending === undefined && r.running.length === 0 && r.queue.length === 0) {
+        r.releasedAt = t + delays.releaseSeconds;
+      }
+      if (r.pending === undefined && r.releasedAt === Infinity && r.readyAt <= t) startStep(r, t, nextSample);
+    }
+  }
+
+  let replicaSeconds = 0;
+  const minutes = Math.ceil(end / 60);
+  const replicasPerMinute = new Array<number>(minutes).fill(0);
+  for (const r of replicas) {
+    const stop = Math.min(end, r.releasedAt);
+    replicaSeconds += Math.max(0, stop - r.launchedAt);
+    for (let m = Math.floor(r.launchedAt / 60); m < minutes && m * 60 < stop; m++) {
+      const a = Math.max(r.launchedAt, m * 60);
+      const b = Math.min(stop, (m + 1) * 60);
+      replicasPerMinute[m] += Math.max(0, b - a) / 60;
+    }
+  }
+  return { ttft: Array.from(ttft), tpot: Array.from(tpot), failed: Array.from(failed), replicaSeconds, scaleEvents, replicasPerMinute, observations: obs, endSeconds: end };
+}

@@ -1,0 +1,64 @@
+/**
+ * The replay's functions as static methods, for languages that only see classes.
+ */
+import type { CapacityPlan } from '../planner.js';
+import type { PlannedDeployment } from '../report.js';
+import type { StepTimeProfile } from '../step-time.js';
+import { type ReplayDeploymentOptions, toReplayDeployment } from './deployments.js';
+import { type ReplayLatencyTargets, latencyTargetsForPlan, profileForPlan } from './profile.js';
+import { type ReplayDeployment, type ReplayOptions, type ReplayResult, fitRateScale, oracleCost, replayDeployment } from './replay.js';
+import { type ReplayReport, renderReplayReport, renderReplaySvg, renderReplayTable } from './report.js';
+import { type RequestTrace, type SyntheticTraceOptions, parseAzureTrace, scaleTraceRate, syntheticTrace } from './trace.js';
+
+/** Entry points of the replay. */
+export class Replay {
+  /** @see parseAzureTrace */
+  public static parseAzureTrace(csv: string, name: string): RequestTrace {
+    return parseAzureTrace(csv, name);
+  }
+  /** @see syntheticTrace */
+  public static syntheticTrace(options: SyntheticTraceOptions = {}): RequestTrace {
+    return syntheticTrace(options);
+  }
+  /** @see scaleTraceRate */
+  public static scaleTraceRate(trace: RequestTrace, factor: number, seed = 1): RequestTrace {
+    return scaleTraceRate(trace, factor, seed);
+  }
+  /** @see profileForPlan */
+  public static profileForPlan(plan: CapacityPlan): StepTimeProfile {
+    return profileForPlan(plan);
+  }
+  /** @see latencyTargetsForPlan */
+  public static latencyTargetsForPlan(plan: CapacityPlan): ReplayLatencyTargets {
+    return latencyTargetsForPlan(plan);
+  }
+  /** @see toReplayDeployment */
+  public static fromPlannedDeployment(d: PlannedDeployment, options: ReplayDeploymentOptions = {}): ReplayDeployment {
+    return toReplayDeployment(d, options);
+  }
+  /** @see replayDeployment */
+  public static run(d: ReplayDeployment, trace: RequestTrace, options: ReplayOptions = {}): ReplayResult[] {
+    return replayDeployment(d, trace, options);
+  }
+  /** @see fitRateScale */
+  public static fitRateScale(d: ReplayDeployment, trace: RequestTrace): number {
+    return fitRateScale(d, trace);
+  }
+  /** @see oracleCost */
+  public static oracleCost(plan: CapacityPlan, minReplicas: number, trace: RequestTrace, targets: ReplayLatencyTargets, endSeconds: number): number {
+    return oracleCost(plan, minReplicas, trace, targets, endSeconds);
+  }
+  /** @see renderReplayReport */
+  public static renderReport(results: ReplayResult[]): ReplayReport {
+    return renderReplayReport(results);
+  }
+  /** @see renderReplayTable */
+  public static renderTable(results: ReplayResult[]): string {
+    return renderReplayTable(results);
+  }
+  /** @see renderReplaySvg */
+  public static renderSvg(results: ReplayResult[]): string {
+    return renderReplaySvg(results);
+  }
+  private constructor() {}
+}

@@ -1,0 +1,431 @@
+/**
+ * The replay: run a deployment's scaling policy, and its peers, against a request trace, and
+ * compare each with the oracle.
+ */
+import { InferenceConstructsError } from '../errors.js';
+import type { CapacityPlan } from '../planner.js';
+import type { TokenScalingPolicy } from '../scaling.js';
+import { tokenWorkWeights } from '../scaling.js';
+import { type StepTimeProfile, decodeStepSeconds, prefillSeconds } from '../step-time.js';
+import { type IReplayScaler, type ReplayObservations, runEngine } from './engine.js';
+import { type ReplayLatencyTargets, latencyTargetsForPlan, plannedLiveContextTokens, profileForPlan } from './profile.js';
+import { HPA_SYNC_PERIOD_SECONDS, HpaModel, KedaActivationModel, HpaSelectPolicy, type HpaMetricReading, TargetTrackingModel, type TargetTrackingReading } from './scalers.js';
+import { type RequestTrace, scaleTraceRate } from './trace.js';
+
+/** Which scaler a deployment renders. */
+export enum ReplayScalerKind {
+  /** KEDA ScaledObject (Prometheus triggers) feeding an HPA. */
+  KEDA = 'keda',
+  /** A plain HPA on an adapter's metric. */
+  HPA = 'hpa',
+  /** Application Auto Scaling target tracking (SageMaker endpoint variant or inference component). */
+  SAGEMAKER = 'sagemaker',
+}
+
+/** The signal a policy scales on. */
+export enum ReplayPolicyKind {
+  /** Accelerator busy-seconds per second from prompt and generated tokens (the library's token-work signal). */
+  TOKEN_WORK = 'token-work',
+  /** Generated tokens/s (the signal the library renders by default). */
+  OUTPUT_TOKENS = 'output-tokens',
+  /** Requests in flight per replica (SageMaker ConcurrentRequestsPerModel, KubeAI target requests). */
+  REQUEST_CONCURRENCY = 'request-concurrency',
+  /** Requests waiting (`vllm:num_requests_waiting`, vLLM production-stack). */
+  QUEUE_DEPTH = 'queue-depth',
+  /** KV-cache utilisation (AIBrix). */
+  KV_CACHE = 'kv-cache',
+  /** A fixed replica count sized for the trace's peak minute. */
+  STATIC_PEAK = 'static-peak',
+}
+
+/** Every policy the replay compares, the default first. */
+export const REPLAY_POLICIES: ReplayPolicyKind[] = [
+  ReplayPolicyKind.OUTPUT_TOKENS,
+  ReplayPolicyKind.TOKEN_WORK,
+  ReplayPolicyKind.REQUEST_CONCURRENCY,
+  ReplayPolicyKind.QUEUE_DEPTH,
+  ReplayPolicyKind.KV_CACHE,
+  ReplayPolicyKind.STATIC_PEAK,
+];
+
+/** One deployment to replay, as the reference fleet renders it. */
+export interface ReplayDeployment {
+  readonly name: string;
+  readonly plan: CapacityPlan;
+  readonly scalingPolicy: TokenScalingPolicy;
+  readonly scaler: ReplayScalerKind;
+  /** Scrape interval of the metrics backend (Prometheus / Managed Service for Prometheus / GMP), seconds. @default 15 */
+  readonly scrapeIntervalSeconds?: number;
+  /** The queue-depth guard trigger's waiting requests per replica (KEDA), when rendered. */
+  readonly queueDepthPerReplica?: number;
+  /** The SageMaker concurrency guard's target, in-flight requests per instance, when rendered. */
+  readonly concurrencyGuardPerReplica?: number;
+  /** Seconds from a scale-out decision to a ready replica (node + image + model load). */
+  readonly startupSeconds: number;
+  /** Seconds a node stays billed after its last replica leaves (consolidation delay). */
+  readonly releaseSeconds: number;
+  /**
+   * The policy the deployment renders by default. The replay kept output tokens (see the
+   * closing figures in the README): token work attains more on prompt-heavy traffic but lost on
+   * the synthetic trace's bursts.
+   * @default OUTPUT_TOKENS
+   */
+  readonly defaultPolicy?: ReplayPolicyKind;
+}
+
+/** Options of {@link replayDeployment}. */
+export interface ReplayOptions {
+  /**
+   * Multiply the trace's arrival rate by this factor (see `scaleTraceRate`).
+   * @default - fit: the factor that makes the trace's busiest minute need
+   *   {@link FIT_PEAK_SHARE} of maxReplicas at the plan's target utilisation
+   */
+  readonly rateScale?: number;
+  /** Policies to run. @default REPLAY_POLICIES */
+  readonly policies?: ReplayPolicyKind[];
+  /** Seed of the rate scaling. @default 1 */
+  readonly seed?: number;
+}
+
+/** Share of maxReplicas x target utilisation the busiest minute needs after fitting the trace. */
+export const FIT_PEAK_SHARE = 0.75;
+/** Required share of requests meeting both latency targets. */
+export const ATTAINMENT_GOAL = 0.99;
+/**
+ * Length of the oracle's buckets, seconds: longer than any request's latency budget, short
+ * enough to follow the trace's swings.
+ */
+export const ORACLE_BUCKET_SECONDS = 300;
+/**
+ * KEDA's `cooldownPeriod` as the library renders it (`KEDA_COOLDOWN_PERIOD_SECONDS` in
+ * constructs/k8s/token-scaler.ts, KEDA's default 300 s).
+ * @see https://keda.sh/docs/2.17/reference/scaledobject-spec/#cooldownperiod
+ */
+export const KEDA_COOLDOWN_PERIOD_SECONDS = 300;
+/** Waiting requests per replica the queue-depth peer targets (vLLM production-stack KEDA tutorial). */
+export const QUEUE_DEPTH_PEER_TARGET = 5;
+
+/** One policy's outcome on one deployment. */
+export interface ReplayResult {
+  readonly deployment: string;
+  readonly trace: string;
+  readonly policy: ReplayPolicyKind;
+  readonly default: boolean;
+  readonly rateScale: number;
+  readonly requests: number;
+  readonly costUsd: number;
+  readonly replicaHours: number;
+  readonly oracleCostUsd: number;
+  readonly efficiency: number;
+  readonly sloAttainment: number;
+  readonly failedRequests: number;
+  readonly ttftP50Seconds: number;
+  readonly ttftP99Seconds: number;
+  readonly tpotP50Seconds: number;
+  readonly tpotP99Seconds: number;
+  readonly scaleEvents: number;
+  /** Replicas charged per minute (for the picture). */
+  readonly replicasPerMinute: number[];
+  /** Demand per minute in replicas at full efficiency (busy-seconds per second). */
+  readonly demandPerMinute: number[];
+  readonly ttftTargetSeconds: number;
+  readonly tpotTargetSeconds: number;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Work and the oracle
+// ---------------------------------------------------------------------------------------------
+
+/** Lower bound of the accelerator seconds one request costs (see {@link oracleCost}). */
+function requestWork(profile: StepTimeProfile, conc: number, prompt: number, output: number): { pre: number; mem: number; comp: number } {
+  const decodeTokens = Math.max(0, Math.max(1, output) - 1);
+  const memPerStep = (profile.fixedSecondsPerStep + profile.weightSecondsPerStep) / conc;
+  const mem = decodeTokens * memPerStep + profile.kvSecondsPerToken * decodeTokens * (prompt + Math.max(1, output) / 2);
+  return { pre: prefillSeconds(profile, prompt), mem, comp: decodeTokens * profile.computeSecondsPerDecodeToken };
+}
+
+/** Busy-seconds per second per minute at the planned design point (what the picture calls demand). */
+function demandSeries(plan: CapacityPlan, profile: StepTimeProfile, trace: RequestTrace, minutes: number): number[] {
+  const d = new Array<number>(minutes).fill(0);
+  const perDecode = decodeStepSeconds(profile, plan.concurrentSequences, plannedLiveContextTokens(plan)) / plan.concurrentSequences;
+  for (const r of trace.requests) {
+    const m = Math.min(minutes - 1, Math.floor(r.arrivalSeconds / 60));
+    d[m] += (prefillSeconds(profile, r.promptTokens) + r.outputTokens * perDecode) / 60;
+  }
+  return d;
+}
+
+/**
+ * The oracle: a lower bound on the replica-seconds of ANY replica schedule (with any knowledge
+ * of the future and any start-up delays, which only add cost) under which the engine serves at
+ * least {@link ATTAINMENT_GOAL} of the servable requests within both latency targets.
+ *
+ * 1. A request's work is a lower bound on the accelerator time its steps take: its prefill, plus
+ *    for its decode steps the larger of the memory part (weights and fixed cost shared by at most
+ *    `concurrentSequences` sequences, plus its own live KV) and the compute part, summed over a set
+ *    of requests (a step's time is at least the max of its summed memory and compute parts plus
+ *    its prefill).
+ * 2. A request that meets its targets finishes within `ttft + tpot x (output - 1)` of arrival, so
+ *    the work of requests arriving in bucket b (length {@link ORACLE_BUCKET_SECONDS}) is done in
+ *    `[start_b, end_b + D]`, D the largest such budget. Taking every other bucket makes those
+ *    intervals disjoint; on each, replica-seconds >= max(minReplicas x length, work), elsewhere
+ *    >= minReplicas x length. The better of the two parities is the bound.
+ * 3. Requests allowed to miss: the bound is lowered by the work of the heaviest
+ *    (1 - ATTAINMENT_GOAL) x N requests, the most any admissible set of misses can remove.
+ * Cost = replica-seconds x the plan's price per replica-second. It ignores queueing, batching
+ * below the planned concurrency and start-up, so it is below what any real schedule achieves.
+ */
+export function oracleCost(plan: CapacityPlan, minReplicas: number, trace: RequestTrace, targets: ReplayLatencyTargets, endSeconds: number): number {
+  const profile = profileForPlan(plan);
+  const conc = plan.concurrentSequences;
+  const L = ORACLE_BUCKET_SECONDS;
+  const buckets = Math.ceil(endSeconds / L);
+  const pre = new Array<number>(buckets).fill(0);
+  const mem = new Array<number>(buckets).fill(0);
+  const comp = new Array<number>(buckets).fill(0);
+  const works: number[] = [];
+  let budget = 0;
+  for (const r of trace.requests) {
+    if (r.promptTokens + Math.max(1, r.outputTokens) > plan.contextTokens) continue;
+    const w = requestWork(profile, conc, r.promptTokens, r.outputTokens);
+    const b = Math.min(buckets - 1, Math.floor(r.arrivalSeconds / L));
+    pre[b] += w.pre;
+    mem[b] += w.mem;
+    comp[b] += w.comp;
+    works.push(w.pre + w.mem + w.comp);
+    budget = Math.max(budget, targets.ttftSeconds + targets.tpotSeconds * Math.max(0, r.outputTokens - 1));
+  }
+  const D = Math.min(budget, L);
+  let best = minReplicas * endSeconds;
+  for (const parity of [0, 1]) {
+    let total = 0;
+    let covered = 0;
+    for (let b = parity; b < buckets; b += 2) {
+      const len = Math.min(L + D, endSeconds - b * L);
+      if (len <= 0) continue;
+      total += Math.max(minReplicas * len, pre[b] + Math.max(mem[b], comp[b]));
+      covered += len;
+    }
+    total += minReplicas * Math.max(0, endSeconds - covered);
+    best = Math.max(best, total);
+  }
+  works.sort((a, b) => b - a);
+  const allowedMisses = Math.floor((1 - ATTAINMENT_GOAL) * works.length);
+  let removable = 0;
+  for (let i = 0; i < allowedMisses; i++) removable += works[i];
+  const replicaSeconds = Math.max(minReplicas * endSeconds, best - removable);
+  return (replicaSeconds * plan.cost.perReplicaHourUsd) / 3600;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Signals as each metrics pipeline shows them
+// ---------------------------------------------------------------------------------------------
+
+/** `rate(counter[window])` as Prometheus returns it at `now`, from samples every `scrape` seconds. */
+export function prometheusRate(series: number[], now: number, scrape: number, window: number): number {
+  const s1 = Math.floor(now / scrape) * scrape;
+  const s0 = Math.max(0, s1 - window + scrape);
+  if (s1 <= s0 || s1 >= series.length) return 0;
+  return (series[s1] - series[s0]) / (s1 - s0);
+}
+
+/** A gauge's value at the last scrape before `now`. */
+export function prometheusGauge(series: number[], now: number, scrape: number): number {
+  const s1 = Math.min(series.length - 1, Math.floor(now / scrape) * scrape);
+  return series[s1] ?? 0;
+}
+
+/** Per-instance datapoints of `period` seconds ending at or before `now` (CloudWatch). */
+function cloudWatchDatapoints(now: number, period: number, count: number, value: (a: number, b: number) => number): number[] {
+  const lastEnd = Math.floor(now / period) * period;
+  const out: number[] = [];
+  for (let e = lastEnd - (count - 1) * period; e <= lastEnd; e += period) {
+    if (e - period < 0) continue;
+    out.push(value(e - period, e));
+  }
+  return out;
+}
+
+function meanReady(obs: ReplayObservations, a: number, b: number): number {
+  let s = 0;
+  for (let i = a; i < b; i++) s += obs.ready[i] ?? 0;
+  return Math.max(1, s / Math.max(1, b - a));
+}
+
+/** Build the scaler for one deployment and policy. */
+function scalerFor(d: ReplayDeployment, kind: ReplayPolicyKind, staticReplicas: number): IReplayScaler {
+  const p = d.scalingPolicy;
+  const plan = d.plan;
+  const w = tokenWorkWeights(plan);
+  const u = plan.targetUtilization;
+  const conc = plan.concurrentSequences;
+  if (kind === ReplayPolicyKind.STATIC_PEAK) return { periodSeconds: 60, desired: () => staticReplicas };
+  if (d.scaler === ReplayScalerKind.SAGEMAKER) {
+    const tt = new TargetTrackingModel(p.minReplicas, p.maxReplicas, p.scaleUp.stabilizationWindowSeconds, p.scaleDown.stabilizationWindowSeconds);
+    const guard = d.concurrencyGuardPerReplica ?? Math.max(1, Math.round(conc * u));
+    return {
+      periodSeconds: 60,
+      desired: (now, current, obs) => {
+        const perMinute = (f: (a: number, b: number) => number) => cloudWatchDatapoints(now, 60, 15, (a, b) => f(a, b) / meanReady(obs, a, b));
+        const rate = (s: number[]) => (a: number, b: number) => ((s[b] ?? 0) - (s[a] ?? 0)) / (b - a);
+        const avgGauge = (s: number[]) => (a: number, b: number) => { let x = 0; for (let i = a; i < b; i++) x += s[i] ?? 0; return x / (b - a); };
+        const guardReading: TargetTrackingReading = {
+          datapoints: cloudWatchDatapoints(now, 10, 15, (a, b) => avgGauge(obs.inFlight)(a, b) / meanReady(obs, a, b)),
+          target: guard,
+        };
+        let main: TargetTrackingReading;
+        switch (kind) {
+          case ReplayPolicyKind.TOKEN_WORK:
+            main = { datapoints: perMinute((a, b) => rate(obs.promptTokens)(a, b) * w.promptSecondsPerToken + rate(obs.generatedTokens)(a, b) * w.generatedSecondsPerToken), target: u };
+            break;
+          case ReplayPolicyKind.OUTPUT_TOKENS:
+            main = { datapoints: perMinute(rate(obs.generatedTokens)), target: p.targetTokensPerSecondPerReplica };
+            break;
+          case ReplayPolicyKind.REQUEST_CONCURRENCY:
+            return tt.evaluate(now, current, [guardReading]);
+          case ReplayPolicyKind.QUEUE_DEPTH:
+            main = { datapoints: perMinute(avgGauge(obs.waiting)), target: QUEUE_DEPTH_PEER_TARGET };
+            break;
+          default:
+            main = { datapoints: perMinute(avgGauge(obs.kvUsage)), target: u };
+        }
+        const readings = kind === ReplayPolicyKind.TOKEN_WORK || kind === ReplayPolicyKind.OUTPUT_TOKENS ? [main, guardReading] : [main];
+        return tt.evaluate(now, current, readings);
+      },
+    };
+  }
+  // KEDA and HPA: the HPA algorithm over Prometheus-shaped signals.
+  const scrape = d.scrapeIntervalSeconds ?? 15;
+  const window = p.metricWindowSeconds;
+  const hpa = new HpaModel(
+    Math.max(1, p.minReplicas),
+    p.maxReplicas,
+    { stabilizationWindowSeconds: p.scaleUp.stabilizationWindowSeconds, percent: p.scaleUp.maxPercentPerPeriod, pods: p.scaleUp.maxReplicasPerPeriod, periodSeconds: p.scaleUp.periodSeconds, selectPolicy: HpaSelectPolicy.MAX },
+    { stabilizationWindowSeconds: p.scaleDown.stabilizationWindowSeconds, percent: p.scaleDown.maxPercentPerPeriod, pods: p.scaleDown.maxReplicasPerPeriod, periodSeconds: p.scaleDown.periodSeconds, selectPolicy: HpaSelectPolicy.MIN },
+  );
+  // KEDA with minReplicaCount 0: its activation phase in front of an HPA with minReplicas 1.
+  const keda = d.scaler === ReplayScalerKind.KEDA && p.minReplicas === 0 ? new KedaActivationModel(KEDA_COOLDOWN_PERIOD_SECONDS) : undefined;
+  return {
+    periodSeconds: HPA_SYNC_PERIOD_SECONDS,
+    desired: (now, current, obs) => {
+      if (keda !== undefined) {
+        const active = prometheusRate(obs.generatedTokens, now, scrape, window) > p.activationTokensPerSecond || prometheusGauge(obs.waiting, now, scrape) > 0;
+        return keda.apply(now, current, active, () => hpaFor(now, Math.max(1, current), obs));
+      }
+      return hpaFor(now, current, obs);
+    },
+  };
+  function hpaFor(now: number, current: number, obs: ReplayObservations): number {
+    {
+      const readings: HpaMetricReading[] = [];
+      const queueGuard = (): void => {
+        if (d.queueDepthPerReplica !== undefined) readings.push({ total: prometheusGauge(obs.waiting, now, scrape), targetPerReplica: d.queueDepthPerReplica });
+      };
+      switch (kind) {
+        case ReplayPolicyKind.TOKEN_WORK:
+          readings.push({
+            total: prometheusRate(obs.promptTokens, now, scrape, window) * w.promptSecondsPerToken + prometheusRate(obs.generatedTokens, now, scrape, window) * w.generatedSecondsPerToken,
+            targetPerReplica: u,
+          });
+          queueGuard();
+          break;
+        case ReplayPolicyKind.OUTPUT_TOKENS:
+          readings.push({ total: prometheusRate(obs.generatedTokens, now, scrape, window), targetPerReplica: p.targetTokensPerSecondPerReplica });
+          queueGuard();
+          break;
+        case ReplayPolicyKind.REQUEST_CONCURRENCY:
+          readings.push({ total: prometheusGauge(obs.inFlight, now, scrape), targetPerReplica: Math.max(1, Math.round(conc * u)) });
+          break;
+        case ReplayPolicyKind.QUEUE_DEPTH:
+          readings.push({ total: prometheusGauge(obs.waiting, now, scrape), targetPerReplica: QUEUE_DEPTH_PEER_TARGET });
+          break;
+        default:
+          readings.push({ total: prometheusGauge(obs.kvUsage, now, scrape), targetPerReplica: u });
+      }
+      return hpa.sync(now, current, readings);
+    }
+  }
+}
+
+function quantile(values: number[], q: number): number {
+  const finite = values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
+  if (finite.length === 0) return Number.NaN;
+  return finite[Math.min(finite.length - 1, Math.floor(q * finite.length))];
+}
+
+function round(n: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(n * f) / f;
+}
+
+/** The rate scale that fits a trace to a deployment (see {@link ReplayOptions.rateScale}). */
+export function fitRateScale(d: ReplayDeployment, trace: RequestTrace): number {
+  const profile = profileForPlan(d.plan);
+  const demand = demandSeries(d.plan, profile, trace, Math.max(1, Math.ceil(trace.durationSeconds / 60)));
+  const peak = Math.max(...demand);
+  if (!(peak > 0)) return 1;
+  return round((FIT_PEAK_SHARE * d.scalingPolicy.maxReplicas * d.plan.targetUtilization) / peak, 3);
+}
+
+/** Replay one deployment under every requested policy. */
+export function replayDeployment(d: ReplayDeployment, rawTrace: RequestTrace, options: ReplayOptions = {}): ReplayResult[] {
+  if (rawTrace.requests.length === 0) {
+    throw new InferenceConstructsError('TraceInvalid', { prop: 'trace', problem: 'the trace has no requests', received: rawTrace.name, allowed: 'a trace with at least one request', fix: 'pass a non-empty trace' });
+  }
+  const rateScale = options.rateScale ?? fitRateScale(d, rawTrace);
+  const trace = rateScale === 1 ? rawTrace : scaleTraceRate(rawTrace, rateScale, options.seed ?? 1);
+  const plan = d.plan;
+  const profile = profileForPlan(plan);
+  const targets = latencyTargetsForPlan(plan);
+  const minutes = Math.max(1, Math.ceil(trace.durationSeconds / 60));
+  const demand = demandSeries(plan, profile, trace, minutes);
+  const u = plan.targetUtilization;
+  const staticReplicas = Math.max(d.scalingPolicy.minReplicas, 1, Math.ceil(Math.max(...demand) / u));
+  // Every policy starts warm: the replicas the first five minutes need at the target.
+  const firstFive = demand.slice(0, 5);
+  const initial = Math.min(d.scalingPolicy.maxReplicas, Math.max(d.scalingPolicy.minReplicas, 1, Math.ceil(Math.max(...firstFive) / u)));
+  const def = d.defaultPolicy ?? ReplayPolicyKind.OUTPUT_TOKENS;
+  const results: ReplayResult[] = [];
+  let oracle: number | undefined;
+  for (const kind of options.policies ?? REPLAY_POLICIES) {
+    const r = runEngine({
+      plan, profile, targets, trace,
+      scaler: scalerFor(d, kind, staticReplicas),
+      delays: { startupSeconds: d.startupSeconds, releaseSeconds: d.releaseSeconds },
+      initialReplicas: kind === ReplayPolicyKind.STATIC_PEAK ? staticReplicas : initial,
+    });
+    oracle ??= oracleCost(plan, d.scalingPolicy.minReplicas, trace, targets, r.endSeconds);
+    const n = trace.requests.length;
+    let met = 0;
+    let failed = 0;
+    for (let i = 0; i < n; i++) {
+      if (r.failed[i]) { failed++; continue; }
+      if (r.ttft[i] <= targets.ttftSeconds && r.tpot[i] <= targets.tpotSeconds) met++;
+    }
+    const cost = (r.replicaSeconds * plan.cost.perReplicaHourUsd) / 3600;
+    results.push({
+      deployment: d.name,
+      trace: trace.name,
+      policy: kind,
+      default: kind === def,
+      rateScale,
+      requests: n,
+      costUsd: round(cost, 4),
+      replicaHours: round(r.replicaSeconds / 3600, 3),
+      oracleCostUsd: round(oracle, 4),
+      efficiency: round(cost > 0 ? oracle / cost : 0, 3),
+      sloAttainment: round(met / Math.max(1, n - failed), 4),
+      failedRequests: failed,
+      ttftP50Seconds: round(quantile(r.ttft, 0.5), 3),
+      ttftP99Seconds: round(quantile(r.ttft, 0.99), 3),
+      tpotP50Seconds: round(quantile(r.tpot, 0.5), 4),
+      tpotP99Seconds: round(quantile(r.tpot, 0.99), 4),
+      scaleEvents: r.scaleEvents,
+      replicasPerMinute: r.replicasPerMinute.slice(0, minutes).map((x) => round(x, 3)),
+      demandPerMinute: demand.map((x) => round(x, 3)),
+      ttftTargetSeconds: round(targets.ttftSeconds, 3),
+      tpotTargetSeconds: round(targets.tpotSeconds, 4),
+    });
+  }
+  return results;
+}

@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import {
+  type ReplayDeployment,
+  ReplayPolicyKind,
+  ReplayScalerKind,
+  type RequestTrace,
+  modelPreset,
+  oracleCost,
+  planCapacity,
+  profileForPlan,
+  latencyTargetsForPlan,
+  decodeStepSeconds,
+  renderReplayReport,
+  replayDeployment,
+  runEngine,
+  syntheticTrace,
+  tokenScalingPolicy,
+} from '../../lib/index.js';
+
+const plan = planCapacity({ model: modelPreset('llama-3-1-8b'), instanceType: 'g6e.xlarge', measuredTokensPerSecondPerReplica: 1000 });
+const deployment: ReplayDeployment = {
+  name: 'test/llama',
+  plan,
+  scalingPolicy: tokenScalingPolicy(plan, { minReplicas: 1, maxReplicas: 6, metricWindowSeconds: 120 }),
+  scaler: ReplayScalerKind.KEDA,
+  scrapeIntervalSeconds: 30,
+  queueDepthPerReplica: plan.concurrentSequences,
+  startupSeconds: 300,
+  releaseSeconds: 600,
+};
+// Ten minutes of the synthetic trace keeps the suite fast.
+const full = syntheticTrace({ seed: 3, durationSeconds: 600, meanRequestsPerSecond: 1 });
+const trace: RequestTrace = full;
+
+describe('profileForPlan', () => {
+  it("is the plan's own step-time profile, so the replay and the planner agree", () => {
+    expect(profileForPlan(plan)).toBe(plan.stepTime);
+  });
+});
+
+describe('replay engine', () => {
+  it('is deterministic: the same inputs give identical results', () => {
+    const a = replayDeployment(deployment, trace, { rateScale: 1, policies: [ReplayPolicyKind.TOKEN_WORK] });
+    const b = replayDeployment(deployment, trace, { rateScale: 1, policies: [ReplayPolicyKind.TOKEN_WORK] });
+    expect(a).toEqual(b);
+  });
+
+  it('counts a request longer than the context as failed', () => {
+    const t: RequestTrace = { name: 't', durationSeconds: 2, requests: [
+      { arrivalSeconds: 0, promptTokens: 100, outputTokens: 10 },
+      { arrivalSeconds: 2, promptTokens: plan.contextTokens, outputTokens: 10 },
+    ] };
+    const targets = latencyTargetsForPlan(plan);
+    const r = runEngine({ plan, profile: profileForPlan(plan), targets, trace: t, scaler: { periodSeconds: 15, desired: (_n, c) => c }, delays: { startupSeconds: 0, releaseSeconds: 0 }, initialReplicas: 1, drainSeconds: 30 });
+    expect(Array.from(r.failed)).toEqual([0, 1]);
+    expect(r.ttft[0]).toBeGreaterThan(0);
+    expect(Number.isFinite(r.tpot[0])).toBe(true);
+  });
+
+  it('an idle replica serves one request at the step-time model: TTFT = prefill, TPOT = one decode step', () => {
+    const t: RequestTrace = { name: 't', durationSeconds: 0, requests: [{ arrivalSeconds: 0, promptTokens: 1000, outputTokens: 11 }] };
+    const profile = profileForPlan(plan);
+    const r = runEngine({ plan, profile, targets: latencyTargetsForPlan(plan), trace: t, scaler: { periodSeconds: 15, desired: (_n, c) => c }, delays: { startupSeconds: 0, releaseSeconds: 0 }, initialReplicas: 1, drainSeconds: 10 });
+    expect(r.ttft[0]).toBeCloseTo(1000 * profile.prefillSecondsPerToken, 6);
+    expect(r.tpot[0]).toBeCloseTo(decodeStepSeconds(profile, 1, 1001 + 4.5), 4);
+  });
+
+  it('the oracle is below the cost of every policy, and static-peak never scales', () => {
+    const results = replayDeployment(deployment, trace, { rateScale: 1 });
+    for (const r of results) expect(r.oracleCostUsd).toBeLessThanOrEqual(r.costUsd);
+    expect(results.find((r) => r.policy === ReplayPolicyKind.STATIC_PEAK)?.scaleEvents).toBe(0);
+    expect(results.filter((r) => r.default).map((r) => r.policy)).toEqual([ReplayPolicyKind.OUTPUT_TOKENS]);
+  });
+
+  it('the oracle never drops below minReplicas for the whole span', () => {
+    const targets = latencyTargetsForPlan(plan);
+    expect(oracleCost(plan, 1, trace, targets, 1000)).toBeGreaterThanOrEqual((1000 * plan.cost.perReplicaHourUsd) / 3600 - 1e-9);
+  });
+
+  it('renders a byte-stable report section with its picture', () => {
+    const results = replayDeployment(deployment, trace, { rateScale: 1, policies: [ReplayPolicyKind.TOKEN_WORK, ReplayPolicyKind.STATIC_PEAK] });
+    const a = renderReplayReport(results);
+    const b = renderReplayReport(replayDeployment(deployment, trace, { rateScale: 1, policies: [ReplayPolicyKind.TOKEN_WORK, ReplayPolicyKind.STATIC_PEAK] }));
+    expect(a).toEqual(b);
+    expect(a.markdown).toContain('| test/llama | token-work |');
+    expect(Object.keys(a.svgs)).toEqual(['replay-test-llama-synthetic-diurnal-bursts-seed3.svg']);
+    expect(Object.values(a.svgs)[0]).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+  });
+});
+
+describe('scale to zero on KEDA', () => {
+  it('idles at zero replicas after the cooldown and wakes when requests arrive again', () => {
+    const zero: ReplayDeployment = { ...deployment, scalingPolicy: tokenScalingPolicy(plan, { scaleToZero: true, maxReplicas: 4, metricWindowSeconds: 120 }) };
+    const gap: RequestTrace = { name: 'gap', durationSeconds: 1800, requests: [
+      ...Array.from({ length: 20 }, (_, i) => ({ arrivalSeconds: i, promptTokens: 200, outputTokens: 50 })),
+      ...Array.from({ length: 20 }, (_, i) => ({ arrivalSeconds: 1780 + i, promptTokens: 200, outputTokens: 50 })),
+    ] };
+    const [r] = replayDeployment(zero, gap, { rateScale: 1, policies: [ReplayPolicyKind.OUTPUT_TOKENS] });
+    // Idle minutes in the middle are charged at zero replicas (plus the node release delay).
+    expect(Math.min(...r.replicasPerMinute.slice(0, 29))).toBe(0);
+    expect(r.scaleEvents).toBeGreaterThanOrEqual(2);
+    expect(r.failedRequests).toBe(0);
+  });
+});

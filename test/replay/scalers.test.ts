@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { HpaModel, HpaSelectPolicy, TargetTrackingModel, hpaReplicasForMetric, hpaReplicasForUtilization, parseAzureTrace, scaleTraceRate } from '../../lib/index.js';
+
+// Kubernetes HPA algorithm details, worked examples:
+// https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/#algorithm-details
+describe('HPA algorithm (kubernetes.io horizontal-pod-autoscale, algorithm details)', () => {
+  it('doubles replicas when the metric is 200m against a 100m target', () => {
+    expect(hpaReplicasForUtilization(3, 200, 100)).toBe(6);
+  });
+  it('halves replicas when the metric is 50m against a 100m target', () => {
+    expect(hpaReplicasForUtilization(4, 50, 100)).toBe(2);
+  });
+  it('skips scaling within the 10 % tolerance (ratio 1.067: 50 replicas at 80 against 75)', () => {
+    expect(hpaReplicasForUtilization(50, 80, 75)).toBe(50);
+  });
+  it('scales 50 replicas at 90 % against 75 % to 60 (KEP-4951 blog example)', () => {
+    expect(hpaReplicasForUtilization(50, 90, 75)).toBe(60);
+  });
+  it('AverageValue: ceil(total / target) outside the tolerance', () => {
+    expect(hpaReplicasForMetric(2, { total: 350, targetPerReplica: 100 })).toBe(4);
+    expect(hpaReplicasForMetric(2, { total: 210, targetPerReplica: 100 })).toBe(2);
+  });
+  it('scale-down stabilisation keeps the highest recommendation of the window; Min policy limits to 1 pod per 60 s', () => {
+    const hpa = new HpaModel(1, 10, { stabilizationWindowSeconds: 0, percent: 100, pods: 4, periodSeconds: 15, selectPolicy: HpaSelectPolicy.MAX },
+      { stabilizationWindowSeconds: 300, percent: 50, pods: 1, periodSeconds: 60, selectPolicy: HpaSelectPolicy.MIN });
+    expect(hpa.sync(0, 4, [{ total: 400, targetPerReplica: 100 }])).toBe(4);
+    expect(hpa.sync(15, 4, [{ total: 100, targetPerReplica: 100 }])).toBe(4); // window holds 4
+    expect(hpa.sync(315, 4, [{ total: 100, targetPerReplica: 100 }])).toBe(3); // one pod per minute
+    expect(hpa.sync(330, 3, [{ total: 100, targetPerReplica: 100 }])).toBe(3);
+  });
+  it('scale-up Max of 100 % and 4 pods per 15 s: from 2 at most to 6', () => {
+    const hpa = new HpaModel(1, 20, { stabilizationWindowSeconds: 0, percent: 100, pods: 4, periodSeconds: 15, selectPolicy: HpaSelectPolicy.MAX },
+      { stabilizationWindowSeconds: 300, percent: 50, pods: 1, periodSeconds: 60, selectPolicy: HpaSelectPolicy.MIN });
+    expect(hpa.sync(0, 2, [{ total: 2000, targetPerReplica: 100 }])).toBe(6);
+  });
+});
+
+// Application Auto Scaling target tracking: scale out on 3 datapoints above target, scale in on 15 below 90 %.
+// https://docs.aws.amazon.com/autoscaling/application/userguide/target-tracking-scaling-policy-overview.html
+describe('target tracking alarms (Application Auto Scaling)', () => {
+  it('does not scale out on 2 datapoints above the target, does on 3', () => {
+    const tt = new TargetTrackingModel(1, 10, 0, 300);
+    expect(tt.evaluate(120, 2, [{ datapoints: [50, 150, 150], target: 100 }])).toBe(2);
+    expect(tt.evaluate(180, 2, [{ datapoints: [150, 150, 150], target: 100 }])).toBe(3);
+  });
+  it('scales in only after 15 datapoints below 90 % of the target, and only when every policy agrees', () => {
+    const tt = new TargetTrackingModel(1, 10, 0, 0);
+    const low = new Array(15).fill(40);
+    expect(tt.evaluate(900, 4, [{ datapoints: low.slice(1), target: 100 }])).toBe(4);
+    expect(tt.evaluate(960, 4, [{ datapoints: low, target: 100 }])).toBe(2);
+    expect(tt.evaluate(1020, 4, [{ datapoints: low, target: 100 }, { datapoints: new Array(15).fill(95), target: 100 }])).toBe(4);
+  });
+});
+
+describe('Azure trace parsing', () => {
+  it('parses the header and 100 ns timestamps relative to the first request', () => {
+    const t = parseAzureTrace('TIMESTAMP,ContextTokens,GeneratedTokens\n2023-11-16 18:15:46.6805900,374,44\n2023-11-16 18:15:50.9951690,396,109\n', 'x');
+    expect(t.requests).toHaveLength(2);
+    expect(t.requests[1].arrivalSeconds).toBeCloseTo(4.314579, 5);
+  });
+  it('rejects a file with another header with TraceInvalid', () => {
+    expect(() => parseAzureTrace('a,b,c\n1,2,3', 'x')).toThrow(/TraceInvalid/);
+  });
+  it('rate scaling x2 doubles the requests deterministically', () => {
+    const t = parseAzureTrace('TIMESTAMP,ContextTokens,GeneratedTokens\n2023-11-16 18:15:46.6805900,374,44\n2023-11-16 18:15:50.9951690,396,109\n', 'x');
+    expect(scaleTraceRate(t, 2).requests).toHaveLength(4);
+    expect(scaleTraceRate(t, 1.5, 3)).toEqual(scaleTraceRate(t, 1.5, 3));
+  });
+});
+
+// KEDA 2.x: activation 0 <-> 1 by KEDA on activationThreshold, back to 0 after cooldownPeriod
+// without an active trigger (https://keda.sh/docs/2.17/concepts/scaling-deployments/#activating-and-scaling-thresholds,
+// https://keda.sh/docs/2.17/reference/scaledobject-spec/#cooldownperiod).
+describe('KEDA activation and cooldownPeriod', () => {
+  it('wakes 0 -> 1 on an active trigger, leaves 1..N to the HPA, returns to 0 after 300 s inactive', async () => {
+    const { KedaActivationModel } = await import('../../lib/index.js');
+    const keda = new KedaActivationModel(300);
+    expect(keda.apply(0, 0, false, () => 5)).toBe(0);
+    expect(keda.apply(15, 0, true, () => 5)).toBe(1);
+    expect(keda.apply(30, 1, true, () => 3)).toBe(3);
+    expect(keda.apply(45, 3, false, () => 2)).toBe(2);
+    expect(keda.apply(300, 2, false, () => 1)).toBe(1); // 285 s since the last active trigger
+    expect(keda.apply(330, 1, false, () => 1)).toBe(0);
+  });
+});
