@@ -57,10 +57,9 @@ export function run(cwd, command, args, env = {}) {
 
 const npmInstall = (dir) => run(dir, 'npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--no-package-lock', '--loglevel=error']);
 
-/** The tarball: given, or packed from the built tree. */
+/** The tarball: given, or `npm pack` (its prepack script runs npm run build: jsii). */
 export function tarball(scratch) {
   if (process.env.IC_TARBALL) return resolve(process.env.IC_TARBALL);
-  if (!existsSync(join(ROOT, rootPkg.main))) fail(`${rootPkg.main} is missing: run npm run build first`);
   const out = run(ROOT, 'npm', ['pack', '--json', '--pack-destination', scratch, '--loglevel=error']);
   return join(scratch, JSON.parse(out)[0].filename);
 }
