@@ -158,3 +158,76 @@ export class InferenceConstructsError extends Error {
 export function isInferenceConstructsError(e: unknown, code?: ErrorCode): e is InferenceConstructsError {
   return e instanceof InferenceConstructsError && (code === undefined || e.code === code);
 }
+
+/** The `[Code]` prefix every message of {@link InferenceConstructsError} starts with, after an optional `Name: `. */
+const CODE_PREFIX = /^(?:[A-Za-z]+: )?\[([A-Za-z0-9]+)\] /;
+
+/**
+ * Recognise this library's errors and read their stable code, in every language.
+ *
+ * `InferenceConstructsError` is not part of the jsii surface (jsii cannot export a subclass of
+ * `Error`), the way aws-cdk-lib keeps `ValidationError` private and exposes
+ * `Errors.isValidationError`. In Python, Java or .NET a JavaScript error reaches the caller as the
+ * host language's exception carrying the message only, so {@link InferenceErrors.codeOf} also
+ * accepts that message (`InferenceErrors.code_of(str(e))` in Python).
+ *
+ * Recognition does not rely on `instanceof` alone: an app can load two copies of the library.
+ *
+ * @see https://github.com/aws/aws-cdk/blob/main/packages/aws-cdk-lib/core/lib/errors.ts
+ */
+export class InferenceErrors {
+  /**
+   * True when `x` is an error thrown by this library, optionally with the given code.
+   *
+   * @param x any value, typically what a `catch` received
+   * @param code a code from {@link InferenceErrors.codes}
+   * @default - any code
+   */
+  public static isInferenceError(x: any, code?: string): boolean {
+    const found = InferenceErrors.codeOfError(x);
+    return found !== undefined && (code === undefined || found === code);
+  }
+
+  /**
+   * The stable code of an error of this library, or of its message; undefined for anything else.
+   *
+   * @param x an error, or the message of one (`str(e)` in Python)
+   */
+  public static codeOf(x: any): string | undefined {
+    if (typeof x === 'string') {
+      // As the host language prints it: "[Code] ...", or "Error: [Code] ..." / "RuntimeError: [Code] ...".
+      const m = CODE_PREFIX.exec(x);
+      return m && Object.prototype.hasOwnProperty.call(ERROR_CODES, m[1]!) ? m[1] : undefined;
+    }
+    return InferenceErrors.codeOfError(x);
+  }
+
+  /** Every stable error code, sorted. */
+  public static codes(): string[] {
+    return Object.keys(ERROR_CODES).sort();
+  }
+
+  /**
+   * The one-line meaning of a code; throws for a code this library does not have.
+   *
+   * @param code a code from {@link InferenceErrors.codes}
+   */
+  public static describe(code: string): string {
+    if (!Object.prototype.hasOwnProperty.call(ERROR_CODES, code)) {
+      throw new Error(`unknown error code ${JSON.stringify(code)}; known codes: ${InferenceErrors.codes().join(', ')}`);
+    }
+    return ERROR_CODES[code as ErrorCode];
+  }
+
+  private static codeOfError(x: any): string | undefined {
+    if (x instanceof InferenceConstructsError) return x.code;
+    // Another copy of the library: same name, a known code and the message format.
+    if (x instanceof Error && x.name === 'InferenceConstructsError') {
+      const code = (x as { code?: unknown }).code;
+      if (typeof code === 'string' && Object.prototype.hasOwnProperty.call(ERROR_CODES, code)) return code;
+    }
+    return undefined;
+  }
+
+  private constructor() {}
+}

@@ -10,12 +10,17 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { App as K8sApp, Chart, YamlOutputType } from 'cdk8s';
 import { ModelWeights, SageMakerInferenceEndpoint } from '../../constructs/aws/index.js';
 import { ModelDeployment, PrometheusSource, TokenThroughputScaler } from '../../constructs/k8s/index.js';
-import { modelPreset, planCapacity, tokenScalingPolicy } from '../../lib/index.js';
+// The model -> plan -> policy functions by file: they stay exported there when the package
+// surface moves to classes (CapacityPlanner.plan, TokenScaling.fromPlan, Model presets).
+import { modelPreset } from '../../lib/models.js';
+import { planCapacity } from '../../lib/planner.js';
+import { tokenScalingPolicy } from '../../lib/scaling.js';
 
 const ENDPOINTS_PER_STACK = 25;
 const deployments = Number(process.env.BENCH_DEPLOYMENTS ?? 1);
 
-const app = new App();
+// The same aws-cdk-lib validation setting as the reference and empty apps (CDK_VALIDATION=true turns it on).
+const app = new App({ builtinCloudFormationValidation: process.env.CDK_VALIDATION === 'true' });
 const k8s = new K8sApp({
   outdir: process.env.K8S_OUTDIR ?? 'dist',
   outputFileExtension: '.k8s.yaml',

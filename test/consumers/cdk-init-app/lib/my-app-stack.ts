@@ -1,0 +1,68 @@
+// Consumer app 1: written against the public API of /work/notes/api-design.md (jsii-shaped names).
+import * as cdk from 'aws-cdk-lib/core';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { App as K8sApp, Chart } from 'cdk8s';
+import { Construct } from 'constructs';
+import {
+  AcceleratorClass,
+  CapacityPlanner,
+  EksInferenceCluster,
+  KubernetesPlatform,
+  Model,
+  ModelDeployment,
+  ModelWeights,
+  PrometheusSource,
+  SageMakerInferenceEndpoint,
+  ScrapeBackend,
+  TriggerAuthenticationKind,
+} from 'inference-constructs';
+
+export class MyAppStack extends cdk.Stack {
+  constructor(scope: Construct, id: string, props?: cdk.StackProps) {
+    super(scope, id, props);
+
+    // `npm run bench` times this app against itself with the stack emptied (same imports).
+    if (process.env.IC_BENCH_EMPTY_STACK === 'true') {
+      new cdk.CfnWaitConditionHandle(this, 'Handle');
+      return;
+    }
+
+    // Llama 3.1 8B on a SageMaker real-time endpoint (Inferentia2), weights from S3.
+    const weights = s3.Bucket.fromBucketName(this, 'Weights', 'my-model-weights');
+    new SageMakerInferenceEndpoint(this, 'Llama', {
+      model: Model.LLAMA_3_1_8B,
+      instanceType: 'ml.inf2.8xlarge',
+      modelWeights: ModelWeights.fromS3Prefix(weights, 'models/llama-3-1-8b/'),
+    });
+
+    // The same model on an EKS inference cluster, scaled by KEDA on generated tokens per second.
+    const cluster = new EksInferenceCluster(this, 'Cluster');
+    cluster.addAcceleratorPool('Inferentia2', {
+      accelerator: AcceleratorClass.INFERENTIA2,
+      instanceTypes: ['inf2.xlarge'],
+      poolName: 'inferentia2',
+    });
+    const chart = new Chart(new K8sApp(), 'llama', { namespace: 'inference' });
+    const llama = new ModelDeployment(chart, 'Model', {
+      plan: CapacityPlanner.plan({ model: Model.LLAMA_3_1_8B, instanceType: 'inf2.xlarge' }),
+      platform: KubernetesPlatform.EKS_AUTO_MODE,
+      scrapeBackend: ScrapeBackend.ANNOTATIONS,
+      huggingFaceTokenSecret: { name: 'hf-token', key: 'token' },
+    });
+    llama.scaleOnTokenThroughput({
+      minReplicas: 1,
+      maxReplicas: 2,
+      metricWindowSeconds: 120,
+      scrapeIntervalSeconds: 30,
+      prometheus: PrometheusSource.amazonManagedPrometheus({
+        region: cluster.metrics.awsRegion!,
+        workspaceId: cluster.metrics.workspace!.attrWorkspaceId,
+        triggerAuthentication: {
+          kind: TriggerAuthenticationKind.CLUSTER_TRIGGER_AUTHENTICATION,
+          name: cluster.metrics.kedaAuthentication!.name,
+        },
+      }),
+    });
+    cluster.addInferenceWorkload('Llama', chart);
+  }
+}
