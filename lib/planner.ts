@@ -25,7 +25,7 @@ import {
 } from './accelerators.js';
 import { InferenceConstructsError } from './errors.js';
 import { type ModelSpec, type Precision, BYTES_PER_WEIGHT, PRECISIONS, defineModel } from './models.js';
-import { PrecisionSupport, PrecisionSupportKind } from './precision-support.js';
+import { PrecisionSupport, PrecisionSupportKind, type PrecisionSupportEntry } from './precision-support.js';
 import type { ModelServerProfile } from './servers.js';
 import {
   type StepTimeProfile,
@@ -206,8 +206,10 @@ export interface CapacityPlan {
   readonly precision: Precision;
   /** Native on the device, or weight-only (dequantized to 16-bit for compute). */
   readonly precisionSupport: PrecisionSupportKind;
-  /** How the device serves the experts' own format (gpt-oss MXFP4 experts), when it differs from `precision`. */
+  /** How the device serves the experts' own format (gpt-oss MXFP4 experts), when it differs from `precision` and is kept. */
   readonly expertPrecisionSupport?: PrecisionSupportKind;
+  /** Format the routed experts are held in: their checkpoint format, or `precision` when the device has no path for it. Undefined for dense models. */
+  readonly expertPrecision?: Precision;
   readonly kvCachePrecision: Precision;
   readonly instance: InstanceTypeSpec;
   /** TPU slice, when planned on one. */
@@ -696,11 +698,20 @@ export function planCapacity(input: PlanInput): CapacityPlan {
   checkPrecision('precision', precision);
   const moe = model.activeParametersBillion !== undefined && model.activeParametersBillion < model.parametersBillion;
   const support = PrecisionSupport.check(instance.device, precision, moe);
-  // Experts kept in their own format (gpt-oss MXFP4) need a path for it in MoE layers too.
-  const expertSupport =
-    model.expertPrecision !== undefined && precision === model.nativePrecision && model.expertPrecision !== precision
-      ? PrecisionSupport.check(instance.device, model.expertPrecision, true)
-      : undefined;
+  // Experts kept in their own format (gpt-oss MXFP4) need a path for it in MoE layers. Where the
+  // device has none (Inferentia2, Trainium2, TPU: MX formats are Trn3-only in the vLLM Neuron
+  // plugin's matrix, which serves GPT-OSS in BF16 on Trn2), the experts are dequantized at load
+  // to the planned precision and sized so.
+  let expertSupport: PrecisionSupportEntry | undefined;
+  if (model.expertPrecision !== undefined && precision === model.nativePrecision && model.expertPrecision !== precision) {
+    try {
+      expertSupport = PrecisionSupport.check(instance.device, model.expertPrecision, true);
+    } catch (e) {
+      if (!(e instanceof InferenceConstructsError && e.code === 'PrecisionNotServable')) throw e;
+    }
+  }
+  const expertsDequantized = model.expertPrecision !== undefined && precision === model.nativePrecision && model.expertPrecision !== precision && expertSupport === undefined;
+  const sizingModel: ModelSpec = expertsDequantized ? { ...model, expertPrecision: undefined } : model;
   if (expertSupport !== undefined && input.modelServer !== undefined && !input.modelServer.precisions.includes(model.expertPrecision as Precision)) {
     throw new InferenceConstructsError('PrecisionNotServable', {
       prop: 'modelServer',
@@ -883,7 +894,7 @@ export function planCapacity(input: PlanInput): CapacityPlan {
 
   // Valid groups: the servers' tensor-parallel rules.
   const validGroups = target.groups.filter((g) => tpValid(model, g));
-  const weightsBytes = modelWeightBytes(model, precision);
+  const weightsBytes = modelWeightBytes(sizingModel, precision);
 
   let candidates = validGroups;
   if (input.tensorParallelDegree !== undefined) {
@@ -918,8 +929,8 @@ export function planCapacity(input: PlanInput): CapacityPlan {
         problem:
           E === undefined
             ? `${model.name} is not a mixture-of-experts model: there are no experts to spread`
-            : `the ${E} routed experts of ${model.name} do not divide evenly over any expert-parallel group of ${target.label} (tried ${candidates.map((g) => g.tp).join(', ')} ranks)`,
-        received: { experts: E, ranks: candidates.map((g) => g.tp) },
+            : `the ${E} routed experts of ${model.name} do not divide evenly over any expert-parallel group of ${target.label} (tried ${[...new Set(candidates.map((g) => g.tp))].join(', ')} ranks)`,
+        received: { experts: E, ranks: [...new Set(candidates.map((g) => g.tp))] },
         allowed: E === undefined ? 'expertParallel only on models with experts' : `a group size that divides ${E}`,
         fix:
           E === undefined
@@ -995,7 +1006,7 @@ export function planCapacity(input: PlanInput): CapacityPlan {
     if (eff === undefined) throw catalogueMissing(instance, `a bandwidth efficiency for interconnect "${interconnect}"`, 'use one of none, pcie, nvlink, neuronlink, ici');
     const bandwidth = group.bandwidthBytesPerSecond * eff;
     const flops = group.tp * group.devicesPerRank * peakPerDevice * 1e12 * COMPUTE_EFFICIENCY;
-    const w = weightBytesPerStep(model, precision, batch);
+    const w = weightBytesPerStep(sizingModel, precision, batch);
     const activeParams = (model.activeParametersBillion ?? model.parametersBillion) * 1e9;
     const kvRead = kvSequenceBytes(kv, live);
     // Pipeline parallel (pp stages, one node each): vLLM keeps pp micro-batches in flight
@@ -1011,7 +1022,7 @@ export function planCapacity(input: PlanInput): CapacityPlan {
     // @see https://github.com/vllm-project/vllm/blob/v0.11.0/vllm/v1/engine/core.py
     // @see https://github.com/vllm-project/vllm/blob/v0.11.0/vllm/v1/executor/ray_distributed_executor.py
     const pp = group.pp;
-    const wPp = pp > 1 ? weightBytesPerStep(model, precision, Math.ceil(batch / pp)) : w;
+    const wPp = pp > 1 ? weightBytesPerStep(sizingModel, precision, Math.ceil(batch / pp)) : w;
     const profile: StepTimeProfile = input.measuredStepTime ?? {
       fixedSecondsPerStep: seconds(fixedStepSeconds(instance.acceleratorClass)),
       weightSecondsPerStep: seconds(wPp.bytes / bandwidth),
@@ -1145,6 +1156,7 @@ export function planCapacity(input: PlanInput): CapacityPlan {
     precision,
     precisionSupport: support.kind,
     ...(expertSupport !== undefined ? { expertPrecisionSupport: expertSupport.kind } : {}),
+    ...(model.experts !== undefined ? { expertPrecision: expertSupport !== undefined ? (model.expertPrecision as Precision) : model.expertPrecision !== undefined && !expertsDequantized && precision === model.nativePrecision ? model.expertPrecision : precision } : {}),
     kvCachePrecision,
     instance,
     ...(target.slice !== undefined ? { tpuSlice: target.slice } : {}),
