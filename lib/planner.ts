@@ -1012,8 +1012,8 @@ export function planCapacity(input: PlanInput): CapacityPlan {
     const activeParams = (model.activeParametersBillion ?? model.parametersBillion) * 1e9;
     const kvRead = kvSequenceBytes(kv, live);
     // Pipeline parallel (pp stages, one node each): vLLM keeps pp micro-batches in flight
-    // (V1 EngineCore batch queue of RayDistributedExecutor.max_concurrent_batches =
-    // pipeline_parallel_size), each of batch / pp sequences. A decode round (every sequence
+    // (V1 EngineCore batch queue of RayDistributedExecutor.max_concurrent_batches, which is
+    // pipeline_parallel_size without async scheduling, the v0.11 default), each of batch / pp sequences. A decode round (every sequence
     // advances one token) runs every micro-batch through every stage: each stage reads its 1/pp
     // of the weights once per micro-batch, i.e. all weights once per round at one node's
     // bandwidth, while the KV cache and the matrix work split over the pp nodes. So
