@@ -88,6 +88,25 @@ describe('device group, memory fit and precision of the 2026 models', () => {
   });
 });
 
+describe('pipeline step-time model (vLLM v0.11 V1: pp micro-batches in flight, RayDistributedExecutor.max_concurrent_batches)', () => {
+  test('compute and prefill divide over the stages; one prompt passes every stage in turn (TTFT)', () => {
+    const p = plan('deepseek-v3', { instanceType: 'p5.48xlarge' });
+    // 2 x 37e9 active FLOPs per token over 2 nodes x 8 H100 x 1979 dense FP8 TFLOPS x 0.5 efficiency.
+    expect(p.stepTime.computeSecondsPerDecodeToken).toBeCloseTo((2 * 37e9) / (2 * 8 * 1979e12 * 0.5), 12);
+    expect(p.stepTime.prefillSecondsPerToken).toBeCloseTo(p.stepTime.computeSecondsPerDecodeToken, 15);
+    expect(p.latency.timeToFirstTokenSeconds).toBeCloseTo(2 * p.inputTokens * p.stepTime.prefillSecondsPerToken + p.latency.decodeStepSeconds, 8);
+  });
+
+  test('weights are read at one node\'s bandwidth per round: no faster than one node would be, KV reads halve', () => {
+    const pp = plan('llama-4-maverick', { instanceType: 'p5.48xlarge' });
+    // Maverick BF16 reads >= its shared weights each round at 8 x 3350 GB/s x 0.55 (NVLink).
+    expect(pp.stepTime.weightSecondsPerStep).toBeGreaterThan((2 * 1e9) / (8 * 3350e9 * 0.55));
+    const one = plan('llama-4-maverick', { instanceType: 'p5.48xlarge', precision: 'fp8' });
+    // Same per-token KV bytes (BF16 cache in both), the pipelined group splits its reads over 2 nodes.
+    expect(pp.stepTime.kvSecondsPerToken).toBeCloseTo(one.stepTime.kvSecondsPerToken / 2, 14);
+  });
+});
+
 describe('default operating point (MLPerf Llama 2 70B server constraint: TTFT 2 s, TPOT 200 ms)', () => {
   test('without targets the 70B chat plan meets 200 ms per token; THROUGHPUT keeps the largest batch', () => {
     const chat = plan('llama-3-1-70b', { instanceType: 'g6e.12xlarge', precision: 'fp8' });
