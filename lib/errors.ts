@@ -72,6 +72,10 @@ export const ERROR_CODES = {
   NodeDiskTooSmall: 'a node disk is smaller than the ephemeral storage its pods request',
   RateWindowTooShort: 'a rate window spans fewer scrapes of the metrics backend than rate() needs',
   MultiHostLaunchUnsupported: 'the server has no multi-host launcher for a replica that spans hosts',
+  // multi-node replicas and parallelism
+  PipelineParallelUnsupported: 'the model server cannot run a replica pipelined across nodes',
+  NodesPerReplicaInvalid: 'the most nodes a replica may span is not a positive integer',
+  ExpertParallelInvalid: 'the routed experts do not divide evenly over the expert-parallel group',
   // AWS constructs (constructs/aws)
   ScrapeIntervalTooShort: 'the scrape interval is shorter than the metrics collector allows',
   CidrInvalid: 'a CIDR block is not a valid IPv4 CIDR',

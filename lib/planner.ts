@@ -25,7 +25,7 @@ import {
 } from './accelerators.js';
 import { InferenceConstructsError } from './errors.js';
 import { type ModelSpec, type Precision, BYTES_PER_WEIGHT, PRECISIONS, defineModel } from './models.js';
-import { PrecisionSupport, PrecisionSupportKind } from './precision-support.js';
+import { PrecisionSupport, PrecisionSupportKind, type PrecisionSupportEntry } from './precision-support.js';
 import type { ModelServerProfile } from './servers.js';
 import {
   type StepTimeProfile,
@@ -38,6 +38,14 @@ import {
   timePerOutputTokenSeconds,
   timeToFirstTokenSeconds,
 } from './step-time.js';
+
+/** What the planner optimises the operating point for when no latency targets are given. */
+export enum OperatingPriority {
+  /** Meet {@link DEFAULT_LATENCY_TARGETS} (a chat / API deployment), then the largest batch. */
+  INTERACTIVE = 'interactive',
+  /** The largest batch that fits memory (at most 256), whatever the latency: offline / batch jobs. */
+  THROUGHPUT = 'throughput',
+}
 
 /** Median latency targets of one request; the planner picks the largest concurrency that meets both. */
 export interface LatencyTargets {
@@ -76,8 +84,31 @@ export interface PlanInput {
    * at most 256 (vLLM's default `--max-num-seqs`)
    */
   readonly concurrentSequences?: number;
-  /** Median latency targets the operating point must meet. @default - none: the largest batch that fits */
+  /**
+   * Median latency targets the operating point must meet.
+   * @default DEFAULT_LATENCY_TARGETS when operatingPriority is INTERACTIVE and the concurrency is not given
+   */
   readonly latencyTargets?: LatencyTargets;
+  /**
+   * What the operating point favours when `latencyTargets` is unset: INTERACTIVE applies
+   * {@link DEFAULT_LATENCY_TARGETS}; THROUGHPUT takes the largest batch that fits.
+   * @default OperatingPriority.INTERACTIVE
+   */
+  readonly operatingPriority?: OperatingPriority;
+  /**
+   * Most nodes one NVIDIA GPU replica may span (vLLM pipeline parallel across nodes, tensor
+   * parallel within each). A replica spans several nodes only when no single node holds it.
+   * 1 refuses multi-node replicas.
+   * @default MAX_PIPELINE_PARALLEL_NODES (4)
+   */
+  readonly maxNodesPerReplica?: number;
+  /**
+   * Spread the routed experts of a mixture-of-experts model over the tensor-parallel ranks
+   * (vLLM `--enable-expert-parallel`) instead of slicing every expert. The experts must divide
+   * evenly over the group (ExpertParallelInvalid).
+   * @default false
+   */
+  readonly expertParallel?: boolean;
   /** Force a tensor-parallel degree. @default the degree with the lowest cost per output token (ties: the smallest) */
   readonly tensorParallelDegree?: number;
   /** Fraction of device memory reserved for runtime, activations and fragmentation. @default 0.10 */
@@ -175,6 +206,10 @@ export interface CapacityPlan {
   readonly precision: Precision;
   /** Native on the device, or weight-only (dequantized to 16-bit for compute). */
   readonly precisionSupport: PrecisionSupportKind;
+  /** How the device serves the experts' own format (gpt-oss MXFP4 experts), when it differs from `precision` and is kept. */
+  readonly expertPrecisionSupport?: PrecisionSupportKind;
+  /** Format the routed experts are held in: their checkpoint format, or `precision` when the device has no path for it. Undefined for dense models. */
+  readonly expertPrecision?: Precision;
   readonly kvCachePrecision: Precision;
   readonly instance: InstanceTypeSpec;
   /** TPU slice, when planned on one. */
@@ -193,8 +228,15 @@ export interface CapacityPlan {
   readonly devicesPerReplica: number;
   /** NeuronCores one replica uses (Inferentia2 only). */
   readonly neuronCoresPerReplica?: number;
-  /** Hosts (nodes) one replica spans: 1 except multi-host TPU slices. */
+  /** Hosts (nodes) one replica spans: 1 except multi-host TPU slices and pipelined GPU replicas. */
   readonly hostsPerReplica: number;
+  /**
+   * Pipeline-parallel degree (`--pipeline-parallel-size`): nodes of an NVIDIA GPU replica, each
+   * holding a contiguous share of the layers; 1 for every other plan.
+   */
+  readonly pipelineParallelDegree: number;
+  /** True when the routed experts are spread over the ranks (`--enable-expert-parallel`). */
+  readonly expertParallel: boolean;
   /** Replicas that fit on one node (1 for multi-host). */
   readonly replicasPerNode: number;
   /** The link between the devices of one replica ('none' for one device). */
@@ -247,6 +289,26 @@ export const DEFAULT_MAX_CONCURRENT_SEQUENCES = 256;
  * held back. @see https://docs.vllm.ai/en/latest/configuration/engine_args.html
  */
 export const DEFAULT_RUNTIME_OVERHEAD_FRACTION = 0.1;
+/**
+ * Default median latency targets of an interactive (chat / API) deployment: time to first
+ * token 2 s and time per output token 200 ms, the server-scenario latency constraints of MLPerf
+ * Inference's Llama 2 70B benchmark (`loadgen/mlperf.conf`: `llama2-70b.Server.ttft_latency =
+ * 2000`, `llama2-70b.Server.tpot_latency = 200`, in ms; the later interactive scenario is
+ * stricter, 450 ms / 40 ms). 200 ms per token is 5 tokens/s, about 225 words a minute, at or
+ * above the reading speed of most readers, so a streamed answer does not wait on the model.
+ * Stricter products set `latencyTargets`.
+ * @see https://github.com/mlcommons/inference/blob/master/loadgen/mlperf.conf
+ * @see https://mlcommons.org/2024/03/mlperf-llama2-70b/
+ */
+export const DEFAULT_LATENCY_TARGETS: LatencyTargets = Object.freeze({ timePerOutputTokenSeconds: 0.2, timeToFirstTokenSeconds: 2 });
+/**
+ * Most nodes a pipelined NVIDIA GPU replica spans by default. vLLM documents tensor parallel
+ * within a node and pipeline parallel across nodes ("the tensor parallel size is the number of
+ * GPUs in each node, and the pipeline parallel size is the number of nodes"); four 8-GPU nodes
+ * hold 2.5 TB of H100 memory, more than any catalogued model needs.
+ * @see https://docs.vllm.ai/en/v0.11.0/serving/parallelism_scaling.html
+ */
+export const MAX_PIPELINE_PARALLEL_NODES = 4;
 /** Default target utilisation of a replica's throughput: headroom for bursts while scaling out. */
 export const DEFAULT_TARGET_UTILIZATION = 0.7;
 /**
@@ -276,6 +338,13 @@ export const EVICTION_HARD_MEMORY_MIB = 100;
 function maxPodsForReservation(vcpu: number): number {
   return vcpu < 30 ? 110 : 250;
 }
+/**
+ * Model servers that can run a replica pipelined across nodes: vLLM on CUDA with
+ * `--pipeline-parallel-size` over a Ray cluster. TGI shards over one node's GPUs only
+ * (`--num-shard`); the Neuron and TPU profiles have no cross-node pipeline here.
+ * @see https://docs.vllm.ai/en/v0.11.0/serving/parallelism_scaling.html
+ */
+const PIPELINE_PARALLEL_SERVERS: string[] = ['vllm'];
 /** Model servers that read the weights into host memory before the devices. */
 const HOST_LOADING_SERVERS: readonly string[] = ['vllm-neuron', 'djl-lmi-neuronx'];
 
@@ -324,6 +393,8 @@ interface DeviceGroup {
   readonly devicesPerRank: number;
   readonly devicesPerReplica: number;
   readonly hostsPerReplica: number;
+  /** Pipeline stages (nodes) of a GPU replica; 1 otherwise. */
+  readonly pp: number;
   readonly neuronCores?: number;
   /** True at Neuron whole-node degrees, where heads are padded to a multiple of the degree. */
   readonly padsHeads: boolean;
@@ -353,6 +424,7 @@ function neuronGroups(instance: InstanceTypeSpec): DeviceGroup[] {
       devicesPerRank: 1 / coresPerDevice,
       devicesPerReplica: devices,
       hostsPerReplica: 1,
+      pp: 1,
       neuronCores: tp,
       padsHeads: NEURON_WHOLE_NODE_TP_DEGREES.includes(tp),
       describe: `TP ${tp} (${tp} NeuronCores on ${devices} x ${instance.device.displayName})`,
@@ -360,7 +432,7 @@ function neuronGroups(instance: InstanceTypeSpec): DeviceGroup[] {
   });
 }
 
-function gpuGroups(instance: InstanceTypeSpec): DeviceGroup[] {
+function gpuGroups(instance: InstanceTypeSpec, maxNodes = 1): DeviceGroup[] {
   const groups: DeviceGroup[] = [];
   for (let tp = 1; tp <= instance.devicesPerNode; tp *= 2) {
     groups.push({
@@ -370,9 +442,29 @@ function gpuGroups(instance: InstanceTypeSpec): DeviceGroup[] {
       devicesPerRank: 1,
       devicesPerReplica: tp,
       hostsPerReplica: 1,
+      pp: 1,
       padsHeads: false,
       describe: `TP ${tp} (${tp} x ${instance.device.displayName})`,
     });
+  }
+  // Pipelined replicas: every GPU of each node (one pod per node requests the whole node), the
+  // layers split over the nodes. Only for rows with more than one GPU per node.
+  const tp = instance.devicesPerNode;
+  if (tp > 1 && (tp & (tp - 1)) === 0) {
+    for (let pp = 2; pp <= maxNodes; pp++) {
+      groups.push({
+        tp,
+        memoryBytes: pp * tp * usableDeviceBytes(instance),
+        // Bandwidth of one stage (node): the stages run one after another for a micro-batch.
+        bandwidthBytesPerSecond: tp * instance.device.memoryBandwidthGBps * 1e9,
+        devicesPerRank: 1,
+        devicesPerReplica: tp,
+        hostsPerReplica: pp,
+        pp,
+        padsHeads: false,
+        describe: `TP ${tp} x PP ${pp} (${pp} nodes of ${tp} x ${instance.device.displayName})`,
+      });
+    }
   }
   return groups;
 }
@@ -385,6 +477,7 @@ function tpuGroup(instance: InstanceTypeSpec, slice: TpuSliceSpec): DeviceGroup 
     devicesPerRank: 1,
     devicesPerReplica: slice.chipsPerHost,
     hostsPerReplica: slice.hosts,
+    pp: 1,
     padsHeads: false,
     describe: `TP ${slice.chips} (${slice.accelerator} ${slice.topology}: ${slice.chips} chips on ${slice.hosts} host${slice.hosts === 1 ? '' : 's'})`,
   };
@@ -408,7 +501,7 @@ interface Target {
   readonly prop: 'instanceType' | 'tpuSlice';
 }
 
-function resolveTarget(input: PlanInput): Target {
+function resolveTarget(input: PlanInput, maxNodes: number): Target {
   if ((input.instanceType === undefined) === (input.tpuSlice === undefined)) {
     throw new InferenceConstructsError('PropInvalid', {
       prop: 'instanceType',
@@ -438,7 +531,7 @@ function resolveTarget(input: PlanInput): Target {
     }
     return { instance, slice, groups: [tpuGroup(instance, slice)], label: instance.name, prop: 'instanceType' };
   }
-  const groups = instance.acceleratorClass === 'inferentia2' ? neuronGroups(instance) : gpuGroups(instance);
+  const groups = instance.acceleratorClass === 'inferentia2' ? neuronGroups(instance) : gpuGroups(instance, maxNodes);
   return { instance, groups, label: instance.name, prop: 'instanceType' };
 }
 
@@ -500,6 +593,37 @@ function kvSequenceBytes(kv: KvLayout, tokens: number): number {
 }
 
 /**
+ * Parameters of the routed experts and of the rest (attention, router, embeddings, shared
+ * experts): from active = shared + k x perExpert and total = shared + E x perExpert, or the
+ * given `sharedParametersBillion`. Undefined for dense models or without expert counts.
+ */
+function expertSplit(model: ModelSpec): { shared: number; experts: number; perExpert: number } | undefined {
+  const total = model.parametersBillion * 1e9;
+  const active = (model.activeParametersBillion ?? model.parametersBillion) * 1e9;
+  const E = model.experts;
+  const k = model.expertsPerToken;
+  if (active >= total || E === undefined || k === undefined || E <= k) return undefined;
+  const perExpert = (total - active) / (E - k);
+  const shared = model.sharedParametersBillion !== undefined ? model.sharedParametersBillion * 1e9 : total - E * perExpert;
+  return { shared, experts: total - shared, perExpert };
+}
+
+/**
+ * Bytes of the expert weights: served in the checkpoint's `expertPrecision` (gpt-oss: MXFP4
+ * experts, BF16 elsewhere) when the plan serves the native checkpoint, else in the planned precision.
+ */
+function expertBytesPerWeight(model: ModelSpec, precision: Precision): number {
+  return model.expertPrecision !== undefined && precision === model.nativePrecision ? BYTES_PER_WEIGHT[model.expertPrecision] : BYTES_PER_WEIGHT[precision];
+}
+
+/** Bytes of all weights at `precision` (experts in their own format, see {@link expertBytesPerWeight}). */
+function modelWeightBytes(model: ModelSpec, precision: Precision): number {
+  const split = expertSplit(model);
+  if (split === undefined) return model.parametersBillion * 1e9 * BYTES_PER_WEIGHT[precision];
+  return split.shared * BYTES_PER_WEIGHT[precision] + split.experts * expertBytesPerWeight(model, precision);
+}
+
+/**
  * Weight bytes one decode step reads for `batch` sequences. Mixture of experts: the shared
  * parameters plus the expected distinct experts, E x (1 - (1 - k/E)^batch) per layer for E
  * routed experts and k per token (uniform routing). Without the expert counts, at most the active
@@ -512,11 +636,11 @@ function weightBytesPerStep(model: ModelSpec, precision: Precision, batch: numbe
   if (active >= total) return { bytes: total * bytes, words: 'all weights' };
   const E = model.experts;
   const k = model.expertsPerToken;
-  if (E !== undefined && k !== undefined && E > k) {
-    const perExpert = (total - active) / (E - k);
-    const shared = model.sharedParametersBillion !== undefined ? model.sharedParametersBillion * 1e9 : total - E * perExpert;
+  const split = expertSplit(model);
+  if (E !== undefined && k !== undefined && split !== undefined) {
+    const { perExpert, shared } = split;
     const distinct = E * (1 - (1 - k / E) ** batch);
-    const expertBytes = model.expertPrecision !== undefined ? BYTES_PER_WEIGHT[model.expertPrecision] : bytes;
+    const expertBytes = expertBytesPerWeight(model, precision);
     return {
       bytes: shared * bytes + distinct * perExpert * expertBytes,
       words: `shared weights + ${distinct.toFixed(2)} of ${E} experts expected per layer`,
@@ -549,13 +673,56 @@ interface Evaluated {
  */
 export function planCapacity(input: PlanInput): CapacityPlan {
   const model = defineModel(input.model);
-  const target = resolveTarget(input);
+  const maxNodes = input.maxNodesPerReplica ?? MAX_PIPELINE_PARALLEL_NODES;
+  if (!isPositiveInteger(maxNodes)) {
+    throw new InferenceConstructsError('NodesPerReplicaInvalid', {
+      prop: 'maxNodesPerReplica',
+      problem: 'maxNodesPerReplica is not a positive integer',
+      received: input.maxNodesPerReplica,
+      allowed: 'an integer from 1 (single-node replicas only) up',
+      fix: `use 1 to refuse multi-node replicas, or leave it unset for up to ${MAX_PIPELINE_PARALLEL_NODES} nodes`,
+    });
+  }
+  const priority = input.operatingPriority ?? OperatingPriority.INTERACTIVE;
+  if (!Object.values(OperatingPriority).includes(priority)) {
+    throw new InferenceConstructsError('PropInvalid', {
+      prop: 'operatingPriority',
+      problem: 'operatingPriority is not a known priority',
+      received: input.operatingPriority,
+      allowed: Object.values(OperatingPriority),
+      fix: 'use OperatingPriority.INTERACTIVE (default latency targets) or OperatingPriority.THROUGHPUT (largest batch)',
+    });
+  }
+  const target = resolveTarget(input, maxNodes);
   const { instance } = target;
 
   const precision = input.precision ?? model.nativePrecision;
   checkPrecision('precision', precision);
   const moe = model.activeParametersBillion !== undefined && model.activeParametersBillion < model.parametersBillion;
   const support = PrecisionSupport.check(instance.device, precision, moe);
+  // Experts kept in their own format (gpt-oss MXFP4) need a path for it in MoE layers. Where the
+  // device has none (Inferentia2, Trainium2, TPU: MX formats are Trn3-only in the vLLM Neuron
+  // plugin's matrix, which serves GPT-OSS in BF16 on Trn2), the experts are dequantized at load
+  // to the planned precision and sized so.
+  let expertSupport: PrecisionSupportEntry | undefined;
+  if (model.expertPrecision !== undefined && precision === model.nativePrecision && model.expertPrecision !== precision) {
+    try {
+      expertSupport = PrecisionSupport.check(instance.device, model.expertPrecision, true);
+    } catch (e) {
+      if (!(e instanceof InferenceConstructsError && e.code === 'PrecisionNotServable')) throw e;
+    }
+  }
+  const expertsDequantized = model.expertPrecision !== undefined && precision === model.nativePrecision && model.expertPrecision !== precision && expertSupport === undefined;
+  const sizingModel: ModelSpec = expertsDequantized ? { ...model, expertPrecision: undefined } : model;
+  if (expertSupport !== undefined && input.modelServer !== undefined && !input.modelServer.precisions.includes(model.expertPrecision as Precision)) {
+    throw new InferenceConstructsError('PrecisionNotServable', {
+      prop: 'modelServer',
+      problem: `the experts of ${model.name} are ${model.expertPrecision} and model server "${input.modelServer.name}" cannot serve ${model.expertPrecision} weights`,
+      received: input.modelServer.name,
+      allowed: input.modelServer.precisions,
+      fix: `serve ${model.name} with vllm on NVIDIA GPUs, or plan a dequantized checkpoint (precision other than the native one)`,
+    });
+  }
   if (input.modelServer !== undefined && !input.modelServer.precisions.includes(precision)) {
     throw new InferenceConstructsError('PrecisionNotServable', {
       prop: 'precision',
@@ -618,7 +785,9 @@ export function planCapacity(input: PlanInput): CapacityPlan {
       fix: 'use e.g. 32, or leave it unset to pick the largest batch that fits and meets the latency targets',
     });
   }
-  const targets = input.latencyTargets;
+  // Default targets choose the concurrency; a caller-given concurrency is planned as given.
+  const defaultTargets = input.latencyTargets === undefined && priority === OperatingPriority.INTERACTIVE && input.concurrentSequences === undefined;
+  const targets = input.latencyTargets ?? (defaultTargets ? DEFAULT_LATENCY_TARGETS : undefined);
   for (const prop of ['timePerOutputTokenSeconds', 'timeToFirstTokenSeconds'] as const) {
     const v = targets?.[prop];
     if (v !== undefined && !isPositiveFinite(v)) {
@@ -710,7 +879,7 @@ export function planCapacity(input: PlanInput): CapacityPlan {
 
   // Host memory, where the server loads the checkpoint through it.
   const loadsThroughHost = input.loadsThroughHostMemory ?? (input.modelServer !== undefined && HOST_LOADING_SERVERS.includes(input.modelServer.name));
-  const checkpointBytes = model.parametersBillion * 1e9 * BYTES_PER_WEIGHT[model.nativePrecision];
+  const checkpointBytes = modelWeightBytes(model, model.nativePrecision);
   const reservedBytes = (KUBELET_RESERVED_BASE_MIB + KUBELET_RESERVED_MIB_PER_POD * maxPodsForReservation(instance.vcpu) + EVICTION_HARD_MEMORY_MIB) * MIB;
   const allocatableHostBytes = instance.hostMemoryGiB * GIB - reservedBytes;
   if (loadsThroughHost && checkpointBytes > allocatableHostBytes) {
@@ -727,13 +896,13 @@ export function planCapacity(input: PlanInput): CapacityPlan {
 
   // Valid groups: the servers' tensor-parallel rules.
   const validGroups = target.groups.filter((g) => tpValid(model, g));
-  const weightsBytes = model.parametersBillion * 1e9 * BYTES_PER_WEIGHT[precision];
+  const weightsBytes = modelWeightBytes(sizingModel, precision);
 
   let candidates = validGroups;
   if (input.tensorParallelDegree !== undefined) {
-    const forced = validGroups.find((g) => g.tp === input.tensorParallelDegree);
-    if (forced === undefined) {
-      const allowed = validGroups.map((g) => g.tp);
+    const forcedGroups = validGroups.filter((g) => g.tp === input.tensorParallelDegree);
+    if (forcedGroups.length === 0) {
+      const allowed = [...new Set(validGroups.map((g) => g.tp))];
       throw new InferenceConstructsError('TensorParallelInvalid', {
         prop: 'tensorParallelDegree',
         problem:
@@ -746,10 +915,35 @@ export function planCapacity(input: PlanInput): CapacityPlan {
         fix: allowed.length > 0 ? `use one of ${allowed.join(', ')}, or leave it unset to pick the cheapest that fits` : 'pick another instance type or slice',
       });
     }
-    candidates = [forced];
+    candidates = forcedGroups;
+  }
+  if (input.expertParallel === true) {
+    // vLLM v0.11 places E // ranks experts on each rank and the remainder on the first ranks
+    // (vllm/model_executor/layers/fused_moe/layer.py determine_expert_map), so uneven groups hold
+    // unequal expert bytes per rank and the fullest rank binds memory. The planner's memory
+    // model assumes equal ranks, so it refuses uneven groups rather than over-promise.
+    // @see https://github.com/vllm-project/vllm/blob/v0.11.0/vllm/model_executor/layers/fused_moe/layer.py
+    const E = model.experts;
+    const divides = candidates.filter((g) => E !== undefined && E % g.tp === 0);
+    if (divides.length === 0) {
+      throw new InferenceConstructsError('ExpertParallelInvalid', {
+        prop: input.tensorParallelDegree !== undefined ? 'tensorParallelDegree' : 'expertParallel',
+        problem:
+          E === undefined
+            ? `${model.name} is not a mixture-of-experts model: there are no experts to spread`
+            : `the ${E} routed experts of ${model.name} do not divide evenly over any expert-parallel group of ${target.label} (tried ${[...new Set(candidates.map((g) => g.tp))].join(', ')} ranks)`,
+        received: { experts: E, ranks: [...new Set(candidates.map((g) => g.tp))] },
+        allowed: E === undefined ? 'expertParallel only on models with experts' : `a group size that divides ${E}`,
+        fix:
+          E === undefined
+            ? 'leave expertParallel unset for dense models'
+            : `use a tensorParallelDegree that divides ${E} (e.g. ${[1, 2, 4, 8, 16, 32, 64].filter((n) => E % n === 0).slice(-3).join(', ')}), another instance, or leave expertParallel unset (experts sliced over the ranks)`,
+      });
+    }
+    candidates = divides;
   }
   if (candidates.length === 0) {
-    const tried = target.groups.map((g) => g.tp);
+    const tried = [...new Set(target.groups.map((g) => g.tp))];
     throw new InferenceConstructsError('TensorParallelInvalid', {
       prop: target.prop,
       problem: `no device group of ${target.label} divides the ${model.attentionHeads} attention heads and ${model.kvHeads} KV heads of ${model.name}`,
@@ -768,7 +962,8 @@ export function planCapacity(input: PlanInput): CapacityPlan {
 
   const interconnectOf = (g: DeviceGroup): Interconnect => {
     if (g.devicesPerReplica * g.hostsPerReplica <= 1) return 'none';
-    if (g.hostsPerReplica > 1) return 'ici';
+    if (g.hostsPerReplica > 1 && instance.acceleratorClass === 'tpu') return 'ici';
+    // A pipelined GPU replica: tensor parallel over the node's own link within each stage.
     const link = instance.interconnect;
     if (link === undefined) throw catalogueMissing(instance, 'interconnect', 'add the device-to-device link (pcie / nvlink / neuronlink / ici) to the row in lib/accelerators.ts');
     return link;
@@ -789,7 +984,22 @@ export function planCapacity(input: PlanInput): CapacityPlan {
   }
   if (fits.length === 0) {
     const largest = shortest as { group: DeviceGroup; batch: number; kv: KvLayout };
-    throw doesNotFit(model, precision, kvCachePrecision, target, largest.group, largest.batch, contextTokens, live, weightsBytes, overheadFraction);
+    throw doesNotFit(model, precision, kvCachePrecision, target, largest.group, largest.batch, contextTokens, live, weightsBytes, overheadFraction, maxNodes);
+  }
+  // A replica spans several nodes only when no single node holds it.
+  if (fits.some((f) => f.group.pp === 1)) {
+    for (let i = fits.length - 1; i >= 0; i--) if (fits[i].group.pp > 1) fits.splice(i, 1);
+  } else if (input.modelServer !== undefined && input.modelServer.pipelineParallel !== true) {
+    const f = fits[0];
+    throw new InferenceConstructsError('PipelineParallelUnsupported', {
+      prop: 'modelServer',
+      problem:
+        `${model.name} fits no single ${instance.name} node, only ${f.group.describe}, and model server "${input.modelServer.name}" ` +
+        'cannot pipeline a replica across nodes',
+      received: input.modelServer.name,
+      allowed: PIPELINE_PARALLEL_SERVERS,
+      fix: `serve it with vllm (--pipeline-parallel-size over a Ray cluster), or use a larger node (e.g. 8 x H200 / B200) or a lower precision`,
+    });
   }
 
   const evaluate = (group: DeviceGroup, kv: KvLayout, batch: number): Evaluated => {
@@ -798,15 +1008,30 @@ export function planCapacity(input: PlanInput): CapacityPlan {
     if (eff === undefined) throw catalogueMissing(instance, `a bandwidth efficiency for interconnect "${interconnect}"`, 'use one of none, pcie, nvlink, neuronlink, ici');
     const bandwidth = group.bandwidthBytesPerSecond * eff;
     const flops = group.tp * group.devicesPerRank * peakPerDevice * 1e12 * COMPUTE_EFFICIENCY;
-    const w = weightBytesPerStep(model, precision, batch);
+    const w = weightBytesPerStep(sizingModel, precision, batch);
     const activeParams = (model.activeParametersBillion ?? model.parametersBillion) * 1e9;
     const kvRead = kvSequenceBytes(kv, live);
+    // Pipeline parallel (pp stages, one node each): vLLM keeps pp micro-batches in flight
+    // (V1 EngineCore batch queue of RayDistributedExecutor.max_concurrent_batches, which is
+    // pipeline_parallel_size without async scheduling, the v0.11 default), each of batch / pp sequences. A decode round (every sequence
+    // advances one token) runs every micro-batch through every stage: each stage reads its 1/pp
+    // of the weights once per micro-batch, i.e. all weights once per round at one node's
+    // bandwidth, while the KV cache and the matrix work split over the pp nodes. So
+    // round = W / node bandwidth + batch x live KV / (pp x node bandwidth), compute divides by
+    // pp, and a prompt's prefill latency is pp stages in turn (its throughput cost divides by
+    // pp). Activations sent between stages (hidden size x 2 bytes per sequence, kilobytes) are
+    // neglected against the gigabytes of weights read per round. pp = 1 is the plain TP step.
+    // @see https://github.com/vllm-project/vllm/blob/v0.11.0/vllm/v1/engine/core.py
+    // @see https://github.com/vllm-project/vllm/blob/v0.11.0/vllm/v1/executor/ray_distributed_executor.py
+    const pp = group.pp;
+    const wPp = pp > 1 ? weightBytesPerStep(sizingModel, precision, Math.ceil(batch / pp)) : w;
     const profile: StepTimeProfile = input.measuredStepTime ?? {
       fixedSecondsPerStep: seconds(fixedStepSeconds(instance.acceleratorClass)),
-      weightSecondsPerStep: seconds(w.bytes / bandwidth),
-      kvSecondsPerToken: round(kvRead / live / bandwidth, 15),
-      computeSecondsPerDecodeToken: round((2 * activeParams) / flops, 15),
-      prefillSecondsPerToken: round((2 * activeParams) / flops, 15),
+      weightSecondsPerStep: seconds(wPp.bytes / bandwidth),
+      kvSecondsPerToken: round(kvRead / live / (bandwidth * pp), 15),
+      computeSecondsPerDecodeToken: round((2 * activeParams) / (flops * pp), 15),
+      prefillSecondsPerToken: round((2 * activeParams) / (flops * pp), 15),
+      ...(pp > 1 ? { pipelineStages: pp } : {}),
     };
     const tokensPerSecond = outputTokensPerSecond(profile, batch, inputTokens, outputTokens);
     const replicasPerNode =
@@ -820,7 +1045,7 @@ export function planCapacity(input: PlanInput): CapacityPlan {
             ),
           );
     const perReplicaHourUsd = group.hostsPerReplica > 1 ? perNodeHourUsd * group.hostsPerReplica : perNodeHourUsd / replicasPerNode;
-    return { group, batch, interconnect, profile, tokensPerSecond, perReplicaHourUsd, replicasPerNode, weightWords: w.words, weightBytes: w.bytes, kvReadBytes: kvRead, operatingPoint: '' };
+    return { group, batch, interconnect, profile, tokensPerSecond, perReplicaHourUsd, replicasPerNode, weightWords: wPp.words, weightBytes: wPp.bytes, kvReadBytes: kvRead, operatingPoint: '' };
   };
 
   const meets = (e: Evaluated): boolean =>
@@ -854,12 +1079,17 @@ export function planCapacity(input: PlanInput): CapacityPlan {
       if (b - step < 1 && step > 1) break;
     }
     if (chosen !== undefined) {
+      const bound =
+        chosen.batch === DEFAULT_MAX_CONCURRENT_SEQUENCES
+          ? `${chosen.batch} sequences: the default cap (vLLM max_num_seqs)`
+          : `${chosen.batch} sequences: the most that fit memory at a live context of ${live} tokens`;
+      const defaults = `the default interactive targets (${DEFAULT_LATENCY_TARGETS.timePerOutputTokenSeconds} s per output token, ${DEFAULT_LATENCY_TARGETS.timeToFirstTokenSeconds} s to first token)`;
       const why =
         targets === undefined
-          ? chosen.batch === DEFAULT_MAX_CONCURRENT_SEQUENCES
-            ? `${chosen.batch} sequences: the default cap (vLLM max_num_seqs)`
-            : `${chosen.batch} sequences: the most that fit memory at a live context of ${live} tokens`
-          : `${chosen.batch} sequences: the most that fit memory and meet the latency targets`;
+          ? bound
+          : chosen.batch === cap
+            ? `${bound}, within ${defaultTargets ? defaults : 'the latency targets'}`
+            : `${chosen.batch} sequences: the most that fit memory and meet ${defaultTargets ? defaults : 'the latency targets'}`;
       options.push({ ...chosen, operatingPoint: why });
     }
   }
@@ -873,7 +1103,9 @@ export function planCapacity(input: PlanInput): CapacityPlan {
         `${(timeToFirstTokenSeconds(b.profile, b.batch, inputTokens, outputTokens) * 1000).toFixed(1)} ms to first token`,
       received: targets,
       allowed: 'targets at or above what one sequence achieves on the device group',
-      fix: 'relax the targets, shorten the prompts, or use a faster instance or a larger tensor-parallel degree',
+      fix: defaultTargets
+        ? `these are the default interactive targets: set operatingPriority: OperatingPriority.THROUGHPUT for batch work, give latencyTargets, or use a faster instance`
+        : 'relax the targets, shorten the prompts, or use a faster instance or a larger tensor-parallel degree',
     });
   }
   // The cheapest per output token; ties keep the smaller degree.
@@ -925,6 +1157,8 @@ export function planCapacity(input: PlanInput): CapacityPlan {
     model,
     precision,
     precisionSupport: support.kind,
+    ...(expertSupport !== undefined ? { expertPrecisionSupport: expertSupport.kind } : {}),
+    ...(model.experts !== undefined ? { expertPrecision: expertSupport !== undefined ? (model.expertPrecision as Precision) : model.expertPrecision !== undefined && !expertsDequantized && precision === model.nativePrecision ? model.expertPrecision : precision } : {}),
     kvCachePrecision,
     instance,
     ...(target.slice !== undefined ? { tpuSlice: target.slice } : {}),
@@ -937,6 +1171,8 @@ export function planCapacity(input: PlanInput): CapacityPlan {
     devicesPerReplica: group.devicesPerReplica,
     ...(group.neuronCores !== undefined ? { neuronCoresPerReplica: group.neuronCores } : {}),
     hostsPerReplica: group.hostsPerReplica,
+    pipelineParallelDegree: group.pp,
+    expertParallel: input.expertParallel === true,
     replicasPerNode: chosen.replicasPerNode,
     interconnect: chosen.interconnect,
     memory: {
@@ -983,6 +1219,7 @@ function doesNotFit(
   live: number,
   weightsBytes: number,
   overheadFraction: number,
+  maxNodes: number,
 ): InferenceConstructsError {
   const needFor = (g: DeviceGroup): { total: number; kv: number; overhead: number } => {
     const kv = kvLayout(model, kvPrecision, g.tp);
@@ -1014,6 +1251,7 @@ function doesNotFit(
     bigger.length > 0 ? `a bigger instance (${bigger.join(', ')})` : target.instance.acceleratorClass === 'tpu' ? 'a bigger TPU slice' : 'a bigger instance',
     `a shorter contextTokens (now ${contextTokens})`,
     batch > 1 ? `fewer concurrentSequences (now ${batch})` : undefined,
+    target.instance.acceleratorClass === 'nvidia-gpu' && target.instance.devicesPerNode > 1 ? `more nodes per replica (maxNodesPerReplica, now ${maxNodes})` : undefined,
   ].filter((s): s is string => s !== undefined);
   const n = needFor(largest);
   return new InferenceConstructsError('ModelDoesNotFit', {

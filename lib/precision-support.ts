@@ -53,9 +53,12 @@ const X: PrecisionSupportEntry = { kind: PrecisionSupportKind.UNSUPPORTED, mixtu
 
 /** The matrix: device generation -> precision -> support. */
 export const PRECISION_SUPPORT: { readonly [architecture: string]: { readonly [precision: string]: PrecisionSupportEntry } } = {
-  ampere: { bf16: N('bf16'), fp16: N('fp16'), fp8: W_DENSE, int8: N('int8'), int4: W, fp4: W_DENSE },
-  ada: { bf16: N('bf16'), fp16: N('fp16'), fp8: N('fp8'), int8: N('int8'), int4: W, fp4: W_DENSE },
-  hopper: { bf16: N('bf16'), fp16: N('fp16'), fp8: N('fp8'), int8: N('int8'), int4: W, fp4: W_DENSE },
+  // fp4 before Blackwell: weight-only, MoE included: vLLM v0.11 serves the gpt-oss MXFP4
+  // experts on Hopper (Triton matmul_ogs kernels) and Ampere / Ada (Marlin MXFP4 MoE)
+  // (https://docs.vllm.ai/projects/recipes/en/latest/OpenAI/GPT-OSS.html).
+  ampere: { bf16: N('bf16'), fp16: N('fp16'), fp8: W_DENSE, int8: N('int8'), int4: W, fp4: W },
+  ada: { bf16: N('bf16'), fp16: N('fp16'), fp8: N('fp8'), int8: N('int8'), int4: W, fp4: W },
+  hopper: { bf16: N('bf16'), fp16: N('fp16'), fp8: N('fp8'), int8: N('int8'), int4: W, fp4: W },
   blackwell: { bf16: N('bf16'), fp16: N('fp16'), fp8: N('fp8'), int8: N('int8'), int4: W, fp4: N('fp4') },
   inferentia2: { bf16: N('bf16'), fp16: N('fp16'), fp8: W, int8: W, int4: X, fp4: X },
   trainium2: { bf16: N('bf16'), fp16: N('fp16'), fp8: N('fp8'), int8: W, int4: X, fp4: X },

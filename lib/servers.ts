@@ -11,7 +11,7 @@ import { InferenceConstructsError } from './errors.js';
 import { BYTES_PER_WEIGHT, type Precision } from './models.js';
 import type { CapacityPlan } from './planner.js';
 
-export type ModelServerName = 'vllm' | 'vllm-neuron' | 'djl-lmi-neuronx' | 'vllm-tpu' | 'jetstream' | 'tgi';
+export type ModelServerName = 'vllm' | 'vllm-neuron' | 'vllm-neuron-plugin' | 'djl-lmi-neuronx' | 'vllm-tpu' | 'jetstream' | 'tgi';
 
 /** The platforms a profile can be deployed on. */
 export type ServerPlatform = 'sagemaker' | 'kubernetes';
@@ -115,6 +115,20 @@ export interface ModelServerProfile {
    * Undefined when the profile has no multi-host launcher.
    */
   readonly multiHostRayEnvironment?: { readonly [name: string]: string };
+  /**
+   * Device kinds (catalogue `DeviceSpec.kind`) the profile runs on, where it is narrower than
+   * its accelerator class (the vLLM Neuron plugin: Trainium2 only).
+   * @default - every device of the accelerator classes
+   */
+  readonly devices?: string[];
+  /**
+   * Hugging Face ids the pinned server has a model implementation for, where it is a closed
+   * list (the vLLM Neuron plugin's recipes).
+   * @default - any model the server's architecture list accepts
+   */
+  readonly models?: string[];
+  /** True when the server runs one replica pipelined across nodes (`--pipeline-parallel-size`). @default false */
+  readonly pipelineParallel?: boolean;
   /** Source URL for image, flags and metric names. */
   readonly source: string;
 }
@@ -153,6 +167,38 @@ export const LMI_NEURONX_SAGEMAKER_IMAGE = Object.freeze({ repository: 'djl-infe
  * @see https://github.com/aws-neuron/deep-learning-containers
  */
 export const VLLM_NEURON_IMAGE = 'public.ecr.aws/neuron/pytorch-inference-vllm-neuronx:0.9.1-neuronx-py311-sdk2.26.0-ubuntu22.04';
+
+/**
+ * AWS Neuron Deep Learning Container with the vLLM Neuron plugin (vllm-neuron 0.21.0.1.0.0 on
+ * vLLM 0.21, Neuron SDK 2.31): models implemented on torch-neuronx / NKI without NxD
+ * Inference; "compatible with Trn2 and Trn3 instances only, and requires the vLLM 0.21+ DLC"
+ * (Neuron DLC quickstart, v2.31.1). Inferentia2 stays on {@link VLLM_NEURON_IMAGE}.
+ * @see https://gallery.ecr.aws/neuron/pytorch-inference-vllm-neuronx
+ * @see https://github.com/vllm-project/vllm-neuron
+ */
+export const VLLM_NEURON_PLUGIN_IMAGE = 'public.ecr.aws/neuron/pytorch-inference-vllm-neuronx:0.21.0.1.0.0-neuronx-py313-sdk2.31.0-ubuntu24.04';
+
+/**
+ * Models the vLLM Neuron plugin has recipes for on Trn2 (Neuron docs, vLLM Neuron model
+ * recipes and the feature / model matrix of 2026-07-14): GPT-OSS 20B / 120B, Qwen3-32B (dense),
+ * Llama 3 1B / 8B / 70B. Qwen3 MoE (30B-A3B, 235B-A22B) has no recipe.
+ * @see https://awsdocs-neuron.readthedocs-hosted.com/en/latest/libraries/vllm-neuron/index.html
+ */
+export const VLLM_NEURON_PLUGIN_MODELS: string[] = Object.freeze([
+  'openai/gpt-oss-20b',
+  'openai/gpt-oss-120b',
+  'Qwen/Qwen3-32B',
+  'meta-llama/Llama-3.2-1B-Instruct',
+  'meta-llama/Llama-3.1-8B-Instruct',
+  'meta-llama/Llama-3.1-70B-Instruct',
+]) as string[];
+
+/**
+ * Seconds the plugin may compile a graph and run a step: its quickstart raises both from the
+ * 600 s default ("GPT-OSS compilation can exceed the default 600-second budget").
+ * @see https://awsdocs-neuron.readthedocs-hosted.com/en/latest/libraries/vllm-neuron/quickstart-online.html
+ */
+export const VLLM_NEURON_PLUGIN_TIMEOUT_SECONDS = 1200;
 
 /**
  * vLLM for Cloud TPU (JAX / tpu-inference backend).
@@ -350,13 +396,16 @@ export const MODEL_SERVERS: Readonly<Record<ModelServerName, ModelServerProfile>
     // HF hub cache and vLLM / torch.compile caches live under ~/.cache, usage stats under
     // ~/.config/vllm, Triton kernels under ~/.triton (image runs as root, HOME=/root).
     writablePaths: Object.freeze(['/root/.cache', '/root/.config', '/root/.triton', '/tmp']),
-    precisions: Object.freeze(['bf16', 'fp16', 'fp8', 'int8', 'int4'] as const),
+    // fp4: pre-quantized NVFP4 / MXFP4 checkpoints (gpt-oss experts), read from config.json.
+    // @see https://docs.vllm.ai/en/v0.11.0/features/quantization/supported_hardware.html
+    precisions: Object.freeze(['bf16', 'fp16', 'fp8', 'int8', 'int4', 'fp4'] as const),
     startupOverheadSeconds: GPU_STARTUP_OVERHEAD_SECONDS,
     inFlightRequestGauges: VLLM_IN_FLIGHT_GAUGES,
     // Pipeline parallelism across nodes runs on a Ray cluster spanning the group; the CUDA
     // platform honours --distributed-executor-backend ray without extra environment.
     // @see https://docs.vllm.ai/en/v0.11.0/serving/parallelism_scaling.html
     multiHostRayEnvironment: Object.freeze({}),
+    pipelineParallel: true,
     source: 'https://docs.vllm.ai/en/v0.11.0/configuration/engine_args.html',
   }),
   'vllm-neuron': Object.freeze({
@@ -385,6 +434,29 @@ export const MODEL_SERVERS: Readonly<Record<ModelServerName, ModelServerProfile>
     requiresLocalWeights: true,
     inFlightRequestGauges: VLLM_IN_FLIGHT_GAUGES,
     source: 'https://awsdocs-neuron.readthedocs-hosted.com/en/latest/libraries/nxd-inference/developer_guides/vllm-user-guide.html',
+  }),
+  'vllm-neuron-plugin': Object.freeze({
+    name: 'vllm-neuron-plugin',
+    displayName: 'vLLM Neuron plugin (Trainium2)',
+    accelerators: Object.freeze(['inferentia2'] as const),
+    devices: Object.freeze(['trainium2']) as string[],
+    models: VLLM_NEURON_PLUGIN_MODELS,
+    kubernetesImage: VLLM_NEURON_PLUGIN_IMAGE,
+    kubernetesCommand: VLLM_API_SERVER_COMMAND,
+    port: VLLM_PORT,
+    healthPath: '/health',
+    metricsPath: '/metrics',
+    tokenMetric: VLLM_TOKEN_METRIC,
+    // VLLM_CACHE_ROOT holds the NEFF cache ($VLLM_CACHE_ROOT/neuron/compile_cache); it defaults
+    // under ~/.cache/vllm.
+    writablePaths: Object.freeze(['/root/.cache', '/root/.config', '/tmp', '/var/tmp']),
+    // The plugin's matrix: static FP8 weights ❌ on GPT-OSS and Qwen3-VL, MX formats Trn3 only;
+    // BF16 (with an FP8 KV cache) is what it serves on Trn2.
+    precisions: Object.freeze(['bf16'] as const),
+    startupOverheadSeconds: NEURON_STARTUP_OVERHEAD_SECONDS,
+    hostLoadPerCheckpointGiB: NEURON_HOST_LOAD_PER_CHECKPOINT_GIB,
+    inFlightRequestGauges: VLLM_IN_FLIGHT_GAUGES,
+    source: 'https://awsdocs-neuron.readthedocs-hosted.com/en/latest/libraries/vllm-neuron/quickstart-online.html',
   }),
   'djl-lmi-neuronx': Object.freeze({
     name: 'djl-lmi-neuronx',
@@ -527,6 +599,49 @@ export function defaultModelServer(accelerator: AcceleratorClass, platform: Serv
         allowed: ['nvidia-gpu', 'inferentia2', 'tpu'],
         fix: 'plan on an instance of a supported accelerator class',
       });
+  }
+}
+
+/**
+ * The default server for a catalogue device on a platform: {@link defaultModelServer} of its
+ * class, except Trainium2 on Kubernetes, which gets the vLLM Neuron plugin (the Neuron DLC
+ * quickstart: the plugin DLC is for Trn2 / Trn3; Inferentia2 stays on NxD Inference).
+ */
+export function defaultModelServerForDevice(accelerator: AcceleratorClass, deviceKind: string, platform: ServerPlatform): ModelServerProfile {
+  if (accelerator === 'inferentia2' && platform === 'kubernetes' && deviceKind === 'trainium2') return MODEL_SERVERS['vllm-neuron-plugin'];
+  return defaultModelServer(accelerator, platform);
+}
+
+/** Throws ModelServerUnsupported when the server does not run on the device or has no implementation of the model. */
+export function assertServerRuns(server: ModelServerProfile, plan: CapacityPlan): void {
+  assertServerSupports(server, plan.instance.acceleratorClass);
+  const kind = plan.instance.device.kind;
+  if (server.devices !== undefined && !server.devices.includes(kind)) {
+    throw new InferenceConstructsError('ModelServerUnsupported', {
+      prop: 'modelServer',
+      problem: `model server "${server.name}" runs on ${server.devices.join(', ')} only, not on ${plan.instance.device.displayName}`,
+      received: server.name,
+      allowed: MODEL_SERVER_NAMES.filter((n) => MODEL_SERVERS[n].accelerators.includes(plan.instance.acceleratorClass) && (MODEL_SERVERS[n].devices ?? [kind]).includes(kind)),
+      fix: `leave the server unset for the default of ${plan.instance.name}, or plan on ${server.devices.join(' / ')}`,
+    });
+  }
+  if (server.models !== undefined && !server.models.includes(plan.model.huggingFaceId)) {
+    throw new InferenceConstructsError('ModelServerUnsupported', {
+      prop: 'modelServer',
+      problem: `model server "${server.name}" has no implementation of ${plan.model.huggingFaceId}`,
+      received: plan.model.huggingFaceId,
+      allowed: server.models,
+      fix: 'plan the model on another device (e.g. an NVIDIA GPU), or pick one of the listed models',
+    });
+  }
+  if (plan.pipelineParallelDegree > 1 && server.pipelineParallel !== true) {
+    throw new InferenceConstructsError('PipelineParallelUnsupported', {
+      prop: 'modelServer',
+      problem: `the plan pipelines a replica over ${plan.pipelineParallelDegree} nodes and model server "${server.name}" cannot`,
+      received: server.name,
+      allowed: MODEL_SERVER_NAMES.filter((n) => MODEL_SERVERS[n].pipelineParallel === true),
+      fix: 'serve it with vllm, or plan on a node that holds the model (a larger instance or a lower precision)',
+    });
   }
 }
 
@@ -695,7 +810,7 @@ function tgiQuantization(plan: CapacityPlan): string[] {
  */
 export function serverArgs(server: ModelServerProfile, plan: CapacityPlan, opts: ServerArgsOptions = {}): string[] {
   assertServerPlatform(server, 'kubernetes');
-  assertServerSupports(server, plan.instance.acceleratorClass);
+  assertServerRuns(server, plan);
   checkPrecision(server, plan);
   const servedModelName = opts.servedModelName ?? plan.model.name;
   if (servedModelName.length === 0) {
@@ -715,11 +830,16 @@ export function serverArgs(server: ModelServerProfile, plan: CapacityPlan, opts:
   switch (server.name) {
     case 'vllm':
     case 'vllm-neuron':
+    case 'vllm-neuron-plugin':
     case 'vllm-tpu': {
       const args = [
         '--model', model,
         '--served-model-name', servedModelName,
         '--tensor-parallel-size', tp,
+        // Pipeline stages across nodes (vLLM: "the tensor parallel size is the number of GPUs
+        // in each node, and the pipeline parallel size is the number of nodes").
+        // @see https://docs.vllm.ai/en/v0.11.0/serving/parallelism_scaling.html
+        ...(plan.pipelineParallelDegree > 1 ? ['--pipeline-parallel-size', String(plan.pipelineParallelDegree)] : []),
         '--max-model-len', ctx,
         '--max-num-seqs', seqs,
         '--dtype', computeDtype(plan),
@@ -731,6 +851,16 @@ export function serverArgs(server: ModelServerProfile, plan: CapacityPlan, opts:
       // The Neuron vLLM 0.9.1 build selects the Neuron platform with --device neuron
       // (https://awsdocs-neuron.readthedocs-hosted.com/en/latest/libraries/nxd-inference/developer_guides/vllm-user-guide.html).
       if (server.name === 'vllm-neuron') args.push('--device', 'neuron');
+      // The routed experts spread over the ranks instead of sliced
+      // (https://docs.vllm.ai/en/v0.11.0/serving/expert_parallel_deployment.html).
+      if (plan.expertParallel) args.push('--enable-expert-parallel');
+      // The plugin compiles one graph per batch bucket; the largest bucket must equal
+      // --max-num-seqs (vLLM Neuron configuration reference, `num_seqs_buckets`), so the buckets
+      // are the powers of two below the planned batch and the batch itself. The plugin registers
+      // its platform itself: no --device flag.
+      if (server.name === 'vllm-neuron-plugin') {
+        args.push('--additional-config', JSON.stringify({ neuron_config: { num_seqs_buckets: neuronSeqBuckets(plan.concurrentSequences) } }));
+      }
       args.push('--port', String(server.port));
       return args;
     }
@@ -759,6 +889,14 @@ export function serverArgs(server: ModelServerProfile, plan: CapacityPlan, opts:
         fix: 'pick a server with a Kubernetes image',
       });
   }
+}
+
+/** Powers of two below `maxNumSeqs`, then `maxNumSeqs` itself. */
+function neuronSeqBuckets(maxNumSeqs: number): number[] {
+  const out: number[] = [];
+  for (let b = 1; b < maxNumSeqs; b *= 2) out.push(b);
+  out.push(maxNumSeqs);
+  return out;
 }
 
 /**
@@ -930,6 +1068,15 @@ export function serverEnvironment(
     case 'vllm-neuron':
       // NxD Inference is the Neuron backend of the pinned vLLM build.
       return sortedRecord({ VLLM_NEURON_FRAMEWORK: 'neuronx-distributed-inference' });
+    case 'vllm-neuron-plugin':
+      // The plugin quickstart raises both budgets from 600 s; the compile cache lives under
+      // VLLM_CACHE_ROOT ($VLLM_CACHE_ROOT/neuron/compile_cache), on the writable cache volume.
+      // No VLLM_NEURON_FRAMEWORK / NEURON_COMPILED_ARTIFACTS: those belong to the NxD path.
+      return sortedRecord({
+        VLLM_CACHE_ROOT: '/root/.cache/vllm',
+        VLLM_EXECUTE_MODEL_TIMEOUT_SECONDS: String(VLLM_NEURON_PLUGIN_TIMEOUT_SECONDS),
+        VLLM_NEURON_COMPILATION_TIMEOUT: String(VLLM_NEURON_PLUGIN_TIMEOUT_SECONDS),
+      });
     default:
       return {};
   }
@@ -1019,6 +1166,14 @@ export class ServerEstimates {
   /** See {@link startupProbeSeconds}. */
   public static startupProbeSeconds(server: ModelServerProfile, plan: CapacityPlan): number {
     return startupProbeSeconds(server, plan);
+  }
+  /** See {@link defaultModelServerForDevice}. */
+  public static defaultForDevice(accelerator: AcceleratorClass, deviceKind: string, platform: ServerPlatform): ModelServerProfile {
+    return defaultModelServerForDevice(accelerator, deviceKind, platform);
+  }
+  /** See {@link assertServerRuns}. */
+  public static assertRuns(server: ModelServerProfile, plan: CapacityPlan): void {
+    assertServerRuns(server, plan);
   }
   private constructor() {}
 }

@@ -24,8 +24,15 @@ export interface StepTimeProfile {
   readonly kvSecondsPerToken: number;
   /** Compute of one decoded token (one sequence), the lower bound of a large batch. */
   readonly computeSecondsPerDecodeToken: number;
-  /** Compute of one prompt token in prefill. */
+  /** Compute of one prompt token in prefill (the replica's throughput cost: all stages busy). */
   readonly prefillSecondsPerToken: number;
+  /**
+   * Pipeline stages one prompt passes through in turn (nodes of a pipeline-parallel replica).
+   * Prefill work of different prompts overlaps across the stages, so `prefillSecondsPerToken`
+   * is the per-token throughput cost; one prompt's own prefill latency is that times the stages.
+   * @default 1
+   */
+  readonly pipelineStages?: number;
 }
 
 /** Seconds of one decode step for `batch` sequences whose mean live context is `liveContextTokens`. */
@@ -64,11 +71,11 @@ export function outputTokensPerSecond(profile: StepTimeProfile, batch: number, i
 }
 
 /**
- * Median time to first token with no queueing: the prompt's prefill plus the decode step it
- * joins. Queueing under load adds to it; the scaling target keeps replicas below saturation.
+ * Median time to first token with no queueing: the prompt's prefill (through every pipeline
+ * stage in turn) plus the decode step it joins. Queueing under load adds to it; the scaling target keeps replicas below saturation.
  */
 export function timeToFirstTokenSeconds(profile: StepTimeProfile, batch: number, inputTokens: number, outputTokens: number): number {
-  return prefillSeconds(profile, inputTokens) + decodeStepSeconds(profile, batch, liveContextTokens(inputTokens, outputTokens));
+  return (profile.pipelineStages ?? 1) * prefillSeconds(profile, inputTokens) + decodeStepSeconds(profile, batch, liveContextTokens(inputTokens, outputTokens));
 }
 
 /** The step-time functions as static methods (for languages without free functions). */

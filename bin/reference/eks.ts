@@ -1,11 +1,11 @@
 /**
- * Reference EKS stack: an Auto Mode cluster with an Inferentia2 pool and an NVIDIA L40S pool,
+ * Reference EKS stack: an Auto Mode cluster with an Inferentia2 pool and NVIDIA L40S / H200 pools,
  * KEDA, the Amazon Managed Service for Prometheus metrics path, and the Hugging Face token synced
  * from Secrets Manager (secret `inference-constructs/hugging-face-token`) into Kubernetes Secret
  * `hf-token`, deploying the given cdk8s charts in one `cdk deploy`.
  *
- * The pools match the reference model plans (Llama 3.1 8B on inf2.xlarge, Llama 3.1 70B on
- * g6e.12xlarge); their names are the ones the reference charts use, so charts rendered without
+ * The pools match the reference model plans (Llama 3.1 8B on inf2.8xlarge, Llama 3.1 70B on
+ * g6e.12xlarge, gpt-oss-120b on p5en.48xlarge, Qwen3-30B-A3B on g6e.xlarge); their names are the ones the reference charts use, so charts rendered without
  * their own node pools can check placement against `EksReferenceStack.cluster`'s pools:
  *
  * ```ts
@@ -29,6 +29,10 @@ import { HUGGING_FACE_TOKEN_SECRET_NAME } from './sagemaker.js';
 export const REFERENCE_INFERENTIA2_DEVICES = 8;
 /** L40S GPUs of the reference pool: up to 4 g6e.12xlarge nodes (4 GPUs each). */
 export const REFERENCE_L40S_DEVICES = 16;
+/** H200 GPUs of the reference pool: one p5en.48xlarge (8 GPUs) holds the four gpt-oss-120b replicas. */
+export const REFERENCE_H200_DEVICES = 8;
+/** L40S GPUs of the single-GPU pool: up to 4 g6e.xlarge nodes (Qwen3-30B-A3B, one replica each). */
+export const REFERENCE_L40S_SINGLE_DEVICES = 4;
 
 /** The reference stack, with its cluster for charts that need its endpoints. */
 export class EksReferenceStack extends Stack {
@@ -43,7 +47,9 @@ export class EksReferenceStack extends Stack {
     this.cluster = new EksInferenceCluster(this, 'Inference');
     this.cluster.addAcceleratorPool('Inferentia2', {
       accelerator: 'inferentia2',
-      instanceTypes: ['inf2.xlarge', 'inf2.8xlarge'],
+      // inf2.8xlarge only: the Neuron loader holds the checkpoint in host memory, more than
+      // inf2.xlarge's allocatable memory for Llama 3.1 8B (planner HostMemoryInsufficient).
+      instanceTypes: ['inf2.8xlarge'],
       poolName: 'inferentia2',
       // Explicit limits keep `capacity()` stable before the charts exist, so charts rendered
       // against the cluster can run their own placement check on these pools.
@@ -54,6 +60,18 @@ export class EksReferenceStack extends Stack {
       instanceTypes: ['g6e.12xlarge'],
       poolName: 'nvidia-l40s',
       maxDevices: REFERENCE_L40S_DEVICES,
+    });
+    this.cluster.addAcceleratorPool('NvidiaH200', {
+      accelerator: 'nvidia-gpu',
+      instanceTypes: ['p5en.48xlarge'],
+      poolName: 'nvidia-h200',
+      maxDevices: REFERENCE_H200_DEVICES,
+    });
+    this.cluster.addAcceleratorPool('NvidiaL40sSingle', {
+      accelerator: 'nvidia-gpu',
+      instanceTypes: ['g6e.xlarge'],
+      poolName: 'nvidia-l40s-1x',
+      maxDevices: REFERENCE_L40S_SINGLE_DEVICES,
     });
     // The gated Llama models read their Hugging Face token from Kubernetes Secret hf-token/token:
     // synced from the same Secrets Manager secret the SageMaker reference uses, so no one has to

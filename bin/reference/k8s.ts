@@ -17,7 +17,7 @@ import {
   TokenThroughputHpa,
   TokenThroughputScaler,
 } from '../../constructs/k8s/index.js';
-import { PoolCapacity, modelPreset, planCapacity, tokenScalingPolicy } from '../../lib/index.js';
+import { MODEL_SERVERS, PoolCapacity, modelPreset, planCapacity, tokenScalingPolicy } from '../../lib/index.js';
 
 /** Options of {@link addKubernetesReference}. */
 export interface KubernetesReferenceOptions {
@@ -96,7 +96,9 @@ const MIN_REPLICAS = 2;
 
 /**
  * Add the reference charts to a cdk8s app.
- * @returns the EKS charts (Llama 3.1 8B on Inferentia2, Llama 3.1 70B on g6e.12xlarge) and the GKE chart (Gemma 2 9B on TPU v5e 2x4)
+ * @returns the EKS charts (Llama 3.1 8B on Inferentia2, Llama 3.1 70B on g6e.12xlarge, gpt-oss-120b
+ *   on one H200 of a p5en.48xlarge, Qwen3-30B-A3B in FP8 on one L40S) and the GKE charts (Gemma 2 9B
+ *   on TPU v5e 2x4, Qwen3-32B on TPU v6e 2x4)
  */
 export function addKubernetesReference(app: App, options: KubernetesReferenceOptions = {}): { eks: Chart[]; gke: Chart[] } {
   const namespace = options.namespace ?? 'inference';
@@ -156,7 +158,8 @@ export function addKubernetesReference(app: App, options: KubernetesReferenceOpt
   const inf2 = eksChart(
     'llama-3-1-8b-inf2',
     'llama-3-1-8b',
-    planCapacity({ model: modelPreset('llama-3-1-8b'), instanceType: 'inf2.8xlarge' }),
+    // The server loads the checkpoint through host memory: the planner checks it fits the node.
+    planCapacity({ model: modelPreset('llama-3-1-8b'), instanceType: 'inf2.8xlarge', modelServer: MODEL_SERVERS['vllm-neuron'] }),
     'inferentia2',
   );
   // Llama 3.1 70B in FP8 on 4x L40S (g6e.12xlarge), tensor parallel 4.
@@ -165,6 +168,23 @@ export function addKubernetesReference(app: App, options: KubernetesReferenceOpt
     'llama-3-1-70b',
     planCapacity({ model: modelPreset('llama-3-1-70b'), instanceType: 'g6e.12xlarge', precision: 'fp8' }),
     'nvidia-l40s',
+  );
+  // gpt-oss-120b in its native format (MXFP4 experts, BF16 elsewhere: ~61 GiB) on one H200
+  // (141 GiB) of a p5en.48xlarge: one GPU per replica, eight replicas per node.
+  const gptOss = eksChart(
+    'gpt-oss-120b-h200',
+    'gpt-oss-120b',
+    planCapacity({ model: modelPreset('gpt-oss-120b'), instanceType: 'p5en.48xlarge', tensorParallelDegree: 1, modelServer: MODEL_SERVERS.vllm }),
+    'nvidia-h200',
+  );
+  // Qwen3-30B-A3B in FP8 (quantized at load, native on Ada) on one L40S (g6e.xlarge). Not on
+  // Neuron: the vLLM Neuron plugin for Trn2 has no Qwen3 MoE recipe (VLLM_NEURON_PLUGIN_MODELS),
+  // and the pinned NxD Inference image's Qwen3 MoE support is not documented for its SDK.
+  const qwenMoe = eksChart(
+    'qwen3-30b-a3b-gpu',
+    'qwen3-30b-a3b',
+    planCapacity({ model: modelPreset('qwen3-30b-a3b'), instanceType: 'g6e.xlarge', precision: 'fp8', modelServer: MODEL_SERVERS.vllm }),
+    'nvidia-l40s-1x',
   );
 
   // Gemma 2 9B on a TPU v5e 2x4 slice (one ct5lp-hightpu-8t host, 8 chips).
@@ -196,5 +216,32 @@ export function addKubernetesReference(app: App, options: KubernetesReferenceOpt
   }
   new PlacementCheck(gke, 'Placement');
 
-  return { eks: [inf2, gpu], gke: [gke] };
+  // Qwen3-32B (BF16, 65.5 GB) on a TPU v6e 2x4 slice (one ct6e-standard-8t host, 8 x 32 GiB).
+  // tpu-inference v0.12.0 implements Qwen3 natively (tpu_inference/models/jax/qwen3.py).
+  const v6e = new Chart(app, 'qwen3-32b-tpu', { namespace, disableResourceNameHashes: true });
+  const v6ePlan = planCapacity({
+    model: modelPreset('qwen3-32b'),
+    tpuSlice: { accelerator: 'tpu-v6e-slice', topology: '2x4' },
+    modelServer: MODEL_SERVERS['vllm-tpu'],
+  });
+  const v6ePolicy = tokenScalingPolicy(v6ePlan, { minReplicas: MIN_REPLICAS, maxReplicas: MAX_REPLICAS });
+  const v6eClass = new GkeAcceleratorComputeClass(v6e, 'ComputeClass', { name: 'tpu-v6e-2x4', tpuSlice: v6ePlan.tpuSlice! });
+  const qwen = new ModelDeployment(v6e, 'Model', {
+    plan: v6ePlan,
+    platform: 'gke',
+    metricsScrape: 'google-managed-prometheus',
+    computeClassName: v6eClass.name,
+  });
+  if (options.gcpProjectId) {
+    new TokenThroughputScaler(v6e, 'Scaler', {
+      target: qwen,
+      policy: v6ePolicy,
+      prometheus: PrometheusSource.googleManagedPrometheus({ projectId: options.gcpProjectId }),
+    });
+  } else {
+    new TokenThroughputHpa(v6e, 'Scaler', { target: qwen, policy: v6ePolicy, metricSource: 'gke-stackdriver-adapter' });
+  }
+  new PlacementCheck(v6e, 'Placement');
+
+  return { eks: [inf2, gpu, gptOss, qwenMoe], gke: [gke, v6e] };
 }

@@ -27,9 +27,9 @@ import {
   TpuSliceSpec,
   Toleration,
   assertServerPlatform,
-  assertServerSupports,
+  assertServerRuns,
   checkpointGiB,
-  defaultModelServer,
+  defaultModelServerForDevice,
   hostLoadGiB,
   modelServer,
   serverArgs,
@@ -520,8 +520,9 @@ export class ModelDeployment extends Construct implements ScalableModelWorkload,
     const plan = props.plan;
     const instance = plan.instance;
     this.plan = plan;
-    this.server = resolveServer(props.server, instance.acceleratorClass);
-    assertServerSupports(this.server, instance.acceleratorClass);
+    this.server = resolveServer(props.server, instance.acceleratorClass, instance.device.kind);
+    // Device, model and pipeline support of the pinned server (servers.ts assertServerRuns).
+    assertServerRuns(this.server, plan);
     assertServerPlatform(this.server, 'kubernetes');
     if (this.server.httpSidecar || this.server.metricsPort !== undefined) {
       throw new InferenceConstructsError('ModelServerUnsupported', {
@@ -558,8 +559,8 @@ export class ModelDeployment extends Construct implements ScalableModelWorkload,
         prop: 'server',
         problem: `a replica spans ${this.podsPerReplica} hosts, and this server has no multi-host launcher here`,
         received: this.server.name,
-        allowed: ['vllm-tpu'],
-        fix: 'serve multi-host slices with vllm-tpu (Ray inside the LeaderWorkerSet group), or plan on a single-host slice',
+        allowed: ['vllm-tpu', 'vllm'],
+        fix: 'serve multi-host TPU slices with vllm-tpu and pipelined GPU replicas with vllm (Ray inside the LeaderWorkerSet group), or plan on a single node',
       });
     }
 
@@ -793,8 +794,10 @@ export class ModelDeployment extends Construct implements ScalableModelWorkload,
     this.podDisruptionBudget = new KubePodDisruptionBudget(this, 'Pdb', {
       metadata: { name: this.name, namespace: this.namespace, labels: this.selectorLabels },
       spec: {
-        // A LeaderWorkerSet group restarts as a unit, so a replica's worth of pods may go at once.
-        maxUnavailable: IntOrString.fromNumber(maxUnavailable * this.podsPerReplica),
+        // Counted in pods over every pod of the workload. A LeaderWorkerSet group restarts as a
+        // unit when any one of its pods goes (RecreateGroupOnPodRestart), so evicting N pods can
+        // break N groups: the budget in pods equals the budget in replicas.
+        maxUnavailable: IntOrString.fromNumber(maxUnavailable),
         selector: { matchLabels: this.selectorLabels },
         // Pods that never became ready (e.g. still loading) may be evicted during a drain.
         unhealthyPodEvictionPolicy: 'AlwaysAllow',
@@ -1080,8 +1083,8 @@ const DOWNLOAD_MEMORY_GIB = 2;
 // Helpers
 // ---------------------------------------------------------------------------------------------
 
-function resolveServer(server: ModelServerProfile | string | undefined, accel: CapacityPlan['instance']['acceleratorClass']): ModelServerProfile {
-  if (server === undefined) return defaultModelServer(accel, 'kubernetes');
+function resolveServer(server: ModelServerProfile | string | undefined, accel: CapacityPlan['instance']['acceleratorClass'], deviceKind: string): ModelServerProfile {
+  if (server === undefined) return defaultModelServerForDevice(accel, deviceKind, 'kubernetes');
   return typeof server === 'string' ? modelServer(server) : server;
 }
 
@@ -1172,13 +1175,20 @@ function validateShape(plan: CapacityPlan, slice: TpuSliceSpec | undefined): voi
       });
     }
   } else if (plan.hostsPerReplica !== 1) {
-    throw new InferenceConstructsError('ModelDoesNotFit', {
-      prop: 'plan.hostsPerReplica',
-      problem: 'multi-node replicas are planned only on TPU slices',
-      received: plan.hostsPerReplica,
-      allowed: [1],
-      fix: 'plan on an instance type whose devices hold the model',
-    });
+    // A pipelined GPU replica: one pod per node, each requesting every GPU of its node, the
+    // group size equal to the pipeline stages (vLLM's LWS guide: leader + workers, one per node).
+    const wholeNode = instance.acceleratorClass === 'nvidia-gpu' && plan.devicesPerReplica === instance.devicesPerNode;
+    if (!wholeNode || plan.pipelineParallelDegree !== plan.hostsPerReplica) {
+      throw new InferenceConstructsError('ModelDoesNotFit', {
+        prop: 'plan.hostsPerReplica',
+        problem:
+          'multi-node replicas are planned on TPU slices, or on NVIDIA GPU nodes pipelined whole-node by whole-node ' +
+          `(got ${plan.hostsPerReplica} hosts of ${plan.devicesPerReplica} of ${instance.devicesPerNode} devices, ${plan.pipelineParallelDegree} pipeline stages)`,
+        received: plan.hostsPerReplica,
+        allowed: [1],
+        fix: 'plan with planCapacity, which pipelines GPU replicas over whole nodes only when no single node holds the model',
+      });
+    }
   }
 }
 

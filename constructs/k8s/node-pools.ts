@@ -24,6 +24,7 @@ import {
   PoolCapacity,
   Taint,
   instanceType,
+  nodesForReplicas,
 } from '../../lib/index.js';
 import {
   Ec2NodeClass,
@@ -216,9 +217,21 @@ export function mergeRequirements(rows: readonly InstanceTypeSpec[]): (NodeRequi
   return [...byKey.entries()].map(([key, values]) => ({ key, operator: 'In' as const, values: [...values].sort() }));
 }
 
-/** Devices the workloads need at their maximum scale. */
+/**
+ * Devices the workloads need at their maximum scale plus a rollout's surge, in whole nodes: the nodes their replicas
+ * occupy (`nodesForReplicas`: several replicas per node, or several nodes per replica for a
+ * pipelined or multi-host group) times the devices of a node. Karpenter launches a node only
+ * when all its devices fit under the pool's limit ("If the NodePool's limits have been
+ * exceeded, Karpenter will not launch new nodes"), so a limit below a whole node strands a
+ * replica in Pending.
+ * @see https://karpenter.sh/v1.0/concepts/nodepools/#speclimits
+ */
 export function devicesAtScale(workloads: readonly WorkloadAtScale[]): number {
-  return workloads.reduce((sum, w) => sum + w.workload.devicesPerPod * w.workload.podsPerReplica * w.maxReplicas, 0);
+  // A Deployment rolls out with maxSurge 1 (ModelDeployment's strategy): one more replica at
+  // the maximum. A LeaderWorkerSet's default rollout replaces groups without surge (maxSurge 0).
+  // @see https://lws.sigs.k8s.io/docs/reference/leaderworkerset.v1/
+  const surge = (w: WorkloadAtScale): number => (w.workload.podsPerReplica === 1 ? 1 : 0);
+  return workloads.reduce((sum, w) => sum + nodesForReplicas(w.workload.plan, w.maxReplicas + surge(w)) * w.workload.plan.instance.devicesPerNode, 0);
 }
 
 /**

@@ -303,7 +303,8 @@ describe('precision support per device generation and server', () => {
   });
 
   test('a server that cannot serve the precision is rejected', () => {
-    expectError(() => planCapacity({ model: llama8b, instanceType: 'g6e.xlarge', precision: 'fp4', modelServer: MODEL_SERVERS.vllm }), 'PrecisionNotServable', 'precision', 'fp4');
+    // TGI has no fp4 path (launcher --quantize lists none); vLLM serves pre-quantized fp4 weight-only on Ada.
+    expectError(() => planCapacity({ model: llama8b, instanceType: 'g6e.xlarge', precision: 'fp4', modelServer: MODEL_SERVERS.tgi }), 'PrecisionNotServable', 'precision', 'fp4');
   });
 
   test('planCheapest skips undeployable candidates', () => {

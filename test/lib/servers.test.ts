@@ -139,8 +139,8 @@ const V1_LINE =
 const UNRELATED_LINE = 'INFO 04-17 12:34:50 [engine.py:310] Added request cmpl-5f6e2b7c.';
 
 describe('MODEL_SERVERS', () => {
-  test('lists the six profiles by name', () => {
-    expect(MODEL_SERVER_NAMES).toEqual(['vllm', 'vllm-neuron', 'djl-lmi-neuronx', 'vllm-tpu', 'jetstream', 'tgi']);
+  test('lists the seven profiles by name', () => {
+    expect(MODEL_SERVER_NAMES).toEqual(['vllm', 'vllm-neuron', 'vllm-neuron-plugin', 'djl-lmi-neuronx', 'vllm-tpu', 'jetstream', 'tgi']);
   });
 
   describe.each(MODEL_SERVER_NAMES.map((n) => [n, MODEL_SERVERS[n]] as const))('profile %s', (name, p) => {
