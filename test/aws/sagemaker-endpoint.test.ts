@@ -415,7 +415,9 @@ describe('SageMakerInferenceEndpoint', () => {
   });
 });
 
-describe('SageMaker instance storage table', () => {
+// Every SageMaker row is classified: SageMaker host instance storage (docs.aws.amazon.com/sagemaker/latest/dg/host-instance-storage.html)
+// and the EC2 Instance Types guide's instance store table (g7e, p6-b200, trn2 have NVMe instance store).
+describe('SageMaker instance storage table (SageMaker host instance storage; EC2 instance store volumes)', () => {
   test.each(INSTANCE_TYPES.filter((row) => row.sagemakerInstanceType !== undefined).map((row) => [row.sagemakerInstanceType, row.family]))(
     '%s (family %s) is classified as instance-store or EBS-only',
     (_name, family) => {
