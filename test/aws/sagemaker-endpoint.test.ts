@@ -428,6 +428,33 @@ describe('SageMaker instance storage table (SageMaker host instance storage; EC2
   );
 });
 
+// djl-serving PyModel.java: OPTION_MODEL_LOADING_TIMEOUT (option.model_loading_timeout) is how
+// long the worker may load; SageMaker kills a container that is not healthy after
+// ContainerStartupHealthCheckTimeoutInSeconds (CreateEndpointConfig ProductionVariant). An explicit
+// health-check timeout is the loading timeout too, so DJL neither gives up early nor outlives it.
+describe('SageMaker LMI loading timeout (djl-serving PyModel.java option.model_loading_timeout)', () => {
+  test.each([
+    ['ml.inf2.8xlarge', 'llama-3-1-8b'],
+    ['ml.g6e.xlarge', 'qwen2-5-7b'],
+  ])('on %s an explicit ContainerStartupHealthCheckTimeoutInSeconds is passed to OPTION_MODEL_LOADING_TIMEOUT', (instanceType, model) => {
+    const stack = new Stack(new App(), 'Timeout');
+    const bucket = s3.Bucket.fromBucketName(stack, 'Weights', 'weights');
+    new SageMakerInferenceEndpoint(stack, 'Endpoint', {
+      model: modelPreset(model),
+      instanceType,
+      modelWeights: ModelWeights.fromS3Prefix(bucket, 'weights/'),
+      containerStartupHealthCheckTimeoutInSeconds: 3000,
+    });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::SageMaker::Model', {
+      PrimaryContainer: { Environment: Match.objectLike({ OPTION_MODEL_LOADING_TIMEOUT: '3000' }) },
+    });
+    template.hasResourceProperties('AWS::SageMaker::EndpointConfig', {
+      ProductionVariants: [Match.objectLike({ ContainerStartupHealthCheckTimeoutInSeconds: 3000 })],
+    });
+  });
+});
+
 describe('SageMakerInferenceEndpoint validation', () => {
   function attempt(overrides: Partial<ConstructorParameters<typeof SageMakerInferenceEndpoint>[2]>) {
     const stack = new Stack(new App(), 'Bad');
