@@ -6,14 +6,27 @@ import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { App as K8sApp, YamlOutputType } from 'cdk8s';
+import { InferenceRulesPlugin } from '../constructs/aws/index.js';
+import { InferenceRules } from '../constructs/k8s/index.js';
 import { buildReferenceFleet } from './fleet.js';
+
+/**
+ * Scrape interval of the standalone charts' pods, seconds: they are scraped through
+ * `prometheus.io/*` annotations by the prometheus-community chart, whose default
+ * `global.scrape_interval` is 1m (prometheus-community/helm-charts, charts/prometheus/values.yaml).
+ */
+const STANDALONE_SCRAPE_INTERVAL_SECONDS = 60;
 
 const outdir = process.env.K8S_OUTDIR ?? 'dist';
 // aws-cdk-lib's built-in template validation is off unless CDK_VALIDATION=true: cfn-lint lints
 // every template with all its rules in the test suite and in CI, and the built-in pass costs
 // about 4 s of each synth (measured by npm run bench).
 const app = new App({ builtinCloudFormationValidation: process.env.CDK_VALIDATION === 'true' });
+// The inference rule pack runs on every synth: over every stack (and the charts the EKS stack
+// deploys) through CDK's policy validation, and over the standalone charts before they are written.
+InferenceRulesPlugin.addTo(app);
 const k8s = new K8sApp({ outdir, outputFileExtension: '.k8s.yaml', yamlOutputType: YamlOutputType.FILE_PER_CHART });
+InferenceRules.ofApp(k8s, { annotationScrapeIntervalSeconds: STANDALONE_SCRAPE_INTERVAL_SECONDS });
 const fleet = buildReferenceFleet(app, k8s);
 
 app.synth();

@@ -19,6 +19,7 @@ import {
   type Interconnect,
   type TpuSliceSpec,
   INSTANCE_TYPES,
+  Pricing,
   instanceType as lookUpInstanceType,
   singleHostSlice,
   tpuSlice as lookUpTpuSlice,
@@ -852,7 +853,7 @@ export function planCapacity(input: PlanInput): CapacityPlan {
       problem: 'the price is not a non-negative finite number',
       received: priceOverride,
       allowed: 'a non-negative finite number of USD per node hour',
-      fix: `give the hourly price you pay for ${instance.name}, or leave it unset for the catalogue price (${instance.price.usdPerHour})`,
+      fix: `give the hourly price you pay for ${instance.name}, or leave it unset for the catalogue price (${Pricing.isPublished(instance.price) ? instance.price.usdPerHour : 'unpublished'})`,
     });
   }
 
@@ -872,7 +873,7 @@ export function planCapacity(input: PlanInput): CapacityPlan {
     priceKind = PriceKind.SAGEMAKER_HOSTING;
     priceSource = `${sm.source} (${sm.region}, SageMaker real-time hosting ${instance.sagemakerInstanceType ?? instance.name}, ${sm.asOf})`;
   } else {
-    perNodeHourUsd = instance.price.usdPerHour;
+    perNodeHourUsd = Pricing.perNodeHourUsd(instance, priceOverride);
     priceKind = instance.cloud === 'gcp' ? PriceKind.GCP_ON_DEMAND : PriceKind.EC2_ON_DEMAND;
     priceSource = `${instance.price.source} (${instance.price.region}, on-demand, ${instance.price.asOf})`;
   }
@@ -1208,6 +1209,11 @@ export function planCapacity(input: PlanInput): CapacityPlan {
   };
 }
 
+/** The row's list price for ordering suggestions: an unpublished price sorts last, deterministically. */
+function listPriceOrLast(row: InstanceTypeSpec): number {
+  return Pricing.isPublished(row.price) ? row.price.usdPerHour : Number.POSITIVE_INFINITY;
+}
+
 function doesNotFit(
   model: ModelSpec,
   precision: Precision,
@@ -1242,7 +1248,7 @@ function doesNotFit(
         return false;
       }
     })
-    .sort((a, b) => a.price.usdPerHour - b.price.usdPerHour || (a.name < b.name ? -1 : 1))
+    .sort((a, b) => listPriceOrLast(a) - listPriceOrLast(b) || (a.name < b.name ? -1 : 1))
     .slice(0, 3)
     .map((row) => row.name);
   const lower = PRECISIONS.filter((p) => p !== 'fp4' && BYTES_PER_WEIGHT[p] < BYTES_PER_WEIGHT[precision]);

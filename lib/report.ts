@@ -7,7 +7,8 @@
  * the machine or the checkout path.
  */
 import { InferenceConstructsError } from './errors.js';
-import type { InstanceTypeSpec, TpuSliceSpec } from './accelerators.js';
+import { type InstanceTypeSpec, type TpuSliceSpec, Pricing } from './accelerators.js';
+import type { ModelSpec } from './models.js';
 import { type CapacityPlan, LatencySource, PriceKind } from './planner.js';
 import type { ModelServerProfile } from './servers.js';
 import type { TokenScalingPolicy } from './scaling.js';
@@ -42,7 +43,9 @@ function fixed(n: number, digits: number): string {
   return /^-0\.?0*$/.test(s) ? s.slice(1) : s;
 }
 
-const usd = (n: number): string => `$${fixed(n, 2)}`;
+/** A price with no figure (a row whose vendor publishes no list price) reads "unpublished", never NaN. */
+const UNPUBLISHED = 'unpublished';
+const usd = (n: number): string => (Number.isFinite(n) ? `$${fixed(n, 2)}` : UNPUBLISHED);
 const ms = (seconds: number): string => `${fixed(seconds * 1000, 1)} ms`;
 
 /** Words for the price a cost figure uses. */
@@ -64,6 +67,38 @@ function targetsText(plan: CapacityPlan): string {
 }
 const gib = (n: number): string => `${fixed(n, 1)} GiB`;
 const count = (n: number): string => String(Math.round(n));
+
+const billions = (n: number): string => `${fixed(n, n < 10 ? 2 : 1)} B`;
+
+/** Total and active parameters: what the model holds vs what one generated token reads. */
+function parametersText(model: ModelSpec): string {
+  const total = billions(model.parametersBillion);
+  if (model.experts === undefined && model.activeParametersBillion === undefined) return `${total} total = active (dense)`;
+  const active = billions(model.activeParametersBillion ?? model.parametersBillion);
+  const experts = model.experts !== undefined
+    ? `, mixture of experts: ${model.expertsPerToken !== undefined ? `${model.expertsPerToken} of ` : ''}${model.experts} experts per token` +
+      (model.sharedParametersBillion !== undefined ? `, ${billions(model.sharedParametersBillion)} shared` : '')
+    : '';
+  return `${active} active of ${total} total${experts}`;
+}
+
+/** The attention kind, as the KV cache sees it: full multi-head, GQA/MQA, MLA, and the sliding-window share. */
+function attentionText(model: ModelSpec): string {
+  let kind: string;
+  if (model.kvLatentDim !== undefined) {
+    kind = `MLA (latent attention, ${model.kvLatentDim} cached values per layer per token, ${model.attentionHeads} heads)`;
+  } else if (model.kvHeads === model.attentionHeads) {
+    kind = `full multi-head (${model.attentionHeads} heads)`;
+  } else if (model.kvHeads === 1) {
+    kind = `MQA (${model.attentionHeads} query heads, 1 KV head)`;
+  } else {
+    kind = `GQA (${model.attentionHeads} query heads, ${model.kvHeads} KV heads)`;
+  }
+  if (model.slidingWindowTokens === undefined || !model.slidingWindowLayers) return kind;
+  const share = (model.slidingWindowLayers / model.layers) * 100;
+  return `${kind}; sliding window of ${count(model.slidingWindowTokens)} tokens on ${model.slidingWindowLayers} of ` +
+    `${model.layers} layers (${fixed(share, 0)} %)`;
+}
 
 function deviceNoun(plan: CapacityPlan): string {
   switch (plan.instance.acceleratorClass) {
@@ -100,6 +135,8 @@ function section(d: PlannedDeployment): string {
   const rows: [string, string][] = [
     ['Platform', d.platform + (d.server ? `, served by ${d.server}` : '')],
     ['Model', `${plan.model.name} (${plan.model.huggingFaceId}), ${plan.precision} weights, ${plan.kvCachePrecision} KV cache`],
+    ['Parameters', parametersText(plan.model)],
+    ['Attention', attentionText(plan.model)],
     ['Accelerator', instanceLabel(plan)],
     ['Per replica', placement(plan)],
     [
@@ -224,7 +261,7 @@ export function renderAcceleratorTable(rows: readonly InstanceTypeSpec[]): strin
       `| ${r.acceleratorClass} | \`${r.name}\`${r.tpuAccelerator ? ` (${r.tpuAccelerator})` : ''} | ` +
         `${r.devicesPerNode} x ${r.device.displayName}${cores} | ${r.device.memoryGiB} GiB | ${r.device.memoryBandwidthGBps} GB/s | ` +
         `${r.sagemakerInstanceType ? `\`${r.sagemakerInstanceType}\`` : '-'} | ${r.eksAmiType ?? '-'} | ` +
-        `${fixed(r.price.usdPerHour, 2)} (${r.price.region}) |`,
+        `${Pricing.isPublished(r.price) ? fixed(r.price.usdPerHour, 2) : UNPUBLISHED} (${r.price.region}) |`,
     );
   }
   return lines.join('\n');

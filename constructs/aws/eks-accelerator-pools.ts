@@ -10,7 +10,11 @@ import { Duration, Lazy } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { Construct } from 'constructs';
 import {
+  AUTO_MODE_MAX_NODE_LIFETIME_HOURS as LIB_AUTO_MODE_MAX_NODE_LIFETIME_HOURS,
   InferenceConstructsError,
+  NODE_POOL_DEFAULTS,
+  assertAutoModeNodeLifetime,
+  durationHours,
   instanceType as catalogueInstanceType,
   type AcceleratorClass,
   type InstanceTypeSpec,
@@ -44,66 +48,59 @@ export const EKS_MNG_CAPACITY_TYPE_LABEL = 'eks.amazonaws.com/capacityType';
 
 /**
  * Node label Karpenter (and EKS Auto Mode) puts on every node with the name of its NodePool.
+ * The value of the shared NodePool table (`NODE_POOL_DEFAULTS` in lib/node-pool-defaults.ts).
  *
  * @see https://karpenter.sh/docs/reference/well-known-labels/
  */
-export const KARPENTER_NODEPOOL_LABEL = 'karpenter.sh/nodepool';
+export const KARPENTER_NODEPOOL_LABEL = NODE_POOL_DEFAULTS.karpenterNodePoolLabel;
 
 /**
- * Karpenter capacity-type label and requirement key.
+ * Karpenter capacity-type label and requirement key (`NODE_POOL_DEFAULTS`).
  *
  * @see https://karpenter.sh/docs/concepts/nodepools/#capacity-type
  */
-export const KARPENTER_CAPACITY_TYPE_LABEL = 'karpenter.sh/capacity-type';
+export const KARPENTER_CAPACITY_TYPE_LABEL = NODE_POOL_DEFAULTS.capacityTypeLabel;
 
 /**
- * Longest node lifetime EKS Auto Mode accepts, hours: "nodes launched by EKS Auto Mode have a
- * maximum lifetime of 21 days". Auto Mode's NodePool validation rejects a pool whose
- * `expireAfter` plus `terminationGracePeriod` exceeds it ("the sum of expireAfter and
- * terminationGracePeriod ... may not exceed 21 days"); the open-source Karpenter CRD does not
- * carry this rule, so schema validation alone does not catch it.
+ * Longest node lifetime EKS Auto Mode accepts, hours (21 days). The rule and its sources live in
+ * lib/node-pool-defaults.ts (`assertAutoModeNodeLifetime`), which the cdk8s pools check too.
  *
  * @see https://docs.aws.amazon.com/eks/latest/userguide/automode.html (Auto Mode features: 21-day maximum lifetime)
  * @see https://docs.aws.amazon.com/eks/latest/userguide/create-node-pool.html
  */
-export const AUTO_MODE_MAX_NODE_LIFETIME_HOURS = 21 * 24;
+export const AUTO_MODE_MAX_NODE_LIFETIME_HOURS = LIB_AUTO_MODE_MAX_NODE_LIFETIME_HOURS;
 
-/**
- * Auto Mode node lifetime: 336 h (14 days), the `expireAfter` of the EKS user guide's sample
- * NodePool and of the built-in Auto Mode pools; with {@link AUTO_MODE_TERMINATION_GRACE_PERIOD}
- * it stays within {@link AUTO_MODE_MAX_NODE_LIFETIME_HOURS}.
- *
- * @see https://docs.aws.amazon.com/eks/latest/userguide/create-node-pool.html
- */
-export const AUTO_MODE_EXPIRE_AFTER_HOURS = 336;
-/** {@link AUTO_MODE_EXPIRE_AFTER_HOURS} as a Karpenter duration. */
-export const AUTO_MODE_EXPIRE_AFTER = `${AUTO_MODE_EXPIRE_AFTER_HOURS}h`;
+/** Auto Mode node lifetime `expireAfter` (the shared NodePool table, 336 h = 14 days). */
+export const AUTO_MODE_EXPIRE_AFTER = NODE_POOL_DEFAULTS.expireAfter;
+/** {@link AUTO_MODE_EXPIRE_AFTER} in hours. */
+export const AUTO_MODE_EXPIRE_AFTER_HOURS = durationHours(AUTO_MODE_EXPIRE_AFTER) as number;
 
 /**
  * How long an expiring or drifted node waits for its pods (model servers finishing their
- * in-flight streams) before it is forcibly drained, hours.
+ * in-flight streams) before it is forcibly drained (the shared NodePool table, 1 h).
  *
  * @see https://karpenter.sh/docs/concepts/disruption/#terminationgraceperiod
  */
-export const AUTO_MODE_TERMINATION_GRACE_PERIOD_HOURS = 1;
-/** {@link AUTO_MODE_TERMINATION_GRACE_PERIOD_HOURS} as a Karpenter duration. */
-export const AUTO_MODE_TERMINATION_GRACE_PERIOD = `${AUTO_MODE_TERMINATION_GRACE_PERIOD_HOURS}h`;
+export const AUTO_MODE_TERMINATION_GRACE_PERIOD = NODE_POOL_DEFAULTS.terminationGracePeriod;
+/** {@link AUTO_MODE_TERMINATION_GRACE_PERIOD} in hours. */
+export const AUTO_MODE_TERMINATION_GRACE_PERIOD_HOURS = durationHours(AUTO_MODE_TERMINATION_GRACE_PERIOD) as number;
 
 /**
- * How long a node must stay empty before Auto Mode removes it. Longer than KEDA's default
- * 300 s cooldown, so a short lull between bursts does not throw away a warm accelerator node
- * (and its cached model weights).
+ * How long a node must stay empty before Auto Mode removes it (the shared NodePool table, 10 m):
+ * longer than KEDA's default 300 s cooldown, so a short lull between bursts does not throw away
+ * a warm accelerator node (and its cached model weights).
  *
  * @see https://keda.sh/docs/latest/reference/scaledobject-spec/#cooldownperiod
  */
-export const AUTO_MODE_CONSOLIDATE_AFTER = '10m';
+export const AUTO_MODE_CONSOLIDATE_AFTER = NODE_POOL_DEFAULTS.consolidateAfter;
 
 /**
- * Share of a pool's nodes Auto Mode may disrupt at once (the Karpenter default budget).
+ * Nodes of a pool Auto Mode may disrupt at once (the shared NodePool table: one, so a drift
+ * wave replaces one accelerator node and waits for its pods before the next).
  *
  * @see https://karpenter.sh/docs/concepts/disruption/#nodepool-disruption-budgets
  */
-export const AUTO_MODE_DISRUPTION_BUDGET = '10%';
+export const AUTO_MODE_DISRUPTION_BUDGET = NODE_POOL_DEFAULTS.disruptionBudgetNodes;
 
 /**
  * Root volume of managed node group nodes. Model-server images for Neuron and CUDA are 10-20 GB
@@ -516,18 +513,8 @@ function nodeLifetime(options: AcceleratorPoolOptions): { expireAfter: string; t
       });
     }
   }
-  const maxSeconds = AUTO_MODE_MAX_NODE_LIFETIME_HOURS * 3600;
-  if (expire.toSeconds() + grace.toSeconds() > maxSeconds) {
-    throw new InferenceConstructsError('NodeLifetimeTooLong', {
-      prop: 'nodeExpireAfter',
-      problem:
-        `expireAfter (${karpenterDuration(expire)}) plus terminationGracePeriod (${karpenterDuration(grace)}) exceeds the ` +
-        `${AUTO_MODE_MAX_NODE_LIFETIME_HOURS}h (21-day) node lifetime EKS Auto Mode allows; Auto Mode rejects the NodePool`,
-      received: { nodeExpireAfter: karpenterDuration(expire), nodeTerminationGracePeriod: karpenterDuration(grace) },
-      allowed: `nodeExpireAfter + nodeTerminationGracePeriod <= ${AUTO_MODE_MAX_NODE_LIFETIME_HOURS}h`,
-      fix: `lower nodeExpireAfter to at most ${Math.floor((maxSeconds - grace.toSeconds()) / 3600)}h, or leave it out for ${AUTO_MODE_EXPIRE_AFTER}`,
-    });
-  }
+  // The 21-day rule lives in one place, shared with the cdk8s pools.
+  assertAutoModeNodeLifetime(karpenterDuration(expire), karpenterDuration(grace), 'nodeExpireAfter');
   return { expireAfter: karpenterDuration(expire), terminationGracePeriod: karpenterDuration(grace) };
 }
 

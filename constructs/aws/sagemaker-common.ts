@@ -53,6 +53,15 @@ const VOLUME_HEADROOM_GB = 30;
  */
 export const INSTANCE_STORE_FAMILIES: ReadonlySet<string> = new Set([
   'g4dn', 'g5', 'g6', 'g6e', 'p3dn', 'p4d', 'p4de', 'p5', 'p5e', 'p5en', 'trn1', 'trn1n',
+  // The 2025-2026 generations, each with local NVMe SSD instance store (EC2 Instance Types guide,
+  // accelerated computing, "Instance store volumes"): g7e up to 15.2 TB (g7e.48xlarge),
+  // p6-b200.48xlarge 8 x 3.84 TB, trn2.48xlarge 4 x 1.9 TB. p6-b300.48xlarge: a running instance
+  // reports 28 TiB of NVMe in RAID 0 (= 8 x 3.84 TB); one third-party table says "EBS Only" next
+  // to a wrong GPU memory figure, so the EC2 table is the one to confirm against. p6-b300 has no
+  // ml. hosting name yet (ProductionVariantInstanceType, botocore service-2.json); it is listed so
+  // that its classification is ready when it does.
+  // https://docs.aws.amazon.com/ec2/latest/instancetypes/ac.html#ac_instance-store
+  'g7e', 'p6-b200', 'p6-b300', 'trn2',
 ]);
 /** Families that use an EBS volume (no instance store) and accept `VolumeSizeInGB` and `KmsKeyId`. */
 export const EBS_ONLY_FAMILIES: ReadonlySet<string> = new Set(['inf2', 'inf1', 'g4ad', 'p3', 'c5', 'm5', 'r5', 'c6i', 'm6i']);

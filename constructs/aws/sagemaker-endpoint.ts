@@ -323,7 +323,14 @@ export class SageMakerInferenceEndpoint extends SageMakerEndpointBase {
         fix: 'use SageMakerInferenceComponentEndpoint with scaleToZero, or set minReplicas to at least 1',
       });
     }
-    this.plan = planCapacity({ ...props.planning, model: props.model, instanceType: instance });
+    this.modelServer = props.modelServer ?? defaultModelServer(instance.acceleratorClass, 'sagemaker');
+    assertServerSupports(this.modelServer, instance.acceleratorClass);
+    // The plan prices the ml. hosting rate (the instance is a SageMaker one even though the row is
+    // passed), and checks the server's precisions and, for the Neuron servers that load through
+    // host memory (LMI neuronx compiles on the host), that the checkpoint fits the instance's RAM.
+    this.plan = planCapacity({
+      ...props.planning, model: props.model, instanceType: instance, sagemakerPricing: true, modelServer: this.modelServer,
+    });
     this.scalingPolicy = tokenScalingPolicy(this.plan, props.scaling);
     const guardTarget = props.concurrentRequestsPerInstanceTarget ?? Math.max(1, Math.round(this.plan.concurrentSequences * this.plan.targetUtilization));
     if (!Token.isUnresolved(guardTarget) && !(Number.isFinite(guardTarget) && guardTarget > 0)) {
@@ -335,8 +342,6 @@ export class SageMakerInferenceEndpoint extends SageMakerEndpointBase {
         fix: 'pass a positive target, or leave it unset to derive it from the plan',
       });
     }
-    this.modelServer = props.modelServer ?? defaultModelServer(instance.acceleratorClass, 'sagemaker');
-    assertServerSupports(this.modelServer, instance.acceleratorClass);
     this.endpointName = sagemakerNameForInstanceType(this, props.endpointName, 'endpointName', sagemakerType);
     this.endpointArn = endpointArn(this, this.endpointName);
     this.image = sagemakerImage(this, this.modelServer);
@@ -369,7 +374,12 @@ export class SageMakerInferenceEndpoint extends SageMakerEndpointBase {
     // ---- model, endpoint configuration, endpoint
     const timeouts = startupTimeouts(this, this.modelServer, this.plan);
     const instanceStore = usesInstanceStore(this, this.plan);
-    const env = containerEnvironment(this.plan, weights, serverEnvironment(this.modelServer, this.plan), props.environment);
+    const env = containerEnvironment(this.plan, weights, serverEnvironment(this.modelServer, this.plan, {
+      // DJL's model-loading timeout follows the start-up health check the endpoint is given (a
+      // token cannot be checked at synth: the timeout then follows the computed figure).
+      modelLoadingTimeoutSeconds: Token.isUnresolved(props.containerStartupHealthCheckTimeoutInSeconds)
+        ? undefined : props.containerStartupHealthCheckTimeoutInSeconds,
+    }), props.environment);
     this.cfnModel = new sagemaker.CfnModel(this, 'Model', {
       executionRoleArn: this.role.roleArn,
       enableNetworkIsolation: networkIsolation,

@@ -427,7 +427,14 @@ export class SageMakerInferenceComponent extends Construct {
     checkWeights(props.model, weights, networkIsolation, 'modelWeights');
     checkTimeout(props.modelDataDownloadTimeoutInSeconds, 'modelDataDownloadTimeoutInSeconds');
     checkTimeout(props.containerStartupHealthCheckTimeoutInSeconds, 'containerStartupHealthCheckTimeoutInSeconds');
-    this.plan = planCapacity({ ...props.planning, model: props.model, instanceType: instance });
+    this.modelServer = props.modelServer ?? defaultModelServer(instance.acceleratorClass, 'sagemaker');
+    assertServerSupports(this.modelServer, instance.acceleratorClass);
+    // The plan prices the ml. hosting rate (the instance is a SageMaker one even though the row is
+    // passed), and checks the server's precisions and, for the Neuron servers that load through
+    // host memory (LMI neuronx compiles on the host), that the checkpoint fits the instance's RAM.
+    this.plan = planCapacity({
+      ...props.planning, model: props.model, instanceType: instance, sagemakerPricing: true, modelServer: this.modelServer,
+    });
     this.scalingPolicy = tokenScalingPolicy(this.plan, props.scaling);
     const guardTarget = props.concurrentRequestsPerCopyTarget ?? Math.max(1, Math.round(this.plan.concurrentSequences * this.plan.targetUtilization));
     if (!Token.isUnresolved(guardTarget) && !(Number.isFinite(guardTarget) && guardTarget > 0)) {
@@ -436,8 +443,6 @@ export class SageMakerInferenceComponent extends Construct {
         allowed: 'a positive number of concurrent requests per copy', fix: 'pass a positive target, or leave it unset to derive it from the plan',
       });
     }
-    this.modelServer = props.modelServer ?? defaultModelServer(instance.acceleratorClass, 'sagemaker');
-    assertServerSupports(this.modelServer, instance.acceleratorClass);
     this.inferenceComponentName = sagemakerName(this, props.inferenceComponentName, 'inferenceComponentName');
     this.image = sagemakerImage(this, this.modelServer);
     // NumberOfAcceleratorDevicesRequired is given in the unit the server's tensor-parallel degree
@@ -469,7 +474,12 @@ export class SageMakerInferenceComponent extends Construct {
       enableNetworkIsolation: networkIsolation,
       primaryContainer: {
         image: this.image.imageUri,
-        environment: containerEnvironment(this.plan, weights, serverEnvironment(this.modelServer, this.plan), props.environment),
+        environment: containerEnvironment(this.plan, weights, serverEnvironment(this.modelServer, this.plan, {
+      // DJL's model-loading timeout follows the start-up health check the endpoint is given (a
+      // token cannot be checked at synth: the timeout then follows the computed figure).
+      modelLoadingTimeoutSeconds: Token.isUnresolved(props.containerStartupHealthCheckTimeoutInSeconds)
+        ? undefined : props.containerStartupHealthCheckTimeoutInSeconds,
+    }), props.environment),
         modelDataSource: modelDataSource(weights),
       },
     });

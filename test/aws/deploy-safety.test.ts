@@ -82,7 +82,7 @@ describe('EKS Auto Mode node lifetime', () => {
   test('throws NodeLifetimeTooLong for expireAfter 720h + terminationGracePeriod 1h', () => {
     expect(() =>
       newCluster().addAcceleratorPool('Gpu', { accelerator: 'nvidia-gpu', instanceTypes: ['g6.xlarge'], nodeExpireAfter: Duration.hours(720) }),
-    ).toThrow(/\[NodeLifetimeTooLong\] nodeExpireAfter: expireAfter \(720h\) plus terminationGracePeriod \(1h\) exceeds the 504h.*fix: lower nodeExpireAfter to at most 503h/);
+    ).toThrow(/\[NodeLifetimeTooLong\] nodeExpireAfter: EKS Auto Mode rejects a NodePool whose expireAfter plus terminationGracePeriod exceeds 504h \(21 days\): 720h \+ 1h = 721h.*fix: use expireAfter 336h with terminationGracePeriod 1h/);
   });
 
   test('accepts a lifetime of exactly 21 days and renders it', () => {

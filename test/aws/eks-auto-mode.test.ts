@@ -7,6 +7,7 @@ import { podScrapeConfiguration } from '../../constructs/aws/eks-metrics.js';
 import { formatManifestIssues, validateManifests } from '../support/k8s-validate.js';
 import { synthWithNag, type NagViolation } from '../support/nag.js';
 import { appliedManifests, autoModeScenario, testApp } from './eks-fixtures.js';
+import { NODE_POOL_DEFAULTS } from '../../lib/index.js';
 
 // GIVEN the "Auto Mode" scenario (test/aws/eks-fixtures.ts), synthesized once with cdk-nag.
 // cfn-lint runs over it in eks-reference.test.ts.
@@ -113,12 +114,15 @@ describe('EksInferenceCluster in EKS Auto Mode', () => {
     expect(nodePool('gpu').spec.template.spec.taints).toEqual([{ key: 'nvidia.com/gpu', effect: 'NoSchedule' }]);
   });
 
-  test('never consolidates a node that still runs a pod', () => {
+  // Karpenter v1 disruption (karpenter.sh/docs/concepts/disruption): WhenEmpty never removes a
+  // node with a pod; the budget is the shared NodePool table's one node at a time, as the cdk8s pools.
+  test('never consolidates a node that still runs a pod, and disrupts one node at a time', () => {
     expect(nodePool('inferentia2').spec.disruption).toEqual({
       consolidationPolicy: 'WhenEmpty',
-      consolidateAfter: '10m',
-      budgets: [{ nodes: '10%' }],
+      consolidateAfter: NODE_POOL_DEFAULTS.consolidateAfter,
+      budgets: [{ nodes: NODE_POOL_DEFAULTS.disruptionBudgetNodes }],
     });
+    expect(NODE_POOL_DEFAULTS.disruptionBudgetNodes).toBe('1');
     expect(nodePool('inferentia2').spec.template.spec.expireAfter).toBe('336h');
     expect(nodePool('inferentia2').spec.template.spec.terminationGracePeriod).toBe('1h');
   });

@@ -33,7 +33,9 @@ function buildApp() {
   const tokenSecret = secretsmanager.Secret.fromSecretCompleteArn(inf2Stack, 'Token', TOKEN_SECRET_ARN);
   const inf2 = new SageMakerInferenceEndpoint(inf2Stack, 'Llama', {
     model: modelPreset('llama-3-1-8b'),
-    instanceType: 'ml.inf2.xlarge',
+    // ml.inf2.xlarge's 16 GiB of host memory cannot hold the 8B checkpoint LMI neuronx loads
+    // through it (see the validation test below), so the scenario runs on ml.inf2.8xlarge.
+    instanceType: 'ml.inf2.8xlarge',
     modelWeights: ModelWeights.fromHuggingFace({ tokenSecret }),
     endpointName: INF2_ENDPOINT_NAME,
     scaling: { minReplicas: 1, maxReplicas: 4 },
@@ -136,7 +138,7 @@ describe('SageMakerInferenceEndpoint', () => {
         KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^LlamaKey'), 'Arn'] },
         ProductionVariants: [{
           VariantName: 'AllTraffic',
-          InstanceType: 'ml.inf2.xlarge',
+          InstanceType: 'ml.inf2.8xlarge',
           InitialInstanceCount: 1,
           InitialVariantWeight: 1,
           VolumeSizeInGB: volume,
@@ -415,13 +417,42 @@ describe('SageMakerInferenceEndpoint', () => {
   });
 });
 
-describe('SageMaker instance storage table', () => {
+// Every SageMaker row is classified: SageMaker host instance storage (docs.aws.amazon.com/sagemaker/latest/dg/host-instance-storage.html)
+// and the EC2 Instance Types guide's instance store table (g7e, p6-b200, trn2 have NVMe instance store).
+describe('SageMaker instance storage table (SageMaker host instance storage; EC2 instance store volumes)', () => {
   test.each(INSTANCE_TYPES.filter((row) => row.sagemakerInstanceType !== undefined).map((row) => [row.sagemakerInstanceType, row.family]))(
     '%s (family %s) is classified as instance-store or EBS-only',
     (_name, family) => {
       expect(INSTANCE_STORE_FAMILIES.has(family as string) !== EBS_ONLY_FAMILIES.has(family as string)).toBe(true);
     },
   );
+});
+
+// djl-serving PyModel.java: OPTION_MODEL_LOADING_TIMEOUT (option.model_loading_timeout) is how
+// long the worker may load; SageMaker kills a container that is not healthy after
+// ContainerStartupHealthCheckTimeoutInSeconds (CreateEndpointConfig ProductionVariant). An explicit
+// health-check timeout is the loading timeout too, so DJL neither gives up early nor outlives it.
+describe('SageMaker LMI loading timeout (djl-serving PyModel.java option.model_loading_timeout)', () => {
+  test.each([
+    ['ml.inf2.8xlarge', 'llama-3-1-8b'],
+    ['ml.g6e.xlarge', 'qwen2-5-7b'],
+  ])('on %s an explicit ContainerStartupHealthCheckTimeoutInSeconds is passed to OPTION_MODEL_LOADING_TIMEOUT', (instanceType, model) => {
+    const stack = new Stack(new App(), 'Timeout');
+    const bucket = s3.Bucket.fromBucketName(stack, 'Weights', 'weights');
+    new SageMakerInferenceEndpoint(stack, 'Endpoint', {
+      model: modelPreset(model),
+      instanceType,
+      modelWeights: ModelWeights.fromS3Prefix(bucket, 'weights/'),
+      containerStartupHealthCheckTimeoutInSeconds: 3000,
+    });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::SageMaker::Model', {
+      PrimaryContainer: { Environment: Match.objectLike({ OPTION_MODEL_LOADING_TIMEOUT: '3000' }) },
+    });
+    template.hasResourceProperties('AWS::SageMaker::EndpointConfig', {
+      ProductionVariants: [Match.objectLike({ ContainerStartupHealthCheckTimeoutInSeconds: 3000 })],
+    });
+  });
 });
 
 describe('SageMakerInferenceEndpoint validation', () => {
@@ -445,7 +476,24 @@ describe('SageMakerInferenceEndpoint validation', () => {
   });
 
   test('throws when the model fits no tensor-parallel degree of the instance', () => {
-    expect(attempt({ model: modelPreset('llama-3-1-70b'), instanceType: 'ml.inf2.xlarge' })).toThrow(/\[ModelDoesNotFit\]/);
+    expect(attempt({ model: modelPreset('llama-3-1-70b'), instanceType: 'ml.g6e.xlarge' })).toThrow(/\[ModelDoesNotFit\]/);
+  });
+
+  // LMI neuronx loads and compiles the checkpoint in host memory before it moves to the
+  // NeuronCores (djl-serving LMI neuronx user guide, docs.djl.ai .../lmi/user_guides/tnx_user_guide.html;
+  // SageMaker JumpStart hosts Llama 3.1 8B on Neuron from ml.inf2.8xlarge up): the 16 GiB
+  // ml.inf2.xlarge cannot hold the 8B bf16 checkpoint (14.96 GiB) beside the host's reservation.
+  test('refuses ml.inf2.xlarge for an 8B model on LMI neuronx: its host memory cannot hold the checkpoint (LMI neuronx user guide)', () => {
+    const stack = new Stack(new App(), 'Bad');
+    const tokenSecret = secretsmanager.Secret.fromSecretCompleteArn(stack, 'Token', TOKEN_SECRET_ARN);
+    const create = () => new SageMakerInferenceEndpoint(stack, 'Endpoint', {
+      model: modelPreset('llama-3-1-8b'),
+      instanceType: 'ml.inf2.xlarge',
+      modelWeights: ModelWeights.fromHuggingFace({ tokenSecret }),
+    });
+    expect(create).toThrow(/\[HostMemoryInsufficient\].*inf2\.8xlarge/);
+    // Nothing half-made: the refusal comes before any resource of the endpoint.
+    expect(stack.node.tryFindChild('Endpoint')?.node.children ?? []).toHaveLength(0);
   });
 
   test('throws when minReplicas is above maxReplicas', () => {
