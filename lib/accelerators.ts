@@ -55,7 +55,8 @@ export interface Taint {
 export interface NodeRequirement {
   readonly key: string;
   readonly operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist' | 'Gt' | 'Lt';
-  readonly values?: readonly string[];
+  /** Values the label is compared with. @default - none (`Exists` / `DoesNotExist`) */
+  readonly values?: string[];
 }
 
 /** Facts about one accelerator device model. */
@@ -193,20 +194,23 @@ export interface KubernetesSchedulingSpec {
   /** Extended resource the pod requests (requests = limits): aws.amazon.com/neuron, nvidia.com/gpu, google.com/tpu. */
   readonly resourceName: 'aws.amazon.com/neuron' | 'nvidia.com/gpu' | 'google.com/tpu';
   /** Node labels a workload selects on (nodeSelector), per platform flavour. */
-  readonly nodeSelector: {
-    /** Self-managed Karpenter on EKS (karpenter.k8s.aws/* keys). */
-    readonly karpenter?: Readonly<Record<string, string>>;
-    /** EKS Auto Mode (eks.amazonaws.com/* keys). */
-    readonly eksAutoMode?: Readonly<Record<string, string>>;
-    /** EKS managed node groups (labels the library puts on the group). */
-    readonly managedNodeGroup?: Readonly<Record<string, string>>;
-    /** GKE (cloud.google.com/* keys; TPU topology added per slice). */
-    readonly gke?: Readonly<Record<string, string>>;
-  };
+  readonly nodeSelector: PlatformNodeSelectors;
   /** Taints the library puts on (or the platform puts on) such nodes; workloads tolerate them. */
-  readonly taints: readonly Taint[];
+  readonly taints: Taint[];
   /** Karpenter NodePool requirements selecting this instance family / device. */
-  readonly karpenterRequirements?: readonly NodeRequirement[];
+  readonly karpenterRequirements?: NodeRequirement[];
+}
+
+/** The node labels a workload selects on, per platform flavour (a row's `kubernetes.nodeSelector`). */
+export interface PlatformNodeSelectors {
+  /** Self-managed Karpenter on EKS (karpenter.k8s.aws/* keys). @default - the row is not scheduled through Karpenter */
+  readonly karpenter?: { [key: string]: string };
+  /** EKS Auto Mode (eks.amazonaws.com/* keys). @default - the row is not offered by EKS Auto Mode */
+  readonly eksAutoMode?: { [key: string]: string };
+  /** EKS managed node groups (labels the library puts on the group). @default - the row is not served by managed node groups */
+  readonly managedNodeGroup?: { [key: string]: string };
+  /** GKE (cloud.google.com/* keys; TPU topology added per slice). @default - the row is not a GKE machine type */
+  readonly gke?: { [key: string]: string };
 }
 
 /** One row of the catalogue: an EC2 instance type or a GKE machine type. */
@@ -1215,7 +1219,7 @@ export function singleHostSlice(machineType: string): TpuSliceSpec | undefined {
 }
 
 /** The GKE node selector of a TPU slice: accelerator and topology labels. */
-export function tpuNodeSelector(sliceSpec: TpuSliceSpec): Record<string, string> {
+export function tpuNodeSelector(sliceSpec: TpuSliceSpec): { [key: string]: string } {
   return { [GKE_TPU_ACCELERATOR_LABEL]: sliceSpec.accelerator, [GKE_TPU_TOPOLOGY_LABEL]: sliceSpec.topology };
 }
 
@@ -1241,6 +1245,96 @@ export class Pricing {
       allowed: 'a non-negative finite number of USD per node hour: the rate of your reservation or contract',
       fix: `set pricePerNodeHourUsd to what one ${row.name} node costs you per hour`,
     });
+  }
+
+  private constructor() {}
+}
+
+/**
+ * The accelerator catalogue, for every language: look-ups of instance / machine types and TPU
+ * slices, and copies of the catalogue's tables.
+ *
+ * The same rows as the TypeScript functions `instanceType`, `sagemakerInstanceType`, `tpuSlice`
+ * and `singleHostSlice` return (the rows are the catalogue's own objects; the lists are fresh
+ * arrays, so a caller cannot reorder the catalogue).
+ *
+ * @example
+ * const slice = AcceleratorCatalog.tpuSlice('tpu-v5-lite-podslice', '2x4');
+ * const inf2 = AcceleratorCatalog.instanceType('inf2.xlarge');
+ */
+export class AcceleratorCatalog {
+  /** ISO date the EC2 and GKE on-demand reference prices were read (rows may carry a later `price.asOf`). */
+  public static readonly PRICES_AS_OF: string = PRICES_AS_OF;
+  /** ISO date the SageMaker real-time hosting prices (`sagemakerPrice`) were read. */
+  public static readonly SAGEMAKER_PRICES_AS_OF: string = SAGEMAKER_PRICES_AS_OF;
+
+  /**
+   * A catalogue row by EC2 / GKE name (`inf2.xlarge`, `ct5lp-hightpu-8t`) or SageMaker name
+   * (`ml.inf2.xlarge`); throws `InstanceTypeUnknown` with the closest names.
+   *
+   * @param name the instance or machine type
+   */
+  public static instanceType(name: string): InstanceTypeSpec {
+    return instanceType(name);
+  }
+
+  /**
+   * Same as {@link AcceleratorCatalog.instanceType}, but the row must be offered by SageMaker
+   * hosting; throws `InstanceTypeNotOnSageMaker`.
+   *
+   * @param name the instance type, with or without the `ml.` prefix
+   */
+  public static sagemakerInstanceType(name: string): InstanceTypeSpec {
+    return sagemakerInstanceType(name);
+  }
+
+  /**
+   * A valid TPU slice shape; throws `TpuAcceleratorUnknown` or `TpuTopologyInvalid`.
+   *
+   * @param accelerator the GKE accelerator label value (`tpu-v5-lite-podslice`, `tpu-v6e-slice`, `tpu-v5p-slice`, `tpu7x`)
+   * @param topology the slice topology (`2x4`, `2x2x1`)
+   */
+  public static tpuSlice(accelerator: string, topology: string): TpuSliceSpec {
+    return tpuSlice(accelerator, topology);
+  }
+
+  /**
+   * The single-host slice a TPU machine type forms on its own (`ct5lp-hightpu-8t`: 2x4);
+   * undefined for a machine type that is not a single-host TPU host.
+   *
+   * @param machineType a GKE TPU machine type
+   */
+  public static singleHostTpuSlice(machineType: string): TpuSliceSpec | undefined {
+    return singleHostSlice(machineType);
+  }
+
+  /**
+   * The GKE node selector of a TPU slice: the accelerator and topology labels.
+   *
+   * @param slice a slice from {@link AcceleratorCatalog.tpuSlice}
+   */
+  public static tpuNodeSelector(slice: TpuSliceSpec): { [key: string]: string } {
+    return tpuNodeSelector(slice);
+  }
+
+  /** Every catalogue row, sorted by name. */
+  public static instanceTypes(): InstanceTypeSpec[] {
+    return [...INSTANCE_TYPES];
+  }
+
+  /** Every valid TPU slice shape, in catalogue order (by accelerator, then size). */
+  public static tpuSlices(): TpuSliceSpec[] {
+    return [...TPU_SLICES];
+  }
+
+  /** Every device model, in catalogue order. */
+  public static devices(): DeviceSpec[] {
+    return Object.values(DEVICES);
+  }
+
+  /** The GKE TPU accelerator label values the catalogue plans for. */
+  public static tpuAccelerators(): string[] {
+    return [...TPU_ACCELERATORS];
   }
 
   private constructor() {}

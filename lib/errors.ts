@@ -88,6 +88,11 @@ export const ERROR_CODES = {
   // replay
   TraceInvalid: 'a request trace or its rate scale cannot be read',
   ReplayDeploymentUnknown: 'no deployment of the replayed fleet has that name',
+  // platforms and scrape backends (lib/platforms.ts)
+  KubernetesPlatformUnknown: 'the Kubernetes platform is not one the library renders for',
+  ScrapeBackendUnknown: 'the scrape backend is not one the library renders for',
+  ScrapeIntervalUnknown: 'no scrape interval applies: the scrape backend scrapes nothing',
+  ScrapeIntervalInvalid: 'a scrape interval is not a positive finite number of seconds',
 } as const;
 
 /** A stable error code. */

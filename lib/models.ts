@@ -678,3 +678,136 @@ export class KvCache {
 
   private constructor() {}
 }
+
+/**
+ * Models, for every language: the presets as constants, look-up by name, validation of a custom
+ * description and the per-token sizes the planner uses.
+ *
+ * A model stays a plain {@link ModelSpec} struct (constructs read its fields); this class only
+ * groups the functions. The constants are the same frozen objects `modelPreset(name)` returns.
+ *
+ * @example
+ * const llama = Model.LLAMA_3_1_8B;
+ * const mine = Model.custom({ ...Model.LLAMA_3_1_8B, name: 'llama-3-1-8b-ft', huggingFaceId: 'acme/llama-ft', gated: false });
+ */
+export class Model {
+  /** Llama 3.1 8B Instruct: preset `llama-3-1-8b`; the figures and their config.json source are in the preset table. */
+  public static readonly LLAMA_3_1_8B: ModelSpec = modelPreset('llama-3-1-8b');
+  /** Llama 3.1 70B Instruct: preset `llama-3-1-70b`; the figures and their config.json source are in the preset table. */
+  public static readonly LLAMA_3_1_70B: ModelSpec = modelPreset('llama-3-1-70b');
+  /** Mistral 7B Instruct v0.3: preset `mistral-7b`; the figures and their config.json source are in the preset table. */
+  public static readonly MISTRAL_7B: ModelSpec = modelPreset('mistral-7b');
+  /** Mixtral 8x7B Instruct v0.1 (mixture of experts): preset `mixtral-8x7b`; the figures and their config.json source are in the preset table. */
+  public static readonly MIXTRAL_8X7B: ModelSpec = modelPreset('mixtral-8x7b');
+  /** Qwen2.5 7B Instruct: preset `qwen2-5-7b`; the figures and their config.json source are in the preset table. */
+  public static readonly QWEN2_5_7B: ModelSpec = modelPreset('qwen2-5-7b');
+  /** Qwen2.5 72B Instruct: preset `qwen2-5-72b`; the figures and their config.json source are in the preset table. */
+  public static readonly QWEN2_5_72B: ModelSpec = modelPreset('qwen2-5-72b');
+  /** Gemma 2 9B it (sliding-window layers): preset `gemma-2-9b`; the figures and their config.json source are in the preset table. */
+  public static readonly GEMMA_2_9B: ModelSpec = modelPreset('gemma-2-9b');
+  /** Gemma 2 27B it (sliding-window layers): preset `gemma-2-27b`; the figures and their config.json source are in the preset table. */
+  public static readonly GEMMA_2_27B: ModelSpec = modelPreset('gemma-2-27b');
+  /** gpt-oss-20b (mixture of experts, MXFP4 experts): preset `gpt-oss-20b`; the figures and their config.json source are in the preset table. */
+  public static readonly GPT_OSS_20B: ModelSpec = modelPreset('gpt-oss-20b');
+  /** gpt-oss-120b (mixture of experts, MXFP4 experts): preset `gpt-oss-120b`; the figures and their config.json source are in the preset table. */
+  public static readonly GPT_OSS_120B: ModelSpec = modelPreset('gpt-oss-120b');
+  /** Llama 4 Scout 17B-16E Instruct (mixture of experts, chunked attention): preset `llama-4-scout`; the figures and their config.json source are in the preset table. */
+  public static readonly LLAMA_4_SCOUT: ModelSpec = modelPreset('llama-4-scout');
+  /** Llama 4 Maverick 17B-128E Instruct (mixture of experts, chunked attention): preset `llama-4-maverick`; the figures and their config.json source are in the preset table. */
+  public static readonly LLAMA_4_MAVERICK: ModelSpec = modelPreset('llama-4-maverick');
+  /** Qwen3 8B: preset `qwen3-8b`; the figures and their config.json source are in the preset table. */
+  public static readonly QWEN3_8B: ModelSpec = modelPreset('qwen3-8b');
+  /** Qwen3 32B: preset `qwen3-32b`; the figures and their config.json source are in the preset table. */
+  public static readonly QWEN3_32B: ModelSpec = modelPreset('qwen3-32b');
+  /** Qwen3 30B-A3B (mixture of experts): preset `qwen3-30b-a3b`; the figures and their config.json source are in the preset table. */
+  public static readonly QWEN3_30B_A3B: ModelSpec = modelPreset('qwen3-30b-a3b');
+  /** Qwen3 235B-A22B (mixture of experts): preset `qwen3-235b-a22b`; the figures and their config.json source are in the preset table. */
+  public static readonly QWEN3_235B_A22B: ModelSpec = modelPreset('qwen3-235b-a22b');
+  /** DeepSeek-V3 (mixture of experts, latent attention, FP8 weights): preset `deepseek-v3`; the figures and their config.json source are in the preset table. */
+  public static readonly DEEPSEEK_V3: ModelSpec = modelPreset('deepseek-v3');
+  /** DeepSeek-R1 (same architecture as DeepSeek-V3): preset `deepseek-r1`; the figures and their config.json source are in the preset table. */
+  public static readonly DEEPSEEK_R1: ModelSpec = modelPreset('deepseek-r1');
+  /** Gemma 3 27B it (sliding-window layers): preset `gemma-3-27b`; the figures and their config.json source are in the preset table. */
+  public static readonly GEMMA_3_27B: ModelSpec = modelPreset('gemma-3-27b');
+  /** Mistral Small 3.1 24B Instruct 2503: preset `mistral-small-3-1-24b`; the figures and their config.json source are in the preset table. */
+  public static readonly MISTRAL_SMALL_3_1_24B: ModelSpec = modelPreset('mistral-small-3-1-24b');
+
+  /**
+   * A preset by name (`llama-3-1-8b`, `gemma-2-9b`, ...); throws `ModelPresetUnknown` listing the names.
+   *
+   * @param name a name from {@link Model.presetNames}
+   */
+  public static preset(name: string): ModelSpec {
+    return modelPreset(name);
+  }
+
+  /** Every preset name, sorted. */
+  public static presetNames(): string[] {
+    return Object.keys(MODEL_PRESETS).sort();
+  }
+
+  /**
+   * Validate a custom model description and return it unchanged; throws `ModelFieldInvalid`,
+   * `ModelExpertsInvalid`, `ModelLatentAttentionInvalid`, `ModelSlidingWindowInvalid` or
+   * `PrecisionUnsupported` naming the field.
+   *
+   * @param spec the model, with figures copied from its config.json
+   */
+  public static custom(spec: ModelSpec): ModelSpec {
+    return defineModel(spec);
+  }
+
+  /**
+   * Bytes of KV cache per token across all layers (the upper bound for sliding-window models).
+   *
+   * @param model the model
+   * @param kvCachePrecision the KV-cache number format (`bf16`, `fp8`, ...)
+   */
+  public static kvBytesPerToken(model: ModelSpec, kvCachePrecision: Precision): number {
+    checkPrecision('kvCachePrecision', kvCachePrecision);
+    return kvBytesPerToken(model, kvCachePrecision);
+  }
+
+  /**
+   * Bytes one sequence of `tokens` tokens holds in the KV cache (sliding-window layers cache at
+   * most their window).
+   *
+   * @param model the model
+   * @param tokens prompt + generated tokens of the sequence
+   * @param kvCachePrecision the KV-cache number format
+   */
+  public static kvCacheBytesForSequence(model: ModelSpec, tokens: number, kvCachePrecision: Precision): number {
+    checkPrecision('kvCachePrecision', kvCachePrecision);
+    return kvCacheBytesForSequence(model, tokens, kvCachePrecision);
+  }
+
+  /**
+   * Bytes per weight of a number format (bf16 2, fp8 1, int4 0.5, ...); throws `PrecisionUnsupported`.
+   *
+   * @param precision the number format
+   */
+  public static bytesPerWeight(precision: Precision): number {
+    checkPrecision('precision', precision);
+    return BYTES_PER_WEIGHT[precision];
+  }
+
+  /** Every supported number format, in the order of the bytes-per-weight table. */
+  public static precisions(): string[] {
+    return [...PRECISIONS];
+  }
+
+  private constructor() {}
+}
+
+/** A precision from another language arrives as any string: refuse one the tables do not have. */
+function checkPrecision(prop: string, precision: string): void {
+  if (!(PRECISIONS as readonly string[]).includes(precision)) {
+    throw new InferenceConstructsError('PrecisionUnsupported', {
+      prop,
+      problem: 'the precision is not one of the supported number formats',
+      received: precision,
+      allowed: PRECISIONS,
+      fix: 'use one of the listed formats (bfloat16 -> bf16, MXFP4 / NVFP4 -> fp4)',
+    });
+  }
+}

@@ -30,8 +30,8 @@ import { Aws, Duration, Fn, Stack, Token } from 'aws-cdk-lib';
 import * as aps from 'aws-cdk-lib/aws-aps';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { Construct } from 'constructs';
-import { InferenceConstructsError } from '../../lib/index.js';
+import { Construct, type IConstruct } from 'constructs';
+import { InferenceConstructsError } from '../../lib/errors.js';
 import { KEDA_CHART, KEDA_OPERATOR_SERVICE_ACCOUNT, PROMETHEUS_CHART } from './eks-versions.js';
 
 /** The pod annotations both metrics backends honour. */
@@ -291,6 +291,14 @@ export interface EksTokenMetricsProps {
   readonly installPodIdentityAgent?: boolean;
 }
 
+/** The KEDA authentication object a Prometheus trigger references (`authenticationRef`). */
+export interface KedaAuthenticationReference {
+  /** `ClusterTriggerAuthentication` (cluster-scoped) or `TriggerAuthentication` (namespaced). */
+  readonly kind: string;
+  /** The object's name. */
+  readonly name: string;
+}
+
 /**
  * The token-metrics path: a Prometheus backend that scrapes model-server pods, and KEDA
  * (pinned Helm chart) with the identity to query it.
@@ -322,7 +330,7 @@ export class EksTokenMetrics extends Construct {
    * The KEDA authentication a trigger references (managed backend); undefined for the in-cluster
    * backend, which needs none.
    */
-  public readonly kedaAuthentication?: { readonly kind: 'ClusterTriggerAuthentication'; readonly name: string };
+  public readonly kedaAuthentication?: KedaAuthenticationReference;
 
   /** The Amazon Managed Service for Prometheus workspace (managed backend). */
   public readonly workspace?: aps.CfnWorkspace;
@@ -343,7 +351,7 @@ export class EksTokenMetrics extends Construct {
    * Everything a workload's ScaledObjects need to exist first: KEDA (its CRDs) and, for the
    * managed backend, the `ClusterTriggerAuthentication`.
    */
-  public readonly readiness: readonly Construct[];
+  public readonly readiness: IConstruct[];
 
   constructor(scope: Construct, id: string, props: EksTokenMetricsProps) {
     super(scope, id);

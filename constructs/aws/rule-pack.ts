@@ -20,7 +20,7 @@
 import { readFileSync } from 'node:fs';
 import { App, CfnResource, IPolicyValidationContext, IPolicyValidationPlugin, PolicyValidationPluginReport, PolicyViolation, Stack, Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
-import { InferenceRulePack, RuleSeverity, formatLocation, type RuleAcknowledgement, type RuleCheckOptions, type RuleFinding, type RulePackResult } from '../../lib/index.js';
+import { InferenceRulePack, RuleSeverity, formatLocation, type RuleAcknowledgement, type RuleCheckOptions, type RuleFinding, type RulePackResult } from '../../lib/rules/index.js';
 import { checkTemplateWith } from '../../lib/rules/rule-pack.js';
 
 /** Name under which the plugin reports (and the prefix CDK's report suggests for acknowledgements). */

@@ -5,7 +5,8 @@
 import { Aws, CfnMapping, Stack, Token } from 'aws-cdk-lib';
 import { FactName, RegionInfo } from 'aws-cdk-lib/region-info';
 import type { IConstruct } from 'constructs';
-import { InferenceConstructsError, type ModelServerProfile } from '../../lib/index.js';
+import { InferenceConstructsError } from '../../lib/errors.js';
+import type { ModelServerProfile } from '../../lib/servers.js';
 
 /** A model-server image in the AWS Deep Learning Containers registry, rendered for one stack. */
 export interface SageMakerImage {

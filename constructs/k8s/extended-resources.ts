@@ -11,7 +11,7 @@
  */
 import { ApiObject, JsonPatch } from 'cdk8s';
 import { Quantity } from 'cdk8s-plus-28/lib/imports/k8s.js';
-import { InferenceConstructsError } from '../../lib/index.js';
+import { InferenceConstructsError } from '../../lib/errors.js';
 
 /** Pod-spec path of a Deployment's pod template. */
 export const DEPLOYMENT_POD_SPEC_PATH = '/spec/template/spec';

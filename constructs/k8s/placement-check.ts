@@ -8,7 +8,7 @@
  */
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { PoolCapacity, checkPlacement, workloadDemandsFromManifests } from '../../lib/index.js';
+import { type PoolCapacity, checkPlacement, workloadDemandsFromManifests } from '../../lib/placement.js';
 import type { IAcceleratorPool } from './node-pools.js';
 
 /** Properties of {@link PlacementCheck}. */

@@ -10,7 +10,7 @@
  */
 import { ApiObject, App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { InferenceRulePack, RuleSeverity, formatFinding, type ManifestCheckOptions, type RuleCheckOptions, type RuleFinding, type RulePackResult } from '../../lib/index.js';
+import { InferenceRulePack, RuleSeverity, formatFinding, type ManifestCheckOptions, type RuleCheckOptions, type RuleFinding, type RulePackResult } from '../../lib/rules/index.js';
 
 /** Options of {@link InferenceRules}. */
 export interface InferenceRulesOptions extends RuleCheckOptions {

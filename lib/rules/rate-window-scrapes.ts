@@ -10,12 +10,11 @@
  * `AWS::APS::Scraper` configuration (or the interval the caller declares). Without a known
  * interval the rule does not guess.
  */
+import { MIN_SCRAPES_PER_RATE_WINDOW } from '../platforms.js';
 import { RuleScope, RuleSeverity, type RuleViolation } from './engine.js';
 import { asArray, asRecord, get, kindOf, locate, nameOf, namespaceOf, parseDurationSeconds, podTemplates, selectorMatches, targetOf, type LocatedObject } from './k8s-objects.js';
 import type { KubernetesRule, KubernetesRuleInput } from './rule.js';
 
-/** Scrapes a rate window must span. */
-export const MIN_SCRAPES_PER_RATE_WINDOW = 4;
 
 /** Range functions whose window is checked, and the window of each `f(...[N])` in a query. */
 const RANGE_SELECTOR = /\b(rate|irate|increase)\s*\((?:[^()[\]]|\([^()]*\))*\[(\d+(?:ms|s|m|h|d|w|y))(?::[^\]]*)?\]/g;
