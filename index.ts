@@ -9,6 +9,3 @@
 export * from './lib/index.js';
 export * from './constructs/aws/index.js';
 export * from './constructs/k8s/index.js';
-// Both construct folders export these two label keys with the same value; name the k8s one so
-// the flat namespace is unambiguous.
-export { KARPENTER_CAPACITY_TYPE_LABEL, KARPENTER_NODEPOOL_LABEL } from './constructs/k8s/index.js';

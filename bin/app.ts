@@ -6,8 +6,8 @@ import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { App as K8sApp, YamlOutputType } from 'cdk8s';
-import { InferenceRulesPlugin } from '../constructs/aws/index.js';
-import { InferenceRules } from '../constructs/k8s/index.js';
+import { InferenceRulesPlugin } from '../constructs/aws/rule-pack.js';
+import { InferenceRules } from '../constructs/k8s/rule-pack.js';
 import { buildReferenceFleet } from './fleet.js';
 
 /**

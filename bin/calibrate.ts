@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Calibration } from '../lib/index.js';
+import { Calibration } from '../lib/calibration.js';
 
 const DEFAULT_FILE = fileURLToPath(new URL('../test/fixtures/benchmarks/published-decode-throughput.json', import.meta.url));
 

@@ -16,12 +16,15 @@
 import { join } from 'node:path';
 import { App, type Environment } from 'aws-cdk-lib';
 import { ApiObject, App as K8sApp, type Chart } from 'cdk8s';
-import { PrometheusSource } from '../constructs/k8s/index.js';
-import { ACKNOWLEDGE_ANNOTATION, InferenceConstructsError, renderPlanReport } from '../lib/index.js';
+import { PrometheusSource } from '../constructs/k8s/token-scaler.js';
+import { ACKNOWLEDGE_ANNOTATION } from '../lib/rules/engine.js';
+import { InferenceConstructsError } from '../lib/errors.js';
+import { renderPlanReport } from '../lib/report.js';
 import { plannedDeployments } from './plan-report.js';
 import { addEksReference } from './reference/eks.js';
 import { addKubernetesReference } from './reference/k8s.js';
 import { addSageMakerReference } from './reference/sagemaker.js';
+import { TriggerAuthenticationKind } from '../constructs/k8s/token-scaler.js';
 
 /**
  * Rule-pack findings on the reference fleet whose fix lives in a construct that is being changed,
@@ -128,7 +131,7 @@ export function buildReferenceFleet(app: App, k8s: K8sApp): { planReport: () => 
           eksPrometheus: PrometheusSource.amazonManagedPrometheus({
             region: cluster.metrics.awsRegion!,
             workspaceId: cluster.metrics.workspace!.attrWorkspaceId,
-            triggerAuthentication: { kind: 'ClusterTriggerAuthentication', name: cluster.metrics.kedaAuthentication!.name },
+            triggerAuthentication: { kind: TriggerAuthenticationKind.CLUSTER_TRIGGER_AUTHENTICATION, name: cluster.metrics.kedaAuthentication!.name },
           }),
           eksScrapeIntervalSeconds: cluster.metrics.backend.scrapeIntervalSeconds,
           gcpProjectId,

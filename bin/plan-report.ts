@@ -5,7 +5,9 @@
  * `scalingPolicy`; Kubernetes token scalers carry `policy` and a `target` with its `plan`.
  */
 import type { IConstruct } from 'constructs';
-import type { CapacityPlan, PlannedDeployment, TokenScalingPolicy } from '../lib/index.js';
+import type { CapacityPlan } from '../lib/planner.js';
+import type { PlannedDeployment } from '../lib/report.js';
+import type { TokenScalingPolicy } from '../lib/scaling.js';
 
 interface WithPlan {
   readonly plan: CapacityPlan;

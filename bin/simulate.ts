@@ -12,18 +12,12 @@ import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { App } from 'aws-cdk-lib';
 import { App as K8sApp } from 'cdk8s';
-import {
-  InferenceConstructsError,
-  type PlannedDeployment,
-  type ReplayDeployment,
-  type ReplayResult,
-  parseAzureTrace,
-  renderReplayReport,
-  renderReplayTable,
-  replayDeployment,
-  toReplayDeployment,
-  syntheticTrace,
-} from '../lib/index.js';
+import { InferenceConstructsError } from '../lib/errors.js';
+import { type PlannedDeployment } from '../lib/report.js';
+import { type ReplayDeployment, type ReplayResult, replayDeployment } from '../lib/replay/replay.js';
+import { parseAzureTrace, syntheticTrace } from '../lib/replay/trace.js';
+import { renderReplayReport, renderReplayTable } from '../lib/replay/report.js';
+import { toReplayDeployment } from '../lib/replay/deployments.js';
 import { plannedDeployments } from './plan-report.js';
 import { addKubernetesReference } from './reference/k8s.js';
 import { addSageMakerReference } from './reference/sagemaker.js';

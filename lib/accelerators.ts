@@ -7,7 +7,8 @@
  * checks every row for internal consistency.
  */
 import { InferenceConstructsError } from './errors.js';
-import type { Precision } from './models.js';
+import { Precision } from './models.js';
+
 
 /**
  * The three accelerator classes the library serves: the software stack and the scheduling a
@@ -20,29 +21,34 @@ import type { Precision } from './models.js';
  * architecture. The value keeps its name so existing pools, plans and labels stay valid.
  * @see https://awsdocs-neuron.readthedocs-hosted.com/en/latest/containers/kubernetes-getting-started.html
  */
-export type AcceleratorClass = 'inferentia2' | 'nvidia-gpu' | 'tpu';
+export enum AcceleratorClass {
+  INFERENTIA2 = 'inferentia2',
+  NVIDIA_GPU = 'nvidia-gpu',
+  TPU = 'tpu',
+}
 
 /** The AWS Neuron accelerator class (Inferentia2 and Trainium2); see {@link AcceleratorClass}. */
-export const NEURON_ACCELERATOR_CLASS: AcceleratorClass = 'inferentia2';
+export const NEURON_ACCELERATOR_CLASS: AcceleratorClass = AcceleratorClass.INFERENTIA2;
 
 /** A single accelerator chip / GPU model. */
-export type DeviceKind =
-  | 'inferentia2'
-  | 'nvidia-a10g'
-  | 'nvidia-l4'
-  | 'nvidia-l40s'
-  | 'nvidia-a100-40gb'
-  | 'nvidia-a100-80gb'
-  | 'nvidia-h100'
-  | 'nvidia-h200'
-  | 'nvidia-b200'
-  | 'nvidia-b300'
-  | 'nvidia-rtx-pro-6000'
-  | 'trainium2'
-  | 'tpu-v5e'
-  | 'tpu-v6e'
-  | 'tpu-v5p'
-  | 'tpu7x';
+export enum DeviceKind {
+  INFERENTIA2 = 'inferentia2',
+  NVIDIA_A10G = 'nvidia-a10g',
+  NVIDIA_L4 = 'nvidia-l4',
+  NVIDIA_L40S = 'nvidia-l40s',
+  NVIDIA_A100_40GB = 'nvidia-a100-40gb',
+  NVIDIA_A100_80GB = 'nvidia-a100-80gb',
+  NVIDIA_H100 = 'nvidia-h100',
+  NVIDIA_H200 = 'nvidia-h200',
+  NVIDIA_B200 = 'nvidia-b200',
+  NVIDIA_B300 = 'nvidia-b300',
+  NVIDIA_RTX_PRO_6000 = 'nvidia-rtx-pro-6000',
+  TRAINIUM2 = 'trainium2',
+  TPU_V5E = 'tpu-v5e',
+  TPU_V6E = 'tpu-v6e',
+  TPU_V5P = 'tpu-v5p',
+  TPU7X = 'tpu7x',
+}
 
 /** A Kubernetes taint, as both Karpenter and EKS managed node groups spell it. */
 export interface Taint {
@@ -107,17 +113,18 @@ export interface PeakTflops {
 }
 
 /** Device generations, for the precision support matrix. */
-export type DeviceArchitecture =
-  | 'ampere'
-  | 'ada'
-  | 'hopper'
-  | 'blackwell'
-  | 'inferentia2'
-  | 'trainium2'
-  | 'tpu-v5e'
-  | 'tpu-v5p'
-  | 'tpu-v6e'
-  | 'tpu7x';
+export enum DeviceArchitecture {
+  AMPERE = 'ampere',
+  ADA = 'ada',
+  HOPPER = 'hopper',
+  BLACKWELL = 'blackwell',
+  INFERENTIA2 = 'inferentia2',
+  TRAINIUM2 = 'trainium2',
+  TPU_V5E = 'tpu-v5e',
+  TPU_V5P = 'tpu-v5p',
+  TPU_V6E = 'tpu-v6e',
+  TPU7X = 'tpu7x',
+}
 
 /**
  * Number formats each device generation computes natively (has a tensor / matrix unit for),
@@ -132,16 +139,16 @@ export type DeviceArchitecture =
  * @see https://docs.vllm.ai/en/latest/features/quantization/fp8.html (FP8 W8A8 needs SM >= 8.9)
  */
 export const NATIVE_PRECISIONS: { [architecture: string]: Precision[] } = {
-  ampere: ['bf16', 'fp16', 'int8'],
-  ada: ['bf16', 'fp16', 'fp8', 'int8'],
-  hopper: ['bf16', 'fp16', 'fp8', 'int8'],
-  blackwell: ['bf16', 'fp16', 'fp8', 'int8', 'fp4'],
-  inferentia2: ['bf16', 'fp16', 'fp8', 'int8'],
-  trainium2: ['bf16', 'fp16', 'fp8'],
-  'tpu-v5e': ['bf16', 'int8'],
-  'tpu-v5p': ['bf16', 'int8'],
-  'tpu-v6e': ['bf16', 'int8'],
-  tpu7x: ['bf16', 'fp8'],
+  ampere: [Precision.BF16, Precision.FP16, Precision.INT8],
+  ada: [Precision.BF16, Precision.FP16, Precision.FP8, Precision.INT8],
+  hopper: [Precision.BF16, Precision.FP16, Precision.FP8, Precision.INT8],
+  blackwell: [Precision.BF16, Precision.FP16, Precision.FP8, Precision.INT8, Precision.FP4],
+  inferentia2: [Precision.BF16, Precision.FP16, Precision.FP8, Precision.INT8],
+  trainium2: [Precision.BF16, Precision.FP16, Precision.FP8],
+  'tpu-v5e': [Precision.BF16, Precision.INT8],
+  'tpu-v5p': [Precision.BF16, Precision.INT8],
+  'tpu-v6e': [Precision.BF16, Precision.INT8],
+  tpu7x: [Precision.BF16, Precision.FP8],
 };
 
 /** Look-ups of what a device computes natively (for the planner's and servers' support matrix). */
@@ -160,7 +167,13 @@ export class DeviceSupport {
 }
 
 /** How the devices of one node talk to each other (tensor-parallel efficiency is keyed on it). */
-export type Interconnect = 'none' | 'pcie' | 'nvlink' | 'neuronlink' | 'ici';
+export enum Interconnect {
+  NONE = 'none',
+  PCIE = 'pcie',
+  NVLINK = 'nvlink',
+  NEURONLINK = 'neuronlink',
+  ICI = 'ici',
+}
 
 /**
  * On-demand reference price; always overridable by the caller.
@@ -248,7 +261,12 @@ export interface InstanceTypeSpec {
 }
 
 /** GKE TPU accelerator label values (cloud.google.com/gke-tpu-accelerator). */
-export type TpuAccelerator = 'tpu-v5-lite-podslice' | 'tpu-v6e-slice' | 'tpu-v5p-slice' | 'tpu7x';
+export enum TpuAccelerator {
+  TPU_V5_LITE_PODSLICE = 'tpu-v5-lite-podslice',
+  TPU_V6E_SLICE = 'tpu-v6e-slice',
+  TPU_V5P_SLICE = 'tpu-v5p-slice',
+  TPU7X = 'tpu7x',
+}
 
 /** A valid TPU slice shape: accelerator + topology, with the machine type and hosts it needs. */
 export interface TpuSliceSpec {
@@ -360,8 +378,8 @@ const B300_GIB = 2148 / 8;
 export const DEVICES: Readonly<Record<DeviceKind, DeviceSpec>> = {
   // 32 GiB HBM and 820 GB/s per chip, 2 NeuronCore-v2 per chip.
   inferentia2: {
-    kind: 'inferentia2',
-    acceleratorClass: 'inferentia2',
+    kind: DeviceKind.INFERENTIA2,
+    acceleratorClass: AcceleratorClass.INFERENTIA2,
     displayName: 'AWS Inferentia2',
     memoryGiB: 32,
     memoryBandwidthGBps: 820,
@@ -370,12 +388,12 @@ export const DEVICES: Readonly<Record<DeviceKind, DeviceSpec>> = {
     usableMemoryGiB: 32,
     // "380 INT8 TOPS, 190 FP16/BF16/cFP8/TF32 TFLOPS" per chip (Inferentia2 architecture page).
     peakDenseTflops: { bf16: 190, fp16: 190, fp8: 190, int8: 380 },
-    architecture: 'inferentia2',
+    architecture: DeviceArchitecture.INFERENTIA2,
     source: 'https://awsdocs-neuron.readthedocs-hosted.com/en/latest/general/arch/neuron-hardware/inferentia2.html',
   },
   'nvidia-a10g': {
-    kind: 'nvidia-a10g',
-    acceleratorClass: 'nvidia-gpu',
+    kind: DeviceKind.NVIDIA_A10G,
+    acceleratorClass: AcceleratorClass.NVIDIA_GPU,
     displayName: 'NVIDIA A10G',
     memoryGiB: 24,
     memoryBandwidthGBps: 600,
@@ -383,115 +401,115 @@ export const DEVICES: Readonly<Record<DeviceKind, DeviceSpec>> = {
     // The AWS A10G variant: 70 dense FP16/BF16 tensor TFLOPS, 140 INT8 TOPS (NVIDIA publishes no
     // A10G datasheet; figures from https://www.baseten.co/blog/nvidia-a10-vs-a10g-for-ml-model-inference/).
     peakDenseTflops: { bf16: 70, fp16: 70, int8: 140 },
-    architecture: 'ampere',
+    architecture: DeviceArchitecture.AMPERE,
     source: 'https://aws.amazon.com/ec2/instance-types/g5/',
   },
   'nvidia-l4': {
-    kind: 'nvidia-l4',
-    acceleratorClass: 'nvidia-gpu',
+    kind: DeviceKind.NVIDIA_L4,
+    acceleratorClass: AcceleratorClass.NVIDIA_GPU,
     displayName: 'NVIDIA L4',
     memoryGiB: 24,
     memoryBandwidthGBps: 300,
     usableMemoryGiB: USABLE_GIB.l4,
     // Datasheet (with sparsity): FP8 485, BF16/FP16 242, INT8 485; dense is half.
     peakDenseTflops: { bf16: 121, fp16: 121, fp8: 242, int8: 242 },
-    architecture: 'ada',
+    architecture: DeviceArchitecture.ADA,
     source: 'https://www.nvidia.com/en-us/data-center/l4/',
   },
   'nvidia-l40s': {
-    kind: 'nvidia-l40s',
-    acceleratorClass: 'nvidia-gpu',
+    kind: DeviceKind.NVIDIA_L40S,
+    acceleratorClass: AcceleratorClass.NVIDIA_GPU,
     displayName: 'NVIDIA L40S',
     memoryGiB: 48,
     memoryBandwidthGBps: 864,
     usableMemoryGiB: USABLE_GIB.l40s,
     // Datasheet: BF16/FP16 362.05 dense (733 sparse), FP8 733 dense (1,466 sparse), INT8 733 dense.
     peakDenseTflops: { bf16: 362, fp16: 362, fp8: 733, int8: 733 },
-    architecture: 'ada',
+    architecture: DeviceArchitecture.ADA,
     source: 'https://www.nvidia.com/en-us/data-center/l40s/',
   },
   'nvidia-a100-40gb': {
-    kind: 'nvidia-a100-40gb',
-    acceleratorClass: 'nvidia-gpu',
+    kind: DeviceKind.NVIDIA_A100_40GB,
+    acceleratorClass: AcceleratorClass.NVIDIA_GPU,
     displayName: 'NVIDIA A100 40GB',
     memoryGiB: 40,
     memoryBandwidthGBps: 1555,
     usableMemoryGiB: USABLE_GIB.a100_40,
     // Datasheet: BF16/FP16 312 dense (624 sparse), INT8 624 dense; no FP8 unit.
     peakDenseTflops: { bf16: 312, fp16: 312, int8: 624 },
-    architecture: 'ampere',
+    architecture: DeviceArchitecture.AMPERE,
     source: 'https://www.nvidia.com/en-us/data-center/a100/',
   },
   'nvidia-a100-80gb': {
-    kind: 'nvidia-a100-80gb',
-    acceleratorClass: 'nvidia-gpu',
+    kind: DeviceKind.NVIDIA_A100_80GB,
+    acceleratorClass: AcceleratorClass.NVIDIA_GPU,
     displayName: 'NVIDIA A100 80GB',
     memoryGiB: 80,
     memoryBandwidthGBps: 2039,
     usableMemoryGiB: USABLE_GIB.a100_80,
     peakDenseTflops: { bf16: 312, fp16: 312, int8: 624 },
-    architecture: 'ampere',
+    architecture: DeviceArchitecture.AMPERE,
     source: 'https://www.nvidia.com/en-us/data-center/a100/',
   },
   'nvidia-h100': {
-    kind: 'nvidia-h100',
-    acceleratorClass: 'nvidia-gpu',
+    kind: DeviceKind.NVIDIA_H100,
+    acceleratorClass: AcceleratorClass.NVIDIA_GPU,
     displayName: 'NVIDIA H100 SXM 80GB',
     memoryGiB: 80,
     memoryBandwidthGBps: 3350,
     usableMemoryGiB: USABLE_GIB.h100,
     // Datasheet (SXM): BF16/FP16 1,979 and FP8/INT8 3,958 with sparsity; dense is half.
     peakDenseTflops: { bf16: 989, fp16: 989, fp8: 1979, int8: 1979 },
-    architecture: 'hopper',
+    architecture: DeviceArchitecture.HOPPER,
     source: 'https://www.nvidia.com/en-us/data-center/h100/',
   },
   'nvidia-h200': {
-    kind: 'nvidia-h200',
-    acceleratorClass: 'nvidia-gpu',
+    kind: DeviceKind.NVIDIA_H200,
+    acceleratorClass: AcceleratorClass.NVIDIA_GPU,
     displayName: 'NVIDIA H200 141GB',
     memoryGiB: 141,
     memoryBandwidthGBps: 4800,
     usableMemoryGiB: USABLE_GIB.h200,
     // Datasheet (SXM): same tensor cores as H100 SXM.
     peakDenseTflops: { bf16: 989, fp16: 989, fp8: 1979, int8: 1979 },
-    architecture: 'hopper',
+    architecture: DeviceArchitecture.HOPPER,
     source: 'https://www.nvidia.com/en-us/data-center/h200/',
   },
   'tpu-v5e': {
-    kind: 'tpu-v5e',
-    acceleratorClass: 'tpu',
+    kind: DeviceKind.TPU_V5E,
+    acceleratorClass: AcceleratorClass.TPU,
     displayName: 'TPU v5e',
     memoryGiB: 16,
     memoryBandwidthGBps: 819,
     usableMemoryGiB: 16,
     // v5e page: 197 BF16 TFLOPS, 394 INT8 TOPS per chip.
     peakDenseTflops: { bf16: 197, int8: 394 },
-    architecture: 'tpu-v5e',
+    architecture: DeviceArchitecture.TPU_V5E,
     source: 'https://cloud.google.com/tpu/docs/v5e',
   },
   // The v6e page lists 1600 GBps HBM bandwidth per chip (announcements rounded to 1640).
   'tpu-v6e': {
-    kind: 'tpu-v6e',
-    acceleratorClass: 'tpu',
+    kind: DeviceKind.TPU_V6E,
+    acceleratorClass: AcceleratorClass.TPU,
     displayName: 'TPU v6e (Trillium)',
     memoryGiB: 32,
     memoryBandwidthGBps: 1600,
     usableMemoryGiB: 32,
     // v6e page: 918 BF16 TFLOPS, 1,836 INT8 TOPS per chip.
     peakDenseTflops: { bf16: 918, int8: 1836 },
-    architecture: 'tpu-v6e',
+    architecture: DeviceArchitecture.TPU_V6E,
     source: 'https://cloud.google.com/tpu/docs/v6e',
   },
   'tpu-v5p': {
-    kind: 'tpu-v5p',
-    acceleratorClass: 'tpu',
+    kind: DeviceKind.TPU_V5P,
+    acceleratorClass: AcceleratorClass.TPU,
     displayName: 'TPU v5p',
     memoryGiB: 95,
     memoryBandwidthGBps: 2765,
     usableMemoryGiB: 95,
     // v5p page: 459 BF16 TFLOPS, 918 INT8 TOPS per chip.
     peakDenseTflops: { bf16: 459, int8: 918 },
-    architecture: 'tpu-v5p',
+    architecture: DeviceArchitecture.TPU_V5P,
     source: 'https://cloud.google.com/tpu/docs/v5p',
   },
   // HGX B200 datasheet, per GPU: 180 GB HBM3E at 7.7 TB/s; FP4 18 PF, FP8 9 PF, INT8 9 POPS,
@@ -499,14 +517,14 @@ export const DEVICES: Readonly<Record<DeviceKind, DeviceSpec>> = {
   // EC2 lists 179 GiB per GPU (1,432 GiB on p6-b200.48xlarge); nvidia-smi shows 183359 MiB
   // (179.06 GiB), so the usable figure is the EC2 one.
   'nvidia-b200': {
-    kind: 'nvidia-b200',
-    acceleratorClass: 'nvidia-gpu',
+    kind: DeviceKind.NVIDIA_B200,
+    acceleratorClass: AcceleratorClass.NVIDIA_GPU,
     displayName: 'NVIDIA B200',
     memoryGiB: 179,
     memoryBandwidthGBps: 7700,
     usableMemoryGiB: 179,
     peakDenseTflops: { bf16: 2250, fp16: 2250, fp8: 4500, int8: 4500, fp4: 9000 },
-    architecture: 'blackwell',
+    architecture: DeviceArchitecture.BLACKWELL,
     source: 'https://www.nvidia.com/en-us/data-center/hgx/',
   },
   // HGX B300 (Blackwell Ultra), per GPU: HBM3e at up to 8 TB/s; the 8-GPU board is rated "FP4
@@ -515,14 +533,14 @@ export const DEVICES: Readonly<Record<DeviceKind, DeviceSpec>> = {
   // so no INT8 figure is carried. EC2 lists 2,148 GiB of GPU memory on p6-b300.48xlarge
   // (268.5 GiB per GPU; "8 x 268 GiB" rounded), held as the usable figure like B200's.
   'nvidia-b300': {
-    kind: 'nvidia-b300',
-    acceleratorClass: 'nvidia-gpu',
+    kind: DeviceKind.NVIDIA_B300,
+    acceleratorClass: AcceleratorClass.NVIDIA_GPU,
     displayName: 'NVIDIA B300',
     memoryGiB: B300_GIB,
     memoryBandwidthGBps: 8000,
     usableMemoryGiB: B300_GIB,
     peakDenseTflops: { bf16: 2250, fp16: 2250, fp8: 4500, fp4: 13500 },
-    architecture: 'blackwell',
+    architecture: DeviceArchitecture.BLACKWELL,
     source: 'https://www.nvidia.com/en-us/data-center/hgx/',
   },
   // RTX PRO 6000 Blackwell Server Edition: 96 GB GDDR7 at 1,597 GB/s (datasheet; AWS g7e page:
@@ -530,14 +548,14 @@ export const DEVICES: Readonly<Record<DeviceKind, DeviceSpec>> = {
   // 4 PFLOPS" without saying dense or sparse; the Blackwell line quotes such peaks with 2:4
   // sparsity, so the catalogue halves them (the conservative reading for a roofline).
   'nvidia-rtx-pro-6000': {
-    kind: 'nvidia-rtx-pro-6000',
-    acceleratorClass: 'nvidia-gpu',
+    kind: DeviceKind.NVIDIA_RTX_PRO_6000,
+    acceleratorClass: AcceleratorClass.NVIDIA_GPU,
     displayName: 'NVIDIA RTX PRO 6000 Blackwell Server Edition',
     memoryGiB: 96,
     memoryBandwidthGBps: 1597,
     usableMemoryGiB: round(97887 / MIB_PER_GIB, 2),
     peakDenseTflops: { bf16: 500, fp16: 500, fp8: 1000, fp4: 2000 },
-    architecture: 'blackwell',
+    architecture: DeviceArchitecture.BLACKWELL,
     source: 'https://www.nvidia.com/en-us/data-center/rtx-pro-6000-blackwell-server-edition/',
   },
   // Trainium2 architecture page: eight NeuronCore-v3 delivering 1,299 FP8 and 667 BF16/FP16/TF32
@@ -545,8 +563,8 @@ export const DEVICES: Readonly<Record<DeviceKind, DeviceSpec>> = {
   // runtime exposes 4 logical NeuronCores per chip (64 on trn2.48xlarge), each with 24 GiB.
   // @see https://awsdocs-neuron.readthedocs-hosted.com/en/latest/about-neuron/arch/neuron-features/logical-neuroncore-config.html
   trainium2: {
-    kind: 'trainium2',
-    acceleratorClass: 'inferentia2',
+    kind: DeviceKind.TRAINIUM2,
+    acceleratorClass: AcceleratorClass.INFERENTIA2,
     displayName: 'AWS Trainium2',
     memoryGiB: 96,
     memoryBandwidthGBps: 2900,
@@ -555,20 +573,20 @@ export const DEVICES: Readonly<Record<DeviceKind, DeviceSpec>> = {
     logicalNeuronCoreConfig: TRN2_DEFAULT_LNC,
     usableMemoryGiB: 96,
     peakDenseTflops: { bf16: 667, fp16: 667, fp8: 1299 },
-    architecture: 'trainium2',
+    architecture: DeviceArchitecture.TRAINIUM2,
     source: 'https://awsdocs-neuron.readthedocs-hosted.com/en/latest/about-neuron/arch/neuron-hardware/trainium2.html',
   },
   // TPU7x page: 192 GiB HBM at 7,380 GBps, 2,307 BF16 and 4,614 FP8 TFLOPS per chip. Its row,
   // tpu7x-standard-4t, carries an unpublished price (see TPU7X_PRICE).
   tpu7x: {
-    kind: 'tpu7x',
-    acceleratorClass: 'tpu',
+    kind: DeviceKind.TPU7X,
+    acceleratorClass: AcceleratorClass.TPU,
     displayName: 'TPU7x (Ironwood)',
     memoryGiB: 192,
     memoryBandwidthGBps: 7380,
     usableMemoryGiB: 192,
     peakDenseTflops: { bf16: 2307, fp8: 4614 },
-    architecture: 'tpu7x',
+    architecture: DeviceArchitecture.TPU7X,
     source: 'https://docs.cloud.google.com/tpu/docs/tpu7x',
   },
 };
@@ -711,37 +729,37 @@ interface AwsRow {
 /** Device-to-device link per family when a node has more than one device. */
 const MULTI_DEVICE_INTERCONNECT: { [family: string]: Interconnect } = {
   // inf2.24xlarge / 48xlarge: NeuronLink-v2 between chips (Inferentia2 architecture page).
-  inf2: 'neuronlink',
+  inf2: Interconnect.NEURONLINK,
   // g5 / g6 / g6e / GCE G2: GPUs on PCIe, no NVLink (EC2 accelerated-computing specifications).
-  g5: 'pcie',
-  g6: 'pcie',
-  g6e: 'pcie',
-  g2: 'pcie',
+  g5: Interconnect.PCIE,
+  g6: Interconnect.PCIE,
+  g6e: Interconnect.PCIE,
+  g2: Interconnect.PCIE,
   // p4d / p4de / p5 / p5e / p5en and GCE A3: NVLink + NVSwitch inside the node.
-  p4d: 'nvlink',
-  p4de: 'nvlink',
-  p5: 'nvlink',
-  p5e: 'nvlink',
-  p5en: 'nvlink',
-  a3: 'nvlink',
+  p4d: Interconnect.NVLINK,
+  p4de: Interconnect.NVLINK,
+  p5: Interconnect.NVLINK,
+  p5e: Interconnect.NVLINK,
+  p5en: Interconnect.NVLINK,
+  a3: Interconnect.NVLINK,
   // trn2.48xlarge: 16 Trainium2 in a 4x4 2-D torus over NeuronLink-v3 (Trn2 architecture page).
-  trn2: 'neuronlink',
+  trn2: Interconnect.NEURONLINK,
   // p6-b200: NVLink 5 + NVSwitch; GCE A4 likewise (HGX B200).
-  'p6-b200': 'nvlink',
-  'p6-b300': 'nvlink',
-  a4: 'nvlink',
+  'p6-b200': Interconnect.NVLINK,
+  'p6-b300': Interconnect.NVLINK,
+  a4: Interconnect.NVLINK,
   // g7e / GCE G4: RTX PRO 6000 Server Edition has no NVLink; GPUs talk over PCIe.
-  g7e: 'pcie',
-  g4: 'pcie',
+  g7e: Interconnect.PCIE,
+  g4: Interconnect.PCIE,
   // TPU chips of one host are joined by ICI.
-  ct5lp: 'ici',
-  ct6e: 'ici',
-  ct5p: 'ici',
-  tpu7x: 'ici',
+  ct5lp: Interconnect.ICI,
+  ct6e: Interconnect.ICI,
+  ct5p: Interconnect.ICI,
+  tpu7x: Interconnect.ICI,
 };
 
 function interconnectOf(family: string, devices: number): Interconnect {
-  if (devices === 1) return 'none';
+  if (devices === 1) return Interconnect.NONE;
   const link = MULTI_DEVICE_INTERCONNECT[family];
   if (link === undefined) throw new Error(`catalogue row of family ${family} has no interconnect`);
   return link;
@@ -750,7 +768,7 @@ function interconnectOf(family: string, devices: number): Interconnect {
 function awsRow(r: AwsRow): InstanceTypeSpec {
   const device = DEVICES[r.device];
   const family = r.name.split('.')[0];
-  const neuron = device.acceleratorClass === 'inferentia2';
+  const neuron = device.acceleratorClass === AcceleratorClass.INFERENTIA2;
   const gpuName = GPU_NAME[r.device];
   const karpenter: Record<string, string> = { [KARPENTER_INSTANCE_FAMILY_LABEL]: family };
   const eksAutoMode: Record<string, string> = { [EKS_AUTO_INSTANCE_FAMILY_LABEL]: family };
@@ -801,15 +819,15 @@ function awsRow(r: AwsRow): InstanceTypeSpec {
 // rate 35.7608 per hour (the EC2 price list as read in February 2026). SageMaker hosting offers
 // ml.trn2.48xlarge (ProductionVariantInstanceType in aws-sdk-js-v3 clients/client-sagemaker).
 const TRN2: AwsRow[] = [
-  { name: 'trn2.48xlarge', device: 'trainium2', devices: 16, vcpu: 192, hostMemoryGiB: 2048, usdPerHour: 35.7608, sagemaker: true },
+  { name: 'trn2.48xlarge', device: DeviceKind.TRAINIUM2, devices: 16, vcpu: 192, hostMemoryGiB: 2048, usdPerHour: 35.7608, sagemaker: true },
 ];
 
 // P6-B200: https://aws.amazon.com/ec2/instance-types/p6/ (8 B200, 1,432 GiB GPU memory, 192 vCPU,
 // 2,048 GiB). P5.4xlarge: one H100 with 16 vCPU / 256 GiB (https://aws.amazon.com/ec2/instance-types/p5/).
 // Both are in ProductionVariantInstanceType (ml.p6-b200.48xlarge, ml.p5.4xlarge).
 const P6: AwsRow[] = [
-  { name: 'p6-b200.48xlarge', device: 'nvidia-b200', devices: 8, vcpu: 192, hostMemoryGiB: 2048, usdPerHour: 113.93, sagemaker: true },
-  { name: 'p5.4xlarge', device: 'nvidia-h100', devices: 1, vcpu: 16, hostMemoryGiB: 256, usdPerHour: 6.88, sagemaker: true },
+  { name: 'p6-b200.48xlarge', device: DeviceKind.NVIDIA_B200, devices: 8, vcpu: 192, hostMemoryGiB: 2048, usdPerHour: 113.93, sagemaker: true },
+  { name: 'p5.4xlarge', device: DeviceKind.NVIDIA_H100, devices: 1, vcpu: 16, hostMemoryGiB: 256, usdPerHour: 6.88, sagemaker: true },
   // P6-B300: 8 B300 (2,148 GiB GPU memory), 192 vCPU, 4 TiB host memory (EC2 accelerated
   // computing specifications). SageMaker lists ml.p6-b300.48xlarge for HyperPod clusters and
   // training plans but not in ProductionVariantInstanceType, so no hosting name. No on-demand
@@ -817,7 +835,7 @@ const P6: AwsRow[] = [
   // next to a wrong GPU memory figure): the price is unpublished, like TPU7x's.
   {
     name: 'p6-b300.48xlarge',
-    device: 'nvidia-b300',
+    device: DeviceKind.NVIDIA_B300,
     devices: 8,
     vcpu: 192,
     hostMemoryGiB: 4096,
@@ -833,57 +851,57 @@ const P6: AwsRow[] = [
 // offers ml.g7e.* since April 2026 (AWS Machine Learning blog, "Accelerate Generative AI Inference
 // on Amazon SageMaker AI with G7e Instances").
 const G7E: AwsRow[] = [
-  { name: 'g7e.2xlarge', device: 'nvidia-rtx-pro-6000', devices: 1, vcpu: 8, hostMemoryGiB: 64, usdPerHour: 3.36312, sagemaker: true },
-  { name: 'g7e.4xlarge', device: 'nvidia-rtx-pro-6000', devices: 1, vcpu: 16, hostMemoryGiB: 128, usdPerHour: 3.99816, sagemaker: true },
-  { name: 'g7e.8xlarge', device: 'nvidia-rtx-pro-6000', devices: 1, vcpu: 32, hostMemoryGiB: 256, usdPerHour: 5.2682, sagemaker: true },
-  { name: 'g7e.12xlarge', device: 'nvidia-rtx-pro-6000', devices: 2, vcpu: 48, hostMemoryGiB: 512, usdPerHour: 8.28608, sagemaker: true },
-  { name: 'g7e.24xlarge', device: 'nvidia-rtx-pro-6000', devices: 4, vcpu: 96, hostMemoryGiB: 1024, usdPerHour: 16.5722, sagemaker: true },
-  { name: 'g7e.48xlarge', device: 'nvidia-rtx-pro-6000', devices: 8, vcpu: 192, hostMemoryGiB: 2048, usdPerHour: 33.14432, sagemaker: true },
+  { name: 'g7e.2xlarge', device: DeviceKind.NVIDIA_RTX_PRO_6000, devices: 1, vcpu: 8, hostMemoryGiB: 64, usdPerHour: 3.36312, sagemaker: true },
+  { name: 'g7e.4xlarge', device: DeviceKind.NVIDIA_RTX_PRO_6000, devices: 1, vcpu: 16, hostMemoryGiB: 128, usdPerHour: 3.99816, sagemaker: true },
+  { name: 'g7e.8xlarge', device: DeviceKind.NVIDIA_RTX_PRO_6000, devices: 1, vcpu: 32, hostMemoryGiB: 256, usdPerHour: 5.2682, sagemaker: true },
+  { name: 'g7e.12xlarge', device: DeviceKind.NVIDIA_RTX_PRO_6000, devices: 2, vcpu: 48, hostMemoryGiB: 512, usdPerHour: 8.28608, sagemaker: true },
+  { name: 'g7e.24xlarge', device: DeviceKind.NVIDIA_RTX_PRO_6000, devices: 4, vcpu: 96, hostMemoryGiB: 1024, usdPerHour: 16.5722, sagemaker: true },
+  { name: 'g7e.48xlarge', device: DeviceKind.NVIDIA_RTX_PRO_6000, devices: 8, vcpu: 192, hostMemoryGiB: 2048, usdPerHour: 33.14432, sagemaker: true },
 ];
 
 // Inferentia2: chips, vCPU and memory from https://aws.amazon.com/ec2/instance-types/inf2/ (FACTS §2).
 // SageMaker hosting offers all four sizes: https://aws.amazon.com/sagemaker/pricing/
 const INF2: AwsRow[] = [
-  { name: 'inf2.xlarge', device: 'inferentia2', devices: 1, vcpu: 4, hostMemoryGiB: 16, usdPerHour: 0.7582, sagemaker: true },
-  { name: 'inf2.8xlarge', device: 'inferentia2', devices: 1, vcpu: 32, hostMemoryGiB: 128, usdPerHour: 1.9679, sagemaker: true },
-  { name: 'inf2.24xlarge', device: 'inferentia2', devices: 6, vcpu: 96, hostMemoryGiB: 384, usdPerHour: 6.4906, sagemaker: true },
-  { name: 'inf2.48xlarge', device: 'inferentia2', devices: 12, vcpu: 192, hostMemoryGiB: 768, usdPerHour: 12.9813, sagemaker: true },
+  { name: 'inf2.xlarge', device: DeviceKind.INFERENTIA2, devices: 1, vcpu: 4, hostMemoryGiB: 16, usdPerHour: 0.7582, sagemaker: true },
+  { name: 'inf2.8xlarge', device: DeviceKind.INFERENTIA2, devices: 1, vcpu: 32, hostMemoryGiB: 128, usdPerHour: 1.9679, sagemaker: true },
+  { name: 'inf2.24xlarge', device: DeviceKind.INFERENTIA2, devices: 6, vcpu: 96, hostMemoryGiB: 384, usdPerHour: 6.4906, sagemaker: true },
+  { name: 'inf2.48xlarge', device: DeviceKind.INFERENTIA2, devices: 12, vcpu: 192, hostMemoryGiB: 768, usdPerHour: 12.9813, sagemaker: true },
 ];
 
 // G5 (A10G): https://aws.amazon.com/ec2/instance-types/g5/ ; SageMaker offers every size.
 const G5: AwsRow[] = [
-  { name: 'g5.xlarge', device: 'nvidia-a10g', devices: 1, vcpu: 4, hostMemoryGiB: 16, usdPerHour: 1.006, sagemaker: true },
-  { name: 'g5.2xlarge', device: 'nvidia-a10g', devices: 1, vcpu: 8, hostMemoryGiB: 32, usdPerHour: 1.212, sagemaker: true },
-  { name: 'g5.4xlarge', device: 'nvidia-a10g', devices: 1, vcpu: 16, hostMemoryGiB: 64, usdPerHour: 1.624, sagemaker: true },
-  { name: 'g5.8xlarge', device: 'nvidia-a10g', devices: 1, vcpu: 32, hostMemoryGiB: 128, usdPerHour: 2.448, sagemaker: true },
-  { name: 'g5.12xlarge', device: 'nvidia-a10g', devices: 4, vcpu: 48, hostMemoryGiB: 192, usdPerHour: 5.672, sagemaker: true },
-  { name: 'g5.16xlarge', device: 'nvidia-a10g', devices: 1, vcpu: 64, hostMemoryGiB: 256, usdPerHour: 4.096, sagemaker: true },
-  { name: 'g5.24xlarge', device: 'nvidia-a10g', devices: 4, vcpu: 96, hostMemoryGiB: 384, usdPerHour: 8.144, sagemaker: true },
-  { name: 'g5.48xlarge', device: 'nvidia-a10g', devices: 8, vcpu: 192, hostMemoryGiB: 768, usdPerHour: 16.288, sagemaker: true },
+  { name: 'g5.xlarge', device: DeviceKind.NVIDIA_A10G, devices: 1, vcpu: 4, hostMemoryGiB: 16, usdPerHour: 1.006, sagemaker: true },
+  { name: 'g5.2xlarge', device: DeviceKind.NVIDIA_A10G, devices: 1, vcpu: 8, hostMemoryGiB: 32, usdPerHour: 1.212, sagemaker: true },
+  { name: 'g5.4xlarge', device: DeviceKind.NVIDIA_A10G, devices: 1, vcpu: 16, hostMemoryGiB: 64, usdPerHour: 1.624, sagemaker: true },
+  { name: 'g5.8xlarge', device: DeviceKind.NVIDIA_A10G, devices: 1, vcpu: 32, hostMemoryGiB: 128, usdPerHour: 2.448, sagemaker: true },
+  { name: 'g5.12xlarge', device: DeviceKind.NVIDIA_A10G, devices: 4, vcpu: 48, hostMemoryGiB: 192, usdPerHour: 5.672, sagemaker: true },
+  { name: 'g5.16xlarge', device: DeviceKind.NVIDIA_A10G, devices: 1, vcpu: 64, hostMemoryGiB: 256, usdPerHour: 4.096, sagemaker: true },
+  { name: 'g5.24xlarge', device: DeviceKind.NVIDIA_A10G, devices: 4, vcpu: 96, hostMemoryGiB: 384, usdPerHour: 8.144, sagemaker: true },
+  { name: 'g5.48xlarge', device: DeviceKind.NVIDIA_A10G, devices: 8, vcpu: 192, hostMemoryGiB: 768, usdPerHour: 16.288, sagemaker: true },
 ];
 
 // G6 (L4): https://aws.amazon.com/ec2/instance-types/g6/ ; SageMaker offers every size.
 const G6: AwsRow[] = [
-  { name: 'g6.xlarge', device: 'nvidia-l4', devices: 1, vcpu: 4, hostMemoryGiB: 16, usdPerHour: 0.8048, sagemaker: true },
-  { name: 'g6.2xlarge', device: 'nvidia-l4', devices: 1, vcpu: 8, hostMemoryGiB: 32, usdPerHour: 0.9776, sagemaker: true },
-  { name: 'g6.4xlarge', device: 'nvidia-l4', devices: 1, vcpu: 16, hostMemoryGiB: 64, usdPerHour: 1.3232, sagemaker: true },
-  { name: 'g6.8xlarge', device: 'nvidia-l4', devices: 1, vcpu: 32, hostMemoryGiB: 128, usdPerHour: 2.0144, sagemaker: true },
-  { name: 'g6.12xlarge', device: 'nvidia-l4', devices: 4, vcpu: 48, hostMemoryGiB: 192, usdPerHour: 4.6016, sagemaker: true },
-  { name: 'g6.16xlarge', device: 'nvidia-l4', devices: 1, vcpu: 64, hostMemoryGiB: 256, usdPerHour: 3.3968, sagemaker: true },
-  { name: 'g6.24xlarge', device: 'nvidia-l4', devices: 4, vcpu: 96, hostMemoryGiB: 384, usdPerHour: 6.6752, sagemaker: true },
-  { name: 'g6.48xlarge', device: 'nvidia-l4', devices: 8, vcpu: 192, hostMemoryGiB: 768, usdPerHour: 13.3504, sagemaker: true },
+  { name: 'g6.xlarge', device: DeviceKind.NVIDIA_L4, devices: 1, vcpu: 4, hostMemoryGiB: 16, usdPerHour: 0.8048, sagemaker: true },
+  { name: 'g6.2xlarge', device: DeviceKind.NVIDIA_L4, devices: 1, vcpu: 8, hostMemoryGiB: 32, usdPerHour: 0.9776, sagemaker: true },
+  { name: 'g6.4xlarge', device: DeviceKind.NVIDIA_L4, devices: 1, vcpu: 16, hostMemoryGiB: 64, usdPerHour: 1.3232, sagemaker: true },
+  { name: 'g6.8xlarge', device: DeviceKind.NVIDIA_L4, devices: 1, vcpu: 32, hostMemoryGiB: 128, usdPerHour: 2.0144, sagemaker: true },
+  { name: 'g6.12xlarge', device: DeviceKind.NVIDIA_L4, devices: 4, vcpu: 48, hostMemoryGiB: 192, usdPerHour: 4.6016, sagemaker: true },
+  { name: 'g6.16xlarge', device: DeviceKind.NVIDIA_L4, devices: 1, vcpu: 64, hostMemoryGiB: 256, usdPerHour: 3.3968, sagemaker: true },
+  { name: 'g6.24xlarge', device: DeviceKind.NVIDIA_L4, devices: 4, vcpu: 96, hostMemoryGiB: 384, usdPerHour: 6.6752, sagemaker: true },
+  { name: 'g6.48xlarge', device: DeviceKind.NVIDIA_L4, devices: 8, vcpu: 192, hostMemoryGiB: 768, usdPerHour: 13.3504, sagemaker: true },
 ];
 
 // G6e (L40S): https://aws.amazon.com/ec2/instance-types/g6e/ ; SageMaker offers every size.
 const G6E: AwsRow[] = [
-  { name: 'g6e.xlarge', device: 'nvidia-l40s', devices: 1, vcpu: 4, hostMemoryGiB: 32, usdPerHour: 1.861, sagemaker: true },
-  { name: 'g6e.2xlarge', device: 'nvidia-l40s', devices: 1, vcpu: 8, hostMemoryGiB: 64, usdPerHour: 2.24208, sagemaker: true },
-  { name: 'g6e.4xlarge', device: 'nvidia-l40s', devices: 1, vcpu: 16, hostMemoryGiB: 128, usdPerHour: 3.00424, sagemaker: true },
-  { name: 'g6e.8xlarge', device: 'nvidia-l40s', devices: 1, vcpu: 32, hostMemoryGiB: 256, usdPerHour: 4.52856, sagemaker: true },
-  { name: 'g6e.12xlarge', device: 'nvidia-l40s', devices: 4, vcpu: 48, hostMemoryGiB: 384, usdPerHour: 10.49264, sagemaker: true },
-  { name: 'g6e.16xlarge', device: 'nvidia-l40s', devices: 1, vcpu: 64, hostMemoryGiB: 512, usdPerHour: 7.57719, sagemaker: true },
-  { name: 'g6e.24xlarge', device: 'nvidia-l40s', devices: 4, vcpu: 96, hostMemoryGiB: 768, usdPerHour: 15.06559, sagemaker: true },
-  { name: 'g6e.48xlarge', device: 'nvidia-l40s', devices: 8, vcpu: 192, hostMemoryGiB: 1536, usdPerHour: 30.13118, sagemaker: true },
+  { name: 'g6e.xlarge', device: DeviceKind.NVIDIA_L40S, devices: 1, vcpu: 4, hostMemoryGiB: 32, usdPerHour: 1.861, sagemaker: true },
+  { name: 'g6e.2xlarge', device: DeviceKind.NVIDIA_L40S, devices: 1, vcpu: 8, hostMemoryGiB: 64, usdPerHour: 2.24208, sagemaker: true },
+  { name: 'g6e.4xlarge', device: DeviceKind.NVIDIA_L40S, devices: 1, vcpu: 16, hostMemoryGiB: 128, usdPerHour: 3.00424, sagemaker: true },
+  { name: 'g6e.8xlarge', device: DeviceKind.NVIDIA_L40S, devices: 1, vcpu: 32, hostMemoryGiB: 256, usdPerHour: 4.52856, sagemaker: true },
+  { name: 'g6e.12xlarge', device: DeviceKind.NVIDIA_L40S, devices: 4, vcpu: 48, hostMemoryGiB: 384, usdPerHour: 10.49264, sagemaker: true },
+  { name: 'g6e.16xlarge', device: DeviceKind.NVIDIA_L40S, devices: 1, vcpu: 64, hostMemoryGiB: 512, usdPerHour: 7.57719, sagemaker: true },
+  { name: 'g6e.24xlarge', device: DeviceKind.NVIDIA_L40S, devices: 4, vcpu: 96, hostMemoryGiB: 768, usdPerHour: 15.06559, sagemaker: true },
+  { name: 'g6e.48xlarge', device: DeviceKind.NVIDIA_L40S, devices: 8, vcpu: 192, hostMemoryGiB: 1536, usdPerHour: 30.13118, sagemaker: true },
 ];
 
 // P4/P5: https://aws.amazon.com/ec2/instance-types/p4/ and /p5/. Prices after the June 2025
@@ -891,12 +909,12 @@ const G6E: AwsRow[] = [
 // P5e is sold through EC2 Capacity Blocks (us-east-2): the effective hourly rate from
 // https://aws.amazon.com/ec2/capacityblocks/pricing/ is used as its reference.
 const P: AwsRow[] = [
-  { name: 'p4d.24xlarge', device: 'nvidia-a100-40gb', devices: 8, vcpu: 96, hostMemoryGiB: 1152, usdPerHour: 21.96, sagemaker: true },
-  { name: 'p4de.24xlarge', device: 'nvidia-a100-80gb', devices: 8, vcpu: 96, hostMemoryGiB: 1152, usdPerHour: 27.447, sagemaker: true },
-  { name: 'p5.48xlarge', device: 'nvidia-h100', devices: 8, vcpu: 192, hostMemoryGiB: 2048, usdPerHour: 55.04, sagemaker: true },
+  { name: 'p4d.24xlarge', device: DeviceKind.NVIDIA_A100_40GB, devices: 8, vcpu: 96, hostMemoryGiB: 1152, usdPerHour: 21.96, sagemaker: true },
+  { name: 'p4de.24xlarge', device: DeviceKind.NVIDIA_A100_80GB, devices: 8, vcpu: 96, hostMemoryGiB: 1152, usdPerHour: 27.447, sagemaker: true },
+  { name: 'p5.48xlarge', device: DeviceKind.NVIDIA_H100, devices: 8, vcpu: 192, hostMemoryGiB: 2048, usdPerHour: 55.04, sagemaker: true },
   {
     name: 'p5e.48xlarge',
-    device: 'nvidia-h200',
+    device: DeviceKind.NVIDIA_H200,
     devices: 8,
     vcpu: 192,
     hostMemoryGiB: 2048,
@@ -904,7 +922,7 @@ const P: AwsRow[] = [
     sagemaker: true,
     price: { usdPerHour: 43.26, region: 'us-east-2', asOf: PRICES_AS_OF, source: 'https://aws.amazon.com/ec2/capacityblocks/pricing/' },
   },
-  { name: 'p5en.48xlarge', device: 'nvidia-h200', devices: 8, vcpu: 192, hostMemoryGiB: 2048, usdPerHour: 63.296, sagemaker: true },
+  { name: 'p5en.48xlarge', device: DeviceKind.NVIDIA_H200, devices: 8, vcpu: 192, hostMemoryGiB: 2048, usdPerHour: 63.296, sagemaker: true },
 ];
 
 interface TpuRow {
@@ -926,7 +944,7 @@ function tpuRow(r: TpuRow): InstanceTypeSpec {
     name: r.name,
     cloud: 'gcp',
     family: r.name.split('-')[0],
-    acceleratorClass: 'tpu',
+    acceleratorClass: AcceleratorClass.TPU,
     device,
     devicesPerNode: r.chips,
     vcpu: r.vcpu,
@@ -951,16 +969,16 @@ function tpuRow(r: TpuRow): InstanceTypeSpec {
 //  v6e: ct6e-standard-1t 44 / 176, -4t 180 / 720, -8t 180 / 1440;
 //  v5p: ct5p-hightpu-4t 208 / 448). Per chip-hour list prices: https://cloud.google.com/tpu/pricing
 const TPU: TpuRow[] = [
-  { name: 'ct5lp-hightpu-1t', device: 'tpu-v5e', accelerator: 'tpu-v5-lite-podslice', chips: 1, vcpu: 24, hostMemoryGiB: 48, usdPerChipHour: 1.2 },
-  { name: 'ct5lp-hightpu-4t', device: 'tpu-v5e', accelerator: 'tpu-v5-lite-podslice', chips: 4, vcpu: 112, hostMemoryGiB: 192, usdPerChipHour: 1.2 },
-  { name: 'ct5lp-hightpu-8t', device: 'tpu-v5e', accelerator: 'tpu-v5-lite-podslice', chips: 8, vcpu: 224, hostMemoryGiB: 384, usdPerChipHour: 1.2 },
-  { name: 'ct6e-standard-1t', device: 'tpu-v6e', accelerator: 'tpu-v6e-slice', chips: 1, vcpu: 44, hostMemoryGiB: 176, usdPerChipHour: 2.7 },
-  { name: 'ct6e-standard-4t', device: 'tpu-v6e', accelerator: 'tpu-v6e-slice', chips: 4, vcpu: 180, hostMemoryGiB: 720, usdPerChipHour: 2.7 },
-  { name: 'ct6e-standard-8t', device: 'tpu-v6e', accelerator: 'tpu-v6e-slice', chips: 8, vcpu: 180, hostMemoryGiB: 1440, usdPerChipHour: 2.7 },
-  { name: 'ct5p-hightpu-4t', device: 'tpu-v5p', accelerator: 'tpu-v5p-slice', chips: 4, vcpu: 208, hostMemoryGiB: 448, usdPerChipHour: 4.2 },
+  { name: 'ct5lp-hightpu-1t', device: 'tpu-v5e', accelerator: TpuAccelerator.TPU_V5_LITE_PODSLICE, chips: 1, vcpu: 24, hostMemoryGiB: 48, usdPerChipHour: 1.2 },
+  { name: 'ct5lp-hightpu-4t', device: 'tpu-v5e', accelerator: TpuAccelerator.TPU_V5_LITE_PODSLICE, chips: 4, vcpu: 112, hostMemoryGiB: 192, usdPerChipHour: 1.2 },
+  { name: 'ct5lp-hightpu-8t', device: 'tpu-v5e', accelerator: TpuAccelerator.TPU_V5_LITE_PODSLICE, chips: 8, vcpu: 224, hostMemoryGiB: 384, usdPerChipHour: 1.2 },
+  { name: 'ct6e-standard-1t', device: 'tpu-v6e', accelerator: TpuAccelerator.TPU_V6E_SLICE, chips: 1, vcpu: 44, hostMemoryGiB: 176, usdPerChipHour: 2.7 },
+  { name: 'ct6e-standard-4t', device: 'tpu-v6e', accelerator: TpuAccelerator.TPU_V6E_SLICE, chips: 4, vcpu: 180, hostMemoryGiB: 720, usdPerChipHour: 2.7 },
+  { name: 'ct6e-standard-8t', device: 'tpu-v6e', accelerator: TpuAccelerator.TPU_V6E_SLICE, chips: 8, vcpu: 180, hostMemoryGiB: 1440, usdPerChipHour: 2.7 },
+  { name: 'ct5p-hightpu-4t', device: 'tpu-v5p', accelerator: TpuAccelerator.TPU_V5P_SLICE, chips: 4, vcpu: 208, hostMemoryGiB: 448, usdPerChipHour: 4.2 },
   // TPU7x (Ironwood): 4 chips, 224 vCPU and 960 GB RAM per VM (TPU7x page, "4-chip VM"; the
   // figure is carried as GiB like the v6e rows). No public list price: TPU7X_PRICE.
-  { name: 'tpu7x-standard-4t', device: 'tpu7x', accelerator: 'tpu7x', chips: 4, vcpu: 224, hostMemoryGiB: 960, price: TPU7X_PRICE },
+  { name: 'tpu7x-standard-4t', device: 'tpu7x', accelerator: TpuAccelerator.TPU7X, chips: 4, vcpu: 224, hostMemoryGiB: 960, price: TPU7X_PRICE },
 ];
 
 interface GceGpuRow {
@@ -980,7 +998,7 @@ function gceGpuRow(r: GceGpuRow): InstanceTypeSpec {
     name: r.name,
     cloud: 'gcp',
     family: r.name.split('-')[0],
-    acceleratorClass: 'nvidia-gpu',
+    acceleratorClass: AcceleratorClass.NVIDIA_GPU,
     device,
     devicesPerNode: r.devices,
     vcpu: r.vcpu,
@@ -1062,22 +1080,22 @@ function slice(accelerator: TpuAccelerator, topology: string, machineType: strin
     chips,
     chipsPerHost,
     hosts,
-    ...(accelerator === 'tpu7x' && hosts > 1 ? { requiresWorkloadPolicy: true } : {}),
+    ...(accelerator === TpuAccelerator.TPU7X && hosts > 1 ? { requiresWorkloadPolicy: true } : {}),
   };
 }
 
 /** Every valid TPU slice shape. */
 export const TPU_SLICES: readonly TpuSliceSpec[] = Object.freeze([
-  slice('tpu-v5-lite-podslice', '1x1', 'ct5lp-hightpu-1t', 1),
-  slice('tpu-v5-lite-podslice', '2x2', 'ct5lp-hightpu-4t', 4),
-  slice('tpu-v5-lite-podslice', '2x4', 'ct5lp-hightpu-8t', 8),
-  ...MULTI_HOST_2D.map((t) => slice('tpu-v5-lite-podslice', t, 'ct5lp-hightpu-4t', 4)),
-  slice('tpu-v6e-slice', '1x1', 'ct6e-standard-1t', 1),
-  slice('tpu-v6e-slice', '2x2', 'ct6e-standard-4t', 4),
-  slice('tpu-v6e-slice', '2x4', 'ct6e-standard-8t', 8),
-  ...MULTI_HOST_2D.map((t) => slice('tpu-v6e-slice', t, 'ct6e-standard-4t', 4)),
-  ...V5P_TOPOLOGIES.map((t) => slice('tpu-v5p-slice', t, 'ct5p-hightpu-4t', 4)),
-  ...TPU7X_TOPOLOGIES.map((t) => slice('tpu7x', t, 'tpu7x-standard-4t', TPU7X_CHIPS_PER_HOST)),
+  slice(TpuAccelerator.TPU_V5_LITE_PODSLICE, '1x1', 'ct5lp-hightpu-1t', 1),
+  slice(TpuAccelerator.TPU_V5_LITE_PODSLICE, '2x2', 'ct5lp-hightpu-4t', 4),
+  slice(TpuAccelerator.TPU_V5_LITE_PODSLICE, '2x4', 'ct5lp-hightpu-8t', 8),
+  ...MULTI_HOST_2D.map((t) => slice(TpuAccelerator.TPU_V5_LITE_PODSLICE, t, 'ct5lp-hightpu-4t', 4)),
+  slice(TpuAccelerator.TPU_V6E_SLICE, '1x1', 'ct6e-standard-1t', 1),
+  slice(TpuAccelerator.TPU_V6E_SLICE, '2x2', 'ct6e-standard-4t', 4),
+  slice(TpuAccelerator.TPU_V6E_SLICE, '2x4', 'ct6e-standard-8t', 8),
+  ...MULTI_HOST_2D.map((t) => slice(TpuAccelerator.TPU_V6E_SLICE, t, 'ct6e-standard-4t', 4)),
+  ...V5P_TOPOLOGIES.map((t) => slice(TpuAccelerator.TPU_V5P_SLICE, t, 'ct5p-hightpu-4t', 4)),
+  ...TPU7X_TOPOLOGIES.map((t) => slice(TpuAccelerator.TPU7X, t, 'tpu7x-standard-4t', TPU7X_CHIPS_PER_HOST)),
 ]);
 
 /** What GKE needs to run TPU7x (Ironwood) node pools. */
@@ -1120,7 +1138,7 @@ export const TPU7X_GKE: TpuGkeFacts = Object.freeze({
 });
 
 /** The GKE TPU accelerator label values. */
-export const TPU_ACCELERATORS: readonly TpuAccelerator[] = ['tpu-v5-lite-podslice', 'tpu-v5p-slice', 'tpu-v6e-slice', 'tpu7x'];
+export const TPU_ACCELERATORS: readonly TpuAccelerator[] = [TpuAccelerator.TPU_V5_LITE_PODSLICE, TpuAccelerator.TPU_V5P_SLICE, TpuAccelerator.TPU_V6E_SLICE, TpuAccelerator.TPU7X];
 
 // ---------------------------------------------------------------------------------------------
 // Look-ups

@@ -31,20 +31,20 @@ export interface Toleration {
 export interface PoolCapacity {
   readonly name: string;
   /** Labels every node of the pool carries (including well-known ones the pool pins, e.g. instance family). */
-  readonly labels: Readonly<Record<string, string>>;
-  readonly taints: readonly Taint[];
+  readonly labels: { [key: string]: string };
+  readonly taints: Taint[];
   /** Pool-wide limits by resource name (e.g. "nvidia.com/gpu": 32); absent = unlimited. */
-  readonly limits: Readonly<Record<string, number>>;
+  readonly limits: { [key: string]: number };
 }
 
 /** What one workload needs at its maximum scale. */
 export interface WorkloadDemand {
   /** kind/namespace/name of the workload. */
   readonly name: string;
-  readonly nodeSelector: Readonly<Record<string, string>>;
-  readonly tolerations: readonly Toleration[];
+  readonly nodeSelector: { [key: string]: string };
+  readonly tolerations: Toleration[];
   /** Extended resources requested per replica, summed over all pods of a replica (all hosts). */
-  readonly resourcesPerReplica: Readonly<Record<string, number>>;
+  readonly resourcesPerReplica: { [key: string]: number };
   readonly maxReplicas: number;
 }
 

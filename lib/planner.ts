@@ -16,7 +16,7 @@
  */
 import {
   type InstanceTypeSpec,
-  type Interconnect,
+  Interconnect,
   type TpuSliceSpec,
   INSTANCE_TYPES,
   Pricing,
@@ -25,7 +25,7 @@ import {
   tpuSlice as lookUpTpuSlice,
 } from './accelerators.js';
 import { InferenceConstructsError } from './errors.js';
-import { type ModelSpec, type Precision, BYTES_PER_WEIGHT, PRECISIONS, defineModel } from './models.js';
+import { type ModelSpec, Precision, BYTES_PER_WEIGHT, PRECISIONS, defineModel } from './models.js';
 import { PrecisionSupport, PrecisionSupportKind, type PrecisionSupportEntry } from './precision-support.js';
 import type { ModelServerProfile } from './servers.js';
 import {
@@ -39,6 +39,7 @@ import {
   timePerOutputTokenSeconds,
   timeToFirstTokenSeconds,
 } from './step-time.js';
+import { AcceleratorClass } from './accelerators.js';
 
 /** What the planner optimises the operating point for when no latency targets are given. */
 export enum OperatingPriority {
@@ -56,13 +57,21 @@ export interface LatencyTargets {
   readonly timeToFirstTokenSeconds?: number;
 }
 
+/** A TPU slice named by accelerator and topology, looked up in the catalogue. */
+export interface TpuSliceReference {
+  /** GKE accelerator label value, e.g. "tpu-v5-lite-podslice". */
+  readonly accelerator: string;
+  /** Slice topology, e.g. "2x4". */
+  readonly topology: string;
+}
+
 /** What to plan. Either `instanceType` (EC2 / SageMaker / single-host GKE machine) or `tpuSlice`. */
 export interface PlanInput {
   readonly model: ModelSpec;
   /** Instance name (inf2.xlarge, ml.g5.12xlarge, ct5lp-hightpu-8t) or catalogue row. */
   readonly instanceType?: string | InstanceTypeSpec;
   /** TPU slice; when given, the device group is the whole slice (may span several hosts). */
-  readonly tpuSlice?: TpuSliceSpec | { readonly accelerator: string; readonly topology: string };
+  readonly tpuSlice?: TpuSliceSpec | TpuSliceReference;
   /** @default the model's native precision */
   readonly precision?: Precision;
   /** KV-cache precision; fp8 is passed to the server (`--kv-cache-dtype fp8`). @default the weight precision when 16-bit, else bf16 */
@@ -254,15 +263,19 @@ export interface CapacityPlan {
   readonly targetTokensPerSecondPerReplica: number;
   /** Replicas needed for peakTokensPerSecond at the target utilisation (1 when no peak given). */
   readonly replicasForPeak: number;
-  readonly cost: {
-    readonly perNodeHourUsd: number;
-    /** Cost of one replica per hour: node price / replicas per node (idle devices are charged). */
-    readonly perReplicaHourUsd: number;
-    /** Cost per million output tokens at the target utilisation. */
-    readonly perMillionTokensUsd: number;
-    readonly priceKind: PriceKind;
-    readonly priceSource: string;
-  };
+  /** What the plan costs. */
+  readonly cost: PlanCost;
+}
+
+/** What a plan costs, at the catalogue (or given) price. */
+export interface PlanCost {
+  readonly perNodeHourUsd: number;
+  /** Cost of one replica per hour: node price / replicas per node (idle devices are charged). */
+  readonly perReplicaHourUsd: number;
+  /** Cost per million output tokens at the target utilisation. */
+  readonly perMillionTokensUsd: number;
+  readonly priceKind: PriceKind;
+  readonly priceSource: string;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -518,7 +531,7 @@ function resolveTarget(input: PlanInput, maxNodes: number): Target {
     return { instance, slice, groups: [tpuGroup(instance, slice)], label: `${slice.accelerator} ${slice.topology}`, prop: 'tpuSlice' };
   }
   const instance = resolveInstance(input.instanceType as string | InstanceTypeSpec);
-  if (instance.acceleratorClass === 'tpu') {
+  if (instance.acceleratorClass === AcceleratorClass.TPU) {
     const slice = singleHostSlice(instance.name);
     if (slice === undefined) {
       // Every TPU machine type in the catalogue forms a single-host slice; a hand-made row may not.
@@ -532,7 +545,7 @@ function resolveTarget(input: PlanInput, maxNodes: number): Target {
     }
     return { instance, slice, groups: [tpuGroup(instance, slice)], label: instance.name, prop: 'instanceType' };
   }
-  const groups = instance.acceleratorClass === 'inferentia2' ? neuronGroups(instance) : gpuGroups(instance, maxNodes);
+  const groups = instance.acceleratorClass === AcceleratorClass.INFERENTIA2 ? neuronGroups(instance) : gpuGroups(instance, maxNodes);
   return { instance, groups, label: instance.name, prop: 'instanceType' };
 }
 
@@ -733,7 +746,7 @@ export function planCapacity(input: PlanInput): CapacityPlan {
       fix: `plan one of ${input.modelServer.precisions.join(', ')}, or pick a server that serves ${precision}`,
     });
   }
-  const kvCachePrecision = input.kvCachePrecision ?? (BYTES_PER_WEIGHT[precision] === 2 ? precision : 'bf16');
+  const kvCachePrecision = input.kvCachePrecision ?? (BYTES_PER_WEIGHT[precision] === 2 ? precision : Precision.BF16);
   checkPrecision('kvCachePrecision', kvCachePrecision);
 
   const contextTokens = input.contextTokens ?? Math.min(model.maxContextTokens, DEFAULT_CONTEXT_TOKENS);
@@ -955,15 +968,15 @@ export function planCapacity(input: PlanInput): CapacityPlan {
   }
 
   const live = liveContextTokens(inputTokens, outputTokens);
-  const computeSupport = support.computePrecision ?? 'bf16';
+  const computeSupport = support.computePrecision ?? Precision.BF16;
   const peakPerDevice = instance.device.peakDenseTflops?.[computeSupport as 'bf16' | 'fp16' | 'fp8' | 'int8' | 'fp4'];
   if (peakPerDevice === undefined) {
     throw catalogueMissing(instance, `peakDenseTflops.${computeSupport}`, 'add the dense peak TFLOPS from the vendor datasheet to the device row in lib/accelerators.ts');
   }
 
   const interconnectOf = (g: DeviceGroup): Interconnect => {
-    if (g.devicesPerReplica * g.hostsPerReplica <= 1) return 'none';
-    if (g.hostsPerReplica > 1 && instance.acceleratorClass === 'tpu') return 'ici';
+    if (g.devicesPerReplica * g.hostsPerReplica <= 1) return Interconnect.NONE;
+    if (g.hostsPerReplica > 1 && instance.acceleratorClass === AcceleratorClass.TPU) return Interconnect.ICI;
     // A pipelined GPU replica: tensor parallel over the node's own link within each stage.
     const link = instance.interconnect;
     if (link === undefined) throw catalogueMissing(instance, 'interconnect', 'add the device-to-device link (pcie / nvlink / neuronlink / ici) to the row in lib/accelerators.ts');
@@ -1238,9 +1251,9 @@ function doesNotFit(
     .filter((row) => {
       try {
         const groups =
-          row.acceleratorClass === 'tpu'
+          row.acceleratorClass === AcceleratorClass.TPU
             ? ((s) => (s ? [tpuGroup(row, s)] : []))(singleHostSlice(row.name))
-            : row.acceleratorClass === 'inferentia2'
+            : row.acceleratorClass === AcceleratorClass.INFERENTIA2
               ? neuronGroups(row)
               : gpuGroups(row);
         return groups.some((g) => tpValid(model, g) && needFor(g).total <= g.memoryBytes);
@@ -1251,13 +1264,13 @@ function doesNotFit(
     .sort((a, b) => listPriceOrLast(a) - listPriceOrLast(b) || (a.name < b.name ? -1 : 1))
     .slice(0, 3)
     .map((row) => row.name);
-  const lower = PRECISIONS.filter((p) => p !== 'fp4' && BYTES_PER_WEIGHT[p] < BYTES_PER_WEIGHT[precision]);
+  const lower = PRECISIONS.filter((p) => p !== Precision.FP4 && BYTES_PER_WEIGHT[p] < BYTES_PER_WEIGHT[precision]);
   const fixes = [
     lower.length > 0 ? `a lower precision (${lower.join(' / ')})` : undefined,
-    bigger.length > 0 ? `a bigger instance (${bigger.join(', ')})` : target.instance.acceleratorClass === 'tpu' ? 'a bigger TPU slice' : 'a bigger instance',
+    bigger.length > 0 ? `a bigger instance (${bigger.join(', ')})` : target.instance.acceleratorClass === AcceleratorClass.TPU ? 'a bigger TPU slice' : 'a bigger instance',
     `a shorter contextTokens (now ${contextTokens})`,
     batch > 1 ? `fewer concurrentSequences (now ${batch})` : undefined,
-    target.instance.acceleratorClass === 'nvidia-gpu' && target.instance.devicesPerNode > 1 ? `more nodes per replica (maxNodesPerReplica, now ${maxNodes})` : undefined,
+    target.instance.acceleratorClass === AcceleratorClass.NVIDIA_GPU && target.instance.devicesPerNode > 1 ? `more nodes per replica (maxNodesPerReplica, now ${maxNodes})` : undefined,
   ].filter((s): s is string => s !== undefined);
   const n = needFor(largest);
   return new InferenceConstructsError('ModelDoesNotFit', {

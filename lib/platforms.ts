@@ -3,7 +3,7 @@
  * as enums, and the one table of scrape intervals a scaler checks its rate window against.
  *
  * The string values are the ones the k8s renderers have always switched on
- * (`ModelDeploymentProps.platform` / `metricsScrape`), so objects rendered with either spelling
+ * (`ModelDeploymentProps.platform` / `scrapeBackend`), so objects rendered with either spelling
  * are the same.
  */
 import { InferenceConstructsError } from './errors.js';

@@ -25,7 +25,8 @@
  */
 import { InferenceConstructsError } from './errors.js';
 import type { DeviceArchitecture, DeviceSpec } from './accelerators.js';
-import type { Precision } from './models.js';
+import { Precision } from './models.js';
+
 
 /** How a device serves a precision. */
 export enum PrecisionSupportKind {
@@ -47,8 +48,8 @@ export interface PrecisionSupportEntry {
 }
 
 const N = (p: Precision): PrecisionSupportEntry => ({ kind: PrecisionSupportKind.NATIVE, computePrecision: p, mixtureOfExperts: true });
-const W: PrecisionSupportEntry = { kind: PrecisionSupportKind.WEIGHT_ONLY, computePrecision: 'bf16', mixtureOfExperts: true };
-const W_DENSE: PrecisionSupportEntry = { kind: PrecisionSupportKind.WEIGHT_ONLY, computePrecision: 'bf16', mixtureOfExperts: false };
+const W: PrecisionSupportEntry = { kind: PrecisionSupportKind.WEIGHT_ONLY, computePrecision: Precision.BF16, mixtureOfExperts: true };
+const W_DENSE: PrecisionSupportEntry = { kind: PrecisionSupportKind.WEIGHT_ONLY, computePrecision: Precision.BF16, mixtureOfExperts: false };
 const X: PrecisionSupportEntry = { kind: PrecisionSupportKind.UNSUPPORTED, mixtureOfExperts: false };
 
 /** The matrix: device generation -> precision -> support. */
@@ -56,16 +57,16 @@ export const PRECISION_SUPPORT: { readonly [architecture: string]: { readonly [p
   // fp4 before Blackwell: weight-only, MoE included: vLLM v0.11 serves the gpt-oss MXFP4
   // experts on Hopper (Triton matmul_ogs kernels) and Ampere / Ada (Marlin MXFP4 MoE)
   // (https://docs.vllm.ai/projects/recipes/en/latest/OpenAI/GPT-OSS.html).
-  ampere: { bf16: N('bf16'), fp16: N('fp16'), fp8: W_DENSE, int8: N('int8'), int4: W, fp4: W },
-  ada: { bf16: N('bf16'), fp16: N('fp16'), fp8: N('fp8'), int8: N('int8'), int4: W, fp4: W },
-  hopper: { bf16: N('bf16'), fp16: N('fp16'), fp8: N('fp8'), int8: N('int8'), int4: W, fp4: W },
-  blackwell: { bf16: N('bf16'), fp16: N('fp16'), fp8: N('fp8'), int8: N('int8'), int4: W, fp4: N('fp4') },
-  inferentia2: { bf16: N('bf16'), fp16: N('fp16'), fp8: W, int8: W, int4: X, fp4: X },
-  trainium2: { bf16: N('bf16'), fp16: N('fp16'), fp8: N('fp8'), int8: W, int4: X, fp4: X },
-  'tpu-v5e': { bf16: N('bf16'), fp16: X, fp8: X, int8: N('int8'), int4: W, fp4: X },
-  'tpu-v5p': { bf16: N('bf16'), fp16: X, fp8: X, int8: N('int8'), int4: W, fp4: X },
-  'tpu-v6e': { bf16: N('bf16'), fp16: X, fp8: X, int8: N('int8'), int4: W, fp4: X },
-  tpu7x: { bf16: N('bf16'), fp16: X, fp8: N('fp8'), int8: W, int4: W, fp4: X },
+  ampere: { bf16: N(Precision.BF16), fp16: N(Precision.FP16), fp8: W_DENSE, int8: N(Precision.INT8), int4: W, fp4: W },
+  ada: { bf16: N(Precision.BF16), fp16: N(Precision.FP16), fp8: N(Precision.FP8), int8: N(Precision.INT8), int4: W, fp4: W },
+  hopper: { bf16: N(Precision.BF16), fp16: N(Precision.FP16), fp8: N(Precision.FP8), int8: N(Precision.INT8), int4: W, fp4: W },
+  blackwell: { bf16: N(Precision.BF16), fp16: N(Precision.FP16), fp8: N(Precision.FP8), int8: N(Precision.INT8), int4: W, fp4: N(Precision.FP4) },
+  inferentia2: { bf16: N(Precision.BF16), fp16: N(Precision.FP16), fp8: W, int8: W, int4: X, fp4: X },
+  trainium2: { bf16: N(Precision.BF16), fp16: N(Precision.FP16), fp8: N(Precision.FP8), int8: W, int4: X, fp4: X },
+  'tpu-v5e': { bf16: N(Precision.BF16), fp16: X, fp8: X, int8: N(Precision.INT8), int4: W, fp4: X },
+  'tpu-v5p': { bf16: N(Precision.BF16), fp16: X, fp8: X, int8: N(Precision.INT8), int4: W, fp4: X },
+  'tpu-v6e': { bf16: N(Precision.BF16), fp16: X, fp8: X, int8: N(Precision.INT8), int4: W, fp4: X },
+  tpu7x: { bf16: N(Precision.BF16), fp16: X, fp8: N(Precision.FP8), int8: W, int4: W, fp4: X },
 };
 
 /** Precision support look-ups (a class so the API survives compilation to other languages). */

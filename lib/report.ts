@@ -12,6 +12,7 @@ import type { ModelSpec } from './models.js';
 import { type CapacityPlan, LatencySource, PriceKind } from './planner.js';
 import type { ModelServerProfile } from './servers.js';
 import type { TokenScalingPolicy } from './scaling.js';
+import { AcceleratorClass } from './accelerators.js';
 
 /** Anything that was planned and is scaled on tokens: a SageMaker endpoint, a Kubernetes workload. */
 export interface PlannedWorkload {
@@ -102,9 +103,9 @@ function attentionText(model: ModelSpec): string {
 
 function deviceNoun(plan: CapacityPlan): string {
   switch (plan.instance.acceleratorClass) {
-    case 'inferentia2':
+    case AcceleratorClass.INFERENTIA2:
       return 'Inferentia2 chip';
-    case 'tpu':
+    case AcceleratorClass.TPU:
       return 'TPU chip';
     default:
       return 'GPU';

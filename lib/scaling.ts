@@ -21,6 +21,18 @@ export interface ScalingBehaviour {
   readonly periodSeconds: number;
 }
 
+/** Overrides of a scaling direction's behaviour; an unset field keeps the direction's default. */
+export interface ScalingBehaviourOptions {
+  /** Seconds of consistent signal before acting. @default 0 for scale-up, 300 for scale-down */
+  readonly stabilizationWindowSeconds?: number;
+  /** At most this percent of current replicas per period. @default 100 for scale-up, 50 for scale-down */
+  readonly maxPercentPerPeriod?: number;
+  /** At most this many replicas per period. @default 4 for scale-up, 1 for scale-down */
+  readonly maxReplicasPerPeriod?: number;
+  /** Length of a period, seconds. @default 15 for scale-up, 60 for scale-down */
+  readonly periodSeconds?: number;
+}
+
 export interface TokenScalingPolicyOptions {
   /** @default 1, or 0 when scaleToZero is true (0 only with scaleToZero) */
   readonly minReplicas?: number;
@@ -33,9 +45,9 @@ export interface TokenScalingPolicyOptions {
   /** Aggregate tokens/s above which a scaled-to-zero workload wakes. @default 1 */
   readonly activationTokensPerSecond?: number;
   /** @default fast: 0 s window, 100 % or 4 replicas per 15 s */
-  readonly scaleUp?: Partial<ScalingBehaviour>;
+  readonly scaleUp?: ScalingBehaviourOptions;
   /** @default slow: 300 s window, 50 % or 1 replica per 60 s */
-  readonly scaleDown?: Partial<ScalingBehaviour>;
+  readonly scaleDown?: ScalingBehaviourOptions;
   /** Rate window for the token counter, seconds. @default 60 */
   readonly metricWindowSeconds?: number;
   /** Replicas to hold when the metric source fails. @default minReplicas (at least 1) */

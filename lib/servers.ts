@@ -6,15 +6,19 @@
  * Every image is pinned to a published tag (never `latest`); every flag, environment variable
  * and metric name is the pinned version's own, with the source cited beside it.
  */
-import type { AcceleratorClass } from './accelerators.js';
+
 import { InferenceConstructsError } from './errors.js';
-import { BYTES_PER_WEIGHT, type Precision } from './models.js';
+import { BYTES_PER_WEIGHT, Precision } from './models.js';
 import type { CapacityPlan } from './planner.js';
+import { AcceleratorClass } from './accelerators.js';
 
 export type ModelServerName = 'vllm' | 'vllm-neuron' | 'vllm-neuron-plugin' | 'djl-lmi-neuronx' | 'vllm-tpu' | 'jetstream' | 'tgi';
 
 /** The platforms a profile can be deployed on. */
-export type ServerPlatform = 'sagemaker' | 'kubernetes';
+export enum ServerPlatform {
+  SAGEMAKER = 'sagemaker',
+  KUBERNETES = 'kubernetes',
+}
 
 /** Where the token counter comes from and how to turn it into tokens/s. */
 export interface TokenMetricSpec {
@@ -44,24 +48,42 @@ export interface TokenMetricSpec {
   readonly note?: string;
 }
 
+/** A pinned SageMaker image: the DLC repository and its tag (the registry account comes from the region). */
+export interface ServerImage {
+  /** DLC repository name, e.g. "djl-inference". */
+  readonly repository: string;
+  /** Pinned image tag (never `latest`). */
+  readonly tag: string;
+}
+
+/** A second container a model-server pod runs beside the server (an HTTP front end). */
+export interface ServerSidecar {
+  /** Container name. */
+  readonly name: string;
+  /** Pinned public image. */
+  readonly image: string;
+  /** Port the sidecar listens on. */
+  readonly port: number;
+}
+
 /** A model-server profile. */
 export interface ModelServerProfile {
   readonly name: ModelServerName;
   readonly displayName: string;
   /** Accelerators the server runs on. */
-  readonly accelerators: readonly AcceleratorClass[];
+  readonly accelerators: AcceleratorClass[];
   /** Pinned public image for Kubernetes (no `latest`), e.g. "vllm/vllm-openai:v0.x.y". */
   readonly kubernetesImage?: string;
   /**
    * Container command for Kubernetes, when the image's own entrypoint does not start the
    * server (undefined: keep the image entrypoint and pass only {@link serverArgs}).
    */
-  readonly kubernetesCommand?: readonly string[];
+  readonly kubernetesCommand?: string[];
   /**
    * SageMaker image: the DLC repository and pinned tag; the registry account comes from
    * aws-cdk-lib's region facts (DLC repository account) at synth time.
    */
-  readonly sagemakerImage?: { readonly repository: string; readonly tag: string };
+  readonly sagemakerImage?: ServerImage;
   /** Port the server listens on in Kubernetes. */
   readonly port: number;
   /**
@@ -80,12 +102,12 @@ export interface ModelServerProfile {
    * A second container the pod needs beside the model server (JetStream's HTTP front end in
    * front of the gRPC model server). Undefined when the server speaks HTTP itself.
    */
-  readonly httpSidecar?: { readonly name: string; readonly image: string; readonly port: number };
+  readonly httpSidecar?: ServerSidecar;
   readonly tokenMetric: TokenMetricSpec;
   /** Where the server writes (must be writable with a read-only root filesystem). */
-  readonly writablePaths: readonly string[];
+  readonly writablePaths: string[];
   /** Precisions the server can serve (see {@link serverArgs} for how each maps to flags). */
-  readonly precisions: readonly Precision[];
+  readonly precisions: Precision[];
   /**
    * Fixed start-up cost before the weights load, seconds: process start, graph capture or
    * ahead-of-time compilation. Used by {@link startupProbeSeconds}.
@@ -376,14 +398,14 @@ export const TPU_MULTIHOST_RAY_ENVIRONMENT: { readonly [name: string]: string } 
 // ---------------------------------------------------------------------------------------------
 
 /** vLLM OpenAI server entrypoint, present in every vLLM image whatever its own entrypoint. */
-const VLLM_API_SERVER_COMMAND = Object.freeze(['python3', '-m', 'vllm.entrypoints.openai.api_server']);
+const VLLM_API_SERVER_COMMAND = Object.freeze(['python3', '-m', 'vllm.entrypoints.openai.api_server']) as string[];
 
 /** Every model-server profile, keyed by name. */
 export const MODEL_SERVERS: Readonly<Record<ModelServerName, ModelServerProfile>> = Object.freeze({
   vllm: Object.freeze({
     name: 'vllm',
     displayName: 'vLLM (NVIDIA GPU)',
-    accelerators: Object.freeze(['nvidia-gpu'] as const),
+    accelerators: Object.freeze([AcceleratorClass.NVIDIA_GPU]) as AcceleratorClass[],
     kubernetesImage: VLLM_OPENAI_IMAGE,
     kubernetesCommand: VLLM_API_SERVER_COMMAND,
     sagemakerImage: LMI_VLLM_SAGEMAKER_IMAGE,
@@ -395,10 +417,10 @@ export const MODEL_SERVERS: Readonly<Record<ModelServerName, ModelServerProfile>
     tokenMetric: VLLM_SAGEMAKER_TOKEN_METRIC,
     // HF hub cache and vLLM / torch.compile caches live under ~/.cache, usage stats under
     // ~/.config/vllm, Triton kernels under ~/.triton (image runs as root, HOME=/root).
-    writablePaths: Object.freeze(['/root/.cache', '/root/.config', '/root/.triton', '/tmp']),
+    writablePaths: Object.freeze(['/root/.cache', '/root/.config', '/root/.triton', '/tmp']) as string[],
     // fp4: pre-quantized NVFP4 / MXFP4 checkpoints (gpt-oss experts), read from config.json.
     // @see https://docs.vllm.ai/en/v0.11.0/features/quantization/supported_hardware.html
-    precisions: Object.freeze(['bf16', 'fp16', 'fp8', 'int8', 'int4', 'fp4'] as const),
+    precisions: Object.freeze([Precision.BF16, Precision.FP16, Precision.FP8, Precision.INT8, Precision.INT4, Precision.FP4]) as Precision[],
     startupOverheadSeconds: GPU_STARTUP_OVERHEAD_SECONDS,
     inFlightRequestGauges: VLLM_IN_FLIGHT_GAUGES,
     // Pipeline parallelism across nodes runs on a Ray cluster spanning the group; the CUDA
@@ -411,7 +433,7 @@ export const MODEL_SERVERS: Readonly<Record<ModelServerName, ModelServerProfile>
   'vllm-neuron': Object.freeze({
     name: 'vllm-neuron',
     displayName: 'vLLM on AWS Neuron (Inferentia2)',
-    accelerators: Object.freeze(['inferentia2'] as const),
+    accelerators: Object.freeze([AcceleratorClass.INFERENTIA2]) as AcceleratorClass[],
     kubernetesImage: VLLM_NEURON_IMAGE,
     kubernetesCommand: VLLM_API_SERVER_COMMAND,
     port: VLLM_PORT,
@@ -419,8 +441,8 @@ export const MODEL_SERVERS: Readonly<Record<ModelServerName, ModelServerProfile>
     metricsPath: '/metrics',
     tokenMetric: VLLM_TOKEN_METRIC,
     // Neuron persistent compile cache defaults to /var/tmp/neuron-compile-cache.
-    writablePaths: Object.freeze(['/root/.cache', '/root/.config', '/tmp', '/var/tmp']),
-    precisions: Object.freeze(['bf16', 'fp16'] as const),
+    writablePaths: Object.freeze(['/root/.cache', '/root/.config', '/tmp', '/var/tmp']) as string[],
+    precisions: Object.freeze([Precision.BF16, Precision.FP16]) as Precision[],
     startupOverheadSeconds: NEURON_STARTUP_OVERHEAD_SECONDS,
     hostLoadPerCheckpointGiB: NEURON_HOST_LOAD_PER_CHECKPOINT_GIB,
     // Started from a Hugging Face id, the Neuron vLLM loader
@@ -438,7 +460,7 @@ export const MODEL_SERVERS: Readonly<Record<ModelServerName, ModelServerProfile>
   'vllm-neuron-plugin': Object.freeze({
     name: 'vllm-neuron-plugin',
     displayName: 'vLLM Neuron plugin (Trainium2)',
-    accelerators: Object.freeze(['inferentia2'] as const),
+    accelerators: Object.freeze([AcceleratorClass.INFERENTIA2]) as AcceleratorClass[],
     devices: Object.freeze(['trainium2']) as string[],
     models: VLLM_NEURON_PLUGIN_MODELS,
     kubernetesImage: VLLM_NEURON_PLUGIN_IMAGE,
@@ -449,10 +471,10 @@ export const MODEL_SERVERS: Readonly<Record<ModelServerName, ModelServerProfile>
     tokenMetric: VLLM_TOKEN_METRIC,
     // VLLM_CACHE_ROOT holds the NEFF cache ($VLLM_CACHE_ROOT/neuron/compile_cache); it defaults
     // under ~/.cache/vllm.
-    writablePaths: Object.freeze(['/root/.cache', '/root/.config', '/tmp', '/var/tmp']),
+    writablePaths: Object.freeze(['/root/.cache', '/root/.config', '/tmp', '/var/tmp']) as string[],
     // The plugin's matrix: static FP8 weights ❌ on GPT-OSS and Qwen3-VL, MX formats Trn3 only;
     // BF16 (with an FP8 KV cache) is what it serves on Trn2.
-    precisions: Object.freeze(['bf16'] as const),
+    precisions: Object.freeze([Precision.BF16]) as Precision[],
     startupOverheadSeconds: NEURON_STARTUP_OVERHEAD_SECONDS,
     hostLoadPerCheckpointGiB: NEURON_HOST_LOAD_PER_CHECKPOINT_GIB,
     inFlightRequestGauges: VLLM_IN_FLIGHT_GAUGES,
@@ -461,7 +483,7 @@ export const MODEL_SERVERS: Readonly<Record<ModelServerName, ModelServerProfile>
   'djl-lmi-neuronx': Object.freeze({
     name: 'djl-lmi-neuronx',
     displayName: 'DJL Serving LMI for Neuron (Inferentia2, SageMaker)',
-    accelerators: Object.freeze(['inferentia2'] as const),
+    accelerators: Object.freeze([AcceleratorClass.INFERENTIA2]) as AcceleratorClass[],
     sagemakerImage: LMI_NEURONX_SAGEMAKER_IMAGE,
     // The LMI container serves on 8080 whatever the platform; it runs only on SageMaker here.
     port: SAGEMAKER_CONTAINER_PORT,
@@ -475,8 +497,8 @@ export const MODEL_SERVERS: Readonly<Record<ModelServerName, ModelServerProfile>
         'with OPTION_ROLLING_BATCH=vllm the vLLM engine logs "Avg generation throughput" every 5 s while busy; ' +
         'the Prometheus counter is not reachable on SageMaker',
     }),
-    writablePaths: Object.freeze(['/tmp', '/var/tmp']),
-    precisions: Object.freeze(['bf16', 'fp16'] as const),
+    writablePaths: Object.freeze(['/tmp', '/var/tmp']) as string[],
+    precisions: Object.freeze([Precision.BF16, Precision.FP16]) as Precision[],
     startupOverheadSeconds: NEURON_STARTUP_OVERHEAD_SECONDS,
     hostLoadPerCheckpointGiB: NEURON_HOST_LOAD_PER_CHECKPOINT_GIB,
     source: 'https://github.com/deepjavalibrary/djl-serving/blob/master/serving/docs/lmi/user_guides/tnx_user_guide.md',
@@ -484,7 +506,7 @@ export const MODEL_SERVERS: Readonly<Record<ModelServerName, ModelServerProfile>
   'vllm-tpu': Object.freeze({
     name: 'vllm-tpu',
     displayName: 'vLLM on Cloud TPU',
-    accelerators: Object.freeze(['tpu'] as const),
+    accelerators: Object.freeze([AcceleratorClass.TPU]) as AcceleratorClass[],
     kubernetesImage: VLLM_TPU_IMAGE,
     kubernetesCommand: VLLM_API_SERVER_COMMAND,
     port: VLLM_PORT,
@@ -492,8 +514,8 @@ export const MODEL_SERVERS: Readonly<Record<ModelServerName, ModelServerProfile>
     metricsPath: '/metrics',
     tokenMetric: VLLM_TOKEN_METRIC,
     // XLA compilation cache (VLLM_XLA_CACHE_PATH) defaults under ~/.cache/vllm.
-    writablePaths: Object.freeze(['/root/.cache', '/root/.config', '/tmp']),
-    precisions: Object.freeze(['bf16'] as const),
+    writablePaths: Object.freeze(['/root/.cache', '/root/.config', '/tmp']) as string[],
+    precisions: Object.freeze([Precision.BF16]) as Precision[],
     startupOverheadSeconds: TPU_STARTUP_OVERHEAD_SECONDS,
     inFlightRequestGauges: VLLM_IN_FLIGHT_GAUGES,
     multiHostRayEnvironment: TPU_MULTIHOST_RAY_ENVIRONMENT,
@@ -502,7 +524,7 @@ export const MODEL_SERVERS: Readonly<Record<ModelServerName, ModelServerProfile>
   jetstream: Object.freeze({
     name: 'jetstream',
     displayName: 'JetStream MaxText (Cloud TPU)',
-    accelerators: Object.freeze(['tpu'] as const),
+    accelerators: Object.freeze([AcceleratorClass.TPU]) as AcceleratorClass[],
     kubernetesImage: JETSTREAM_MAXENGINE_IMAGE,
     port: JETSTREAM_HTTP_PORT,
     healthPath: '/healthcheck',
@@ -519,15 +541,15 @@ export const MODEL_SERVERS: Readonly<Record<ModelServerName, ModelServerProfile>
         'so its rate lags load by a whole generation and is absent from older releases; scale on ' +
         'jetstream_prefill_backlog_size or jetstream_slots_used_percentage, or serve with vllm-tpu',
     }),
-    writablePaths: Object.freeze(['/tmp']),
-    precisions: Object.freeze(['bf16'] as const),
+    writablePaths: Object.freeze(['/tmp']) as string[],
+    precisions: Object.freeze([Precision.BF16]) as Precision[],
     startupOverheadSeconds: TPU_STARTUP_OVERHEAD_SECONDS,
     source: 'https://github.com/AI-Hypercomputer/JetStream/blob/main/jetstream/core/metrics/prometheus.py',
   }),
   tgi: Object.freeze({
     name: 'tgi',
     displayName: 'Hugging Face Text Generation Inference (NVIDIA GPU)',
-    accelerators: Object.freeze(['nvidia-gpu'] as const),
+    accelerators: Object.freeze([AcceleratorClass.NVIDIA_GPU]) as AcceleratorClass[],
     kubernetesImage: TGI_IMAGE,
     port: TGI_PORT,
     healthPath: '/health',
@@ -541,8 +563,8 @@ export const MODEL_SERVERS: Readonly<Record<ModelServerName, ModelServerProfile>
       note: 'rate(tgi_request_generated_tokens_sum[1m]) counts tokens when each request finishes (lags by one generation)',
     }),
     // The image sets HF_HOME / HUGGINGFACE_HUB_CACHE to /data.
-    writablePaths: Object.freeze(['/data', '/tmp']),
-    precisions: Object.freeze(['bf16', 'fp16', 'fp8', 'int8', 'int4'] as const),
+    writablePaths: Object.freeze(['/data', '/tmp']) as string[],
+    precisions: Object.freeze([Precision.BF16, Precision.FP16, Precision.FP8, Precision.INT8, Precision.INT4]) as Precision[],
     startupOverheadSeconds: GPU_STARTUP_OVERHEAD_SECONDS,
     source: 'https://huggingface.co/docs/text-generation-inference/reference/metrics',
   }),
@@ -576,12 +598,12 @@ export function modelServer(name: string): ModelServerProfile {
  */
 export function defaultModelServer(accelerator: AcceleratorClass, platform: ServerPlatform): ModelServerProfile {
   switch (accelerator) {
-    case 'nvidia-gpu':
+    case AcceleratorClass.NVIDIA_GPU:
       return MODEL_SERVERS.vllm;
-    case 'inferentia2':
-      return platform === 'sagemaker' ? MODEL_SERVERS['djl-lmi-neuronx'] : MODEL_SERVERS['vllm-neuron'];
-    case 'tpu':
-      if (platform === 'sagemaker') {
+    case AcceleratorClass.INFERENTIA2:
+      return platform === ServerPlatform.SAGEMAKER ? MODEL_SERVERS['djl-lmi-neuronx'] : MODEL_SERVERS['vllm-neuron'];
+    case AcceleratorClass.TPU:
+      if (platform === ServerPlatform.SAGEMAKER) {
         throw new InferenceConstructsError('ModelServerUnsupported', {
           prop: 'platform',
           problem: 'SageMaker does not host TPU accelerators',
@@ -608,7 +630,7 @@ export function defaultModelServer(accelerator: AcceleratorClass, platform: Serv
  * quickstart: the plugin DLC is for Trn2 / Trn3; Inferentia2 stays on NxD Inference).
  */
 export function defaultModelServerForDevice(accelerator: AcceleratorClass, deviceKind: string, platform: ServerPlatform): ModelServerProfile {
-  if (accelerator === 'inferentia2' && platform === 'kubernetes' && deviceKind === 'trainium2') return MODEL_SERVERS['vllm-neuron-plugin'];
+  if (accelerator === AcceleratorClass.INFERENTIA2 && platform === ServerPlatform.KUBERNETES && deviceKind === 'trainium2') return MODEL_SERVERS['vllm-neuron-plugin'];
   return defaultModelServer(accelerator, platform);
 }
 
@@ -660,14 +682,14 @@ export function assertServerSupports(server: ModelServerProfile, accelerator: Ac
 
 /** Throws ModelServerUnsupported when the server cannot run on the platform (no image for it). */
 export function assertServerPlatform(server: ModelServerProfile, platform: ServerPlatform): void {
-  const has = platform === 'sagemaker' ? server.sagemakerImage !== undefined : server.kubernetesImage !== undefined;
+  const has = platform === ServerPlatform.SAGEMAKER ? server.sagemakerImage !== undefined : server.kubernetesImage !== undefined;
   if (!has) {
     throw new InferenceConstructsError('ModelServerUnsupported', {
       prop: 'modelServer',
       problem: `model server "${server.name}" has no ${platform} image`,
       received: server.name,
       allowed: MODEL_SERVER_NAMES.filter((n) =>
-        platform === 'sagemaker' ? MODEL_SERVERS[n].sagemakerImage !== undefined : MODEL_SERVERS[n].kubernetesImage !== undefined,
+        platform === ServerPlatform.SAGEMAKER ? MODEL_SERVERS[n].sagemakerImage !== undefined : MODEL_SERVERS[n].kubernetesImage !== undefined,
       ),
       fix: `pick a server with a ${platform} image, or leave the server unset for the default`,
     });
@@ -725,9 +747,9 @@ function precisionUnsupported(server: ModelServerProfile, precision: Precision, 
 
 /** `--dtype` value for 16-bit compute: fp16 models keep float16, everything else bfloat16. */
 function computeDtype(plan: CapacityPlan): 'bfloat16' | 'float16' {
-  if (plan.precision === 'fp16') return 'float16';
-  if (plan.precision === 'bf16') return 'bfloat16';
-  return plan.model.nativePrecision === 'fp16' ? 'float16' : 'bfloat16';
+  if (plan.precision === Precision.FP16) return 'float16';
+  if (plan.precision === Precision.BF16) return 'bfloat16';
+  return plan.model.nativePrecision === Precision.FP16 ? 'float16' : 'bfloat16';
 }
 
 /** True when the published checkpoint is already in the planned precision (pre-quantized weights). */
@@ -753,14 +775,14 @@ function checkPrecision(server: ModelServerProfile, plan: CapacityPlan): void {
  */
 function vllmQuantization(server: ModelServerProfile, plan: CapacityPlan): string[] {
   switch (plan.precision) {
-    case 'bf16':
-    case 'fp16':
+    case Precision.BF16:
+    case Precision.FP16:
       return [];
-    case 'fp8':
+    case Precision.FP8:
       return preQuantized(plan) ? [] : ['--quantization', 'fp8'];
-    case 'int8':
-    case 'int4':
-    case 'fp4':
+    case Precision.INT8:
+    case Precision.INT4:
+    case Precision.FP4:
       if (preQuantized(plan)) return [];
       throw precisionUnsupported(
         server,
@@ -779,16 +801,16 @@ function vllmQuantization(server: ModelServerProfile, plan: CapacityPlan): strin
  */
 function tgiQuantization(plan: CapacityPlan): string[] {
   switch (plan.precision) {
-    case 'bf16':
-    case 'fp16':
+    case Precision.BF16:
+    case Precision.FP16:
       return ['--dtype', computeDtype(plan)];
-    case 'fp8':
+    case Precision.FP8:
       return preQuantized(plan) ? [] : ['--quantize', 'fp8'];
-    case 'int8':
+    case Precision.INT8:
       return preQuantized(plan) ? [] : ['--quantize', 'eetq'];
-    case 'int4':
+    case Precision.INT4:
       return preQuantized(plan) ? [] : ['--quantize', 'bitsandbytes-nf4'];
-    case 'fp4':
+    case Precision.FP4:
       throw precisionUnsupported(MODEL_SERVERS.tgi, plan.precision, 'serve fp4 checkpoints with vLLM, or plan with fp8 or bf16');
   }
 }
@@ -809,7 +831,7 @@ function tgiQuantization(plan: CapacityPlan): string[] {
  * missing JetStream options.
  */
 export function serverArgs(server: ModelServerProfile, plan: CapacityPlan, opts: ServerArgsOptions = {}): string[] {
-  assertServerPlatform(server, 'kubernetes');
+  assertServerPlatform(server, ServerPlatform.KUBERNETES);
   assertServerRuns(server, plan);
   checkPrecision(server, plan);
   const servedModelName = opts.servedModelName ?? plan.model.name;
@@ -846,7 +868,7 @@ export function serverArgs(server: ModelServerProfile, plan: CapacityPlan, opts:
         ...vllmQuantization(server, plan),
         // The planner sized the KV cache at the plan's precision: an fp8 cache must be asked for
         // (https://docs.vllm.ai/en/v0.11.0/features/quantization/quantized_kvcache.html).
-        ...(plan.kvCachePrecision === 'fp8' ? ['--kv-cache-dtype', 'fp8'] : []),
+        ...(plan.kvCachePrecision === Precision.FP8 ? ['--kv-cache-dtype', 'fp8'] : []),
       ];
       // The Neuron vLLM 0.9.1 build selects the Neuron platform with --device neuron
       // (https://awsdocs-neuron.readthedocs-hosted.com/en/latest/libraries/nxd-inference/developer_guides/vllm-user-guide.html).
@@ -875,7 +897,7 @@ export function serverArgs(server: ModelServerProfile, plan: CapacityPlan, opts:
         '--max-total-tokens', ctx,
         ...tgiQuantization(plan),
         // fp8 KV cache as planned (https://huggingface.co/docs/text-generation-inference/reference/launcher#kvcachedtype).
-        ...(plan.kvCachePrecision === 'fp8' ? ['--kv-cache-dtype', 'fp8_e4m3fn'] : []),
+        ...(plan.kvCachePrecision === Precision.FP8 ? ['--kv-cache-dtype', 'fp8_e4m3fn'] : []),
         '--port', String(server.port),
       ];
     case 'jetstream':
@@ -1051,7 +1073,7 @@ export function serverEnvironment(
       const quant = vllmQuantization(server, plan);
       if (quant.length > 0) env.OPTION_QUANTIZE = quant[1];
       // LMI passes option.kv_cache_dtype to vLLM's engine: the fp8 KV cache the plan sized.
-      if (plan.kvCachePrecision === 'fp8') env.OPTION_KV_CACHE_DTYPE = 'fp8';
+      if (plan.kvCachePrecision === Precision.FP8) env.OPTION_KV_CACHE_DTYPE = 'fp8';
       return sortedRecord(env);
     }
     case 'djl-lmi-neuronx':

@@ -24,6 +24,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { EksInferenceCluster } from '../../constructs/aws/eks-inference-cluster.js';
 import { HUGGING_FACE_TOKEN_SECRET_NAME } from './sagemaker.js';
+import { AcceleratorClass } from '../../lib/accelerators.js';
 
 /** Inferentia2 chips of the reference pool: up to 8 single-chip nodes. */
 export const REFERENCE_INFERENTIA2_DEVICES = 8;
@@ -46,7 +47,7 @@ export class EksReferenceStack extends Stack {
     });
     this.cluster = new EksInferenceCluster(this, 'Inference');
     this.cluster.addAcceleratorPool('Inferentia2', {
-      accelerator: 'inferentia2',
+      accelerator: AcceleratorClass.INFERENTIA2,
       // inf2.8xlarge only: the Neuron loader holds the checkpoint in host memory, more than
       // inf2.xlarge's allocatable memory for Llama 3.1 8B (planner HostMemoryInsufficient).
       instanceTypes: ['inf2.8xlarge'],
@@ -56,19 +57,19 @@ export class EksReferenceStack extends Stack {
       maxDevices: REFERENCE_INFERENTIA2_DEVICES,
     });
     this.cluster.addAcceleratorPool('NvidiaL40s', {
-      accelerator: 'nvidia-gpu',
+      accelerator: AcceleratorClass.NVIDIA_GPU,
       instanceTypes: ['g6e.12xlarge'],
       poolName: 'nvidia-l40s',
       maxDevices: REFERENCE_L40S_DEVICES,
     });
     this.cluster.addAcceleratorPool('NvidiaH200', {
-      accelerator: 'nvidia-gpu',
+      accelerator: AcceleratorClass.NVIDIA_GPU,
       instanceTypes: ['p5en.48xlarge'],
       poolName: 'nvidia-h200',
       maxDevices: REFERENCE_H200_DEVICES,
     });
     this.cluster.addAcceleratorPool('NvidiaL40sSingle', {
-      accelerator: 'nvidia-gpu',
+      accelerator: AcceleratorClass.NVIDIA_GPU,
       instanceTypes: ['g6e.xlarge'],
       poolName: 'nvidia-l40s-1x',
       maxDevices: REFERENCE_L40S_SINGLE_DEVICES,

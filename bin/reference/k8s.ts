@@ -7,17 +7,19 @@
  * cluster construct, which may own the node pools itself (`eksNodePools: false`).
  */
 import { App, Chart } from 'cdk8s';
-import {
-  AcceleratorNodePool,
-  GkeAcceleratorComputeClass,
-  MIN_SCRAPES_PER_RATE_WINDOW,
-  ModelDeployment,
-  PlacementCheck,
-  PrometheusSource,
-  TokenThroughputHpa,
-  TokenThroughputScaler,
-} from '../../constructs/k8s/index.js';
-import { MODEL_SERVERS, PoolCapacity, modelPreset, planCapacity, tokenScalingPolicy } from '../../lib/index.js';
+import { AcceleratorNodePool } from '../../constructs/k8s/node-pools.js';
+import { GkeAcceleratorComputeClass } from '../../constructs/k8s/compute-class.js';
+import { MIN_SCRAPES_PER_RATE_WINDOW, PrometheusSource, TokenThroughputHpa, TokenThroughputScaler } from '../../constructs/k8s/token-scaler.js';
+import { ModelDeployment } from '../../constructs/k8s/model-deployment.js';
+import { PlacementCheck } from '../../constructs/k8s/placement-check.js';
+import { MODEL_SERVERS } from '../../lib/servers.js';
+import { PoolCapacity } from '../../lib/placement.js';
+import { modelPreset } from '../../lib/models.js';
+import { planCapacity } from '../../lib/planner.js';
+import { tokenScalingPolicy } from '../../lib/scaling.js';
+import { Precision } from '../../lib/models.js';
+import { CapacityType } from '../../constructs/k8s/node-pools.js';
+import { KubernetesPlatform, ScrapeBackend } from '../../lib/platforms.js';
 
 /** Options of {@link addKubernetesReference}. */
 export interface KubernetesReferenceOptions {
@@ -36,9 +38,9 @@ export interface KubernetesReferenceOptions {
   readonly eksExternalPools?: readonly PoolCapacity[];
   /**
    * How EKS nodes are provisioned.
-   * @default 'eks-auto-mode'
+   * @default KubernetesPlatform.EKS_AUTO_MODE
    */
-  readonly eksNodeProvisioning?: 'eks-auto-mode' | 'karpenter';
+  readonly eksNodeProvisioning?: KubernetesPlatform.EKS_AUTO_MODE | KubernetesPlatform.EKS_KARPENTER;
   /** EKS cluster name (karpenter mode: subnet and security-group discovery tag). @default 'inference' */
   readonly eksClusterName?: string;
   /** Karpenter node IAM role name (karpenter mode). @default 'KarpenterNodeRole-<cluster>' */
@@ -103,8 +105,8 @@ const MIN_REPLICAS = 2;
 export function addKubernetesReference(app: App, options: KubernetesReferenceOptions = {}): { eks: Chart[]; gke: Chart[] } {
   const namespace = options.namespace ?? 'inference';
   const hfToken = { name: options.huggingFaceTokenSecretName ?? 'hf-token', key: 'token' };
-  const provisioning = options.eksNodeProvisioning ?? 'eks-auto-mode';
-  const platform = provisioning === 'eks-auto-mode' ? 'eks-auto-mode' : 'karpenter';
+  const provisioning = options.eksNodeProvisioning ?? KubernetesPlatform.EKS_AUTO_MODE;
+  const platform = provisioning;
   const clusterName = options.eksClusterName ?? 'inference';
   const withPools = options.eksNodePools ?? true;
   const eksPrometheus = options.eksPrometheus ?? PrometheusSource.inCluster({ serverAddress: IN_CLUSTER_PROMETHEUS });
@@ -122,7 +124,7 @@ export function addKubernetesReference(app: App, options: KubernetesReferenceOpt
       plan,
       platform,
       huggingFaceTokenSecret: hfToken,
-      metricsScrape: 'annotations',
+      scrapeBackend: ScrapeBackend.ANNOTATIONS,
       name: model,
     });
     new TokenThroughputScaler(chart, 'Scaler', {
@@ -137,9 +139,9 @@ export function addKubernetesReference(app: App, options: KubernetesReferenceOpt
         mode: provisioning,
         name: poolName,
         instanceTypes: [plan.instance.name],
-        capacityTypes: ['on-demand'],
+        capacityTypes: [CapacityType.ON_DEMAND],
         sizedFor: [{ workload: server, maxReplicas: policy.maxReplicas }],
-        ...(provisioning === 'karpenter'
+        ...(provisioning === KubernetesPlatform.EKS_KARPENTER
           ? { clusterName, nodeRoleName: options.karpenterNodeRoleName ?? `KarpenterNodeRole-${clusterName}` }
           : {}),
       });
@@ -147,7 +149,7 @@ export function addKubernetesReference(app: App, options: KubernetesReferenceOpt
     // Without pools here or a list of the cluster's pools, the cluster construct runs the
     // placement check itself (lib/placement.ts on the synthesized manifests).
     if (withPools || options.eksExternalPools) {
-      new PlacementCheck(chart, 'Placement', { externalPools: options.eksExternalPools ?? [] });
+      new PlacementCheck(chart, 'Placement', { externalPools: [...(options.eksExternalPools ?? [])] });
     }
     return chart;
   };
@@ -166,7 +168,7 @@ export function addKubernetesReference(app: App, options: KubernetesReferenceOpt
   const gpu = eksChart(
     'llama-3-1-70b-gpu',
     'llama-3-1-70b',
-    planCapacity({ model: modelPreset('llama-3-1-70b'), instanceType: 'g6e.12xlarge', precision: 'fp8' }),
+    planCapacity({ model: modelPreset('llama-3-1-70b'), instanceType: 'g6e.12xlarge', precision: Precision.FP8 }),
     'nvidia-l40s',
   );
   // gpt-oss-120b in its native format (MXFP4 experts, BF16 elsewhere: ~61 GiB) on one H200
@@ -183,7 +185,7 @@ export function addKubernetesReference(app: App, options: KubernetesReferenceOpt
   const qwenMoe = eksChart(
     'qwen3-30b-a3b-gpu',
     'qwen3-30b-a3b',
-    planCapacity({ model: modelPreset('qwen3-30b-a3b'), instanceType: 'g6e.xlarge', precision: 'fp8', modelServer: MODEL_SERVERS.vllm }),
+    planCapacity({ model: modelPreset('qwen3-30b-a3b'), instanceType: 'g6e.xlarge', precision: Precision.FP8, modelServer: MODEL_SERVERS.vllm }),
     'nvidia-l40s-1x',
   );
 
@@ -200,9 +202,9 @@ export function addKubernetesReference(app: App, options: KubernetesReferenceOpt
   });
   const gemma = new ModelDeployment(gke, 'Model', {
     plan: tpuPlan,
-    platform: 'gke',
+    platform: KubernetesPlatform.GKE,
     huggingFaceTokenSecret: hfToken,
-    metricsScrape: 'google-managed-prometheus',
+    scrapeBackend: ScrapeBackend.GOOGLE_MANAGED_PROMETHEUS,
     computeClassName: computeClass.name,
   });
   if (options.gcpProjectId) {
@@ -228,8 +230,8 @@ export function addKubernetesReference(app: App, options: KubernetesReferenceOpt
   const v6eClass = new GkeAcceleratorComputeClass(v6e, 'ComputeClass', { name: 'tpu-v6e-2x4', tpuSlice: v6ePlan.tpuSlice! });
   const qwen = new ModelDeployment(v6e, 'Model', {
     plan: v6ePlan,
-    platform: 'gke',
-    metricsScrape: 'google-managed-prometheus',
+    platform: KubernetesPlatform.GKE,
+    scrapeBackend: ScrapeBackend.GOOGLE_MANAGED_PROMETHEUS,
     computeClassName: v6eClass.name,
   });
   if (options.gcpProjectId) {

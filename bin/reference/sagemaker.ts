@@ -4,8 +4,14 @@
  */
 import { Stack, type App, type StackProps } from 'aws-cdk-lib';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { ModelWeights, SageMakerInferenceEndpoint } from '../../constructs/aws/index.js';
-import { INSTANCE_TYPES, InferenceConstructsError, MODEL_SERVERS, modelPreset, planCapacity, planCheapest } from '../../lib/index.js';
+import { ModelWeights } from '../../constructs/aws/sagemaker-common.js';
+import { SageMakerInferenceEndpoint } from '../../constructs/aws/sagemaker-endpoint.js';
+import { INSTANCE_TYPES } from '../../lib/accelerators.js';
+import { InferenceConstructsError } from '../../lib/errors.js';
+import { MODEL_SERVERS } from '../../lib/servers.js';
+import { modelPreset } from '../../lib/models.js';
+import { planCapacity, planCheapest } from '../../lib/planner.js';
+import { AcceleratorClass } from '../../lib/accelerators.js';
 
 /** Name of the Secrets Manager secret holding the Hugging Face read token (created outside the stack). */
 export const HUGGING_FACE_TOKEN_SECRET_NAME = 'inference-constructs/hugging-face-token';
@@ -27,7 +33,7 @@ export function addSageMakerReference(app: App, props: StackProps = {}): Stack {
   // types with a catalogued hosting rate (the plan prices it) where one replica uses the whole
   // instance.
   const candidates = INSTANCE_TYPES
-    .filter((row) => row.acceleratorClass === 'inferentia2' && row.sagemakerInstanceType !== undefined && row.sagemakerPrice !== undefined)
+    .filter((row) => row.acceleratorClass === AcceleratorClass.INFERENTIA2 && row.sagemakerInstanceType !== undefined && row.sagemakerPrice !== undefined)
     .filter((row) => {
       try {
         return planCapacity({ model, instanceType: row, ...planning, sagemakerPricing: true, modelServer: server }).replicasPerNode === 1;

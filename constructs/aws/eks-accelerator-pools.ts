@@ -9,19 +9,10 @@
 import { Duration, Lazy } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { Construct } from 'constructs';
-import {
-  AUTO_MODE_MAX_NODE_LIFETIME_HOURS as LIB_AUTO_MODE_MAX_NODE_LIFETIME_HOURS,
-  InferenceConstructsError,
-  NODE_POOL_DEFAULTS,
-  assertAutoModeNodeLifetime,
-  durationHours,
-  instanceType as catalogueInstanceType,
-  type AcceleratorClass,
-  type InstanceTypeSpec,
-  type PoolCapacity,
-  type Taint,
-  type WorkloadDemand,
-} from '../../lib/index.js';
+import { AUTO_MODE_MAX_NODE_LIFETIME_HOURS as LIB_AUTO_MODE_MAX_NODE_LIFETIME_HOURS, NODE_POOL_DEFAULTS, assertAutoModeNodeLifetime, durationHours } from '../../lib/node-pool-defaults.js';
+import { InferenceConstructsError } from '../../lib/errors.js';
+import { instanceType as catalogueInstanceType, AcceleratorClass, type InstanceTypeSpec, type Taint } from '../../lib/accelerators.js';
+import { type PoolCapacity, type WorkloadDemand } from '../../lib/placement.js';
 import { PICKS_THE_CATALOGUE_ROW, rejectToken } from './token-guards.js';
 
 /**
@@ -111,17 +102,18 @@ export const AUTO_MODE_DISRUPTION_BUDGET = NODE_POOL_DEFAULTS.disruptionBudgetNo
  */
 export const DEFAULT_NODE_DISK_SIZE_GIB = 200;
 
-/**
- * The accelerator classes an EKS pool can serve (TPUs exist only on GKE).
- */
-export type EksAcceleratorClass = Exclude<AcceleratorClass, 'tpu'>;
+/** The accelerator classes an EKS pool can serve (TPUs exist only on GKE). */
+const EKS_ACCELERATOR_CLASSES: readonly AcceleratorClass[] = [AcceleratorClass.INFERENTIA2, AcceleratorClass.NVIDIA_GPU];
 
-const EKS_ACCELERATOR_CLASSES: readonly EksAcceleratorClass[] = ['inferentia2', 'nvidia-gpu'];
+/** EC2 purchasing option for a pool's nodes (the values are Karpenter's `karpenter.sh/capacity-type`). */
+export enum PoolCapacityType {
+  /** On-Demand instances. */
+  ON_DEMAND = 'on-demand',
+  /** Spot instances (may be reclaimed with a two-minute notice). */
+  SPOT = 'spot',
+}
 
-/** EC2 purchasing option for a pool's nodes. */
-export type PoolCapacityType = 'on-demand' | 'spot';
-
-const CAPACITY_TYPES: readonly PoolCapacityType[] = ['on-demand', 'spot'];
+const CAPACITY_TYPES: readonly PoolCapacityType[] = [PoolCapacityType.ON_DEMAND, PoolCapacityType.SPOT];
 
 /**
  * How the cluster provides accelerator nodes.
@@ -156,13 +148,13 @@ export interface AcceleratorPoolOptions {
   /**
    * The accelerator the pool serves; every instance type must carry it.
    */
-  readonly accelerator: EksAcceleratorClass;
+  readonly accelerator: AcceleratorClass;
 
   /**
    * EC2 instance types from the accelerator catalogue, e.g. `['inf2.xlarge', 'inf2.8xlarge']`.
    * Managed node groups need instance types with the same number of devices per node.
    */
-  readonly instanceTypes: readonly string[];
+  readonly instanceTypes: string[];
 
   /**
    * Name of the pool: the NodePool name (Auto Mode), and the value of the
@@ -175,7 +167,7 @@ export interface AcceleratorPoolOptions {
   /**
    * EC2 purchasing option.
    *
-   * @default 'on-demand'
+   * @default PoolCapacityType.ON_DEMAND
    */
   readonly capacityType?: PoolCapacityType;
 
@@ -238,20 +230,26 @@ export interface AcceleratorPoolProps extends AcceleratorPoolOptions {
   /** How the pool is provided. */
   readonly mode: NodeCapacityMode;
   /**
-   * The workloads deployed on the cluster, read when the pool's size is rendered.
+   * Where the workloads deployed on the cluster come from; read when the pool's size is rendered.
    *
    * @default - no workloads: the pool is sized to one node of its largest instance type
    */
-  readonly workloads?: () => readonly WorkloadDemand[];
+  readonly workloadSource?: IWorkloadDemandSource;
+}
+
+/** Something that knows the workloads deployed on a cluster (the cluster itself), read late to size pools. */
+export interface IWorkloadDemandSource {
+  /** What each deployed workload asks of the nodes at its maximum replicas. */
+  workloadDemands(): WorkloadDemand[];
 }
 
 /** A pool's inputs after validation. */
 interface PoolSpec {
   readonly poolName: string;
-  readonly accelerator: EksAcceleratorClass;
-  readonly rows: readonly InstanceTypeSpec[];
+  readonly accelerator: AcceleratorClass;
+  readonly rows: InstanceTypeSpec[];
   readonly resourceName: string;
-  readonly taints: readonly Taint[];
+  readonly taints: Taint[];
   readonly capacityType: PoolCapacityType;
   readonly minDevicesPerNode: number;
   readonly maxDevicesPerNode: number;
@@ -318,7 +316,7 @@ function validatePool(id: string, options: AcceleratorPoolOptions, mode: NodeCap
       problem: 'a pool needs at least one instance type',
       received: options.instanceTypes,
       allowed: 'one or more EC2 instance types from the accelerator catalogue',
-      fix: options.accelerator === 'inferentia2' ? 'pass e.g. ["inf2.xlarge"]' : 'pass e.g. ["g6.xlarge"]',
+      fix: options.accelerator === AcceleratorClass.INFERENTIA2 ? 'pass e.g. ["inf2.xlarge"]' : 'pass e.g. ["g6.xlarge"]',
     });
   }
   options.instanceTypes.forEach((t, i) => rejectToken(t, `instanceTypes[${i}]`, PICKS_THE_CATALOGUE_ROW, '"inf2.xlarge"'));
@@ -362,7 +360,7 @@ function validatePool(id: string, options: AcceleratorPoolOptions, mode: NodeCap
       });
     }
   }
-  const capacityType = options.capacityType ?? 'on-demand';
+  const capacityType = options.capacityType ?? PoolCapacityType.ON_DEMAND;
   if (!CAPACITY_TYPES.includes(capacityType)) {
     throw new InferenceConstructsError('PropInvalid', {
       prop: 'capacityType',
@@ -529,15 +527,15 @@ export class AcceleratorPool extends Construct {
   /** The pool name (NodePool name, value of the `inference-constructs.io/pool` label). */
   public readonly poolName: string;
   /** The accelerator the pool serves. */
-  public readonly accelerator: EksAcceleratorClass;
+  public readonly accelerator: AcceleratorClass;
   /** The extended resource the pool's nodes advertise (`aws.amazon.com/neuron`, `nvidia.com/gpu`). */
   public readonly resourceName: string;
   /** Instance types of the pool, sorted. */
-  public readonly instanceTypes: readonly string[];
+  public readonly instanceTypes: string[];
   /** The taints the pool's nodes carry; workloads must tolerate them. */
-  public readonly taints: readonly Taint[];
+  public readonly taints: Taint[];
   /** The labels every node of the pool carries; workloads select a subset of them. */
-  public readonly labels: Readonly<Record<string, string>>;
+  public readonly labels: { [key: string]: string };
   /** How the pool is provided. */
   public readonly mode: NodeCapacityMode;
   /**
@@ -556,7 +554,7 @@ export class AcceleratorPool extends Construct {
 
   private readonly spec: PoolSpec;
   private readonly explicitMaxDevices?: number;
-  private readonly workloads: () => readonly WorkloadDemand[];
+  private readonly workloadSource?: IWorkloadDemandSource;
 
   constructor(scope: Construct, id: string, props: AcceleratorPoolProps) {
     const spec = validatePool(id, props, props.mode);
@@ -569,7 +567,7 @@ export class AcceleratorPool extends Construct {
     this.instanceTypes = spec.rows.map((r) => r.name);
     this.taints = spec.taints;
     this.explicitMaxDevices = props.maxDevices;
-    this.workloads = props.workloads ?? (() => []);
+    this.workloadSource = props.workloadSource;
     this.devicesPerNode = spec.maxDevicesPerNode;
 
     if (props.mode === NodeCapacityMode.AUTO_MODE) {
@@ -588,11 +586,11 @@ export class AcceleratorPool extends Construct {
       const nodeLabels: Record<string, string> = {
         ...commonLabels(spec.rows.map((r) => r.kubernetes.nodeSelector.managedNodeGroup)),
         [POOL_LABEL]: spec.poolName,
-        ...(spec.accelerator === 'nvidia-gpu' ? { [NVIDIA_GPU_PRESENT_LABEL]: 'true' } : {}),
+        ...(spec.accelerator === AcceleratorClass.NVIDIA_GPU ? { [NVIDIA_GPU_PRESENT_LABEL]: 'true' } : {}),
       };
       this.labels = {
         ...nodeLabels,
-        [EKS_MNG_CAPACITY_TYPE_LABEL]: spec.capacityType === 'spot' ? 'SPOT' : 'ON_DEMAND',
+        [EKS_MNG_CAPACITY_TYPE_LABEL]: spec.capacityType === PoolCapacityType.SPOT ? 'SPOT' : 'ON_DEMAND',
       };
       const minNodes = props.minNodes ?? 1;
       this.minNodes = minNodes;
@@ -603,7 +601,7 @@ export class AcceleratorPool extends Construct {
       this.nodegroup = new eks.Nodegroup(this, 'Resource', {
         cluster: props.cluster,
         amiType: spec.rows[0]!.eksAmiType as eks.NodegroupAmiType,
-        capacityType: spec.capacityType === 'spot' ? eks.CapacityType.SPOT : eks.CapacityType.ON_DEMAND,
+        capacityType: spec.capacityType === PoolCapacityType.SPOT ? eks.CapacityType.SPOT : eks.CapacityType.ON_DEMAND,
         labels: nodeLabels,
         taints: spec.taints.map((t) => ({
           key: t.key,
@@ -631,7 +629,7 @@ export class AcceleratorPool extends Construct {
    */
   public demandedDevices(): number {
     let total = 0;
-    for (const w of this.workloads()) {
+    for (const w of this.workloadSource?.workloadDemands() ?? []) {
       const perReplica = w.resourcesPerReplica[this.resourceName];
       if (!perReplica || !selectorMatches(w.nodeSelector, this.labels)) continue;
       total += perReplica * w.maxReplicas;

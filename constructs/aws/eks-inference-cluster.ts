@@ -13,19 +13,16 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct, type IConstruct } from 'constructs';
-import {
-  checkPlacement,
-  InferenceConstructsError,
-  workloadDemandsFromManifests,
-  type WorkloadDemand,
-} from '../../lib/index.js';
-import { AcceleratorPool, NodeCapacityMode, selectorMatches, type AcceleratorPoolOptions } from './eks-accelerator-pools.js';
+import { checkPlacement, workloadDemandsFromManifests, type WorkloadDemand } from '../../lib/placement.js';
+import { InferenceConstructsError } from '../../lib/errors.js';
+import { AcceleratorPool, NodeCapacityMode, selectorMatches, type AcceleratorPoolOptions, type IWorkloadDemandSource } from './eks-accelerator-pools.js';
 import { EksTokenMetrics, MetricsBackend } from './eks-metrics.js';
 import { EksSecretDelivery, HUGGING_FACE_TOKEN_KUBERNETES_SECRET, requiredSecrets, type SecretsManagerSecretOptions } from './eks-secrets.js';
 import { ephemeralStorageByWorkload, minReplicasByWorkload } from './eks-workload-needs.js';
 import { NEURON_HELM_CHART, NVIDIA_DEVICE_PLUGIN_CHART, type PinnedHelmChart } from './eks-versions.js';
 import { guardStackResourceBudget } from './stack-budget.js';
 import { rejectToken } from './token-guards.js';
+import { AcceleratorClass } from '../../lib/accelerators.js';
 
 /**
  * The Kubernetes version of the cluster, paired with the kubectl v1.33 Lambda layer.
@@ -86,7 +83,7 @@ export interface EksInferenceClusterProps {
    *
    * @default - private endpoint only
    */
-  readonly publicEndpointCidrs?: readonly string[];
+  readonly publicEndpointCidrs?: string[];
 
   /**
    * Name of the EKS cluster.
@@ -120,7 +117,7 @@ export interface EksInferenceClusterProps {
 
 interface DeployedWorkload {
   readonly id: string;
-  readonly manifests: readonly Record<string, unknown>[];
+  readonly manifests: { [key: string]: unknown }[];
   readonly resource: eks.KubernetesManifest;
 }
 
@@ -142,7 +139,7 @@ function isChartLike(c: unknown): c is ChartLike {
  * cluster.addAcceleratorPool('Inferentia2', { accelerator: 'inferentia2', instanceTypes: ['inf2.xlarge'] });
  * cluster.addInferenceWorkload('Llama', llamaChart); // a cdk8s Chart
  */
-export class EksInferenceCluster extends Construct {
+export class EksInferenceCluster extends Construct implements IWorkloadDemandSource {
   /** The EKS cluster (escape hatch: every aws-eks-v2 API). */
   public readonly cluster: eks.Cluster;
   /** The VPC of the cluster. */
@@ -296,7 +293,7 @@ export class EksInferenceCluster extends Construct {
   }
 
   /** The accelerator pools added so far. */
-  public get acceleratorPools(): readonly AcceleratorPool[] {
+  public get acceleratorPools(): AcceleratorPool[] {
     return [...this.pools];
   }
 
@@ -326,12 +323,12 @@ export class EksInferenceCluster extends Construct {
       ...options,
       cluster: this.cluster,
       mode: this.capacityMode,
-      workloads: () => this.workloadDemands(),
+      workloadSource: this,
     });
     this.pools.push(pool);
     if (pool.nodegroup) acknowledgeNodegroupNagFindings(pool.nodegroup);
     if (this.capacityMode === NodeCapacityMode.MANAGED_NODE_GROUPS) {
-      const plugin = this.devicePlugin(pool.accelerator === 'inferentia2' ? NEURON_HELM_CHART : NVIDIA_DEVICE_PLUGIN_CHART);
+      const plugin = this.devicePlugin(pool.accelerator === AcceleratorClass.INFERENTIA2 ? NEURON_HELM_CHART : NVIDIA_DEVICE_PLUGIN_CHART);
       pool.node.addDependency(plugin);
     }
     for (const w of this.workloads) w.resource.node.addDependency(pool);
@@ -408,7 +405,7 @@ export class EksInferenceCluster extends Construct {
   }
 
   /** What the deployed workloads need at their maximum replicas, read from their manifests. */
-  public workloadDemands(): readonly WorkloadDemand[] {
+  public workloadDemands(): WorkloadDemand[] {
     return workloadDemandsFromManifests(this.workloads.flatMap((w) => w.manifests));
   }
 

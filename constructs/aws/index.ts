@@ -1,33 +1,41 @@
 export {
   ModelWeights,
-  VARIANT_NAME,
-  INSTANCE_STORE_FAMILIES,
-  EBS_ONLY_FAMILIES,
-  SAGEMAKER_NAME_MAX_LENGTH,
   type HuggingFaceWeightsOptions,
-  type ModelWeightsConfig,
   type SageMakerModelOptions,
   type SageMakerPlacementOptions,
   type SageMakerPlanningOptions,
-  type SageMakerScalingOptions,
 } from './sagemaker-common.js';
-export * from './sagemaker-endpoint.js';
-export * from './sagemaker-image.js';
-export * from './sagemaker-inference-components.js';
-export * from './sagemaker-token-metric.js';
-export * from './stack-budget.js';
-export * from './eks-accelerator-pools.js';
-export * from './eks-inference-cluster.js';
-export * from './eks-metrics.js';
-export * from './eks-versions.js';
 export {
-  EksSecretDelivery,
-  EXTERNAL_SECRETS_INSTALL_TIMEOUT,
-  HUGGING_FACE_TOKEN_KUBERNETES_KEY,
-  HUGGING_FACE_TOKEN_KUBERNETES_SECRET,
-  SECRET_REFRESH_INTERVAL,
-  SECRETS_MANAGER_STORE,
-  type EksSecretDeliveryProps,
-  type SecretsManagerSecretOptions,
-} from './eks-secrets.js';
-export * from './rule-pack.js';
+  SageMakerEndpointBase,
+  SageMakerInferenceEndpoint,
+  type ISageMakerInferenceEndpoint,
+  type SageMakerEndpointAlarmOptions,
+  type SageMakerInferenceEndpointAttributes,
+  type SageMakerInferenceEndpointProps,
+} from './sagemaker-endpoint.js';
+export {
+  SageMakerInferenceComponent,
+  SageMakerInferenceComponentEndpoint,
+  type SageMakerInferenceComponentEndpointProps,
+  type SageMakerInferenceComponentOptions,
+  type SageMakerInferenceComponentProps,
+} from './sagemaker-inference-components.js';
+export {
+  TokenMetricSource,
+  type BoundTokenMetric,
+  type CustomTokenMetricOptions,
+  type TokenMetricTarget,
+  type TokenTrackingPolicyOptions,
+} from './sagemaker-token-metric.js';
+export { AcceleratorPool, NodeCapacityMode, PoolCapacityType, type AcceleratorPoolOptions, type AcceleratorPoolProps, type IWorkloadDemandSource } from './eks-accelerator-pools.js';
+export { EksInferenceCluster, type EksInferenceClusterProps } from './eks-inference-cluster.js';
+export {
+  EksTokenMetrics,
+  MetricsBackend,
+  type EksTokenMetricsProps,
+  type InClusterPrometheusOptions,
+  type KedaAuthenticationReference,
+  type ManagedPrometheusOptions,
+} from './eks-metrics.js';
+export { EksSecretDelivery, type EksSecretDeliveryProps, type SecretReference, type SecretsManagerSecretOptions } from './eks-secrets.js';
+export { InferenceRulesPlugin, type InferenceRulesPluginProps } from './rule-pack.js';

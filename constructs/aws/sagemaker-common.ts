@@ -12,18 +12,11 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { TokenMetricSource } from './sagemaker-token-metric.js';
-import {
-  InferenceConstructsError,
-  SAGEMAKER_MAX_STARTUP_TIMEOUT_SECONDS,
-  SAGEMAKER_MIN_STARTUP_TIMEOUT_SECONDS,
-  sagemakerStartupTimeouts,
-  type CapacityPlan,
-  type ModelServerProfile,
-  type SageMakerStartupTimeouts,
-  type ModelSpec,
-  type PlanInput,
-  type TokenScalingPolicyOptions,
-} from '../../lib/index.js';
+import { InferenceConstructsError } from '../../lib/errors.js';
+import { SAGEMAKER_MAX_STARTUP_TIMEOUT_SECONDS, SAGEMAKER_MIN_STARTUP_TIMEOUT_SECONDS, sagemakerStartupTimeouts, type ModelServerProfile, type SageMakerStartupTimeouts } from '../../lib/servers.js';
+import { type CapacityPlan, type PlanInput } from '../../lib/planner.js';
+import { type ModelSpec } from '../../lib/models.js';
+import { type TokenScalingPolicyOptions } from '../../lib/scaling.js';
 
 /**
  * Longest SageMaker endpoint, model and inference-component name, and its pattern.
@@ -202,7 +195,7 @@ export interface SageMakerModelOptions {
    * Extra container environment, applied after the server's settings.
    * @default - none
    */
-  readonly environment?: Readonly<Record<string, string>>;
+  readonly environment?: { [key: string]: string };
 }
 
 /** Resolve a deterministic SageMaker name for `construct`, or validate the one given. */

@@ -11,18 +11,11 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import type { Construct } from 'constructs';
-import {
-  InferenceConstructsError,
-  defaultModelServer,
-  assertServerSupports,
-  planCapacity,
-  sagemakerInstanceType,
-  serverEnvironment,
-  tokenScalingPolicy,
-  type CapacityPlan,
-  type ModelServerProfile,
-  type TokenScalingPolicy,
-} from '../../lib/index.js';
+import { InferenceConstructsError } from '../../lib/errors.js';
+import { defaultModelServer, assertServerSupports, serverEnvironment, type ModelServerProfile } from '../../lib/servers.js';
+import { planCapacity, type CapacityPlan } from '../../lib/planner.js';
+import { sagemakerInstanceType } from '../../lib/accelerators.js';
+import { tokenScalingPolicy, type TokenScalingPolicy } from '../../lib/scaling.js';
 import {
   VARIANT_NAME,
   addContainerPermissions,
@@ -56,6 +49,7 @@ import {
   tokenMetric,
   type BoundTokenMetric,
 } from './sagemaker-token-metric.js';
+import { ServerPlatform } from '../../lib/servers.js';
 
 /**
  * Predefined high-resolution (10 s) metric: concurrent requests per model, where a streamed
@@ -323,7 +317,7 @@ export class SageMakerInferenceEndpoint extends SageMakerEndpointBase {
         fix: 'use SageMakerInferenceComponentEndpoint with scaleToZero, or set minReplicas to at least 1',
       });
     }
-    this.modelServer = props.modelServer ?? defaultModelServer(instance.acceleratorClass, 'sagemaker');
+    this.modelServer = props.modelServer ?? defaultModelServer(instance.acceleratorClass, ServerPlatform.SAGEMAKER);
     assertServerSupports(this.modelServer, instance.acceleratorClass);
     // The plan prices the ml. hosting rate (the instance is a SageMaker one even though the row is
     // passed), and checks the server's precisions and, for the Neuron servers that load through

@@ -12,19 +12,11 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import { Construct } from 'constructs';
-import {
-  InferenceConstructsError,
-  assertServerSupports,
-  defaultModelServer,
-  planCapacity,
-  sagemakerInstanceType,
-  serverEnvironment,
-  tokenScalingPolicy,
-  type CapacityPlan,
-  type InstanceTypeSpec,
-  type ModelServerProfile,
-  type TokenScalingPolicy,
-} from '../../lib/index.js';
+import { InferenceConstructsError } from '../../lib/errors.js';
+import { assertServerSupports, defaultModelServer, serverEnvironment, type ModelServerProfile } from '../../lib/servers.js';
+import { planCapacity, type CapacityPlan } from '../../lib/planner.js';
+import { sagemakerInstanceType, type InstanceTypeSpec } from '../../lib/accelerators.js';
+import { tokenScalingPolicy, type TokenScalingPolicy } from '../../lib/scaling.js';
 import {
   VARIANT_NAME,
   addContainerPermissions,
@@ -55,6 +47,8 @@ import { sagemakerImage, type SageMakerImage } from './sagemaker-image.js';
 import { TokenMetricSource, createTokenTrackingPolicy, tokenMetric, type BoundTokenMetric } from './sagemaker-token-metric.js';
 import { guardStackResourceBudget } from './stack-budget.js';
 import { PICKS_THE_CATALOGUE_ROW, SIZES_THE_PLAN, rejectToken, rejectTokensIn } from './token-guards.js';
+import { AcceleratorClass } from '../../lib/accelerators.js';
+import { ServerPlatform } from '../../lib/servers.js';
 
 /**
  * Share of an instance's host memory an inference component may reserve in proportion to its
@@ -299,7 +293,7 @@ export class SageMakerInferenceComponentEndpoint extends SageMakerEndpointBase {
   }
 
   /** The components added so far. */
-  public get inferenceComponents(): readonly SageMakerInferenceComponent[] {
+  public get inferenceComponents(): SageMakerInferenceComponent[] {
     return [...this.components];
   }
 
@@ -360,7 +354,7 @@ export class SageMakerInferenceComponentEndpoint extends SageMakerEndpointBase {
  * runs its own tensor-parallel rank), GPUs on NVIDIA instances.
  */
 function acceleratorUnits(instance: InstanceTypeSpec): number {
-  return instance.acceleratorClass === 'inferentia2' ? (instance.neuronCoresPerNode ?? instance.devicesPerNode * 2) : instance.devicesPerNode;
+  return instance.acceleratorClass === AcceleratorClass.INFERENTIA2 ? (instance.neuronCoresPerNode ?? instance.devicesPerNode * 2) : instance.devicesPerNode;
 }
 
 /**
@@ -427,7 +421,7 @@ export class SageMakerInferenceComponent extends Construct {
     checkWeights(props.model, weights, networkIsolation, 'modelWeights');
     checkTimeout(props.modelDataDownloadTimeoutInSeconds, 'modelDataDownloadTimeoutInSeconds');
     checkTimeout(props.containerStartupHealthCheckTimeoutInSeconds, 'containerStartupHealthCheckTimeoutInSeconds');
-    this.modelServer = props.modelServer ?? defaultModelServer(instance.acceleratorClass, 'sagemaker');
+    this.modelServer = props.modelServer ?? defaultModelServer(instance.acceleratorClass, ServerPlatform.SAGEMAKER);
     assertServerSupports(this.modelServer, instance.acceleratorClass);
     // The plan prices the ml. hosting rate (the instance is a SageMaker one even though the row is
     // passed), and checks the server's precisions and, for the Neuron servers that load through
@@ -447,7 +441,7 @@ export class SageMakerInferenceComponent extends Construct {
     this.image = sagemakerImage(this, this.modelServer);
     // NumberOfAcceleratorDevicesRequired is given in the unit the server's tensor-parallel degree
     // and the Neuron runtime's core assignment use: NeuronCores on Inferentia2, GPUs on NVIDIA.
-    this.acceleratorDevicesPerCopy = instance.acceleratorClass === 'inferentia2'
+    this.acceleratorDevicesPerCopy = instance.acceleratorClass === AcceleratorClass.INFERENTIA2
       ? (this.plan.neuronCoresPerReplica ?? this.plan.tensorParallelDegree)
       : this.plan.devicesPerReplica;
     const share = this.acceleratorDevicesPerCopy / acceleratorUnits(instance);

@@ -12,7 +12,8 @@ import { CfnScalingPolicy } from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { InferenceConstructsError, type ModelServerProfile } from '../../lib/index.js';
+import { InferenceConstructsError } from '../../lib/errors.js';
+import { type ModelServerProfile } from '../../lib/servers.js';
 
 /** Namespace prefix of the token metrics this library derives from logs. */
 export const TOKEN_METRIC_NAMESPACE = 'InferenceConstructs';
@@ -32,7 +33,7 @@ export interface CustomTokenMetricOptions {
   /** Metric name. */
   readonly metricName: string;
   /** Dimensions the container attaches (e.g. `{ EndpointName: 'my-endpoint' }`). */
-  readonly dimensions: Readonly<Record<string, string>>;
+  readonly dimensions: { [key: string]: string };
   /**
    * Statistic that turns the datapoints of one period into output tokens/s of one instance.
    * With one datapoint per instance per interval, each the instance's own tokens/s, `Average` is
@@ -133,7 +134,7 @@ export interface TokenMetricTarget {
 export interface BoundTokenMetric {
   readonly namespace: string;
   readonly metricName: string;
-  readonly dimensions: Readonly<Record<string, string>>;
+  readonly dimensions: { [key: string]: string };
   readonly statistic: string;
   /** True when the container publishes the metric itself (the role needs PutMetricData). */
   readonly containerPublishes: boolean;

@@ -10,7 +10,7 @@
  * @see https://docs.aws.amazon.com/cdk/v2/guide/tokens.html
  */
 import { Token } from 'aws-cdk-lib';
-import { InferenceConstructsError } from '../../lib/index.js';
+import { InferenceConstructsError } from '../../lib/errors.js';
 
 /** Throw TokenNotSupported when `value` is an unresolved token. */
 export function rejectToken(value: unknown, prop: string, why: string, example: string): void {

@@ -9,15 +9,9 @@
  * @see https://cloud.google.com/kubernetes-engine/docs/how-to/tpus#compute-class
  */
 import { Construct } from 'constructs';
-import {
-  GKE_TPU_TOPOLOGY_LABEL,
-  InferenceConstructsError,
-  PoolCapacity,
-  Taint,
-  TpuSliceSpec,
-  instanceType,
-  tpuSlice,
-} from '../../lib/index.js';
+import { GKE_TPU_TOPOLOGY_LABEL, Taint, TpuSliceSpec, instanceType, tpuSlice } from '../../lib/accelerators.js';
+import { InferenceConstructsError } from '../../lib/errors.js';
+import { PoolCapacity } from '../../lib/placement.js';
 import {
   ComputeClass,
   ComputeClassSpecPriorities,
@@ -27,12 +21,21 @@ import {
 import { GKE_COMPUTE_CLASS_LABEL } from './model-deployment.js';
 import type { IAcceleratorPool, WorkloadAtScale } from './node-pools.js';
 import { clusterScoped, devicesAtScale } from './node-pools.js';
+import { AcceleratorClass } from '../../lib/accelerators.js';
 
 /**
  * Minutes a node of the class must be unneeded before GKE removes it (1-1440). Accelerator
  * nodes take minutes to provision and load a model, so short lulls should not cost a cold start.
  */
 export const DEFAULT_CONSOLIDATION_DELAY_MINUTES = 10;
+
+/** What GKE does when no priority rule of a ComputeClass can be satisfied (`spec.whenUnsatisfiable`). */
+export enum WhenUnsatisfiable {
+  /** Do not create nodes outside the priority rules; pods stay pending. */
+  DO_NOT_SCALE_UP = 'DoNotScaleUp',
+  /** Fall back to a default Compute Engine machine series (no accelerator). */
+  SCALE_UP_ANYWAY = 'ScaleUpAnyway',
+}
 
 /** Properties of {@link GkeAcceleratorComputeClass}. */
 export interface GkeAcceleratorComputeClassProps {
@@ -63,7 +66,7 @@ export interface GkeAcceleratorComputeClassProps {
    * placing them on hardware that cannot serve them.
    * @default 'DoNotScaleUp'
    */
-  readonly whenUnsatisfiable?: 'DoNotScaleUp' | 'ScaleUpAnyway';
+  readonly whenUnsatisfiable?: WhenUnsatisfiable;
   /**
    * Minutes before an unneeded node is removed.
    * @default 10
@@ -76,7 +79,7 @@ export interface GkeAcceleratorComputeClassProps {
    */
   readonly maxDevices?: number;
   /** Workloads at their maximum scale, for the placement limit. @default - none */
-  readonly sizedFor?: readonly WorkloadAtScale[];
+  readonly sizedFor?: WorkloadAtScale[];
 }
 
 /**
@@ -92,9 +95,9 @@ export class GkeAcceleratorComputeClass extends Construct implements IAccelerato
   /** Kubernetes name of the ComputeClass. */
   public readonly name: string;
   /** Labels nodes of the class carry. */
-  public readonly labels: Readonly<Record<string, string>>;
+  public readonly labels: { [key: string]: string };
   /** Taints nodes of the class carry. */
-  public readonly taints: readonly Taint[];
+  public readonly taints: Taint[];
   /** The accelerator resource nodes of the class offer. */
   public readonly resourceName: string;
   /** Limit for the placement check, when known. */
@@ -147,7 +150,7 @@ export class GkeAcceleratorComputeClass extends Construct implements IAccelerato
       taints = [...row.kubernetes.taints];
     } else {
       const row = instanceType(props.gpuMachineType!);
-      if (row.cloud !== 'gcp' || row.acceleratorClass !== 'nvidia-gpu') {
+      if (row.cloud !== 'gcp' || row.acceleratorClass !== AcceleratorClass.NVIDIA_GPU) {
         throw new InferenceConstructsError('AcceleratorMismatch', {
           prop: 'gpuMachineType',
           problem: 'not a GKE GPU machine type',
@@ -176,7 +179,7 @@ export class GkeAcceleratorComputeClass extends Construct implements IAccelerato
         priorities: spotOrder.map((spot) => ({ ...base, spot })),
         nodePoolAutoCreation: { enabled: props.nodePoolAutoCreation ?? true },
         whenUnsatisfiable:
-          (props.whenUnsatisfiable ?? 'DoNotScaleUp') === 'DoNotScaleUp'
+          (props.whenUnsatisfiable ?? WhenUnsatisfiable.DO_NOT_SCALE_UP) === WhenUnsatisfiable.DO_NOT_SCALE_UP
             ? ComputeClassSpecWhenUnsatisfiable.DO_NOT_SCALE_UP
             : ComputeClassSpecWhenUnsatisfiable.SCALE_UP_ANYWAY,
         autoscalingPolicy: { consolidationDelayMinutes: delay },

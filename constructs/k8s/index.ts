@@ -21,10 +21,27 @@
  * The generated files import only the `cdk8s` and `constructs` packages (no relative imports),
  * so they load under NodeNext ESM without post-processing. See `imports/README.md`.
  */
-export * from './extended-resources.js';
-export * from './model-deployment.js';
-export * from './token-scaler.js';
-export * from './node-pools.js';
-export * from './compute-class.js';
-export * from './placement-check.js';
-export * from './rule-pack.js';
+export {
+  ModelDeployment,
+  type IAutoscalableWorkload,
+  type IScalableModelWorkload,
+  type ModelDeploymentProps,
+  type ScaleTargetReference,
+  type SecretKeyReference,
+} from './model-deployment.js';
+export {
+  PrometheusSource,
+  TokenThroughputHpa,
+  TokenThroughputScaler,
+  TriggerAuthenticationKind,
+  type ScaleFromZeroOptions,
+  type TokenScalerBaseProps,
+  type HpaMetricSource,
+  type TokenThroughputHpaProps,
+  type TokenThroughputScalerProps,
+  type TriggerAuthenticationReference,
+} from './token-scaler.js';
+export { AcceleratorNodePool, CapacityType, type AcceleratorNodePoolProps, type IAcceleratorPool, type WorkloadAtScale } from './node-pools.js';
+export { GkeAcceleratorComputeClass, WhenUnsatisfiable, type GkeAcceleratorComputeClassProps } from './compute-class.js';
+export { PlacementCheck, type PlacementCheckProps } from './placement-check.js';
+export { InferenceRules, type InferenceRulesOptions } from './rule-pack.js';

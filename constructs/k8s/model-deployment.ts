@@ -13,34 +13,19 @@
 import { ApiObject, Chart, Lazy, Names } from 'cdk8s';
 import { IntOrString, KubePodDisruptionBudget, KubeService } from 'cdk8s-plus-28/lib/imports/k8s.js';
 import { Construct } from 'constructs';
-import {
-  CHECKPOINT_GIB_ANNOTATION,
-  CapacityPlan,
-  GKE_TPU_TOPOLOGY_LABEL,
-  HOST_LOAD_GIB_ANNOTATION,
-  InferenceConstructsError,
-  ModelServerProfile,
-  PLANNED_STARTUP_SECONDS_ANNOTATION,
-  TARGET_TOKENS_PER_SECOND_ANNOTATION,
-  TPU_SLICES,
-  Taint,
-  TpuSliceSpec,
-  Toleration,
-  assertServerPlatform,
-  assertServerRuns,
-  checkpointGiB,
-  defaultModelServerForDevice,
-  hostLoadGiB,
-  modelServer,
-  serverArgs,
-  serverEnvironment,
-  startupProbeSeconds,
-  weightLoadSeconds,
-} from '../../lib/index.js';
+import { CHECKPOINT_GIB_ANNOTATION, HOST_LOAD_GIB_ANNOTATION, PLANNED_STARTUP_SECONDS_ANNOTATION, TARGET_TOKENS_PER_SECOND_ANNOTATION } from '../../lib/plan-annotations.js';
+import { CapacityPlan } from '../../lib/planner.js';
+import { GKE_TPU_TOPOLOGY_LABEL, TPU_SLICES, Taint, TpuSliceSpec } from '../../lib/accelerators.js';
+import { InferenceConstructsError } from '../../lib/errors.js';
+import { ModelServerProfile, assertServerPlatform, assertServerRuns, checkpointGiB, defaultModelServerForDevice, hostLoadGiB, modelServer, serverArgs, serverEnvironment, startupProbeSeconds, weightLoadSeconds } from '../../lib/servers.js';
+import { Toleration } from '../../lib/placement.js';
 import { PodMonitoring, PodMonitoringSpecEndpointsPort } from '../../imports/gmp-podmonitorings-monitoring.googleapis.com.js';
 import { LeaderWorkerSet } from '../../imports/leaderworkersets-leaderworkerset.x-k8s.io.js';
 import { PodMonitor } from '../../imports/prometheus-podmonitors-monitoring.coreos.com.js';
 import { extendedResourceQuantity, sortedSelector } from './extended-resources.js';
+import { AcceleratorClass } from '../../lib/accelerators.js';
+import { ServerPlatform } from '../../lib/servers.js';
+import { KubernetesPlatform, ScrapeBackend } from '../../lib/platforms.js';
 
 // ---------------------------------------------------------------------------------------------
 // Named constants
@@ -194,26 +179,8 @@ const DOWNLOAD_SCRIPT = [
 // Public types
 // ---------------------------------------------------------------------------------------------
 
-/**
- * Which node provisioning the workload targets; picks the catalogue's node labels.
- *
- * - `karpenter`: self-managed Karpenter on EKS (`karpenter.k8s.aws/*` labels)
- * - `eks-auto-mode`: EKS Auto Mode (`eks.amazonaws.com/*` labels)
- * - `managed-node-group`: EKS managed node groups labelled by this library
- * - `gke`: GKE node pools / ComputeClasses (`cloud.google.com/*` labels)
- */
-export type KubernetesPlatform = 'karpenter' | 'eks-auto-mode' | 'managed-node-group' | 'gke';
-
-/**
- * How the metrics backend finds the server's `/metrics`.
- *
- * - `prometheus-operator`: a PodMonitor (monitoring.coreos.com/v1)
- * - `google-managed-prometheus`: a PodMonitoring (monitoring.googleapis.com/v1)
- * - `annotations`: `prometheus.io/*` pod annotations, read by the Amazon Managed Service for
- *   Prometheus managed scraper's default configuration
- * - `none`: nothing
- */
-export type MetricsScrape = 'prometheus-operator' | 'google-managed-prometheus' | 'annotations' | 'none';
+// The platform (`KubernetesPlatform`) and the scrape backend (`ScrapeBackend`) are the lib enums
+// (lib/platforms.ts): one table of values for the EKS cluster and the cdk8s constructs.
 
 /** A Kubernetes Secret key holding a value. */
 export interface SecretKeyReference {
@@ -240,7 +207,7 @@ export interface ScaleTargetReference {
  * What a token-throughput scaler needs to know about a workload. {@link ModelDeployment}
  * implements it; for a workload defined elsewhere in the same chart, pass the values yourself.
  */
-export interface ScalableModelWorkload {
+export interface IScalableModelWorkload {
   /** The Deployment or LeaderWorkerSet to scale. */
   readonly scaleTargetRef: ScaleTargetReference;
   /** Namespace of the workload (and of the metrics series). */
@@ -306,7 +273,7 @@ export interface ModelDeploymentProps {
    */
   readonly image?: string;
   /** Extra server arguments appended after the planned ones. @default - none */
-  readonly extraArgs?: readonly string[];
+  readonly extraArgs?: string[];
   /**
    * Secret with a Hugging Face access token, exposed as `HF_TOKEN`. Required for gated models.
    * @default - no token (allowed only for models that are not gated)
@@ -372,9 +339,9 @@ export interface ModelDeploymentProps {
   readonly zoneSpread?: boolean;
   /**
    * How the metrics backend scrapes the server.
-   * @default 'google-managed-prometheus' on GKE, 'annotations' on EKS
+   * @default ScrapeBackend.GOOGLE_MANAGED_PROMETHEUS on GKE, ScrapeBackend.ANNOTATIONS on EKS
    */
-  readonly metricsScrape?: MetricsScrape;
+  readonly scrapeBackend?: ScrapeBackend;
   /**
    * GKE ComputeClass the pods select (`cloud.google.com/compute-class`).
    * @default - none
@@ -467,7 +434,7 @@ interface PodRole {
  * @see https://karpenter.sh/docs/concepts/disruption/#pod-level-controls
  * @see https://lws.sigs.k8s.io/docs/overview/
  */
-export class ModelDeployment extends Construct implements ScalableModelWorkload, IAutoscalableWorkload {
+export class ModelDeployment extends Construct implements IScalableModelWorkload, IAutoscalableWorkload {
   /** The rendered workload (Deployment or LeaderWorkerSet): escape hatch for patches. */
   public readonly workload: ApiObject;
   /** ClusterIP Service in front of the server (leader pods only for a LeaderWorkerSet). */
@@ -491,11 +458,11 @@ export class ModelDeployment extends Construct implements ScalableModelWorkload,
   /** Platform whose node labels the pods select. */
   public readonly platform: KubernetesPlatform;
   /** Labels that select this model's pods. */
-  public readonly selectorLabels: Readonly<Record<string, string>>;
+  public readonly selectorLabels: { [key: string]: string };
   /** Node selector of the pods. */
-  public readonly nodeSelector: Readonly<Record<string, string>>;
+  public readonly nodeSelector: { [key: string]: string };
   /** Tolerations of the pods. */
-  public readonly tolerations: readonly Toleration[];
+  public readonly tolerations: Toleration[];
   /** Pods per replica (LeaderWorkerSet group size; 1 for a Deployment). */
   public readonly podsPerReplica: number;
   /** Accelerator devices each pod requests. */
@@ -523,7 +490,7 @@ export class ModelDeployment extends Construct implements ScalableModelWorkload,
     this.server = resolveServer(props.server, instance.acceleratorClass, instance.device.kind);
     // Device, model and pipeline support of the pinned server (servers.ts assertServerRuns).
     assertServerRuns(this.server, plan);
-    assertServerPlatform(this.server, 'kubernetes');
+    assertServerPlatform(this.server, ServerPlatform.KUBERNETES);
     if (this.server.httpSidecar || this.server.metricsPort !== undefined) {
       throw new InferenceConstructsError('ModelServerUnsupported', {
         prop: 'server',
@@ -533,7 +500,7 @@ export class ModelDeployment extends Construct implements ScalableModelWorkload,
         fix: 'serve TPU models with vllm-tpu (the default)',
       });
     }
-    this.platform = props.platform ?? (instance.cloud === 'gcp' ? 'gke' : 'karpenter');
+    this.platform = props.platform ?? (instance.cloud === 'gcp' ? KubernetesPlatform.GKE : KubernetesPlatform.EKS_KARPENTER);
     validatePlatform(this.platform, instance.cloud);
     this.name = props.name ?? plan.model.name;
     validateName(this.name);
@@ -618,8 +585,8 @@ export class ModelDeployment extends Construct implements ScalableModelWorkload,
         ]
       : ['sleep', String(preStop)];
 
-    const scrape = props.metricsScrape ?? (this.platform === 'gke' ? 'google-managed-prometheus' : 'annotations');
-    this.scrapeIntervalSeconds = scrape === 'prometheus-operator' || scrape === 'google-managed-prometheus' ? SCRAPE_INTERVAL_SECONDS : undefined;
+    const scrape = props.scrapeBackend ?? (this.platform === KubernetesPlatform.GKE ? ScrapeBackend.GOOGLE_MANAGED_PROMETHEUS : ScrapeBackend.ANNOTATIONS);
+    this.scrapeIntervalSeconds = scrape === ScrapeBackend.PROMETHEUS_OPERATOR || scrape === ScrapeBackend.GOOGLE_MANAGED_PROMETHEUS ? SCRAPE_INTERVAL_SECONDS : undefined;
 
     // Node selection and tolerations from the catalogue.
     const selector = { ...platformSelector(plan, this.platform, slice) };
@@ -698,7 +665,7 @@ export class ModelDeployment extends Construct implements ScalableModelWorkload,
       ...(props.extraArgs ?? []),
     ];
     const annotations: Record<string, string> =
-      scrape === 'annotations'
+      scrape === ScrapeBackend.ANNOTATIONS
         ? {
             // Read by the default scrape configuration of the Amazon Managed Service for
             // Prometheus managed collector. @see https://docs.aws.amazon.com/prometheus/latest/userguide/AMP-collector-how-to.html
@@ -804,7 +771,7 @@ export class ModelDeployment extends Construct implements ScalableModelWorkload,
       },
     });
 
-    if (scrape === 'prometheus-operator') {
+    if (scrape === ScrapeBackend.PROMETHEUS_OPERATOR) {
       this.scrapeConfig = new PodMonitor(this, 'PodMonitor', {
         metadata: { name: this.name, namespace: this.namespace, labels: this.selectorLabels },
         spec: {
@@ -812,7 +779,7 @@ export class ModelDeployment extends Construct implements ScalableModelWorkload,
           podMetricsEndpoints: [{ port: 'http', path: this.server.metricsPath, interval: SCRAPE_INTERVAL }],
         },
       });
-    } else if (scrape === 'google-managed-prometheus') {
+    } else if (scrape === ScrapeBackend.GOOGLE_MANAGED_PROMETHEUS) {
       this.scrapeConfig = new PodMonitoring(this, 'PodMonitoring', {
         metadata: { name: this.name, namespace: this.namespace, labels: this.selectorLabels },
         spec: {
@@ -1084,12 +1051,12 @@ const DOWNLOAD_MEMORY_GIB = 2;
 // ---------------------------------------------------------------------------------------------
 
 function resolveServer(server: ModelServerProfile | string | undefined, accel: CapacityPlan['instance']['acceleratorClass'], deviceKind: string): ModelServerProfile {
-  if (server === undefined) return defaultModelServerForDevice(accel, deviceKind, 'kubernetes');
+  if (server === undefined) return defaultModelServerForDevice(accel, deviceKind, ServerPlatform.KUBERNETES);
   return typeof server === 'string' ? modelServer(server) : server;
 }
 
 function validatePlatform(platform: KubernetesPlatform, cloud: 'aws' | 'gcp'): void {
-  const ok = cloud === 'gcp' ? platform === 'gke' : platform !== 'gke';
+  const ok = cloud === 'gcp' ? platform === KubernetesPlatform.GKE : platform !== KubernetesPlatform.GKE;
   if (!ok) {
     throw new InferenceConstructsError('PropInvalid', {
       prop: 'platform',
@@ -1128,7 +1095,7 @@ function assertInteger(prop: string, value: number, min: number): void {
 /** The TPU slice of a plan: the planned slice, or the single-host slice of a TPU machine type. */
 export function tpuSliceOf(plan: CapacityPlan): TpuSliceSpec | undefined {
   if (plan.tpuSlice) return plan.tpuSlice;
-  if (plan.instance.acceleratorClass !== 'tpu') return undefined;
+  if (plan.instance.acceleratorClass !== AcceleratorClass.TPU) return undefined;
   return TPU_SLICES.find(
     (s) => s.machineType === plan.instance.name && s.hosts === 1 && s.chips === plan.instance.devicesPerNode,
   );
@@ -1146,7 +1113,7 @@ function validateShape(plan: CapacityPlan, slice: TpuSliceSpec | undefined): voi
       fix: 'plan on a larger instance type or a multi-host TPU slice',
     });
   }
-  if (instance.acceleratorClass === 'tpu') {
+  if (instance.acceleratorClass === AcceleratorClass.TPU) {
     if (!slice) {
       throw new InferenceConstructsError('TpuTopologyInvalid', {
         prop: 'plan.tpuSlice',
@@ -1177,7 +1144,7 @@ function validateShape(plan: CapacityPlan, slice: TpuSliceSpec | undefined): voi
   } else if (plan.hostsPerReplica !== 1) {
     // A pipelined GPU replica: one pod per node, each requesting every GPU of its node, the
     // group size equal to the pipeline stages (vLLM's LWS guide: leader + workers, one per node).
-    const wholeNode = instance.acceleratorClass === 'nvidia-gpu' && plan.devicesPerReplica === instance.devicesPerNode;
+    const wholeNode = instance.acceleratorClass === AcceleratorClass.NVIDIA_GPU && plan.devicesPerReplica === instance.devicesPerNode;
     if (!wholeNode || plan.pipelineParallelDegree !== plan.hostsPerReplica) {
       throw new InferenceConstructsError('ModelDoesNotFit', {
         prop: 'plan.hostsPerReplica',

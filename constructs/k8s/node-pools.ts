@@ -10,22 +10,11 @@
  */
 import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
-import {
-  DEFAULT_NODE_TERMINATION_GRACE_PERIOD,
-  InferenceConstructsError,
-  InstanceTypeSpec,
-  KARPENTER_CAPACITY_TYPE_LABEL,
-  KARPENTER_NODEPOOL_LABEL,
-  NODE_POOL_DEFAULTS,
-  NODE_POOL_NAME_LABEL,
-  assertAutoModeNodeLifetime,
-  durationHours,
-  NodeRequirement,
-  PoolCapacity,
-  Taint,
-  instanceType,
-  nodesForReplicas,
-} from '../../lib/index.js';
+import { DEFAULT_NODE_TERMINATION_GRACE_PERIOD, KARPENTER_CAPACITY_TYPE_LABEL, KARPENTER_NODEPOOL_LABEL, NODE_POOL_DEFAULTS, NODE_POOL_NAME_LABEL, assertAutoModeNodeLifetime, durationHours } from '../../lib/node-pool-defaults.js';
+import { InferenceConstructsError } from '../../lib/errors.js';
+import { InstanceTypeSpec, NodeRequirement, Taint, instanceType } from '../../lib/accelerators.js';
+import { PoolCapacity } from '../../lib/placement.js';
+import { nodesForReplicas } from '../../lib/planner.js';
 import {
   Ec2NodeClass,
   Ec2NodeClassSpecBlockDeviceMappingsEbsVolumeType,
@@ -40,6 +29,7 @@ import {
   NodePoolSpecTemplateSpecTaintsEffect,
 } from '../../imports/karpenter-nodepools-karpenter.sh.js';
 import type { ModelDeployment } from './model-deployment.js';
+import { KubernetesPlatform } from '../../lib/platforms.js';
 
 export {
   AUTO_MODE_MAX_NODE_LIFETIME_HOURS,
@@ -120,14 +110,22 @@ export interface WorkloadAtScale {
 }
 
 /** Karpenter capacity type. */
-export type CapacityType = 'on-demand' | 'spot' | 'reserved';
+export enum CapacityType {
+  /** On-Demand instances. */
+  ON_DEMAND = 'on-demand',
+  /** Spot instances. */
+  SPOT = 'spot',
+  /** Capacity reservations (Karpenter v1 `reserved`). */
+  RESERVED = 'reserved',
+}
+
 
 /** Properties of {@link AcceleratorNodePool}. */
 export interface AcceleratorNodePoolProps {
   /** `karpenter` (NodePool + EC2NodeClass) or `eks-auto-mode` (NodePool on the built-in NodeClass). */
-  readonly mode: 'karpenter' | 'eks-auto-mode';
+  readonly mode: KubernetesPlatform;
   /** Catalogue instance types the pool may launch (one accelerator kind), e.g. `['inf2.xlarge']`. */
-  readonly instanceTypes: readonly string[];
+  readonly instanceTypes: string[];
   /**
    * Kubernetes name of the NodePool (and EC2NodeClass).
    * @default - the instance family, e.g. `inf2`
@@ -138,14 +136,14 @@ export interface AcceleratorNodePoolProps {
    * and available, else on-demand).
    * @default ['on-demand']
    */
-  readonly capacityTypes?: readonly CapacityType[];
+  readonly capacityTypes?: CapacityType[];
   /**
    * Pool-wide limit on the accelerator resource (chips / GPUs). Give this or `sizedFor`.
    * @default - the sum over `sizedFor` of maxReplicas x devices per replica
    */
   readonly maxDevices?: number;
   /** Workloads at their maximum scale; sizes the limit and the root volume. @default - none */
-  readonly sizedFor?: readonly WorkloadAtScale[];
+  readonly sizedFor?: WorkloadAtScale[];
   /**
    * IAM role name of the nodes (Karpenter mode; Auto Mode uses its own).
    * @default - required in karpenter mode
@@ -259,9 +257,9 @@ export class AcceleratorNodePool extends Construct implements IAcceleratorPool {
   /** The pool's limit on that resource. */
   public readonly maxDevices: number;
   /** Labels every node carries that workloads may select on. */
-  public readonly labels: Readonly<Record<string, string>>;
+  public readonly labels: { [key: string]: string };
   /** Taints every node carries. */
-  public readonly taints: readonly Taint[];
+  public readonly taints: Taint[];
 
   constructor(scope: Construct, id: string, props: AcceleratorNodePoolProps) {
     super(scope, id);
@@ -331,7 +329,7 @@ export class AcceleratorNodePool extends Construct implements IAcceleratorPool {
       invalid('maxDevices', `the limit is below one node's ${largestNode} devices, so no node could launch`, maxDevices, `at least ${largestNode}`, 'raise maxDevices or pick smaller instance types');
     }
 
-    const autoMode = props.mode === 'eks-auto-mode';
+    const autoMode = props.mode === KubernetesPlatform.EKS_AUTO_MODE;
     const expireAfter = props.expireAfter ?? NODE_POOL_DEFAULTS.expireAfter;
     const nodeGrace = props.terminationGracePeriod ?? NODE_POOL_DEFAULTS.terminationGracePeriod;
     for (const [prop, value] of [['expireAfter', expireAfter], ['terminationGracePeriod', nodeGrace]] as const) {

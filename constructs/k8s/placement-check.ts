@@ -17,7 +17,7 @@ export interface PlacementCheckProps {
    * Pools defined outside the chart (e.g. node pools owned by the cluster construct).
    * @default - none; only pools found in the chart
    */
-  readonly externalPools?: readonly PoolCapacity[];
+  readonly externalPools?: PoolCapacity[];
 }
 
 function isPool(c: IConstruct): c is IConstruct & IAcceleratorPool {

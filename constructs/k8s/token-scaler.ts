@@ -13,7 +13,9 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { KubeHorizontalPodAutoscalerV2, Quantity } from 'cdk8s-plus-28/lib/imports/k8s.js';
 import { Construct } from 'constructs';
-import { InferenceConstructsError, ScalingBehaviour, TokenScalingPolicy, assertTokenScalable } from '../../lib/index.js';
+import { InferenceConstructsError } from '../../lib/errors.js';
+import { ScalingBehaviour, TokenScalingPolicy } from '../../lib/scaling.js';
+import { assertTokenScalable } from '../../lib/servers.js';
 import {
   ScaledObject,
   ScaledObjectSpecFallbackBehavior,
@@ -26,10 +28,10 @@ import {
   TriggerAuthenticationSpecPodIdentityIdentityOwner,
   TriggerAuthenticationSpecPodIdentityProvider,
 } from '../../imports/keda-triggerauthentications-keda.sh.js';
-import type { IAutoscalableWorkload, ScalableModelWorkload, ScaleTargetReference } from './model-deployment.js';
+import type { IAutoscalableWorkload, IScalableModelWorkload, ScaleTargetReference } from './model-deployment.js';
 
 /** True when the target can be told that a scaler owns its replica count. */
-function isAutoscalable(target: ScalableModelWorkload): target is ScalableModelWorkload & IAutoscalableWorkload {
+function isAutoscalable(target: IScalableModelWorkload): target is IScalableModelWorkload & IAutoscalableWorkload {
   return typeof (target as Partial<IAutoscalableWorkload>).markHasAutoscaler === 'function';
 }
 
@@ -58,6 +60,14 @@ export const GMP_QUERY_ENDPOINT = 'https://monitoring.googleapis.com/v1/projects
 /** Amazon Managed Service for Prometheus workspace endpoint. @see https://keda.sh/docs/2.17/scalers/prometheus/#example-amazon-managed-service-for-prometheus-amp */
 export const AMP_WORKSPACE_ENDPOINT = 'https://aps-workspaces.{region}.amazonaws.com/workspaces/{workspace}';
 
+/** The kind of a KEDA trigger authentication: namespaced or cluster-wide. */
+export enum TriggerAuthenticationKind {
+  /** A namespaced `TriggerAuthentication` (keda.sh/v1alpha1). */
+  TRIGGER_AUTHENTICATION = 'TriggerAuthentication',
+  /** A cluster-wide `ClusterTriggerAuthentication` (keda.sh/v1alpha1). */
+  CLUSTER_TRIGGER_AUTHENTICATION = 'ClusterTriggerAuthentication',
+}
+
 /** An existing KEDA (Cluster)TriggerAuthentication a trigger references instead of a new one. */
 export interface TriggerAuthenticationReference {
   /** Name of the object. */
@@ -66,7 +76,7 @@ export interface TriggerAuthenticationReference {
    * Its kind.
    * @default 'TriggerAuthentication'
    */
-  readonly kind?: 'TriggerAuthentication' | 'ClusterTriggerAuthentication';
+  readonly kind?: TriggerAuthenticationKind;
 }
 
 /** True for a CDK token (`${Token[...]}`), which is resolved at deploy time and not validated here. */
@@ -189,7 +199,7 @@ export interface ScaleFromZeroOptions {
 /** Common props of both scaler renderings. */
 export interface TokenScalerBaseProps {
   /** The workload to scale (a {@link ModelDeployment}, or the same values for one defined elsewhere in the chart). */
-  readonly target: ScalableModelWorkload;
+  readonly target: IScalableModelWorkload;
   /** The scaling policy from `tokenScalingPolicy(plan, options)`. */
   readonly policy: TokenScalingPolicy;
   /**
@@ -234,12 +244,12 @@ export interface TokenThroughputScalerProps extends TokenScalerBaseProps {
 export const MIN_SCRAPES_PER_RATE_WINDOW = 4;
 
 /** The PromQL of the pool-wide generated-token rate for a workload. */
-export function tokenRateQuery(target: ScalableModelWorkload, windowSeconds: number): string {
+export function tokenRateQuery(target: IScalableModelWorkload, windowSeconds: number): string {
   const metric = target.server.tokenMetric;
   return `sum(rate(${metric.generatedTokensCounter}{${selectorFor(target)}}[${windowSeconds}s]))`;
 }
 
-function selectorFor(target: ScalableModelWorkload): string {
+function selectorFor(target: IScalableModelWorkload): string {
   const metric = target.server.tokenMetric;
   const matchers = [`namespace="${target.namespace}"`];
   if (metric.modelLabel) matchers.push(`${metric.modelLabel}="${target.servedModelName}"`);
@@ -342,7 +352,7 @@ export class TokenThroughputScaler extends Construct {
   /** The token-rate query. */
   public readonly query: string;
   /** The workload it scales. */
-  public readonly target: ScalableModelWorkload;
+  public readonly target: IScalableModelWorkload;
   /** The policy it renders. */
   public readonly policy: TokenScalingPolicy;
 
@@ -399,7 +409,7 @@ export class TokenThroughputScaler extends Construct {
     if (prometheus.triggerAuthentication) {
       const ref = prometheus.triggerAuthentication;
       authenticationRef =
-        ref.kind === 'ClusterTriggerAuthentication'
+        ref.kind === TriggerAuthenticationKind.CLUSTER_TRIGGER_AUTHENTICATION
           ? { name: ref.name, kind: ScaledObjectSpecTriggersAuthenticationRefKind.CLUSTER_TRIGGER_AUTHENTICATION }
           : { name: ref.name };
     } else if (prometheus.kind !== 'plain') {
@@ -543,7 +553,7 @@ export class TokenThroughputHpa extends Construct {
   /** The metric name the HPA reads. */
   public readonly metricName: string;
   /** The workload it scales. */
-  public readonly target: ScalableModelWorkload;
+  public readonly target: IScalableModelWorkload;
   /** The policy it renders. */
   public readonly policy: TokenScalingPolicy;
 

@@ -5,16 +5,12 @@
  * rather than NaN where the vendor publishes none (lib/accelerators.ts `Pricing`).
  */
 import { describe, expect, test } from 'vitest';
-import {
-  INSTANCE_TYPES,
-  Pricing,
-  modelPreset,
-  planCapacity,
-  renderAcceleratorTable,
-  renderPlanReport,
-  tokenScalingPolicy,
-  type CapacityPlan,
-} from '../../lib/index.js';
+import { INSTANCE_TYPES, Pricing } from '../../lib/accelerators.js';
+import { modelPreset } from '../../lib/models.js';
+import { planCapacity, type CapacityPlan } from '../../lib/planner.js';
+import { renderAcceleratorTable, renderPlanReport } from '../../lib/report.js';
+import { tokenScalingPolicy } from '../../lib/scaling.js';
+import { Precision } from '../../lib/models.js';
 
 function report(plan: CapacityPlan): string {
   return renderPlanReport([{ name: 'eks/x', platform: 'EKS', plan, scalingPolicy: tokenScalingPolicy(plan) }]);
@@ -34,7 +30,7 @@ describe('plan report: parameters and attention per deployment', () => {
   });
 
   test('multi-head latent attention names the cached latent width (DeepSeek-V3 config.json: kv_lora_rank 512 + qk_rope_head_dim 64)', () => {
-    const text = report(planCapacity({ model: modelPreset('deepseek-v3'), instanceType: 'p5en.48xlarge', precision: 'fp8' }));
+    const text = report(planCapacity({ model: modelPreset('deepseek-v3'), instanceType: 'p5en.48xlarge', precision: Precision.FP8 }));
     expect(text).toMatch(/\| Attention \| MLA \(latent attention, 576 cached values per layer per token/);
     expect(text).toMatch(/\| Parameters \| \d+\.\d B active of \d+\.\d B total, mixture of experts: 8 of 256 experts per token/);
   });

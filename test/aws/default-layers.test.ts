@@ -9,14 +9,17 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { App as K8sApp, Chart } from 'cdk8s';
 import { describe, expect, test } from 'vitest';
-import { EksInferenceCluster } from '../../constructs/aws/index.js';
-import { ModelDeployment, type KubernetesPlatform } from '../../constructs/k8s/index.js';
-import { modelPreset, planCapacity } from '../../lib/index.js';
+import { EksInferenceCluster } from '../../constructs/aws/eks-inference-cluster.js';
+import { ModelDeployment } from '../../constructs/k8s/model-deployment.js';
+import { modelPreset } from '../../lib/models.js';
+import { planCapacity } from '../../lib/planner.js';
+import { AcceleratorClass } from '../../lib/accelerators.js';
+import { KubernetesPlatform } from '../../lib/platforms.js';
 
 function defaults(platform?: KubernetesPlatform) {
   const stack = new Stack(new App(), 'Defaults');
   const cluster = new EksInferenceCluster(stack, 'Cluster');
-  cluster.addAcceleratorPool('Gpu', { accelerator: 'nvidia-gpu', instanceTypes: ['g6e.xlarge'] });
+  cluster.addAcceleratorPool('Gpu', { accelerator: AcceleratorClass.NVIDIA_GPU, instanceTypes: ['g6e.xlarge'] });
   const chart = new Chart(new K8sApp(), 'qwen', { namespace: 'inference' });
   new ModelDeployment(chart, 'Qwen', {
     plan: planCapacity({ model: modelPreset('qwen2-5-7b'), instanceType: 'g6e.xlarge' }),
@@ -37,6 +40,6 @@ describe('default layers', () => {
   });
 
   test('the same workload rendered for self-managed Karpenter is refused with the platform to use (KubernetesPlatformMismatch)', () => {
-    expect(() => Template.fromStack(defaults('karpenter').stack)).toThrow(/KubernetesPlatformMismatch[\s\S]*platform: cluster\.kubernetesPlatform \("eks-auto-mode"\)/);
+    expect(() => Template.fromStack(defaults(KubernetesPlatform.EKS_KARPENTER).stack)).toThrow(/KubernetesPlatformMismatch[\s\S]*platform: cluster\.kubernetesPlatform \("eks-auto-mode"\)/);
   });
 });

@@ -17,14 +17,13 @@ import {
 import { EksInferenceCluster, type EksInferenceClusterProps } from '../../constructs/aws/eks-inference-cluster.js';
 import { MetricsBackend } from '../../constructs/aws/eks-metrics.js';
 import { EXTERNAL_SECRETS_CHART } from '../../constructs/aws/eks-versions.js';
-import {
-  ModelWeights,
-  SageMakerInferenceComponentEndpoint,
-  SageMakerInferenceEndpoint,
-} from '../../constructs/aws/index.js';
-import { modelPreset } from '../../lib/index.js';
+import { ModelWeights } from '../../constructs/aws/sagemaker-common.js';
+import { SageMakerInferenceComponentEndpoint } from '../../constructs/aws/sagemaker-inference-components.js';
+import { SageMakerInferenceEndpoint } from '../../constructs/aws/sagemaker-endpoint.js';
+import { modelPreset } from '../../lib/models.js';
 import { synthWithNag } from '../support/nag.js';
 import { appliedManifests, GPU_TOLERATION, testApp, workloadChart } from './eks-fixtures.js';
+import { AcceleratorClass } from '../../lib/accelerators.js';
 
 const GIB = 2 ** 30;
 
@@ -72,7 +71,7 @@ describe('EKS Auto Mode node lifetime', () => {
   // uses expireAfter 336h.
   test('renders expireAfter 336h and terminationGracePeriod 1h, within the 21-day maximum', () => {
     const cluster = newCluster();
-    const pool = cluster.addAcceleratorPool('Gpu', { accelerator: 'nvidia-gpu', instanceTypes: ['g6.xlarge'] });
+    const pool = cluster.addAcceleratorPool('Gpu', { accelerator: AcceleratorClass.NVIDIA_GPU, instanceTypes: ['g6.xlarge'] });
     const spec = (pool.renderNodePool().spec as { template: { spec: Record<string, unknown> } }).template.spec;
     expect([spec.expireAfter, spec.terminationGracePeriod]).toEqual([AUTO_MODE_EXPIRE_AFTER, AUTO_MODE_TERMINATION_GRACE_PERIOD]);
     expect([AUTO_MODE_EXPIRE_AFTER, AUTO_MODE_TERMINATION_GRACE_PERIOD]).toEqual(['336h', '1h']);
@@ -81,13 +80,13 @@ describe('EKS Auto Mode node lifetime', () => {
 
   test('throws NodeLifetimeTooLong for expireAfter 720h + terminationGracePeriod 1h', () => {
     expect(() =>
-      newCluster().addAcceleratorPool('Gpu', { accelerator: 'nvidia-gpu', instanceTypes: ['g6.xlarge'], nodeExpireAfter: Duration.hours(720) }),
+      newCluster().addAcceleratorPool('Gpu', { accelerator: AcceleratorClass.NVIDIA_GPU, instanceTypes: ['g6.xlarge'], nodeExpireAfter: Duration.hours(720) }),
     ).toThrow(/\[NodeLifetimeTooLong\] nodeExpireAfter: EKS Auto Mode rejects a NodePool whose expireAfter plus terminationGracePeriod exceeds 504h \(21 days\): 720h \+ 1h = 721h.*fix: use expireAfter 336h with terminationGracePeriod 1h/);
   });
 
   test('accepts a lifetime of exactly 21 days and renders it', () => {
     const pool = newCluster().addAcceleratorPool('Gpu', {
-      accelerator: 'nvidia-gpu', instanceTypes: ['g6.xlarge'], nodeExpireAfter: Duration.hours(480), nodeTerminationGracePeriod: Duration.hours(24),
+      accelerator: AcceleratorClass.NVIDIA_GPU, instanceTypes: ['g6.xlarge'], nodeExpireAfter: Duration.hours(480), nodeTerminationGracePeriod: Duration.hours(24),
     });
     const spec = (pool.renderNodePool().spec as { template: { spec: Record<string, unknown> } }).template.spec;
     expect([spec.expireAfter, spec.terminationGracePeriod]).toEqual(['480h', '24h']);
@@ -95,7 +94,7 @@ describe('EKS Auto Mode node lifetime', () => {
 
   test('rejects node lifetime props on managed node groups', () => {
     expect(() =>
-      newCluster(mng).addAcceleratorPool('Gpu', { accelerator: 'nvidia-gpu', instanceTypes: ['g6.xlarge'], nodeExpireAfter: Duration.hours(100) }),
+      newCluster(mng).addAcceleratorPool('Gpu', { accelerator: AcceleratorClass.NVIDIA_GPU, instanceTypes: ['g6.xlarge'], nodeExpireAfter: Duration.hours(100) }),
     ).toThrow(/\[PropInvalid\] nodeExpireAfter: .*Auto Mode pools only/);
   });
 });
@@ -112,11 +111,11 @@ describe('EKS inputs that used to synthesize silently', () => {
 
   test('says which pool prop cannot be a token, instead of showing the token placeholder', () => {
     const cluster = newCluster();
-    expect(() => cluster.addAcceleratorPool('A', { accelerator: 'nvidia-gpu', instanceTypes: [Token.asString({ Ref: 'Type' })] })).toThrow(
+    expect(() => cluster.addAcceleratorPool('A', { accelerator: AcceleratorClass.NVIDIA_GPU, instanceTypes: [Token.asString({ Ref: 'Type' })] })).toThrow(
       /\[TokenNotSupported\] instanceTypes\[0\]: instanceTypes\[0\] cannot be a token because the instance type selects the accelerator catalogue row/,
     );
     expect(() =>
-      cluster.addAcceleratorPool('B', { accelerator: 'nvidia-gpu', instanceTypes: ['g6.xlarge'], maxDevices: Token.asNumber({ Ref: 'Max' }) }),
+      cluster.addAcceleratorPool('B', { accelerator: AcceleratorClass.NVIDIA_GPU, instanceTypes: ['g6.xlarge'], maxDevices: Token.asNumber({ Ref: 'Max' }) }),
     ).toThrow(/\[TokenNotSupported\] maxDevices: maxDevices cannot be a token because it sizes the pool/);
   });
 
@@ -126,7 +125,7 @@ describe('EKS inputs that used to synthesize silently', () => {
   // autoscaling products": Karpenter and the Cluster Autoscaler, neither included in a node group)
   test('fails NodeGroupCannotGrow when minNodes 0 cannot hold a workload with minReplicas 1', () => {
     const cluster = newCluster(mng);
-    cluster.addAcceleratorPool('Gpu', { accelerator: 'nvidia-gpu', instanceTypes: ['g6.xlarge'], minNodes: 0 });
+    cluster.addAcceleratorPool('Gpu', { accelerator: AcceleratorClass.NVIDIA_GPU, instanceTypes: ['g6.xlarge'], minNodes: 0 });
     cluster.addInferenceWorkload('Qwen', gpuWorkload({ minReplicas: 1 }));
     const errors = cluster.node.validate();
     expect(errors).toHaveLength(1);
@@ -137,7 +136,7 @@ describe('EKS inputs that used to synthesize silently', () => {
 
   test('accepts minNodes 0 when the workload may scale to zero', () => {
     const cluster = newCluster(mng);
-    cluster.addAcceleratorPool('Gpu', { accelerator: 'nvidia-gpu', instanceTypes: ['g6.xlarge'], minNodes: 0 });
+    cluster.addAcceleratorPool('Gpu', { accelerator: AcceleratorClass.NVIDIA_GPU, instanceTypes: ['g6.xlarge'], minNodes: 0 });
     cluster.addInferenceWorkload('Qwen', gpuWorkload({ minReplicas: 0 }));
     expect(cluster.node.validate()).toEqual([]);
   });
@@ -147,7 +146,7 @@ describe('EKS inputs that used to synthesize silently', () => {
   // https://kubernetes.io/docs/concepts/scheduling-eviction/node-pressure-eviction/#hard-eviction-thresholds
   test('fails NodeDiskTooSmall when a pod requests more ephemeral storage than the node disk holds', () => {
     const cluster = newCluster(mng);
-    cluster.addAcceleratorPool('Gpu', { accelerator: 'nvidia-gpu', instanceTypes: ['g6.xlarge'], diskSizeGiB: 100 });
+    cluster.addAcceleratorPool('Gpu', { accelerator: AcceleratorClass.NVIDIA_GPU, instanceTypes: ['g6.xlarge'], diskSizeGiB: 100 });
     cluster.addInferenceWorkload('Qwen', gpuWorkload({ ephemeralGiB: 150 }));
     const errors = cluster.node.validate();
     expect(errors).toHaveLength(1);
@@ -159,7 +158,7 @@ describe('EKS workloads and the platform the cluster provides', () => {
   test('fails KubernetesPlatformMismatch with the fix when a chart was rendered for self-managed Karpenter', () => {
     const cluster = newCluster();
     expect(cluster.kubernetesPlatform).toBe('eks-auto-mode');
-    cluster.addAcceleratorPool('Gpu', { accelerator: 'nvidia-gpu', instanceTypes: ['g6.xlarge'] });
+    cluster.addAcceleratorPool('Gpu', { accelerator: AcceleratorClass.NVIDIA_GPU, instanceTypes: ['g6.xlarge'] });
     cluster.addInferenceWorkload('Qwen', gpuWorkload({ nodeSelector: { 'karpenter.k8s.aws/instance-family': 'g6' } }));
     const errors = cluster.node.validate();
     expect(errors).toHaveLength(1);
@@ -173,7 +172,7 @@ describe('Kubernetes Secrets the workloads read', () => {
 
   test('fails SecretNotDelivered when a workload reads hf-token and nothing creates it', () => {
     const cluster = newCluster();
-    cluster.addAcceleratorPool('Gpu', { accelerator: 'nvidia-gpu', instanceTypes: ['g6.xlarge'] });
+    cluster.addAcceleratorPool('Gpu', { accelerator: AcceleratorClass.NVIDIA_GPU, instanceTypes: ['g6.xlarge'] });
     cluster.addInferenceWorkload('Qwen', gpuWorkload({ tokenSecret: hfToken }));
     const errors = cluster.node.validate();
     expect(errors).toHaveLength(1);
@@ -187,7 +186,7 @@ describe('Kubernetes Secrets the workloads read', () => {
     const app = testApp();
     const cluster = newCluster({}, app);
     const stack = Stack.of(cluster);
-    cluster.addAcceleratorPool('Gpu', { accelerator: 'nvidia-gpu', instanceTypes: ['g6.xlarge'] });
+    cluster.addAcceleratorPool('Gpu', { accelerator: AcceleratorClass.NVIDIA_GPU, instanceTypes: ['g6.xlarge'] });
     cluster.addSecretFromSecretsManager('HuggingFace', {
       secret: secretsmanager.Secret.fromSecretNameV2(stack, 'Token', 'inference-constructs/hugging-face-token'),
     });

@@ -7,7 +7,7 @@ import { podScrapeConfiguration } from '../../constructs/aws/eks-metrics.js';
 import { formatManifestIssues, validateManifests } from '../support/k8s-validate.js';
 import { synthWithNag, type NagViolation } from '../support/nag.js';
 import { appliedManifests, autoModeScenario, testApp } from './eks-fixtures.js';
-import { NODE_POOL_DEFAULTS } from '../../lib/index.js';
+import { NODE_POOL_DEFAULTS } from '../../lib/node-pool-defaults.js';
 
 // GIVEN the "Auto Mode" scenario (test/aws/eks-fixtures.ts), synthesized once with cdk-nag.
 // cfn-lint runs over it in eks-reference.test.ts.

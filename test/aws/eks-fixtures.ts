@@ -4,9 +4,10 @@
  */
 import { App, Stack } from 'aws-cdk-lib';
 import { ApiObject, App as K8sApp, Chart } from 'cdk8s';
-import { NodeCapacityMode } from '../../constructs/aws/eks-accelerator-pools.js';
+import { NodeCapacityMode, PoolCapacityType } from '../../constructs/aws/eks-accelerator-pools.js';
 import { EksInferenceCluster } from '../../constructs/aws/eks-inference-cluster.js';
 import { MetricsBackend } from '../../constructs/aws/eks-metrics.js';
+import { AcceleratorClass } from '../../lib/accelerators.js';
 
 /** What the fixture workload looks like. */
 export interface FixtureWorkload {
@@ -124,7 +125,7 @@ export function testApp(): App {
 export function autoModeScenario(app: App): { stack: Stack; cluster: EksInferenceCluster } {
   const stack = new Stack(app, 'AutoMode');
   const cluster = new EksInferenceCluster(stack, 'Inference');
-  cluster.addAcceleratorPool('Inferentia2', { accelerator: 'inferentia2', instanceTypes: ['inf2.xlarge', 'inf2.8xlarge'] });
+  cluster.addAcceleratorPool('Inferentia2', { accelerator: AcceleratorClass.INFERENTIA2, instanceTypes: ['inf2.xlarge', 'inf2.8xlarge'] });
   cluster.addInferenceWorkload(
     'Llama',
     workloadChart({
@@ -138,10 +139,10 @@ export function autoModeScenario(app: App): { stack: Stack; cluster: EksInferenc
     }),
   );
   cluster.addAcceleratorPool('Gpu', {
-    accelerator: 'nvidia-gpu',
+    accelerator: AcceleratorClass.NVIDIA_GPU,
     instanceTypes: ['g6.xlarge', 'g6.2xlarge'],
     maxDevices: 8,
-    capacityType: 'spot',
+    capacityType: PoolCapacityType.SPOT,
   });
   cluster.addInferenceWorkload(
     'Mistral',
@@ -168,8 +169,8 @@ export function managedNodeGroupScenario(app: App): { stack: Stack; cluster: Eks
     metricsBackend: MetricsBackend.inClusterPrometheus(),
     publicEndpointCidrs: ['203.0.113.0/24'],
   });
-  cluster.addAcceleratorPool('Inferentia2', { accelerator: 'inferentia2', instanceTypes: ['inf2.24xlarge'], minNodes: 1 });
-  cluster.addAcceleratorPool('H100', { accelerator: 'nvidia-gpu', instanceTypes: ['p5.48xlarge'], maxDevices: 16, poolName: 'h100' });
+  cluster.addAcceleratorPool('Inferentia2', { accelerator: AcceleratorClass.INFERENTIA2, instanceTypes: ['inf2.24xlarge'], minNodes: 1 });
+  cluster.addAcceleratorPool('H100', { accelerator: AcceleratorClass.NVIDIA_GPU, instanceTypes: ['p5.48xlarge'], maxDevices: 16, poolName: 'h100' });
   cluster.addInferenceWorkload(
     'Llama70b',
     workloadChart({

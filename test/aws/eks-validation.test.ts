@@ -12,6 +12,7 @@ import { NodeCapacityMode } from '../../constructs/aws/eks-accelerator-pools.js'
 import { EksInferenceCluster, type EksInferenceClusterProps } from '../../constructs/aws/eks-inference-cluster.js';
 import { MetricsBackend } from '../../constructs/aws/eks-metrics.js';
 import { GPU_TOLERATION, NEURON_TOLERATION, testApp, workloadChart } from './eks-fixtures.js';
+import { AcceleratorClass } from '../../lib/accelerators.js';
 
 function newCluster(props: EksInferenceClusterProps = {}): EksInferenceCluster {
   return new EksInferenceCluster(new Stack(testApp(), 'Stack'), 'Inference', props);
@@ -41,18 +42,18 @@ describe('EksInferenceCluster accelerator pools', () => {
   test('throws AcceleratorMismatch when a GPU instance type is put in an Inferentia2 pool', () => {
     const cluster = auto;
     expect(() =>
-      cluster.addAcceleratorPool('Inferentia2', { accelerator: 'inferentia2', instanceTypes: ['inf2.xlarge', 'g5.xlarge'] }),
+      cluster.addAcceleratorPool('Inferentia2', { accelerator: AcceleratorClass.INFERENTIA2, instanceTypes: ['inf2.xlarge', 'g5.xlarge'] }),
     ).toThrow(/\[AcceleratorMismatch\] instanceTypes: g5\.xlarge carries nvidia-gpu/);
   });
 
   test('throws AcceleratorMismatch when a TPU machine type is put in an EKS pool', () => {
-    expect(() => auto.addAcceleratorPool('Gpu', { accelerator: 'nvidia-gpu', instanceTypes: ['ct5lp-hightpu-4t'] })).toThrow(
+    expect(() => auto.addAcceleratorPool('Gpu', { accelerator: AcceleratorClass.NVIDIA_GPU, instanceTypes: ['ct5lp-hightpu-4t'] })).toThrow(
       /\[AcceleratorMismatch\]/,
     );
   });
 
   test('throws InstanceTypeUnknown for an instance type outside the catalogue', () => {
-    expect(() => auto.addAcceleratorPool('Gpu', { accelerator: 'nvidia-gpu', instanceTypes: ['g9.xlarge'] })).toThrow(
+    expect(() => auto.addAcceleratorPool('Gpu', { accelerator: AcceleratorClass.NVIDIA_GPU, instanceTypes: ['g9.xlarge'] })).toThrow(
       /\[InstanceTypeUnknown\]/,
     );
   });
@@ -66,46 +67,46 @@ describe('EksInferenceCluster accelerator pools', () => {
   test('throws AmiTypeMismatch when the AMI type does not carry the instances drivers', () => {
     const cluster = managed;
     expect(() =>
-      cluster.addAcceleratorPool('Gpu', { accelerator: 'nvidia-gpu', instanceTypes: ['p5.48xlarge'], amiType: 'AL2023_x86_64_NEURON' }),
+      cluster.addAcceleratorPool('Gpu', { accelerator: AcceleratorClass.NVIDIA_GPU, instanceTypes: ['p5.48xlarge'], amiType: 'AL2023_x86_64_NEURON' }),
     ).toThrow(/\[AmiTypeMismatch\] amiType: the AMI type does not carry the drivers for p5\.48xlarge; received "AL2023_x86_64_NEURON"; allowed: AL2023_x86_64_NVIDIA/);
     expect(() =>
-      cluster.addAcceleratorPool('Inf2', { accelerator: 'inferentia2', instanceTypes: ['inf2.xlarge'], amiType: 'AL2023_x86_64_STANDARD' }),
+      cluster.addAcceleratorPool('Inf2', { accelerator: AcceleratorClass.INFERENTIA2, instanceTypes: ['inf2.xlarge'], amiType: 'AL2023_x86_64_STANDARD' }),
     ).toThrow(/\[AmiTypeMismatch\]/);
   });
 
   test('throws PropInvalid when maxDevices cannot hold one node of the largest instance type', () => {
     expect(() =>
-      auto.addAcceleratorPool('Inf2', { accelerator: 'inferentia2', instanceTypes: ['inf2.xlarge', 'inf2.24xlarge'], maxDevices: 4 }),
+      auto.addAcceleratorPool('Inf2', { accelerator: AcceleratorClass.INFERENTIA2, instanceTypes: ['inf2.xlarge', 'inf2.24xlarge'], maxDevices: 4 }),
     ).toThrow(/\[PropInvalid\] maxDevices: .*received 4; allowed: an integer >= 6/);
   });
 
   test('throws PropInvalid for managed-node-group props in Auto Mode', () => {
     for (const extra of [{ minNodes: 1 }, { amiType: 'AL2023_x86_64_NEURON' }, { diskSizeGiB: 100 }]) {
       expect(() =>
-        auto.addAcceleratorPool('Inf2', { accelerator: 'inferentia2', instanceTypes: ['inf2.xlarge'], ...extra }),
+        auto.addAcceleratorPool('Inf2', { accelerator: AcceleratorClass.INFERENTIA2, instanceTypes: ['inf2.xlarge'], ...extra }),
       ).toThrow(/\[PropInvalid\] (minNodes|amiType|diskSizeGiB): .* applies to managed node groups only/);
     }
   });
 
   test('throws PropInvalid when a managed node group mixes device counts', () => {
     expect(() =>
-      managed.addAcceleratorPool('Gpu', { accelerator: 'nvidia-gpu', instanceTypes: ['g5.xlarge', 'g5.12xlarge'] }),
+      managed.addAcceleratorPool('Gpu', { accelerator: AcceleratorClass.NVIDIA_GPU, instanceTypes: ['g5.xlarge', 'g5.12xlarge'] }),
     ).toThrow(/\[PropInvalid\] instanceTypes: a managed node group scales by node count/);
   });
 
   test('throws MinAboveMax when minNodes exceeds the nodes maxDevices allows', () => {
     expect(() =>
-      managed.addAcceleratorPool('Gpu', { accelerator: 'nvidia-gpu', instanceTypes: ['g5.12xlarge'], maxDevices: 8, minNodes: 3 }),
+      managed.addAcceleratorPool('Gpu', { accelerator: AcceleratorClass.NVIDIA_GPU, instanceTypes: ['g5.12xlarge'], maxDevices: 8, minNodes: 3 }),
     ).toThrow(/\[MinAboveMax\] minNodes/);
   });
 
   test('throws PropInvalid for a pool name that is not a DNS label, or used twice', () => {
     const cluster = auto;
-    expect(() => cluster.addAcceleratorPool('Pool', { accelerator: 'inferentia2', instanceTypes: ['inf2.xlarge'], poolName: 'Inf_2' })).toThrow(
+    expect(() => cluster.addAcceleratorPool('Pool', { accelerator: AcceleratorClass.INFERENTIA2, instanceTypes: ['inf2.xlarge'], poolName: 'Inf_2' })).toThrow(
       /\[PropInvalid\] poolName: the pool name is not a DNS-1123 label/,
     );
-    cluster.addAcceleratorPool('A', { accelerator: 'inferentia2', instanceTypes: ['inf2.xlarge'], poolName: 'inf2' });
-    expect(() => cluster.addAcceleratorPool('B', { accelerator: 'inferentia2', instanceTypes: ['inf2.8xlarge'], poolName: 'inf2' })).toThrow(
+    cluster.addAcceleratorPool('A', { accelerator: AcceleratorClass.INFERENTIA2, instanceTypes: ['inf2.xlarge'], poolName: 'inf2' });
+    expect(() => cluster.addAcceleratorPool('B', { accelerator: AcceleratorClass.INFERENTIA2, instanceTypes: ['inf2.8xlarge'], poolName: 'inf2' })).toThrow(
       /\[PropInvalid\] poolName: two pools of the cluster have the same name/,
     );
   });
@@ -156,14 +157,14 @@ describe('EksInferenceCluster props', () => {
 describe('EksInferenceCluster placement check', () => {
   test('passes when every workload fits a pool it selects and tolerates', () => {
     const cluster = newCluster();
-    cluster.addAcceleratorPool('Inferentia2', { accelerator: 'inferentia2', instanceTypes: ['inf2.xlarge'], maxDevices: 4 });
+    cluster.addAcceleratorPool('Inferentia2', { accelerator: AcceleratorClass.INFERENTIA2, instanceTypes: ['inf2.xlarge'], maxDevices: 4 });
     cluster.addInferenceWorkload('Llama', inf2Workload(4));
     expect(cluster.node.validate()).toEqual([]);
   });
 
   test('reports PoolLimitExceeded when max replicas x devices exceed the pool limit', () => {
     const cluster = newCluster();
-    cluster.addAcceleratorPool('Inferentia2', { accelerator: 'inferentia2', instanceTypes: ['inf2.xlarge'], maxDevices: 4 });
+    cluster.addAcceleratorPool('Inferentia2', { accelerator: AcceleratorClass.INFERENTIA2, instanceTypes: ['inf2.xlarge'], maxDevices: 4 });
     cluster.addInferenceWorkload('Llama', inf2Workload(5));
     const errors = cluster.node.validate();
     expect(errors).toHaveLength(1);
@@ -174,7 +175,7 @@ describe('EksInferenceCluster placement check', () => {
   test('reports PoolNotFound when a workload selects a pool that does not exist, even if pools come later', () => {
     const cluster = newCluster();
     cluster.addInferenceWorkload('Llama', inf2Workload(2, 1, { 'eks.amazonaws.com/instance-family': 'trn1' } as never));
-    cluster.addAcceleratorPool('Inferentia2', { accelerator: 'inferentia2', instanceTypes: ['inf2.xlarge'] });
+    cluster.addAcceleratorPool('Inferentia2', { accelerator: AcceleratorClass.INFERENTIA2, instanceTypes: ['inf2.xlarge'] });
     expect(cluster.node.validate()).toEqual([expect.stringMatching(/^\[PoolNotFound\] Deployment\/llm\/llama\.spec\.nodeSelector/)]);
   });
 
@@ -186,7 +187,7 @@ describe('EksInferenceCluster placement check', () => {
 
   test('reports SelectorMismatch when a workload does not tolerate its pool taints', () => {
     const cluster = newCluster();
-    cluster.addAcceleratorPool('Inferentia2', { accelerator: 'inferentia2', instanceTypes: ['inf2.xlarge'] });
+    cluster.addAcceleratorPool('Inferentia2', { accelerator: AcceleratorClass.INFERENTIA2, instanceTypes: ['inf2.xlarge'] });
     cluster.addInferenceWorkload(
       'Llama',
       workloadChart({
@@ -202,14 +203,14 @@ describe('EksInferenceCluster placement check', () => {
 
   test('reads managed-node-group selectors in managed-node-group mode, not Auto Mode ones', () => {
     const cluster = newCluster(mng);
-    cluster.addAcceleratorPool('Inferentia2', { accelerator: 'inferentia2', instanceTypes: ['inf2.xlarge'] });
+    cluster.addAcceleratorPool('Inferentia2', { accelerator: AcceleratorClass.INFERENTIA2, instanceTypes: ['inf2.xlarge'] });
     cluster.addInferenceWorkload('Auto', inf2Workload(1));
     expect(cluster.node.validate()).toEqual([expect.stringMatching(/\[PoolNotFound\]/)]);
   });
 
   test('reports PropInvalid when a workload chart renders a NodePool the cluster already applies', () => {
     const cluster = newCluster();
-    cluster.addAcceleratorPool('Inferentia2', { accelerator: 'inferentia2', instanceTypes: ['inf2.xlarge'] });
+    cluster.addAcceleratorPool('Inferentia2', { accelerator: AcceleratorClass.INFERENTIA2, instanceTypes: ['inf2.xlarge'] });
     const chart = inf2Workload(1);
     new ApiObject(chart, 'Pool', { apiVersion: 'karpenter.sh/v1', kind: 'NodePool', metadata: { name: 'inferentia2' }, spec: {} });
     cluster.addInferenceWorkload('Llama', chart);
@@ -218,7 +219,7 @@ describe('EksInferenceCluster placement check', () => {
 
   test('fails synthesis with the placement error', () => {
     const cluster = newCluster();
-    cluster.addAcceleratorPool('Inferentia2', { accelerator: 'inferentia2', instanceTypes: ['inf2.xlarge'], maxDevices: 2 });
+    cluster.addAcceleratorPool('Inferentia2', { accelerator: AcceleratorClass.INFERENTIA2, instanceTypes: ['inf2.xlarge'], maxDevices: 2 });
     cluster.addInferenceWorkload('Llama', inf2Workload(3));
     expect(() => (cluster.node.root as import('aws-cdk-lib').App).synth()).toThrow(/\[PoolLimitExceeded\]/);
   });

@@ -8,15 +8,12 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { beforeAll, describe, expect, test } from 'vitest';
-import {
-  EBS_ONLY_FAMILIES,
-  INSTANCE_STORE_FAMILIES,
-  ModelWeights,
-  SageMakerInferenceEndpoint,
-  TOKEN_METRIC_NAME,
-  TokenMetricSource,
-} from '../../constructs/aws/index.js';
-import { INSTANCE_TYPES, modelPreset, modelServer, sagemakerStartupTimeouts } from '../../lib/index.js';
+import { EBS_ONLY_FAMILIES, INSTANCE_STORE_FAMILIES, ModelWeights } from '../../constructs/aws/sagemaker-common.js';
+import { SageMakerInferenceEndpoint } from '../../constructs/aws/sagemaker-endpoint.js';
+import { TOKEN_METRIC_NAME, TokenMetricSource } from '../../constructs/aws/sagemaker-token-metric.js';
+import { INSTANCE_TYPES } from '../../lib/accelerators.js';
+import { modelPreset } from '../../lib/models.js';
+import { modelServer, sagemakerStartupTimeouts } from '../../lib/servers.js';
 import { addSageMakerReference } from '../../bin/reference/sagemaker.js';
 import { cfnLintAssembly, formatCfnLintFindings } from '../support/cfn-lint.js';
 import { addNagChecks, formatNagViolations, synthWithNag } from '../support/nag.js';

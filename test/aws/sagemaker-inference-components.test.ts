@@ -3,12 +3,9 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { beforeAll, describe, expect, test } from 'vitest';
-import {
-  ModelWeights,
-  SageMakerInferenceComponentEndpoint,
-  type SageMakerInferenceComponent,
-} from '../../constructs/aws/index.js';
-import { modelPreset } from '../../lib/index.js';
+import { ModelWeights } from '../../constructs/aws/sagemaker-common.js';
+import { SageMakerInferenceComponentEndpoint, type SageMakerInferenceComponent } from '../../constructs/aws/sagemaker-inference-components.js';
+import { modelPreset } from '../../lib/models.js';
 import { cfnLintAssembly, formatCfnLintFindings } from '../support/cfn-lint.js';
 import { addNagChecks, formatNagViolations, synthWithNag } from '../support/nag.js';
 

@@ -51,8 +51,9 @@ function app(stack: Stack): App {
 
 describe('a fleet of SageMaker endpoints in one stack', () => {
   test('fails with StackTooLarge before CloudFormation would, saying how many endpoints fit', async () => {
-    const { ModelWeights, SageMakerInferenceEndpoint } = await import('../../constructs/aws/index.js');
-    const { modelPreset } = await import('../../lib/index.js');
+    const { ModelWeights } = await import('../../constructs/aws/sagemaker-common.js');
+    const { SageMakerInferenceEndpoint } = await import('../../constructs/aws/sagemaker-endpoint.js');
+    const { modelPreset } = await import('../../lib/models.js');
     const s3 = await import('aws-cdk-lib/aws-s3');
     const app = new App();
     const stack = new Stack(app, 'Fleet');

@@ -6,17 +6,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  REPLAY_POLICIES,
-  type ReplayDeployment,
-  ReplayScalerKind,
-  type RequestTrace,
-  modelPreset,
-  parseAzureTrace,
-  planCapacity,
-  replayDeployment,
-  tokenScalingPolicy,
-} from '../../lib/index.js';
+import { REPLAY_POLICIES, type ReplayDeployment, ReplayScalerKind, replayDeployment } from '../../lib/replay/replay.js';
+import { type RequestTrace, parseAzureTrace } from '../../lib/replay/trace.js';
+import { modelPreset } from '../../lib/models.js';
+import { planCapacity } from '../../lib/planner.js';
+import { tokenScalingPolicy } from '../../lib/scaling.js';
 
 const here = new URL('.', import.meta.url).pathname;
 const raw = parseAzureTrace(readFileSync(join(here, '../fixtures/traces/AzureLLMInferenceTrace_conv.csv'), 'utf8'), 'conv');

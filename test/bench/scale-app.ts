@@ -8,13 +8,16 @@
 import { App, Stack } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { App as K8sApp, Chart, YamlOutputType } from 'cdk8s';
-import { ModelWeights, SageMakerInferenceEndpoint } from '../../constructs/aws/index.js';
-import { ModelDeployment, PrometheusSource, TokenThroughputScaler } from '../../constructs/k8s/index.js';
+import { ModelWeights } from '../../constructs/aws/sagemaker-common.js';
+import { SageMakerInferenceEndpoint } from '../../constructs/aws/sagemaker-endpoint.js';
+import { ModelDeployment } from '../../constructs/k8s/model-deployment.js';
+import { PrometheusSource, TokenThroughputScaler } from '../../constructs/k8s/token-scaler.js';
 // The model -> plan -> policy functions by file: they stay exported there when the package
 // surface moves to classes (CapacityPlanner.plan, TokenScaling.fromPlan, Model presets).
 import { modelPreset } from '../../lib/models.js';
 import { planCapacity } from '../../lib/planner.js';
 import { tokenScalingPolicy } from '../../lib/scaling.js';
+import { KubernetesPlatform } from '../../lib/platforms.js';
 
 const ENDPOINTS_PER_STACK = 25;
 const deployments = Number(process.env.BENCH_DEPLOYMENTS ?? 1);
@@ -44,7 +47,7 @@ for (let i = 0; i < deployments; i++) {
     modelWeights: ModelWeights.fromS3Prefix(weights!, `models/llama-3-1-8b/${i + 1}/`),
   });
   const chart = new Chart(k8s, `model-${i + 1}`, { namespace: 'inference', disableResourceNameHashes: true });
-  const server = new ModelDeployment(chart, 'Model', { plan, platform: 'eks-auto-mode', name: `llama-${i + 1}`, huggingFaceTokenSecret: { name: 'hf-token' } });
+  const server = new ModelDeployment(chart, 'Model', { plan, platform: KubernetesPlatform.EKS_AUTO_MODE, name: `llama-${i + 1}`, huggingFaceTokenSecret: { name: 'hf-token' } });
   new TokenThroughputScaler(chart, 'Scaler', { target: server, policy, prometheus });
 }
 

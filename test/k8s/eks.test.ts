@@ -5,16 +5,17 @@
  */
 import { Chart, Testing } from 'cdk8s';
 import { beforeAll, describe, expect, test } from 'vitest';
-import {
-  AcceleratorNodePool,
-  DEFAULT_AL2023_AMI_ALIAS,
-  ModelDeployment,
-  PlacementCheck,
-  PrometheusSource,
-  TokenThroughputScaler,
-} from '../../constructs/k8s/index.js';
-import { modelPreset, planCapacity, tokenScalingPolicy } from '../../lib/index.js';
+import { AcceleratorNodePool, DEFAULT_AL2023_AMI_ALIAS } from '../../constructs/k8s/node-pools.js';
+import { ModelDeployment } from '../../constructs/k8s/model-deployment.js';
+import { PlacementCheck } from '../../constructs/k8s/placement-check.js';
+import { PrometheusSource, TokenThroughputScaler } from '../../constructs/k8s/token-scaler.js';
+import { modelPreset } from '../../lib/models.js';
+import { planCapacity } from '../../lib/planner.js';
+import { tokenScalingPolicy } from '../../lib/scaling.js';
 import { Manifest, expectValid, one } from './support.js';
+import { Precision } from '../../lib/models.js';
+import { CapacityType } from '../../constructs/k8s/node-pools.js';
+import { KubernetesPlatform, ScrapeBackend } from '../../lib/platforms.js';
 
 const WORKSPACE = 'ws-0123abcd-4567-89ef-0123-456789abcdef';
 
@@ -25,7 +26,7 @@ function inferentiaScenario(): Manifest[] {
   const policy = tokenScalingPolicy(plan, { minReplicas: 2, maxReplicas: 4, metricWindowSeconds: 120 });
   const model = new ModelDeployment(chart, 'Model', {
     plan,
-    platform: 'eks-auto-mode',
+    platform: KubernetesPlatform.EKS_AUTO_MODE,
     huggingFaceTokenSecret: { name: 'hf-token' },
   });
   new TokenThroughputScaler(chart, 'Scaler', {
@@ -36,7 +37,7 @@ function inferentiaScenario(): Manifest[] {
     scrapeIntervalSeconds: 30,
   });
   new AcceleratorNodePool(chart, 'Pool', {
-    mode: 'eks-auto-mode',
+    mode: KubernetesPlatform.EKS_AUTO_MODE,
     name: 'inferentia2',
     instanceTypes: ['inf2.8xlarge'],
     sizedFor: [{ workload: model, maxReplicas: policy.maxReplicas }],
@@ -226,7 +227,7 @@ describe('Llama 3.1 8B on Inferentia2 with EKS Auto Mode and KEDA on AMP', () =>
   });
 });
 
-const plan = () => planCapacity({ model: modelPreset('llama-3-1-70b'), instanceType: 'g6e.12xlarge', precision: 'fp8' });
+const plan = () => planCapacity({ model: modelPreset('llama-3-1-70b'), instanceType: 'g6e.12xlarge', precision: Precision.FP8 });
 
 function gpuScenario(): Manifest[] {
   const chart = new Chart(Testing.app(), 'llama70b', { namespace: 'inference' });
@@ -234,9 +235,9 @@ function gpuScenario(): Manifest[] {
   const policy = tokenScalingPolicy(p, { minReplicas: 1, maxReplicas: 3 });
   const model = new ModelDeployment(chart, 'Model', {
     plan: p,
-    platform: 'karpenter',
+    platform: KubernetesPlatform.EKS_KARPENTER,
     huggingFaceTokenSecret: { name: 'hf-token', key: 'hf_token' },
-    metricsScrape: 'prometheus-operator',
+    scrapeBackend: ScrapeBackend.PROMETHEUS_OPERATOR,
   });
   new TokenThroughputScaler(chart, 'Scaler', {
     target: model,
@@ -244,10 +245,10 @@ function gpuScenario(): Manifest[] {
     prometheus: PrometheusSource.inCluster({ serverAddress: 'http://prometheus-operated.monitoring.svc:9090' }),
   });
   new AcceleratorNodePool(chart, 'Pool', {
-    mode: 'karpenter',
+    mode: KubernetesPlatform.EKS_KARPENTER,
     name: 'nvidia-l40s',
     instanceTypes: ['g6e.12xlarge'],
-    capacityTypes: ['spot', 'on-demand'],
+    capacityTypes: [CapacityType.SPOT, CapacityType.ON_DEMAND],
     sizedFor: [{ workload: model, maxReplicas: policy.maxReplicas }],
     clusterName: 'inference',
     nodeRoleName: 'KarpenterNodeRole-inference',
@@ -346,19 +347,19 @@ describe('AcceleratorNodePool', () => {
   // 21 days" (aws-controllers-k8s/test-infra PR #1000; EKS user guide create-node-pool.adoc).
   test('keeps Auto Mode nodes inside the 21-day lifetime by default', () => {
     const chart = new Chart(Testing.app(), 'c');
-    const pool = new AcceleratorNodePool(chart, 'Pool', { mode: 'eks-auto-mode', instanceTypes: ['inf2.8xlarge'], maxDevices: 4 });
+    const pool = new AcceleratorNodePool(chart, 'Pool', { mode: KubernetesPlatform.EKS_AUTO_MODE, instanceTypes: ['inf2.8xlarge'], maxDevices: 4 });
     expect(pool.nodePool.toJson().spec.template.spec).toMatchObject({ expireAfter: '336h', terminationGracePeriod: '1h' });
   });
 
   test('throws NodeLifetimeTooLong when an Auto Mode pool would outlive 21 days', () => {
     const chart = new Chart(Testing.app(), 'c');
     expect(
-      () => new AcceleratorNodePool(chart, 'Pool', { mode: 'eks-auto-mode', instanceTypes: ['inf2.8xlarge'], maxDevices: 4, expireAfter: '720h' }),
+      () => new AcceleratorNodePool(chart, 'Pool', { mode: KubernetesPlatform.EKS_AUTO_MODE, instanceTypes: ['inf2.8xlarge'], maxDevices: 4, expireAfter: '720h' }),
     ).toThrow(/\[NodeLifetimeTooLong\] expireAfter: .*720h \+ 1h = 721h.*fix: use expireAfter 336h with terminationGracePeriod 1h/);
     expect(
       () =>
         new AcceleratorNodePool(chart, 'Pool2', {
-          mode: 'karpenter',
+          mode: KubernetesPlatform.EKS_KARPENTER,
           instanceTypes: ['inf2.8xlarge'],
           maxDevices: 4,
           expireAfter: '720h',
@@ -374,7 +375,7 @@ describe('AcceleratorNodePool', () => {
     const chart = new Chart(Testing.app(), 'c');
     const workload = new ModelDeployment(chart, 'Model', { plan: plan(), huggingFaceTokenSecret: { name: 'hf' } });
     const props = {
-      mode: 'karpenter' as const,
+      mode: KubernetesPlatform.EKS_KARPENTER,
       instanceTypes: ['g6e.12xlarge'],
       sizedFor: [{ workload, maxReplicas: 2 }],
       nodeRoleName: 'r',
@@ -391,7 +392,7 @@ describe('AcceleratorNodePool', () => {
   test('throws when an accelerator pool has no limit', () => {
     const chart = new Chart(Testing.app(), 'c');
     expect(
-      () => new AcceleratorNodePool(chart, 'Pool', { mode: 'eks-auto-mode', instanceTypes: ['g6e.12xlarge'] }),
+      () => new AcceleratorNodePool(chart, 'Pool', { mode: KubernetesPlatform.EKS_AUTO_MODE, instanceTypes: ['g6e.12xlarge'] }),
     ).toThrow(/\[PropInvalid\] maxDevices/);
   });
 
@@ -399,14 +400,14 @@ describe('AcceleratorNodePool', () => {
     const chart = new Chart(Testing.app(), 'c');
     expect(
       () =>
-        new AcceleratorNodePool(chart, 'Pool', { mode: 'eks-auto-mode', instanceTypes: ['g6e.12xlarge', 'inf2.8xlarge'], maxDevices: 8 }),
+        new AcceleratorNodePool(chart, 'Pool', { mode: KubernetesPlatform.EKS_AUTO_MODE, instanceTypes: ['g6e.12xlarge', 'inf2.8xlarge'], maxDevices: 8 }),
     ).toThrow(/\[AcceleratorMismatch\]/);
   });
 
   test('throws when karpenter mode has no node role', () => {
     const chart = new Chart(Testing.app(), 'c');
     expect(
-      () => new AcceleratorNodePool(chart, 'Pool', { mode: 'karpenter', instanceTypes: ['g6e.12xlarge'], maxDevices: 8, clusterName: 'x' }),
+      () => new AcceleratorNodePool(chart, 'Pool', { mode: KubernetesPlatform.EKS_KARPENTER, instanceTypes: ['g6e.12xlarge'], maxDevices: 8, clusterName: 'x' }),
     ).toThrow(/\[PropInvalid\] nodeRoleName/);
   });
 
@@ -415,7 +416,7 @@ describe('AcceleratorNodePool', () => {
     expect(
       () =>
         new AcceleratorNodePool(chart, 'Pool', {
-          mode: 'karpenter',
+          mode: KubernetesPlatform.EKS_KARPENTER,
           instanceTypes: ['g6e.12xlarge'],
           maxDevices: 8,
           clusterName: 'x',
@@ -429,14 +430,14 @@ describe('AcceleratorNodePool', () => {
     const chart = new Chart(Testing.app(), 'c');
     expect(
       () =>
-        new AcceleratorNodePool(chart, 'Pool', { mode: 'eks-auto-mode', instanceTypes: ['g6e.12xlarge'], maxDevices: 8, nodeRoleName: 'r' }),
+        new AcceleratorNodePool(chart, 'Pool', { mode: KubernetesPlatform.EKS_AUTO_MODE, instanceTypes: ['g6e.12xlarge'], maxDevices: 8, nodeRoleName: 'r' }),
     ).toThrow(/\[PropInvalid\] mode/);
   });
 
   test('throws when the limit is below one node', () => {
     const chart = new Chart(Testing.app(), 'c');
     expect(
-      () => new AcceleratorNodePool(chart, 'Pool', { mode: 'eks-auto-mode', instanceTypes: ['g6e.12xlarge'], maxDevices: 2 }),
+      () => new AcceleratorNodePool(chart, 'Pool', { mode: KubernetesPlatform.EKS_AUTO_MODE, instanceTypes: ['g6e.12xlarge'], maxDevices: 2 }),
     ).toThrow(/\[PropInvalid\] maxDevices.*4 devices/);
   });
 
@@ -446,7 +447,7 @@ describe('AcceleratorNodePool', () => {
     expect(
       () =>
         new AcceleratorNodePool(chart, 'Pool', {
-          mode: 'eks-auto-mode',
+          mode: KubernetesPlatform.EKS_AUTO_MODE,
           instanceTypes: ['inf2.8xlarge'],
           sizedFor: [{ workload: m, maxReplicas: 2 }],
         }),

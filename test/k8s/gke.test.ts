@@ -6,15 +6,13 @@
  */
 import { Chart, Testing } from 'cdk8s';
 import { beforeAll, describe, expect, test } from 'vitest';
-import {
-  GkeAcceleratorComputeClass,
-  ModelDeployment,
-  PlacementCheck,
-  PrometheusSource,
-  TokenThroughputHpa,
-  TokenThroughputScaler,
-} from '../../constructs/k8s/index.js';
-import { modelPreset, planCapacity, tokenScalingPolicy } from '../../lib/index.js';
+import { GkeAcceleratorComputeClass } from '../../constructs/k8s/compute-class.js';
+import { ModelDeployment } from '../../constructs/k8s/model-deployment.js';
+import { PlacementCheck } from '../../constructs/k8s/placement-check.js';
+import { PrometheusSource, TokenThroughputHpa, TokenThroughputScaler } from '../../constructs/k8s/token-scaler.js';
+import { modelPreset } from '../../lib/models.js';
+import { planCapacity } from '../../lib/planner.js';
+import { tokenScalingPolicy } from '../../lib/scaling.js';
 import { validateManifests } from '../support/k8s-validate.js';
 import { Manifest, expectValid, one } from './support.js';
 

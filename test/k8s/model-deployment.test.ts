@@ -5,28 +5,21 @@
  */
 import { Chart, Testing } from 'cdk8s';
 import { describe, expect, test } from 'vitest';
-import {
-  ModelDeployment,
-  PrometheusSource,
-  TokenThroughputHpa,
-  TokenThroughputScaler,
-} from '../../constructs/k8s/index.js';
-import {
-  CHECKPOINT_GIB_ANNOTATION,
-  HOST_LOAD_GIB_ANNOTATION,
-  PLANNED_STARTUP_SECONDS_ANNOTATION,
-  TARGET_TOKENS_PER_SECOND_ANNOTATION,
-  checkpointGiB,
-  modelPreset,
-  planCapacity,
-  tokenScalingPolicy,
-} from '../../lib/index.js';
+import { ModelDeployment } from '../../constructs/k8s/model-deployment.js';
+import { PrometheusSource, TokenThroughputHpa, TokenThroughputScaler } from '../../constructs/k8s/token-scaler.js';
+import { CHECKPOINT_GIB_ANNOTATION, HOST_LOAD_GIB_ANNOTATION, PLANNED_STARTUP_SECONDS_ANNOTATION, TARGET_TOKENS_PER_SECOND_ANNOTATION } from '../../lib/plan-annotations.js';
+import { checkpointGiB } from '../../lib/servers.js';
+import { modelPreset } from '../../lib/models.js';
+import { planCapacity } from '../../lib/planner.js';
+import { tokenScalingPolicy } from '../../lib/scaling.js';
 import { Manifest, expectValid, one } from './support.js';
+import { Precision } from '../../lib/models.js';
+import { KubernetesPlatform, ScrapeBackend } from '../../lib/platforms.js';
 
 const hf = { name: 'hf-token' };
 const chart = (id = 'c') => new Chart(Testing.app(), id, { namespace: 'inference' });
 const inf2 = (instanceType = 'inf2.8xlarge') => planCapacity({ model: modelPreset('llama-3-1-8b'), instanceType });
-const gpu70bFp8 = () => planCapacity({ model: modelPreset('llama-3-1-70b'), instanceType: 'g6e.12xlarge', precision: 'fp8' });
+const gpu70bFp8 = () => planCapacity({ model: modelPreset('llama-3-1-70b'), instanceType: 'g6e.12xlarge', precision: Precision.FP8 });
 const slicePlan = () =>
   planCapacity({ model: modelPreset('llama-3-1-70b'), tpuSlice: { accelerator: 'tpu-v5-lite-podslice', topology: '4x4' } });
 
@@ -43,7 +36,7 @@ const envOf = (container: Manifest) => Object.fromEntries(container.env.map((e: 
 // into local-models/<id> under its working directory (the DLC's WORKDIR /opt/vllm, read-only
 // here); the Neuron vLLM guide: compiled artifacts go to NEURON_COMPILED_ARTIFACTS.
 describe('vLLM on Neuron', () => {
-  const objects = synthOne((c) => new ModelDeployment(c, 'Model', { plan: inf2(), platform: 'eks-auto-mode', huggingFaceTokenSecret: hf }));
+  const objects = synthOne((c) => new ModelDeployment(c, 'Model', { plan: inf2(), platform: KubernetesPlatform.EKS_AUTO_MODE, huggingFaceTokenSecret: hf }));
   const pod = one(objects, 'Deployment').spec.template.spec;
   const server = pod.containers[0];
 
@@ -135,7 +128,7 @@ describe('replica ownership', () => {
   // Kubernetes HPA guide, "Migrating Deployments and StatefulSets to horizontal autoscaling".
   test('drops spec.replicas when a scaler attaches after the workload, for both scaler kinds', () => {
     const keda = synthOne((c) => {
-      const model = new ModelDeployment(c, 'Model', { plan: gpu70bFp8(), huggingFaceTokenSecret: hf, metricsScrape: 'prometheus-operator' });
+      const model = new ModelDeployment(c, 'Model', { plan: gpu70bFp8(), huggingFaceTokenSecret: hf, scrapeBackend: ScrapeBackend.PROMETHEUS_OPERATOR });
       new TokenThroughputScaler(c, 'Scaler', {
         target: model,
         policy: tokenScalingPolicy(gpu70bFp8()),

@@ -9,9 +9,17 @@
  */
 import { Chart, Testing } from 'cdk8s';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { AcceleratorNodePool, InferenceRules, ModelDeployment, PlacementCheck, PrometheusSource, TokenThroughputScaler } from '../../constructs/k8s/index.js';
-import { MODEL_SERVERS, modelPreset, nodesForReplicas, planCapacity, tokenScalingPolicy } from '../../lib/index.js';
+import { AcceleratorNodePool } from '../../constructs/k8s/node-pools.js';
+import { InferenceRules } from '../../constructs/k8s/rule-pack.js';
+import { ModelDeployment } from '../../constructs/k8s/model-deployment.js';
+import { PlacementCheck } from '../../constructs/k8s/placement-check.js';
+import { PrometheusSource, TokenThroughputScaler } from '../../constructs/k8s/token-scaler.js';
+import { MODEL_SERVERS } from '../../lib/servers.js';
+import { modelPreset } from '../../lib/models.js';
+import { nodesForReplicas, planCapacity } from '../../lib/planner.js';
+import { tokenScalingPolicy } from '../../lib/scaling.js';
 import { Manifest, expectValid, one } from './support.js';
+import { KubernetesPlatform } from '../../lib/platforms.js';
 
 const plan = () => planCapacity({ model: modelPreset('deepseek-v3'), instanceType: 'p5.48xlarge' });
 
@@ -19,7 +27,7 @@ function scenario(): { objects: Manifest[]; chart: Chart } {
   const chart = new Chart(Testing.app(), 'deepseek', { namespace: 'inference' });
   const p = plan();
   const policy = tokenScalingPolicy(p, { minReplicas: 2, maxReplicas: 3, metricWindowSeconds: 240 });
-  const model = new ModelDeployment(chart, 'Model', { plan: p, platform: 'karpenter' });
+  const model = new ModelDeployment(chart, 'Model', { plan: p, platform: KubernetesPlatform.EKS_KARPENTER });
   new TokenThroughputScaler(chart, 'Scaler', {
     target: model,
     policy,
@@ -28,7 +36,7 @@ function scenario(): { objects: Manifest[]; chart: Chart } {
     scrapeIntervalSeconds: 60,
   });
   new AcceleratorNodePool(chart, 'Pool', {
-    mode: 'karpenter',
+    mode: KubernetesPlatform.EKS_KARPENTER,
     name: 'nvidia-h100',
     instanceTypes: ['p5.48xlarge'],
     sizedFor: [{ workload: model, maxReplicas: policy.maxReplicas }],
@@ -103,7 +111,7 @@ describe('multi-node GPU refusals', () => {
       /\[PipelineParallelUnsupported\] modelServer: .*"tgi" cannot pipeline .*fix: serve it with vllm/,
     );
     const chart = new Chart(Testing.app(), 'c');
-    expect(() => new ModelDeployment(chart, 'M', { plan: plan(), platform: 'karpenter', server: 'tgi' })).toThrow(/\[PipelineParallelUnsupported\]/);
+    expect(() => new ModelDeployment(chart, 'M', { plan: plan(), platform: KubernetesPlatform.EKS_KARPENTER, server: 'tgi' })).toThrow(/\[PipelineParallelUnsupported\]/);
   });
 
   test('maxNodesPerReplica 1 refuses the multi-node plan with the fix named', () => {

@@ -6,20 +6,17 @@
 import { Chart, JsonPatch, Testing } from 'cdk8s';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { addKubernetesReference } from '../../bin/reference/k8s.js';
-import {
-  AcceleratorNodePool,
-  DEPLOYMENT_POD_SPEC_PATH,
-  ModelDeployment,
-  PlacementCheck,
-  PrometheusSource,
-  TokenThroughputHpa,
-  TokenThroughputScaler,
-  addExtendedResource,
-  checkChartPlacement,
-  tokenRateQuery,
-} from '../../constructs/k8s/index.js';
-import { modelPreset, planCapacity, tokenScalingPolicy } from '../../lib/index.js';
+import { AcceleratorNodePool } from '../../constructs/k8s/node-pools.js';
+import { DEPLOYMENT_POD_SPEC_PATH, addExtendedResource } from '../../constructs/k8s/extended-resources.js';
+import { ModelDeployment } from '../../constructs/k8s/model-deployment.js';
+import { PlacementCheck, checkChartPlacement } from '../../constructs/k8s/placement-check.js';
+import { PrometheusSource, TokenThroughputHpa, TokenThroughputScaler, tokenRateQuery } from '../../constructs/k8s/token-scaler.js';
+import { modelPreset } from '../../lib/models.js';
+import { planCapacity } from '../../lib/planner.js';
+import { tokenScalingPolicy } from '../../lib/scaling.js';
 import { Manifest, expectValid, one } from './support.js';
+import { TriggerAuthenticationKind } from '../../constructs/k8s/token-scaler.js';
+import { KubernetesPlatform, ScrapeBackend } from '../../lib/platforms.js';
 
 const gpuPlan = () => planCapacity({ model: modelPreset('llama-3-1-8b'), instanceType: 'g6e.xlarge' });
 const inCluster = () => PrometheusSource.inCluster({ serverAddress: 'http://prometheus.monitoring.svc:9090' });
@@ -28,7 +25,7 @@ function setup(namespace = 'models') {
   const app = Testing.app();
   const chart = new Chart(app, 'c', { namespace });
   const plan = gpuPlan();
-  const model = new ModelDeployment(chart, 'Model', { plan, huggingFaceTokenSecret: { name: 'hf' }, metricsScrape: 'prometheus-operator' });
+  const model = new ModelDeployment(chart, 'Model', { plan, huggingFaceTokenSecret: { name: 'hf' }, scrapeBackend: ScrapeBackend.PROMETHEUS_OPERATOR });
   return { app, chart, plan, model };
 }
 
@@ -186,17 +183,17 @@ const placementPrometheus = () => PrometheusSource.inCluster({ serverAddress: 'h
 describe('PlacementCheck', () => {
   test('throws PoolNotFound when the workload selects labels no pool carries', () => {
     const chart = new Chart(Testing.app(), 'c');
-    new ModelDeployment(chart, 'Model', { plan: inf2Plan(), platform: 'karpenter', huggingFaceTokenSecret: { name: 'hf' } });
-    new AcceleratorNodePool(chart, 'Pool', { mode: 'eks-auto-mode', instanceTypes: ['inf2.8xlarge'], maxDevices: 4 });
+    new ModelDeployment(chart, 'Model', { plan: inf2Plan(), platform: KubernetesPlatform.EKS_KARPENTER, huggingFaceTokenSecret: { name: 'hf' } });
+    new AcceleratorNodePool(chart, 'Pool', { mode: KubernetesPlatform.EKS_AUTO_MODE, instanceTypes: ['inf2.8xlarge'], maxDevices: 4 });
     new PlacementCheck(chart, 'Placement');
     expect(() => Testing.synth(chart)).toThrow(/\[PoolNotFound\].*karpenter\.k8s\.aws\/instance-family/);
   });
 
   test('throws SelectorMismatch when the workload does not tolerate the pool taint', () => {
     const chart = new Chart(Testing.app(), 'c');
-    const model = new ModelDeployment(chart, 'Model', { plan: inf2Plan(), platform: 'eks-auto-mode', huggingFaceTokenSecret: { name: 'hf' } });
+    const model = new ModelDeployment(chart, 'Model', { plan: inf2Plan(), platform: KubernetesPlatform.EKS_AUTO_MODE, huggingFaceTokenSecret: { name: 'hf' } });
     model.workload.addJsonPatch(JsonPatch.remove('/spec/template/spec/tolerations'));
-    new AcceleratorNodePool(chart, 'Pool', { mode: 'eks-auto-mode', instanceTypes: ['inf2.8xlarge'], maxDevices: 4 });
+    new AcceleratorNodePool(chart, 'Pool', { mode: KubernetesPlatform.EKS_AUTO_MODE, instanceTypes: ['inf2.8xlarge'], maxDevices: 4 });
     new PlacementCheck(chart, 'Placement');
     expect(() => Testing.synth(chart)).toThrow(/\[SelectorMismatch\].*aws\.amazon\.com\/neuron=true:NoSchedule/);
   });
@@ -204,9 +201,9 @@ describe('PlacementCheck', () => {
   test('throws PoolLimitExceeded when maxReplicas x devices exceed the pool limit', () => {
     const chart = new Chart(Testing.app(), 'c');
     const plan = inf2Plan();
-    const model = new ModelDeployment(chart, 'Model', { plan, platform: 'eks-auto-mode', huggingFaceTokenSecret: { name: 'hf' } });
+    const model = new ModelDeployment(chart, 'Model', { plan, platform: KubernetesPlatform.EKS_AUTO_MODE, huggingFaceTokenSecret: { name: 'hf' } });
     new TokenThroughputScaler(chart, 'Scaler', { target: model, policy: tokenScalingPolicy(plan, { maxReplicas: 6 }), prometheus: placementPrometheus(), scrapeIntervalSeconds: 15 });
-    new AcceleratorNodePool(chart, 'Pool', { mode: 'eks-auto-mode', instanceTypes: ['inf2.8xlarge'], maxDevices: 4 });
+    new AcceleratorNodePool(chart, 'Pool', { mode: KubernetesPlatform.EKS_AUTO_MODE, instanceTypes: ['inf2.8xlarge'], maxDevices: 4 });
     new PlacementCheck(chart, 'Placement');
     expect(() => Testing.synth(chart)).toThrow(/\[PoolLimitExceeded\].*at most 4 replicas/);
   });
@@ -215,10 +212,10 @@ describe('PlacementCheck', () => {
     const chart = new Chart(Testing.app(), 'c');
     const plan = inf2Plan();
     const policy = tokenScalingPolicy(plan, { maxReplicas: 6 });
-    const model = new ModelDeployment(chart, 'Model', { plan, platform: 'eks-auto-mode', huggingFaceTokenSecret: { name: 'hf' } });
+    const model = new ModelDeployment(chart, 'Model', { plan, platform: KubernetesPlatform.EKS_AUTO_MODE, huggingFaceTokenSecret: { name: 'hf' } });
     new TokenThroughputScaler(chart, 'Scaler', { target: model, policy, prometheus: placementPrometheus(), scrapeIntervalSeconds: 15 });
     new AcceleratorNodePool(chart, 'Pool', {
-      mode: 'eks-auto-mode',
+      mode: KubernetesPlatform.EKS_AUTO_MODE,
       instanceTypes: ['inf2.8xlarge'],
       sizedFor: [{ workload: model, maxReplicas: policy.maxReplicas }],
     });
@@ -228,7 +225,7 @@ describe('PlacementCheck', () => {
 
   test('checks against pools owned outside the chart', () => {
     const chart = new Chart(Testing.app(), 'c');
-    new ModelDeployment(chart, 'Model', { plan: inf2Plan(), platform: 'managed-node-group', huggingFaceTokenSecret: { name: 'hf' } });
+    new ModelDeployment(chart, 'Model', { plan: inf2Plan(), platform: KubernetesPlatform.EKS_MANAGED_NODE_GROUPS, huggingFaceTokenSecret: { name: 'hf' } });
     expect(() => checkChartPlacement(chart, [])).toThrow(/\[PoolNotFound\]/);
     expect(() =>
       checkChartPlacement(chart, [
@@ -251,7 +248,7 @@ describe('ModelDeployment', () => {
 
   test('throws when the platform belongs to another cloud', () => {
     const chart = new Chart(Testing.app(), 'c');
-    expect(() => new ModelDeployment(chart, 'Model', { plan: inf2Plan(), platform: 'gke', huggingFaceTokenSecret: { name: 'hf' } })).toThrow(
+    expect(() => new ModelDeployment(chart, 'Model', { plan: inf2Plan(), platform: KubernetesPlatform.GKE, huggingFaceTokenSecret: { name: 'hf' } })).toThrow(
       /\[PropInvalid\] platform/,
     );
   });
@@ -341,10 +338,10 @@ describe('addKubernetesReference', () => {
         eksPrometheus: PrometheusSource.amazonManagedPrometheus({
           region: 'us-east-1',
           workspaceId: 'ws-0123abcd-4567-89ef-0123-456789abcdef',
-          triggerAuthentication: { kind: 'ClusterTriggerAuthentication', name: 'aws-managed-prometheus' },
+          triggerAuthentication: { kind: TriggerAuthenticationKind.CLUSTER_TRIGGER_AUTHENTICATION, name: 'aws-managed-prometheus' },
         }),
         gcpProjectId: 'inference-prod-123',
-        eksNodeProvisioning: 'karpenter',
+        eksNodeProvisioning: KubernetesPlatform.EKS_KARPENTER,
       }),
     );
   });

@@ -4,9 +4,16 @@
  */
 import { Chart, Testing } from 'cdk8s';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { ModelDeployment, PlacementCheck, AcceleratorNodePool, PrometheusSource, TokenThroughputScaler } from '../../constructs/k8s/index.js';
-import { modelPreset, modelServer, planCapacity, tokenScalingPolicy } from '../../lib/index.js';
+import { ModelDeployment } from '../../constructs/k8s/model-deployment.js';
+import { PlacementCheck } from '../../constructs/k8s/placement-check.js';
+import { AcceleratorNodePool } from '../../constructs/k8s/node-pools.js';
+import { PrometheusSource, TokenThroughputScaler } from '../../constructs/k8s/token-scaler.js';
+import { modelPreset } from '../../lib/models.js';
+import { modelServer } from '../../lib/servers.js';
+import { planCapacity } from '../../lib/planner.js';
+import { tokenScalingPolicy } from '../../lib/scaling.js';
 import { Manifest, expectValid, one } from './support.js';
+import { KubernetesPlatform } from '../../lib/platforms.js';
 
 describe('ModelDeployment with TGI', () => {
   const tgi = modelServer('tgi');
@@ -17,7 +24,7 @@ describe('ModelDeployment with TGI', () => {
     const chart = new Chart(Testing.app(), 'qwen', { namespace: 'inference' });
     const plan = planCapacity({ model: modelPreset('qwen2-5-7b'), instanceType: 'g6e.xlarge' });
     const policy = tokenScalingPolicy(plan, { minReplicas: 1, maxReplicas: 3 });
-    const model = new ModelDeployment(chart, 'Model', { plan, server: tgi, platform: 'karpenter' });
+    const model = new ModelDeployment(chart, 'Model', { plan, server: tgi, platform: KubernetesPlatform.EKS_KARPENTER });
     new TokenThroughputScaler(chart, 'Scaler', {
       target: model,
       policy,
@@ -26,7 +33,7 @@ describe('ModelDeployment with TGI', () => {
       scrapeIntervalSeconds: 15,
     });
     new AcceleratorNodePool(chart, 'Pool', {
-      mode: 'karpenter',
+      mode: KubernetesPlatform.EKS_KARPENTER,
       instanceTypes: ['g6e.xlarge'],
       clusterName: 'inference',
       nodeRoleName: 'KarpenterNodeRole-inference',

@@ -1,21 +1,10 @@
 import { describe, expect, test } from 'vitest';
-import {
-  DEVICES,
-  DeviceSupport,
-  NATIVE_PRECISIONS,
-  TPU7X_GKE,
-  INSTANCE_TYPES,
-  Pricing,
-  TPU_ACCELERATORS,
-  UNPUBLISHED_USD_PER_HOUR,
-  TPU_SLICES,
-  instanceType,
-  sagemakerInstanceType,
-  singleHostSlice,
-  tpuNodeSelector,
-  tpuSlice,
-} from '../../lib/index.js';
+import { DEVICES, DeviceSupport, NATIVE_PRECISIONS, TPU7X_GKE, INSTANCE_TYPES, Pricing, TPU_ACCELERATORS, UNPUBLISHED_USD_PER_HOUR, TPU_SLICES, instanceType, sagemakerInstanceType, singleHostSlice, tpuNodeSelector, tpuSlice } from '../../lib/accelerators.js';
 import { expectError } from './expect-error.js';
+import { TpuAccelerator } from '../../lib/accelerators.js';
+import { DeviceArchitecture } from '../../lib/accelerators.js';
+import { Precision } from '../../lib/models.js';
+import { AcceleratorClass } from '../../lib/accelerators.js';
 
 /**
  * Accelerator memory per node as the vendors' instance pages state it (GiB / GB), written out
@@ -160,7 +149,7 @@ describe('the accelerator catalogue', () => {
     }
     // per class
     switch (row.acceleratorClass) {
-      case 'inferentia2':
+      case AcceleratorClass.INFERENTIA2:
         expect(row.cloud).toBe('aws');
         expect(row.neuronCoresPerNode).toBe(row.devicesPerNode * NEURON_CORES_PER_CHIP[row.device.kind]);
         expect(row.eksAmiType).toBe('AL2023_x86_64_NEURON');
@@ -169,7 +158,7 @@ describe('the accelerator catalogue', () => {
         expect(row.kubernetes.nodeSelector.eksAutoMode).toEqual({ 'eks.amazonaws.com/instance-family': row.family });
         expect(row.tpuAccelerator).toBeUndefined();
         break;
-      case 'nvidia-gpu':
+      case AcceleratorClass.NVIDIA_GPU:
         expect(row.neuronCoresPerNode).toBeUndefined();
         expect(row.tpuAccelerator).toBeUndefined();
         if (row.cloud === 'aws') {
@@ -190,7 +179,7 @@ describe('the accelerator catalogue', () => {
           expect(row.kubernetes.nodeSelector.gke?.['cloud.google.com/gke-accelerator']).toMatch(/^nvidia-(l4|h100-80gb|b200|rtx-pro-6000)$/);
         }
         break;
-      case 'tpu':
+      case AcceleratorClass.TPU:
         expect(row.cloud).toBe('gcp');
         expect(row.tpuAccelerator).toBeDefined();
         expect(TPU_ACCELERATORS).toContain(row.tpuAccelerator);
@@ -327,15 +316,15 @@ describe('native precisions per generation', () => {
     const native = DeviceSupport.nativePrecisions(d.architecture!);
     const rated = Object.keys(d.peakDenseTflops ?? {});
     for (const p of rated) expect(native).toContain(p);
-    for (const p of ['fp8', 'fp4'] as const) expect(DeviceSupport.runsNatively(d, p)).toBe(d.peakDenseTflops?.[p] !== undefined);
+    for (const p of [Precision.FP8, Precision.FP4]) expect(DeviceSupport.runsNatively(d, p)).toBe((d.peakDenseTflops as { [p: string]: number } | undefined)?.[p] !== undefined);
   });
 
   test('fp4 is native on Blackwell only; fp8 on Ada, Hopper, Blackwell, Neuron and TPU7x', () => {
-    const with_ = (p: 'fp4' | 'fp8') => Object.keys(NATIVE_PRECISIONS).filter((a) => NATIVE_PRECISIONS[a].includes(p)).sort();
-    expect(with_('fp4')).toEqual(['blackwell']);
-    expect(with_('fp8')).toEqual(['ada', 'blackwell', 'hopper', 'inferentia2', 'tpu7x', 'trainium2']);
-    expect(DeviceSupport.runsNatively(DEVICES['nvidia-a10g'], 'fp8')).toBe(false);
-    expect(DeviceSupport.nativePrecisions('ampere')).toEqual(['bf16', 'fp16', 'int8']);
+    const with_ = (p: Precision) => Object.keys(NATIVE_PRECISIONS).filter((a) => NATIVE_PRECISIONS[a].includes(p)).sort();
+    expect(with_(Precision.FP4)).toEqual(['blackwell']);
+    expect(with_(Precision.FP8)).toEqual(['ada', 'blackwell', 'hopper', 'inferentia2', 'tpu7x', 'trainium2']);
+    expect(DeviceSupport.runsNatively(DEVICES['nvidia-a10g'], Precision.FP8)).toBe(false);
+    expect(DeviceSupport.nativePrecisions(DeviceArchitecture.AMPERE)).toEqual(['bf16', 'fp16', 'int8']);
   });
 });
 
@@ -347,12 +336,12 @@ describe('TPU slices', () => {
     expect(s.chips).toBe(s.topology.split('x').reduce((n, d) => n * Number(d), 1));
     expect(s.hosts).toBe(s.chips / s.chipsPerHost);
     expect(Number.isInteger(s.hosts)).toBe(true);
-    expect(s.topology.split('x').length).toBe(s.accelerator === 'tpu-v5p-slice' || s.accelerator === 'tpu7x' ? 3 : 2);
+    expect(s.topology.split('x').length).toBe(s.accelerator === TpuAccelerator.TPU_V5P_SLICE || s.accelerator === TpuAccelerator.TPU7X ? 3 : 2);
     // multi-host slices use the 4-chip machine type
     if (s.hosts > 1) expect(s.chipsPerHost).toBe(4);
     // TPU7x multi-host node pools are placed by a workload policy (--placement-policy), not
     // --tpu-topology (GKE "About Ironwood (TPU7x) in GKE"); no other generation needs one
-    expect(s.requiresWorkloadPolicy ?? false).toBe(s.accelerator === 'tpu7x' && s.hosts > 1);
+    expect(s.requiresWorkloadPolicy ?? false).toBe(s.accelerator === TpuAccelerator.TPU7X && s.hosts > 1);
   });
 
   test('lists the GKE shapes of v5e, v6e and v5p', () => {
@@ -384,7 +373,7 @@ describe('TPU slices', () => {
 
   test('TPU7x: tpu7x-standard-4t forms the 2x2x1 single-host slice; TPU7X_GKE lists exactly the catalogued topologies', () => {
     expect(singleHostSlice('tpu7x-standard-4t')?.topology).toBe('2x2x1');
-    expect(TPU_SLICES.filter((s) => s.accelerator === 'tpu7x').map((s) => s.topology)).toEqual(TPU7X_GKE.topologies);
+    expect(TPU_SLICES.filter((s) => s.accelerator === TpuAccelerator.TPU7X).map((s) => s.topology)).toEqual(TPU7X_GKE.topologies);
     expect(tpuNodeSelector(tpuSlice('tpu7x', '2x2x2'))).toEqual({
       'cloud.google.com/gke-tpu-accelerator': 'tpu7x',
       'cloud.google.com/gke-tpu-topology': '2x2x2',

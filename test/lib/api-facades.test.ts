@@ -35,6 +35,7 @@ import { devicesForReplicas, nodesForReplicas, planCapacity, planCheapest } from
 import { renderPlanReport, type PlannedDeployment } from '../../lib/report.js';
 import { tokenScalingPolicy } from '../../lib/scaling.js';
 import { expectError } from './expect-error.js';
+import { Precision } from '../../lib/models.js';
 
 /** `llama-3-1-8b` -> `LLAMA_3_1_8B`: the constant a preset is reachable as. */
 function constantName(preset: string): string {
@@ -81,7 +82,7 @@ describe('Model', () => {
       expect(Model.kvCacheBytesForSequence(Model.GEMMA_2_9B, 8192, p)).toBe(kvCacheBytesForSequence(Model.GEMMA_2_9B, 8192, p));
     }
     // 32 layers x 2 x 8 KV heads x 128 x 2 bytes (bf16)
-    expect(Model.kvBytesPerToken(Model.LLAMA_3_1_8B, 'bf16')).toBe(32 * 2 * 8 * 128 * 2);
+    expect(Model.kvBytesPerToken(Model.LLAMA_3_1_8B, Precision.BF16)).toBe(32 * 2 * 8 * 128 * 2);
     expect(Model.precisions()).toEqual([...PRECISIONS]);
   });
 

@@ -2,14 +2,8 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { execFileSync } from 'node:child_process';
 import { describe, expect, test } from 'vitest';
-import {
-  BANDWIDTH_EFFICIENCY,
-  CALIBRATION_HIGH_RATIO,
-  CALIBRATION_LOW_RATIO,
-  COMPUTE_EFFICIENCY,
-  Calibration,
-  FIXED_STEP_SECONDS,
-} from '../../lib/index.js';
+import { BANDWIDTH_EFFICIENCY, COMPUTE_EFFICIENCY, FIXED_STEP_SECONDS } from '../../lib/step-time.js';
+import { CALIBRATION_HIGH_RATIO, CALIBRATION_LOW_RATIO, Calibration } from '../../lib/calibration.js';
 import { expectError } from './expect-error.js';
 
 // Published measurements of real serving stacks (sources per record and in the fixture README):

@@ -7,16 +7,10 @@
  * plugin matrix). Multi-node rule: vLLM v0.11.0 parallelism guide (TP within a node, PP across).
  */
 import { describe, expect, test } from 'vitest';
-import {
-  DEFAULT_LATENCY_TARGETS,
-  MODEL_SERVERS,
-  OperatingPriority,
-  PrecisionSupportKind,
-  modelPreset,
-  planCapacity,
-  planCheapest,
-  serverArgs,
-} from '../../lib/index.js';
+import { DEFAULT_LATENCY_TARGETS, OperatingPriority, planCapacity, planCheapest } from '../../lib/planner.js';
+import { MODEL_SERVERS, serverArgs } from '../../lib/servers.js';
+import { PrecisionSupportKind } from '../../lib/precision-support.js';
+import { modelPreset } from '../../lib/models.js';
 import { expectError } from './expect-error.js';
 
 const plan = (model: string, extra: Record<string, unknown>) => planCapacity({ model: modelPreset(model), ...extra } as never);

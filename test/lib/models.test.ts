@@ -1,15 +1,7 @@
 import { describe, expect, test } from 'vitest';
-import {
-  BYTES_PER_WEIGHT,
-  KvCache,
-  MODEL_PRESETS,
-  type ModelSpec,
-  defineModel,
-  kvBytesPerToken,
-  kvCacheBytesForSequence,
-  modelPreset,
-} from '../../lib/index.js';
+import { BYTES_PER_WEIGHT, KvCache, MODEL_PRESETS, type ModelSpec, defineModel, kvBytesPerToken, kvCacheBytesForSequence, modelPreset } from '../../lib/models.js';
 import { expectError } from './expect-error.js';
+import { Precision } from '../../lib/models.js';
 
 /**
  * The figures each preset must carry, copied from the published config.json files
@@ -60,7 +52,7 @@ const VALID: ModelSpec = {
   kvHeads: 8,
   headDim: 128,
   maxContextTokens: 8192,
-  nativePrecision: 'bf16',
+  nativePrecision: Precision.BF16,
   gated: false,
 };
 
@@ -130,65 +122,65 @@ describe('BYTES_PER_WEIGHT and kvBytesPerToken', () => {
   });
 
   test('KV bytes per token = 2 x layers x kvHeads x headDim x bytes', () => {
-    expect(kvBytesPerToken(MODEL_PRESETS['llama-3-1-8b'], 'bf16')).toBe(131072);
-    expect(kvBytesPerToken(MODEL_PRESETS['llama-3-1-70b'], 'bf16')).toBe(327680);
-    expect(kvBytesPerToken(MODEL_PRESETS['gemma-2-9b'], 'bf16')).toBe(2 * 42 * 8 * 256 * 2);
-    expect(kvBytesPerToken(MODEL_PRESETS['llama-3-1-8b'], 'fp8')).toBe(65536);
+    expect(kvBytesPerToken(MODEL_PRESETS['llama-3-1-8b'], Precision.BF16)).toBe(131072);
+    expect(kvBytesPerToken(MODEL_PRESETS['llama-3-1-70b'], Precision.BF16)).toBe(327680);
+    expect(kvBytesPerToken(MODEL_PRESETS['gemma-2-9b'], Precision.BF16)).toBe(2 * 42 * 8 * 256 * 2);
+    expect(kvBytesPerToken(MODEL_PRESETS['llama-3-1-8b'], Precision.FP8)).toBe(65536);
   });
 
   test('MLA caches the latent, not K and V per head: DeepSeek-V3 61 x (512 + 64) x 2 = 70,272 bytes', () => {
-    expect(kvBytesPerToken(MODEL_PRESETS['deepseek-v3'], 'bf16')).toBe(61 * 576 * 2);
-    expect(kvBytesPerToken(MODEL_PRESETS['deepseek-v3'], 'bf16')).toBe(70272);
-    expect(kvBytesPerToken(MODEL_PRESETS['deepseek-r1'], 'fp8')).toBe(35136);
+    expect(kvBytesPerToken(MODEL_PRESETS['deepseek-v3'], Precision.BF16)).toBe(61 * 576 * 2);
+    expect(kvBytesPerToken(MODEL_PRESETS['deepseek-v3'], Precision.BF16)).toBe(70272);
+    expect(kvBytesPerToken(MODEL_PRESETS['deepseek-r1'], Precision.FP8)).toBe(35136);
     // the per-head formula (2 x 128 heads x 192 x 61 layers x 2 bytes) would overstate it 85x
-    expect((2 * 128 * 192 * 61 * 2) / kvBytesPerToken(MODEL_PRESETS['deepseek-v3'], 'bf16')).toBeCloseTo(85.33, 2);
+    expect((2 * 128 * 192 * 61 * 2) / kvBytesPerToken(MODEL_PRESETS['deepseek-v3'], Precision.BF16)).toBeCloseTo(85.33, 2);
   });
 
   test('KV bytes per token of the 2026 presets (all layers, BF16), from config.json', () => {
-    expect(kvBytesPerToken(MODEL_PRESETS['gpt-oss-120b'], 'bf16')).toBe(36 * 2 * 8 * 64 * 2); // 73,728
-    expect(kvBytesPerToken(MODEL_PRESETS['qwen3-30b-a3b'], 'bf16')).toBe(98304);
-    expect(kvBytesPerToken(MODEL_PRESETS['qwen3-235b-a22b'], 'bf16')).toBe(192512);
-    expect(kvBytesPerToken(MODEL_PRESETS['llama-4-scout'], 'bf16')).toBe(196608);
-    expect(kvBytesPerToken(MODEL_PRESETS['gemma-3-27b'], 'bf16')).toBe(507904);
-    expect(kvBytesPerToken(MODEL_PRESETS['mistral-small-3-1-24b'], 'bf16')).toBe(163840);
+    expect(kvBytesPerToken(MODEL_PRESETS['gpt-oss-120b'], Precision.BF16)).toBe(36 * 2 * 8 * 64 * 2); // 73,728
+    expect(kvBytesPerToken(MODEL_PRESETS['qwen3-30b-a3b'], Precision.BF16)).toBe(98304);
+    expect(kvBytesPerToken(MODEL_PRESETS['qwen3-235b-a22b'], Precision.BF16)).toBe(192512);
+    expect(kvBytesPerToken(MODEL_PRESETS['llama-4-scout'], Precision.BF16)).toBe(196608);
+    expect(kvBytesPerToken(MODEL_PRESETS['gemma-3-27b'], Precision.BF16)).toBe(507904);
+    expect(kvBytesPerToken(MODEL_PRESETS['mistral-small-3-1-24b'], Precision.BF16)).toBe(163840);
   });
 });
 
 describe('kvCacheBytesForSequence (sliding-window layers capped at the window)', () => {
   test('gpt-oss-120b at 131,072 tokens: 18 full layers x 131,072 + 18 windowed x 128, 2,048 bytes each', () => {
-    expect(kvCacheBytesForSequence(MODEL_PRESETS['gpt-oss-120b'], 131072, 'bf16')).toBe(2048 * (18 * 131072 + 18 * 128));
-    expect(kvCacheBytesForSequence(MODEL_PRESETS['gpt-oss-120b'], 131072, 'bf16')).toBe(4836556800);
+    expect(kvCacheBytesForSequence(MODEL_PRESETS['gpt-oss-120b'], 131072, Precision.BF16)).toBe(2048 * (18 * 131072 + 18 * 128));
+    expect(kvCacheBytesForSequence(MODEL_PRESETS['gpt-oss-120b'], 131072, Precision.BF16)).toBe(4836556800);
   });
 
   test('gpt-oss-20b at 8,192 tokens: 2,048 x (12 x 8,192 + 12 x 128)', () => {
-    expect(kvCacheBytesForSequence(MODEL_PRESETS['gpt-oss-20b'], 8192, 'bf16')).toBe(204472320);
+    expect(kvCacheBytesForSequence(MODEL_PRESETS['gpt-oss-20b'], 8192, Precision.BF16)).toBe(204472320);
   });
 
   test('Gemma 3 27B at 32,768 tokens: 8,192 bytes/layer x (10 global x 32,768 + 52 local x 1,024)', () => {
-    expect(kvCacheBytesForSequence(MODEL_PRESETS['gemma-3-27b'], 32768, 'bf16')).toBe(8192 * (10 * 32768 + 52 * 1024));
-    expect(kvCacheBytesForSequence(MODEL_PRESETS['gemma-3-27b'], 32768, 'bf16')).toBe(3120562176);
+    expect(kvCacheBytesForSequence(MODEL_PRESETS['gemma-3-27b'], 32768, Precision.BF16)).toBe(8192 * (10 * 32768 + 52 * 1024));
+    expect(kvCacheBytesForSequence(MODEL_PRESETS['gemma-3-27b'], 32768, Precision.BF16)).toBe(3120562176);
   });
 
   test('Llama 4 Scout at 1M tokens: 12 global layers hold all, 36 chunked layers one 8,192-token chunk', () => {
-    expect(kvCacheBytesForSequence(MODEL_PRESETS['llama-4-scout'], 1048576, 'bf16')).toBe(4096 * (12 * 1048576 + 36 * 8192));
+    expect(kvCacheBytesForSequence(MODEL_PRESETS['llama-4-scout'], 1048576, Precision.BF16)).toBe(4096 * (12 * 1048576 + 36 * 8192));
   });
 
   test('Gemma 2 9B at 8,192 tokens: 21 local layers capped at 4,096', () => {
-    expect(kvCacheBytesForSequence(MODEL_PRESETS['gemma-2-9b'], 8192, 'bf16')).toBe(8192 * (21 * 8192 + 21 * 4096));
+    expect(kvCacheBytesForSequence(MODEL_PRESETS['gemma-2-9b'], 8192, Precision.BF16)).toBe(8192 * (21 * 8192 + 21 * 4096));
   });
 
   test('below the window, and without windowed layers, it is tokens x kvBytesPerToken', () => {
     const gemma = MODEL_PRESETS['gemma-3-27b'];
-    expect(kvCacheBytesForSequence(gemma, 1000, 'bf16')).toBe(1000 * kvBytesPerToken(gemma, 'bf16'));
+    expect(kvCacheBytesForSequence(gemma, 1000, Precision.BF16)).toBe(1000 * kvBytesPerToken(gemma, Precision.BF16));
     const llama = MODEL_PRESETS['llama-3-1-8b'];
-    expect(kvCacheBytesForSequence(llama, 4096, 'fp8')).toBe(4096 * kvBytesPerToken(llama, 'fp8'));
-    expect(KvCache.bytesForSequence(llama, 0, 'bf16')).toBe(0);
-    expect(KvCache.bytesPerToken(MODEL_PRESETS['deepseek-v3'], 'bf16')).toBe(70272);
+    expect(kvCacheBytesForSequence(llama, 4096, Precision.FP8)).toBe(4096 * kvBytesPerToken(llama, Precision.FP8));
+    expect(KvCache.bytesForSequence(llama, 0, Precision.BF16)).toBe(0);
+    expect(KvCache.bytesPerToken(MODEL_PRESETS['deepseek-v3'], Precision.BF16)).toBe(70272);
   });
 
   test('throws SequenceLengthInvalid for a negative or fractional length', () => {
-    expectError(() => kvCacheBytesForSequence(MODEL_PRESETS['gemma-3-27b'], -1, 'bf16'), 'SequenceLengthInvalid', 'tokens', -1);
-    expectError(() => kvCacheBytesForSequence(MODEL_PRESETS['gemma-3-27b'], 1.5, 'bf16'), 'SequenceLengthInvalid', 'tokens', 1.5);
+    expectError(() => kvCacheBytesForSequence(MODEL_PRESETS['gemma-3-27b'], -1, Precision.BF16), 'SequenceLengthInvalid', 'tokens', -1);
+    expectError(() => kvCacheBytesForSequence(MODEL_PRESETS['gemma-3-27b'], 1.5, Precision.BF16), 'SequenceLengthInvalid', 'tokens', 1.5);
   });
 });
 
@@ -196,7 +188,7 @@ describe('defineModel: experts, MLA and sliding windows', () => {
   const MOE: ModelSpec = { ...VALID, parametersBillion: 47, activeParametersBillion: 13, experts: 8, expertsPerToken: 2 };
 
   test('accepts a consistent MoE / MLA / sliding-window description', () => {
-    const m = { ...MOE, sharedParametersBillion: 2, expertPrecision: 'fp4' as const, kvLatentDim: 576, slidingWindowTokens: 1024, slidingWindowLayers: 16 };
+    const m = { ...MOE, sharedParametersBillion: 2, expertPrecision: Precision.FP4, kvLatentDim: 576, slidingWindowTokens: 1024, slidingWindowLayers: 16 };
     expect(defineModel(m)).toBe(m);
   });
 
@@ -222,7 +214,7 @@ describe('defineModel: experts, MLA and sliding windows', () => {
   });
 
   test('throws ModelExpertsInvalid for an expert precision on a dense model', () => {
-    expectError(() => defineModel({ ...VALID, expertPrecision: 'fp4' }), 'ModelExpertsInvalid', 'model.expertPrecision', 'fp4');
+    expectError(() => defineModel({ ...VALID, expertPrecision: Precision.FP4 }), 'ModelExpertsInvalid', 'model.expertPrecision', 'fp4');
   });
 
   test('throws PrecisionUnsupported for an unknown expert precision', () => {

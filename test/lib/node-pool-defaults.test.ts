@@ -1,11 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import {
-  AUTO_MODE_MAX_NODE_LIFETIME_HOURS,
-  NODE_POOL_DEFAULTS,
-  NodePoolDefaults,
-  assertAutoModeNodeLifetime,
-  durationHours,
-} from '../../lib/index.js';
+import { AUTO_MODE_MAX_NODE_LIFETIME_HOURS, NODE_POOL_DEFAULTS, NodePoolDefaults, assertAutoModeNodeLifetime, durationHours } from '../../lib/node-pool-defaults.js';
 import { expectError } from './expect-error.js';
 
 // EKS Auto Mode: "the sum of expireAfter and terminationGracePeriod (defaulted to 24h) may not

@@ -1,29 +1,12 @@
 import { describe, expect, test } from 'vitest';
-import {
-  BANDWIDTH_EFFICIENCY,
-  COMPUTE_EFFICIENCY,
-  DEFAULT_INPUT_TOKENS,
-  DEFAULT_OUTPUT_TOKENS,
-  FIXED_STEP_SECONDS,
-  MODEL_SERVERS,
-  NATIVE_PRECISIONS,
-  PRECISION_SUPPORT,
-  PriceKind,
-  PrecisionSupportKind,
-  decodeStepSeconds,
-  devicesForReplicas,
-  outputTokensPerSecond,
-  serverArgs,
-  serverEnvironment,
-  timePerOutputTokenSeconds,
-  instanceType,
-  modelPreset,
-  nodesForReplicas,
-  planCapacity,
-  planCheapest,
-  tpuSlice,
-} from '../../lib/index.js';
+import { BANDWIDTH_EFFICIENCY, COMPUTE_EFFICIENCY, FIXED_STEP_SECONDS, decodeStepSeconds, outputTokensPerSecond, timePerOutputTokenSeconds } from '../../lib/step-time.js';
+import { DEFAULT_INPUT_TOKENS, DEFAULT_OUTPUT_TOKENS, PriceKind, devicesForReplicas, nodesForReplicas, planCapacity, planCheapest } from '../../lib/planner.js';
+import { MODEL_SERVERS, serverArgs, serverEnvironment } from '../../lib/servers.js';
+import { NATIVE_PRECISIONS, instanceType, tpuSlice } from '../../lib/accelerators.js';
+import { PRECISION_SUPPORT, PrecisionSupportKind } from '../../lib/precision-support.js';
+import { modelPreset } from '../../lib/models.js';
 import { expectError } from './expect-error.js';
+import { Precision } from '../../lib/models.js';
 
 const llama8b = modelPreset('llama-3-1-8b');
 const llama70b = modelPreset('llama-3-1-70b');
@@ -205,7 +188,7 @@ describe('planCapacity on NVIDIA GPUs', () => {
   });
 
   test('compute bounds the decode step: throughput flattens at large batch', () => {
-    const at = (b: number) => planCapacity({ model: llama8b, instanceType: 'p5.48xlarge', precision: 'fp8', concurrentSequences: b, inputTokens: 128, outputTokens: 128, contextTokens: 512 });
+    const at = (b: number) => planCapacity({ model: llama8b, instanceType: 'p5.48xlarge', precision: Precision.FP8, concurrentSequences: b, inputTokens: 128, outputTokens: 128, contextTokens: 512 });
     const big = at(1024);
     expect(big.stepTime.computeSecondsPerDecodeToken * 1024).toBeGreaterThan(big.stepTime.weightSecondsPerStep + 1024 * 192 * big.stepTime.kvSecondsPerToken);
     expect(big.throughput.tokensPerSecondPerReplica / at(512).throughput.tokensPerSecondPerReplica).toBeLessThan(1.1);
@@ -217,7 +200,7 @@ describe('planCapacity on NVIDIA GPUs', () => {
   });
 
   test('fp8 weights keep a bf16 KV cache and halve the weight memory', () => {
-    const p = planCapacity({ model: llama8b, instanceType: 'g6.xlarge', precision: 'fp8' });
+    const p = planCapacity({ model: llama8b, instanceType: 'g6.xlarge', precision: Precision.FP8 });
     expect(p.kvCachePrecision).toBe('bf16');
     expect(p.memory.weightsGiB).toBe(7.48);
     expect(p.precisionSupport).toBe(PrecisionSupportKind.NATIVE);
@@ -225,7 +208,7 @@ describe('planCapacity on NVIDIA GPUs', () => {
 
   // vLLM: --kv-cache-dtype fp8 (docs.vllm.ai v0.11.0 quantized_kvcache); LMI: option.kv_cache_dtype.
   test('an fp8 KV cache is passed to the server', () => {
-    const p = planCapacity({ model: llama70b, instanceType: 'g6e.12xlarge', precision: 'fp8', kvCachePrecision: 'fp8' });
+    const p = planCapacity({ model: llama70b, instanceType: 'g6e.12xlarge', precision: Precision.FP8, kvCachePrecision: Precision.FP8 });
     const args = serverArgs(MODEL_SERVERS.vllm, p);
     expect(args.slice(args.indexOf('--kv-cache-dtype'), args.indexOf('--kv-cache-dtype') + 2)).toEqual(['--kv-cache-dtype', 'fp8']);
     expect(args.slice(args.indexOf('--max-num-seqs'), args.indexOf('--max-num-seqs') + 2)).toEqual(['--max-num-seqs', String(p.concurrentSequences)]);
@@ -288,27 +271,27 @@ describe('precision support per device generation and server', () => {
   const mixtral = modelPreset('mixtral-8x7b');
 
   test('fp8 mixture-of-experts on A100 cannot be served (weight-only FP8 is dense-only on Ampere)', () => {
-    const err = expectError(() => planCapacity({ model: mixtral, instanceType: 'p4de.24xlarge', precision: 'fp8' }), 'PrecisionNotServable', 'precision', 'fp8');
+    const err = expectError(() => planCapacity({ model: mixtral, instanceType: 'p4de.24xlarge', precision: Precision.FP8 }), 'PrecisionNotServable', 'precision', 'fp8');
     expect(err.message).toContain('mixture-of-experts');
   });
 
   test('fp8 dense on A100 plans weight-only at the bf16 compute rate', () => {
-    const p = planCapacity({ model: llama8b, instanceType: 'p4de.24xlarge', precision: 'fp8', concurrentSequences: 1, tensorParallelDegree: 1 });
+    const p = planCapacity({ model: llama8b, instanceType: 'p4de.24xlarge', precision: Precision.FP8, concurrentSequences: 1, tensorParallelDegree: 1 });
     expect(p.precisionSupport).toBe(PrecisionSupportKind.WEIGHT_ONLY);
     expect(p.stepTime.computeSecondsPerDecodeToken).toBeCloseTo((2 * 8.03e9) / (312e12 * COMPUTE_EFFICIENCY), 12);
   });
 
   test('int4 on Inferentia2 cannot be served', () => {
-    expectError(() => planCapacity({ model: llama8b, instanceType: 'inf2.xlarge', precision: 'int4' }), 'PrecisionNotServable', 'precision', 'int4');
+    expectError(() => planCapacity({ model: llama8b, instanceType: 'inf2.xlarge', precision: Precision.INT4 }), 'PrecisionNotServable', 'precision', 'int4');
   });
 
   test('a server that cannot serve the precision is rejected', () => {
     // TGI has no fp4 path (launcher --quantize lists none); vLLM serves pre-quantized fp4 weight-only on Ada.
-    expectError(() => planCapacity({ model: llama8b, instanceType: 'g6e.xlarge', precision: 'fp4', modelServer: MODEL_SERVERS.tgi }), 'PrecisionNotServable', 'precision', 'fp4');
+    expectError(() => planCapacity({ model: llama8b, instanceType: 'g6e.xlarge', precision: Precision.FP4, modelServer: MODEL_SERVERS.tgi }), 'PrecisionNotServable', 'precision', 'fp4');
   });
 
   test('planCheapest skips undeployable candidates', () => {
-    const best = planCheapest({ model: llama8b, precision: 'int4', candidates: ['inf2.xlarge', 'g6.xlarge'] });
+    const best = planCheapest({ model: llama8b, precision: Precision.INT4, candidates: ['inf2.xlarge', 'g6.xlarge'] });
     expect(best.instance.name).toBe('g6.xlarge');
   });
 });

@@ -1,14 +1,14 @@
 import { describe, expect, test } from 'vitest';
 import { KubernetesPlatform, KubernetesPlatforms, MIN_SCRAPES_PER_RATE_WINDOW, PROMETHEUS_DEFAULT_SCRAPE_INTERVAL_SECONDS, RENDERED_MONITOR_SCRAPE_INTERVAL_SECONDS, ScrapeBackend, ScrapeBackends } from '../../lib/platforms.js';
-import { SCRAPE_INTERVAL_SECONDS, type KubernetesPlatform as K8sPlatformUnion, type MetricsScrape } from '../../constructs/k8s/model-deployment.js';
+import { SCRAPE_INTERVAL_SECONDS, type ModelDeploymentProps } from '../../constructs/k8s/model-deployment.js';
 import { expectError } from './expect-error.js';
 
 describe('KubernetesPlatform and ScrapeBackend', () => {
   test("the enum values are the k8s renderers' strings, so either spelling renders the same objects", () => {
-    // Assignability to the unions the renderers switch on (compile-time) and the exact value sets.
-    const platforms: K8sPlatformUnion[] = [KubernetesPlatform.EKS_AUTO_MODE, KubernetesPlatform.EKS_KARPENTER, KubernetesPlatform.EKS_MANAGED_NODE_GROUPS, KubernetesPlatform.GKE];
+    // The k8s props take these enums (compile-time) and the values are the strings the renderers write.
+    const platforms: NonNullable<ModelDeploymentProps['platform']>[] = [KubernetesPlatform.EKS_AUTO_MODE, KubernetesPlatform.EKS_KARPENTER, KubernetesPlatform.EKS_MANAGED_NODE_GROUPS, KubernetesPlatform.GKE];
     expect(platforms).toEqual(['eks-auto-mode', 'karpenter', 'managed-node-group', 'gke']);
-    const scrapes: MetricsScrape[] = [ScrapeBackend.PROMETHEUS_OPERATOR, ScrapeBackend.GOOGLE_MANAGED_PROMETHEUS, ScrapeBackend.ANNOTATIONS, ScrapeBackend.NONE];
+    const scrapes: NonNullable<ModelDeploymentProps['scrapeBackend']>[] = [ScrapeBackend.PROMETHEUS_OPERATOR, ScrapeBackend.GOOGLE_MANAGED_PROMETHEUS, ScrapeBackend.ANNOTATIONS, ScrapeBackend.NONE];
     expect(scrapes).toEqual(['prometheus-operator', 'google-managed-prometheus', 'annotations', 'none']);
     expect(KubernetesPlatforms.values()).toEqual(platforms);
     expect(ScrapeBackends.values()).toEqual(scrapes);

@@ -1,5 +1,7 @@
 import { describe, expect, test } from 'vitest';
-import { DEFAULT_SCALE_DOWN, DEFAULT_SCALE_UP, modelPreset, planCapacity, tokenScalingPolicy } from '../../lib/index.js';
+import { DEFAULT_SCALE_DOWN, DEFAULT_SCALE_UP, tokenScalingPolicy } from '../../lib/scaling.js';
+import { modelPreset } from '../../lib/models.js';
+import { planCapacity } from '../../lib/planner.js';
 import { expectError } from './expect-error.js';
 
 const plan = planCapacity({
@@ -122,7 +124,8 @@ describe('tokenScalingPolicy errors', () => {
 
 describe('token-work signal', () => {
   test('weights reproduce the plan: a replica at its planned throughput and request shape is busy 100 % of the time', async () => {
-    const { tokenWorkWeights, decodeStepSeconds, liveContextTokens } = await import('../../lib/index.js');
+    const { tokenWorkWeights } = await import('../../lib/scaling.js');
+    const { decodeStepSeconds, liveContextTokens } = await import('../../lib/step-time.js');
     // An estimated plan: its throughput comes from its step-time profile.
     const plan = planCapacity({ model: modelPreset('llama-3-1-8b'), instanceType: 'g6e.xlarge' });
     const w = tokenWorkWeights(plan);
@@ -136,14 +139,14 @@ describe('token-work signal', () => {
     expect(w.targetBusyFraction).toBe(0.7);
   });
   test('renders one PromQL over the prompt and generation counters (vLLM v0.11 metric names) and a KEDA threshold in busy ms/s', async () => {
-    const { tokenWorkWeights, tokenWorkPromQl, tokenWorkThreshold } = await import('../../lib/index.js');
+    const { tokenWorkWeights, tokenWorkPromQl, tokenWorkThreshold } = await import('../../lib/scaling.js');
     const w = tokenWorkWeights(plan);
     const q = tokenWorkPromQl(w, 'namespace="inference",model="m"', 120);
     expect(q).toMatch(/^sum\(rate\(vllm:prompt_tokens_total\{namespace="inference",model="m"\}\[120s\]\)\) \* [0-9.e-]+ \+ sum\(rate\(vllm:generation_tokens_total\{namespace="inference",model="m"\}\[120s\]\)\) \* [0-9.e-]+$/);
     expect(tokenWorkThreshold(w)).toBe(700);
   });
   test('renders SageMaker metric math over the prompt and generation throughput queries', async () => {
-    const { tokenWorkWeights, tokenWorkMetricMath } = await import('../../lib/index.js');
+    const { tokenWorkWeights, tokenWorkMetricMath } = await import('../../lib/scaling.js');
     expect(tokenWorkMetricMath(tokenWorkWeights(plan))).toMatch(/^FILL\(prompt, 0\) \* [0-9.e-]+ \+ FILL\(generation, 0\) \* [0-9.e-]+$/);
   });
 });

@@ -1,34 +1,15 @@
 import { describe, expect, test } from 'vitest';
-import {
-  MODEL_SERVERS,
-  MODEL_SERVER_NAMES,
-  SAGEMAKER_MAX_STARTUP_TIMEOUT_SECONDS,
-  VLLM_CLOUDWATCH_VALUE_FIELD,
-  VLLM_THROUGHPUT_LOG_PATTERN,
-  VLLM_V0_CLOUDWATCH_FILTER_PATTERN,
-  WEIGHT_LOAD_GIB_PER_SECOND,
-  assertServerPlatform,
-  assertServerSupports,
-  assertTokenScalable,
-  defaultModelServer,
-  defineModel,
-  modelPreset,
-  modelServer,
-  planCapacity,
-  sagemakerStartupTimeouts,
-  serverArgs,
-  serverEnvironment,
-  startupProbeSeconds,
-  type AcceleratorClass,
-  type ModelServerProfile,
-  checkpointGiB,
-  hostLoadGiB,
-} from '../../lib/index.js';
+import { MODEL_SERVERS, MODEL_SERVER_NAMES, SAGEMAKER_MAX_STARTUP_TIMEOUT_SECONDS, VLLM_CLOUDWATCH_VALUE_FIELD, VLLM_THROUGHPUT_LOG_PATTERN, VLLM_V0_CLOUDWATCH_FILTER_PATTERN, WEIGHT_LOAD_GIB_PER_SECOND, assertServerPlatform, assertServerSupports, assertTokenScalable, defaultModelServer, modelServer, sagemakerStartupTimeouts, serverArgs, serverEnvironment, startupProbeSeconds, type ModelServerProfile, checkpointGiB, hostLoadGiB } from '../../lib/servers.js';
+import { defineModel, modelPreset } from '../../lib/models.js';
+import { planCapacity } from '../../lib/planner.js';
+import { AcceleratorClass } from '../../lib/accelerators.js';
 import { expectError } from './expect-error.js';
+import { Precision } from '../../lib/models.js';
+import { ServerPlatform } from '../../lib/servers.js';
 
 const llama8b = modelPreset('llama-3-1-8b');
 const llama70b = modelPreset('llama-3-1-70b');
-const ACCELERATORS: readonly AcceleratorClass[] = ['inferentia2', 'nvidia-gpu', 'tpu'];
+const ACCELERATORS: readonly AcceleratorClass[] = [AcceleratorClass.INFERENTIA2, AcceleratorClass.NVIDIA_GPU, AcceleratorClass.TPU];
 
 /** Every image reference a profile puts in synthesized output. */
 function imagesOf(p: ModelServerProfile): string[] {
@@ -274,18 +255,18 @@ describe('defaultModelServer', () => {
     ['inferentia2', 'kubernetes', 'vllm-neuron'],
     ['tpu', 'kubernetes', 'vllm-tpu'],
   ] as const)('picks for %s on %s the %s profile', (accelerator, platform, expected) => {
-    const server = defaultModelServer(accelerator, platform);
+    const server = defaultModelServer(accelerator as AcceleratorClass, platform as ServerPlatform);
     expect(server.name).toBe(expected);
     expect(server.accelerators).toContain(accelerator);
-    expect(() => assertServerPlatform(server, platform)).not.toThrow();
+    expect(() => assertServerPlatform(server, platform as ServerPlatform)).not.toThrow();
   });
 
   test('throws ModelServerUnsupported for TPU on SageMaker', () => {
-    expectError(() => defaultModelServer('tpu', 'sagemaker'), 'ModelServerUnsupported', 'platform', 'sagemaker');
+    expectError(() => defaultModelServer(AcceleratorClass.TPU, ServerPlatform.SAGEMAKER), 'ModelServerUnsupported', 'platform', 'sagemaker');
   });
 
   test('throws ModelServerUnsupported for an unknown accelerator class', () => {
-    expectError(() => defaultModelServer('fpga' as AcceleratorClass, 'kubernetes'), 'ModelServerUnsupported', 'accelerator', 'fpga');
+    expectError(() => defaultModelServer('fpga' as AcceleratorClass, ServerPlatform.KUBERNETES), 'ModelServerUnsupported', 'accelerator', 'fpga');
   });
 });
 
@@ -304,8 +285,8 @@ describe('assertServerSupports', () => {
   });
 
   test('throws ModelServerUnsupported for a SageMaker-only server on Kubernetes and back', () => {
-    expectError(() => assertServerPlatform(MODEL_SERVERS['djl-lmi-neuronx'], 'kubernetes'), 'ModelServerUnsupported', 'modelServer', 'djl-lmi-neuronx');
-    expectError(() => assertServerPlatform(MODEL_SERVERS.tgi, 'sagemaker'), 'ModelServerUnsupported', 'modelServer', 'tgi');
+    expectError(() => assertServerPlatform(MODEL_SERVERS['djl-lmi-neuronx'], ServerPlatform.KUBERNETES), 'ModelServerUnsupported', 'modelServer', 'djl-lmi-neuronx');
+    expectError(() => assertServerPlatform(MODEL_SERVERS.tgi, ServerPlatform.SAGEMAKER), 'ModelServerUnsupported', 'modelServer', 'tgi');
   });
 });
 
@@ -353,7 +334,7 @@ describe('serverArgs', () => {
   });
 
   test('quantizes to fp8 at load with --quantization fp8 and keeps bfloat16 compute', () => {
-    const plan = planCapacity({ model: llama8b, instanceType: 'g6e.xlarge', precision: 'fp8' });
+    const plan = planCapacity({ model: llama8b, instanceType: 'g6e.xlarge', precision: Precision.FP8 });
     const args = serverArgs(MODEL_SERVERS.vllm, plan);
     expect(args).toContain('--quantization');
     expect(args[args.indexOf('--quantization') + 1]).toBe('fp8');
@@ -361,26 +342,26 @@ describe('serverArgs', () => {
   });
 
   test('passes no quantization flag for a pre-quantized fp8 checkpoint', () => {
-    const fp8Model = defineModel({ ...llama8b, name: 'llama-3-1-8b-fp8', huggingFaceId: 'neuralmagic/Meta-Llama-3.1-8B-Instruct-FP8', nativePrecision: 'fp8' });
-    const plan = planCapacity({ model: fp8Model, instanceType: 'g6e.xlarge', precision: 'fp8' });
+    const fp8Model = defineModel({ ...llama8b, name: 'llama-3-1-8b-fp8', huggingFaceId: 'neuralmagic/Meta-Llama-3.1-8B-Instruct-FP8', nativePrecision: Precision.FP8 });
+    const plan = planCapacity({ model: fp8Model, instanceType: 'g6e.xlarge', precision: Precision.FP8 });
     expect(serverArgs(MODEL_SERVERS.vllm, plan)).not.toContain('--quantization');
   });
 
   test('uses float16 for an fp16 plan', () => {
-    const plan = planCapacity({ model: llama8b, instanceType: 'g5.xlarge', precision: 'fp16' });
+    const plan = planCapacity({ model: llama8b, instanceType: 'g5.xlarge', precision: Precision.FP16 });
     const args = serverArgs(MODEL_SERVERS.vllm, plan);
     expect(args[args.indexOf('--dtype') + 1]).toBe('float16');
   });
 
   test('throws PrecisionUnsupported when vLLM would have to quantize to int4 itself', () => {
-    const plan = planCapacity({ model: llama8b, instanceType: 'g5.xlarge', precision: 'int4' });
+    const plan = planCapacity({ model: llama8b, instanceType: 'g5.xlarge', precision: Precision.INT4 });
     const err = expectError(() => serverArgs(MODEL_SERVERS.vllm, plan), 'PrecisionUnsupported', 'precision', 'int4');
     expect(err.fix).toMatch(/pre-quantized/);
   });
 
   test('serves a pre-quantized int4 checkpoint with vLLM without flags', () => {
-    const awq = defineModel({ ...llama8b, name: 'llama-3-1-8b-awq', huggingFaceId: 'hugging-quants/Meta-Llama-3.1-8B-Instruct-AWQ-INT4', nativePrecision: 'int4' });
-    const plan = planCapacity({ model: awq, instanceType: 'g5.xlarge', precision: 'int4' });
+    const awq = defineModel({ ...llama8b, name: 'llama-3-1-8b-awq', huggingFaceId: 'hugging-quants/Meta-Llama-3.1-8B-Instruct-AWQ-INT4', nativePrecision: Precision.INT4 });
+    const plan = planCapacity({ model: awq, instanceType: 'g5.xlarge', precision: Precision.INT4 });
     const args = serverArgs(MODEL_SERVERS.vllm, plan);
     expect(args).not.toContain('--quantization');
     expect(args[1]).toBe('hugging-quants/Meta-Llama-3.1-8B-Instruct-AWQ-INT4');
@@ -402,7 +383,7 @@ describe('serverArgs', () => {
   });
 
   test('throws PrecisionUnsupported for fp8 on Neuron vLLM', () => {
-    const plan = planCapacity({ model: llama8b, instanceType: 'inf2.xlarge', precision: 'fp8' });
+    const plan = planCapacity({ model: llama8b, instanceType: 'inf2.xlarge', precision: Precision.FP8 });
     expectError(() => serverArgs(MODEL_SERVERS['vllm-neuron'], plan), 'PrecisionUnsupported', 'precision', 'fp8');
   });
 
@@ -431,7 +412,7 @@ describe('serverArgs', () => {
     ['int8', 'eetq'],
     ['int4', 'bitsandbytes-nf4'],
   ] as const)('maps TGI precision %s to --quantize %s without --dtype', (precision, quantize) => {
-    const plan = planCapacity({ model: llama8b, instanceType: 'g6e.xlarge', precision });
+    const plan = planCapacity({ model: llama8b, instanceType: 'g6e.xlarge', precision: precision as Precision });
     const args = serverArgs(MODEL_SERVERS.tgi, plan);
     expect(args[args.indexOf('--quantize') + 1]).toBe(quantize);
     expect(args).not.toContain('--dtype');
@@ -491,7 +472,7 @@ describe('serverEnvironment', () => {
   });
 
   test('adds OPTION_QUANTIZE=fp8 for an fp8 plan', () => {
-    const plan = planCapacity({ model: llama8b, instanceType: 'ml.g6e.xlarge', precision: 'fp8' });
+    const plan = planCapacity({ model: llama8b, instanceType: 'ml.g6e.xlarge', precision: Precision.FP8 });
     expect(serverEnvironment(MODEL_SERVERS.vllm, plan).OPTION_QUANTIZE).toBe('fp8');
   });
 
@@ -545,7 +526,7 @@ describe('serverEnvironment', () => {
   });
 
   test('throws PrecisionUnsupported for int8 on the Neuron LMI container', () => {
-    const plan = planCapacity({ model: llama8b, instanceType: 'ml.inf2.xlarge', precision: 'int8' });
+    const plan = planCapacity({ model: llama8b, instanceType: 'ml.inf2.xlarge', precision: Precision.INT8 });
     expectError(() => serverEnvironment(MODEL_SERVERS['djl-lmi-neuronx'], plan), 'PrecisionUnsupported', 'precision', 'int8');
   });
 });
@@ -615,7 +596,7 @@ describe('startupProbeSeconds', () => {
 // bf16 checkpoint is downloaded and read, ~131.5 GiB for Llama 3.1 70B, not the 65.8 GiB of fp8.
 describe('checkpointGiB and hostLoadGiB', () => {
   test('sizes a quantize-at-load plan from the native-precision checkpoint', () => {
-    const fp8 = planCapacity({ model: llama70b, instanceType: 'g6e.12xlarge', precision: 'fp8' });
+    const fp8 = planCapacity({ model: llama70b, instanceType: 'g6e.12xlarge', precision: Precision.FP8 });
     expect(checkpointGiB(fp8)).toBeCloseTo(fp8.memory.weightsGiB * 2, 6);
     expect(checkpointGiB(fp8)).toBeGreaterThan(130);
     const bf16 = planCapacity({ model: llama8b, instanceType: 'g5.12xlarge' });
@@ -623,7 +604,7 @@ describe('checkpointGiB and hostLoadGiB', () => {
   });
 
   test('budgets the startup probe for the checkpoint actually downloaded', () => {
-    const fp8 = planCapacity({ model: llama70b, instanceType: 'g6e.12xlarge', precision: 'fp8' });
+    const fp8 = planCapacity({ model: llama70b, instanceType: 'g6e.12xlarge', precision: Precision.FP8 });
     const expected = Math.ceil((MODEL_SERVERS.vllm.startupOverheadSeconds + checkpointGiB(fp8) / WEIGHT_LOAD_GIB_PER_SECOND) / 60) * 60;
     expect(startupProbeSeconds(MODEL_SERVERS.vllm, fp8)).toBe(expected);
     expect(startupProbeSeconds(MODEL_SERVERS.vllm, fp8)).toBeGreaterThan(1315);

@@ -1,21 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import {
-  type ReplayDeployment,
-  ReplayPolicyKind,
-  ReplayScalerKind,
-  type RequestTrace,
-  modelPreset,
-  oracleCost,
-  planCapacity,
-  profileForPlan,
-  latencyTargetsForPlan,
-  decodeStepSeconds,
-  renderReplayReport,
-  replayDeployment,
-  runEngine,
-  syntheticTrace,
-  tokenScalingPolicy,
-} from '../../lib/index.js';
+import { type ReplayDeployment, ReplayPolicyKind, ReplayScalerKind, oracleCost, replayDeployment } from '../../lib/replay/replay.js';
+import { type RequestTrace, syntheticTrace } from '../../lib/replay/trace.js';
+import { modelPreset } from '../../lib/models.js';
+import { planCapacity } from '../../lib/planner.js';
+import { profileForPlan, latencyTargetsForPlan } from '../../lib/replay/profile.js';
+import { decodeStepSeconds } from '../../lib/step-time.js';
+import { renderReplayReport } from '../../lib/replay/report.js';
+import { runEngine } from '../../lib/replay/engine.js';
+import { tokenScalingPolicy } from '../../lib/scaling.js';
 
 const plan = planCapacity({ model: modelPreset('llama-3-1-8b'), instanceType: 'g6e.xlarge', measuredTokensPerSecondPerReplica: 1000 });
 const deployment: ReplayDeployment = {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { HpaModel, HpaSelectPolicy, TargetTrackingModel, hpaReplicasForMetric, hpaReplicasForUtilization, parseAzureTrace, scaleTraceRate } from '../../lib/index.js';
+import { HpaModel, HpaSelectPolicy, TargetTrackingModel, hpaReplicasForMetric, hpaReplicasForUtilization } from '../../lib/replay/scalers.js';
+import { parseAzureTrace, scaleTraceRate } from '../../lib/replay/trace.js';
 
 // Kubernetes HPA algorithm details, worked examples:
 // https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/#algorithm-details
@@ -73,7 +74,7 @@ describe('Azure trace parsing', () => {
 // https://keda.sh/docs/2.17/reference/scaledobject-spec/#cooldownperiod).
 describe('KEDA activation and cooldownPeriod', () => {
   it('wakes 0 -> 1 on an active trigger, leaves 1..N to the HPA, returns to 0 after 300 s inactive', async () => {
-    const { KedaActivationModel } = await import('../../lib/index.js');
+    const { KedaActivationModel } = await import('../../lib/replay/scalers.js');
     const keda = new KedaActivationModel(300);
     expect(keda.apply(0, 0, false, () => 5)).toBe(0);
     expect(keda.apply(15, 0, true, () => 5)).toBe(1);

@@ -4,7 +4,7 @@
  * test titles and in each rule's file under lib/rules/.
  */
 import { describe, expect, test } from 'vitest';
-import { InferenceRulePack } from '../../lib/index.js';
+import { InferenceRulePack } from '../../lib/rules/rule-pack.js';
 import { deployment, scaledObject } from './fixtures.js';
 
 function ids(template: unknown): string[] {

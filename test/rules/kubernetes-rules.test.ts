@@ -3,7 +3,7 @@
  * source of each rule is named in the test title and in the rule's file under lib/rules/.
  */
 import { describe, expect, test } from 'vitest';
-import { InferenceRulePack } from '../../lib/index.js';
+import { InferenceRulePack } from '../../lib/rules/rule-pack.js';
 import { deployment, nodePool, pdb, podMonitor, scaledObject } from './fixtures.js';
 
 function ids(objects: unknown[], options = {}): string[] {

@@ -13,9 +13,9 @@ import { App } from 'aws-cdk-lib';
 import { App as K8sApp } from 'cdk8s';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { REFERENCE_ACKNOWLEDGEMENTS, buildReferenceFleet } from '../../bin/fleet.js';
-import { InferenceRulesPlugin } from '../../constructs/aws/index.js';
-import { InferenceRules } from '../../constructs/k8s/index.js';
-import { formatLocation, type RuleFinding } from '../../lib/index.js';
+import { InferenceRulesPlugin } from '../../constructs/aws/rule-pack.js';
+import { InferenceRules } from '../../constructs/k8s/rule-pack.js';
+import { formatLocation, type RuleFinding } from '../../lib/rules/engine.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const CDK_JSON_CONTEXT = (JSON.parse(readFileSync(join(ROOT, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> }).context;

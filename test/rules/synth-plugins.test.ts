@@ -6,8 +6,8 @@
 import { App, CfnResource, Stack, Validations } from 'aws-cdk-lib';
 import { ApiObject, App as K8sApp, Chart, Testing } from 'cdk8s';
 import { describe, expect, test } from 'vitest';
-import { InferenceRulesPlugin } from '../../constructs/aws/index.js';
-import { InferenceRules } from '../../constructs/k8s/index.js';
+import { InferenceRulesPlugin } from '../../constructs/aws/rule-pack.js';
+import { InferenceRules } from '../../constructs/k8s/rule-pack.js';
 import { deployment, scaledObject } from './fixtures.js';
 
 function stackWithDjlModel(app: App): { stack: Stack; model: CfnResource } {
