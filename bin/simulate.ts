@@ -38,6 +38,27 @@ export function referenceReplayDeployments(): ReplayDeployment[] {
   return found.map((d) => toReplayDeployment(d)).sort((a, b) => a.name.localeCompare(b.name));
 }
 
+/**
+ * The fleet-level figures of one policy on one trace: efficiency = sum of the oracle costs /
+ * sum of the policy's costs over the deployments (cost-weighted, as a fleet bill reads);
+ * attainment = requests meeting both targets / servable requests, summed over the deployments.
+ */
+export function aggregateReplay(rows: ReplayResult[]): { efficiency: number; attainment: number } {
+  let oracle = 0;
+  let cost = 0;
+  let met = 0;
+  let servable = 0;
+  for (const r of rows) {
+    oracle += r.oracleCostUsd;
+    cost += r.costUsd;
+    const n = r.requests - r.failedRequests;
+    met += r.sloAttainment * n;
+    servable += n;
+  }
+  const round = (x: number, d: number) => Math.round(x * 10 ** d) / 10 ** d;
+  return { efficiency: round(cost > 0 ? oracle / cost : 0, 3), attainment: round(servable > 0 ? met / servable : 0, 4) };
+}
+
 function main(argv: string[]): void {
   const arg = (flag: string): string | undefined => {
     const i = argv.indexOf(flag);
@@ -83,9 +104,13 @@ function main(argv: string[]): void {
     process.stdout.write(`${d.name}: rate x${rs[0].rateScale}, ${rs[0].requests} requests, targets TTFT ${rs[0].ttftTargetSeconds} s TPOT ${rs[0].tpotTargetSeconds} s, start-up ${d.startupSeconds} s\n`);
   }
   process.stdout.write(`${renderReplayTable(results)}\n`);
-  for (const r of results.filter((x) => x.default)) {
+  const defaults = results.filter((x) => x.default);
+  for (const r of defaults) {
     process.stdout.write(`replay: ${trace.name} ${r.policy} efficiency ${r.efficiency} attainment ${r.sloAttainment} deployment ${r.deployment}\n`);
   }
+  // Last line: the trace-level aggregate of the default policy over the fleet.
+  const total = aggregateReplay(defaults);
+  process.stdout.write(`replay: ${trace.name} ${defaults[0].policy} efficiency ${total.efficiency} attainment ${total.attainment}\n`);
 }
 
 // Run only as the CLI, not when imported (the plan report and tests import the deployments).
