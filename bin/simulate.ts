@@ -86,7 +86,10 @@ function main(argv: string[]): void {
     }
   }
   const results: ReplayResult[] = [];
-  for (const d of deployments) results.push(...replayDeployment(d, trace, { rateScale }));
+  // `--max-batched-tokens <n>` replays every step at vLLM's flag value instead of the TPOT budget.
+  const batched = arg('--max-batched-tokens');
+  const maxBatchedTokens = batched === undefined ? undefined : Number(batched);
+  for (const d of deployments) results.push(...replayDeployment(d, trace, { rateScale, maxBatchedTokens }));
   const outDir = arg('--out');
   if (outDir !== undefined) {
     // The report section and its pictures, as the plan report embeds them.
@@ -101,7 +104,7 @@ function main(argv: string[]): void {
   }
   for (const d of deployments) {
     const rs = results.filter((r) => r.deployment === d.name);
-    process.stdout.write(`${d.name}: rate x${rs[0].rateScale}, ${rs[0].requests} requests, targets TTFT ${rs[0].ttftTargetSeconds} s TPOT ${rs[0].tpotTargetSeconds} s, start-up ${d.startupSeconds} s\n`);
+    process.stdout.write(`${d.name}: rate x${rs[0].rateScale}, ${rs[0].requests} requests, targets TTFT ${rs[0].ttftTargetSeconds} s TPOT ${rs[0].tpotTargetSeconds} s, start-up ${d.startupSeconds} s, step budget ${rs[0].stepTokenBudget} tokens\n`);
   }
   process.stdout.write(`${renderReplayTable(results)}\n`);
   const defaults = results.filter((x) => x.default);

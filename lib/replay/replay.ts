@@ -85,6 +85,11 @@ export interface ReplayOptions {
   readonly policies?: ReplayPolicyKind[];
   /** Seed of the rate scaling. @default 1 */
   readonly seed?: number;
+  /**
+   * Tokens per engine step (vLLM `--max-num-batched-tokens`).
+   * @default - stepTokenBudget(plan, TPOT target)
+   */
+  readonly maxBatchedTokens?: number;
 }
 
 /** Share of maxReplicas x target utilisation the busiest minute needs after fitting the trace. */
@@ -436,7 +441,7 @@ export function replayDeployment(d: ReplayDeployment, rawTrace: RequestTrace, op
   const firstFive = demand.slice(0, 5);
   const initial = Math.min(d.scalingPolicy.maxReplicas, Math.max(d.scalingPolicy.minReplicas, 1, Math.ceil(Math.max(...firstFive) / u)));
   const def = d.defaultPolicy ?? ReplayPolicyKind.OUTPUT_TOKENS;
-  const budget = stepTokenBudget(plan, targets.tpotSeconds);
+  const budget = options.maxBatchedTokens ?? stepTokenBudget(plan, targets.tpotSeconds);
   const delays = { startupSeconds: d.startupSeconds, releaseSeconds: d.releaseSeconds };
   const n = trace.requests.length;
   const attainmentOf = (r: EngineResult): { met: number; failed: number; attainment: number } => {
