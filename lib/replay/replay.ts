@@ -90,6 +90,12 @@ export interface ReplayOptions {
    * @default - stepTokenBudget(plan, TPOT target)
    */
   readonly maxBatchedTokens?: number;
+  /**
+   * Run the clairvoyant oracle (up to one engine run per {@link CLAIRVOYANT_HEADROOMS} entry).
+   * Without it oracleCostUsd, oracleAttainment and efficiency are NaN.
+   * @default true
+   */
+  readonly oracle?: boolean;
 }
 
 /** Share of maxReplicas x target utilisation the busiest minute needs after fitting the trace. */
@@ -455,8 +461,8 @@ export function replayDeployment(d: ReplayDeployment, rawTrace: RequestTrace, op
   };
   const costOf = (r: EngineResult): number => (r.replicaSeconds * plan.cost.perReplicaHourUsd) / 3600;
   // The oracle: the cheapest clairvoyant schedule that meets the goal, replayed in the same engine.
-  let oracle = { cost: Number.POSITIVE_INFINITY, attainment: 0, headroom: 0 };
-  for (const headroom of CLAIRVOYANT_HEADROOMS) {
+  let oracle = { cost: Number.NaN, attainment: Number.NaN, headroom: 0 };
+  for (const headroom of options.oracle === false ? [] : CLAIRVOYANT_HEADROOMS) {
     const scaler = clairvoyantScaler(demand, headroom, d.scalingPolicy.minReplicas, d.scalingPolicy.maxReplicas, d.startupSeconds, d.releaseSeconds);
     const r = runEngine({ plan, profile, targets, trace, scaler, delays, maxBatchedTokens: budget, initialReplicas: scaler.desired(0, 0, NO_OBSERVATIONS) });
     oracle = { cost: costOf(r), attainment: attainmentOf(r).attainment, headroom };
