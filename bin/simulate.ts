@@ -78,6 +78,23 @@ function main(argv: string[]): void {
   const scale = arg('--rate-scale');
   const rateScale = scale === undefined ? undefined : Number(scale);
   let deployments = referenceReplayDeployments();
+  // `--target-scale f` replays every policy with its per-replica target x f (headroom for
+  // start-up lag), to study the default's tuning without changing what the stacks render.
+  const targetScale = arg('--target-scale');
+  if (targetScale !== undefined) {
+    const f = Number(targetScale);
+    if (!(f > 0 && f <= 1)) {
+      throw new InferenceConstructsError('PropInvalid', { prop: '--target-scale', problem: 'the target scale is not in (0, 1]', received: targetScale, allowed: 'a number in (0, 1]', fix: 'pass e.g. 0.8' });
+    }
+    deployments = deployments.map((d) => ({
+      ...d,
+      scalingPolicy: {
+        ...d.scalingPolicy,
+        targetTokensPerSecondPerReplica: d.scalingPolicy.targetTokensPerSecondPerReplica * f,
+        tokenWork: { ...d.scalingPolicy.tokenWork, targetBusyFraction: d.scalingPolicy.tokenWork.targetBusyFraction * f },
+      },
+    }));
+  }
   const only = arg('--deployment');
   if (only !== undefined) {
     deployments = deployments.filter((d) => d.name === only);

@@ -5,7 +5,7 @@
 import { InferenceConstructsError } from '../errors.js';
 import type { CapacityPlan } from '../planner.js';
 import type { TokenScalingPolicy } from '../scaling.js';
-import { stepTokenBudget, tokenWorkWeights } from '../scaling.js';
+import { stepTokenBudget } from '../scaling.js';
 import { type StepTimeProfile, decodeStepSeconds, prefillSeconds } from '../step-time.js';
 import { type EngineResult, type IReplayScaler, type ReplayObservations, runEngine } from './engine.js';
 import { type ReplayLatencyTargets, latencyTargetsForPlan, plannedLiveContextTokens, profileForPlan } from './profile.js';
@@ -318,7 +318,8 @@ export function clairvoyantScaler(busyPerMinute: number[], headroom: number, min
 function scalerFor(d: ReplayDeployment, kind: ReplayPolicyKind, staticReplicas: number): IReplayScaler {
   const p = d.scalingPolicy;
   const plan = d.plan;
-  const w = tokenWorkWeights(plan);
+  // Token work as the policy renders it (weights and busy target carried by the policy).
+  const w = p.tokenWork;
   const u = plan.targetUtilization;
   const conc = plan.concurrentSequences;
   if (kind === ReplayPolicyKind.STATIC_PEAK) return { periodSeconds: 60, desired: () => staticReplicas };
@@ -338,7 +339,7 @@ function scalerFor(d: ReplayDeployment, kind: ReplayPolicyKind, staticReplicas: 
         let main: TargetTrackingReading;
         switch (kind) {
           case ReplayPolicyKind.TOKEN_WORK:
-            main = { datapoints: perMinute((a, b) => rate(obs.promptTokens)(a, b) * w.promptSecondsPerToken + rate(obs.generatedTokens)(a, b) * w.generatedSecondsPerToken), target: u };
+            main = { datapoints: perMinute((a, b) => rate(obs.promptTokens)(a, b) * w.promptSecondsPerToken + rate(obs.generatedTokens)(a, b) * w.generatedSecondsPerToken), target: w.targetBusyFraction };
             break;
           case ReplayPolicyKind.OUTPUT_TOKENS:
             main = { datapoints: perMinute(rate(obs.generatedTokens)), target: p.targetTokensPerSecondPerReplica };
@@ -387,7 +388,7 @@ function scalerFor(d: ReplayDeployment, kind: ReplayPolicyKind, staticReplicas: 
         case ReplayPolicyKind.TOKEN_WORK:
           readings.push({
             total: prometheusRate(obs.promptTokens, now, scrape, window) * w.promptSecondsPerToken + prometheusRate(obs.generatedTokens, now, scrape, window) * w.generatedSecondsPerToken,
-            targetPerReplica: u,
+            targetPerReplica: w.targetBusyFraction,
           });
           queueGuard();
           break;
