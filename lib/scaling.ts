@@ -25,8 +25,9 @@ export interface ScalingBehaviour {
  * The load signal a token scaling policy tracks.
  *
  * The replay (`npm run simulate`) chooses the default: on the conversation, coding and synthetic
- * traces token work did not beat generated tokens at attainment near the latency targets (see
- * the README's replay section), so generated tokens stays the default everywhere.
+ * traces token work was cheaper at equal attainment on some deployments and dearer or
+ * lower-attaining on others, never consistently better on one platform (see the README's replay
+ * section), so generated tokens stays the default everywhere.
  */
 export enum ScalingSignal {
   /** Output tokens/s per replica against the plan's target tokens/s. */

@@ -66,8 +66,9 @@ export interface ReplayDeployment {
   readonly releaseSeconds: number;
   /**
    * The policy the deployment renders by default. The replay kept output tokens (see the
-   * closing figures in the README): token work attains more on prompt-heavy traffic but lost on
-   * the synthetic trace's bursts.
+   * figures in the README): token work was cheaper at equal attainment on some deployments and
+   * dearer or lower-attaining on others, and its largest win (GKE) is on an HPA, which cannot
+   * carry it without an adapter.
    * @default OUTPUT_TOKENS
    */
   readonly defaultPolicy?: ReplayPolicyKind;
