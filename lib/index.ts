@@ -52,6 +52,7 @@ export {
   type TpuSliceReference,
 } from './planner.js';
 export {
+  ScalingSignal,
   TokenWork,
   type ScalingBehaviour,
   type ScalingBehaviourOptions,
