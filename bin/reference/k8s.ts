@@ -20,6 +20,7 @@ import { tokenScalingPolicy } from '../../lib/scaling.js';
 import { Precision } from '../../lib/models.js';
 import { CapacityType } from '../../constructs/k8s/node-pools.js';
 import { KubernetesPlatform, ScrapeBackend } from '../../lib/platforms.js';
+import { HpaMetricSource } from '../../constructs/k8s/token-scaler.js';
 
 /** Options of {@link addKubernetesReference}. */
 export interface KubernetesReferenceOptions {
@@ -214,7 +215,7 @@ export function addKubernetesReference(app: App, options: KubernetesReferenceOpt
       prometheus: PrometheusSource.googleManagedPrometheus({ projectId: options.gcpProjectId }),
     });
   } else {
-    new TokenThroughputHpa(gke, 'Scaler', { target: gemma, policy: tpuPolicy, metricSource: 'gke-stackdriver-adapter' });
+    new TokenThroughputHpa(gke, 'Scaler', { target: gemma, policy: tpuPolicy, metricSource: HpaMetricSource.GKE_STACKDRIVER_ADAPTER });
   }
   new PlacementCheck(gke, 'Placement');
 
@@ -241,7 +242,7 @@ export function addKubernetesReference(app: App, options: KubernetesReferenceOpt
       prometheus: PrometheusSource.googleManagedPrometheus({ projectId: options.gcpProjectId }),
     });
   } else {
-    new TokenThroughputHpa(v6e, 'Scaler', { target: qwen, policy: v6ePolicy, metricSource: 'gke-stackdriver-adapter' });
+    new TokenThroughputHpa(v6e, 'Scaler', { target: qwen, policy: v6ePolicy, metricSource: HpaMetricSource.GKE_STACKDRIVER_ADAPTER });
   }
   new PlacementCheck(v6e, 'Placement');
 

@@ -297,9 +297,18 @@ export class EksInferenceCluster extends Construct implements IWorkloadDemandSou
     return [...this.pools];
   }
 
-  /** The device plugin Helm releases installed so far (managed node groups), by chart name. */
-  public get devicePluginCharts(): ReadonlyMap<string, eks.HelmChart> {
-    return new Map(this.devicePlugins);
+  /**
+   * The device plugin Helm release installed for a chart (managed node groups), e.g.
+   * `neuron-helm-chart` or `nvidia-device-plugin`.
+   * @returns undefined when no pool needed that chart
+   */
+  public devicePluginChart(chartName: string): eks.HelmChart | undefined {
+    return this.devicePlugins.get(chartName);
+  }
+
+  /** Names of the device plugin charts installed so far, sorted. */
+  public devicePluginChartNames(): string[] {
+    return [...this.devicePlugins.keys()].sort();
   }
 
   /**

@@ -12,6 +12,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import type { Construct } from 'constructs';
 import { InferenceConstructsError } from '../../lib/errors.js';
+import type { TokenScalingPolicyOptions } from '../../lib/scaling.js';
 import { defaultModelServer, assertServerSupports, serverEnvironment, type ModelServerProfile } from '../../lib/servers.js';
 import { planCapacity, type CapacityPlan } from '../../lib/planner.js';
 import { sagemakerInstanceType } from '../../lib/accelerators.js';
@@ -38,7 +39,7 @@ import {
   createErrorAndLatencyAlarms,
   type SageMakerModelOptions,
   type SageMakerPlacementOptions,
-  type SageMakerScalingOptions,
+
 } from './sagemaker-common.js';
 import { sagemakerImage, type SageMakerImage } from './sagemaker-image.js';
 import { guardStackResourceBudget } from './stack-budget.js';
@@ -59,6 +60,15 @@ import { ServerPlatform } from '../../lib/servers.js';
 const CONCURRENCY_METRIC = appscaling.PredefinedMetric.SAGEMAKER_VARIANT_CONCURRENT_REQUESTS_PER_MODEL_HIGH_RESOLUTION;
 /** Default minutes at maximum capacity before the capacity alarm fires. */
 const DEFAULT_MAX_CAPACITY_ALARM_MINUTES = 15;
+
+/** Options of {@link SageMakerEndpointBase.metricInstanceCount}. */
+export interface InstanceCountMetricOptions {
+  /**
+   * Period of the Sum statistics the ratio is computed from.
+   * @default Duration.minutes(5)
+   */
+  readonly period?: Duration;
+}
 
 /** An endpoint that can be invoked and observed: a construct of this library or an imported one. */
 export interface ISageMakerInferenceEndpoint extends IResource {
@@ -134,7 +144,7 @@ export abstract class SageMakerEndpointBase extends Resource implements ISageMak
    * (empty while there is no traffic). Statistic of the inputs: Sum over 5 minutes.
    * @see https://docs.aws.amazon.com/sagemaker/latest/dg/monitoring-cloudwatch.html
    */
-  public metricInstanceCount(props: { period?: Duration } = {}): cloudwatch.MathExpression {
+  public metricInstanceCount(props: InstanceCountMetricOptions = {}): cloudwatch.MathExpression {
     const period = props.period ?? Duration.minutes(5);
     return new cloudwatch.MathExpression({
       expression: 'IF(ipi > 0, inv / ipi)',
@@ -175,7 +185,7 @@ export interface SageMakerInferenceEndpointProps extends SageMakerModelOptions, 
    * Replica bounds and token target. One replica is one instance on a single-model endpoint.
    * @default - minReplicas 1, maxReplicas from the plan's peak, target from the plan
    */
-  readonly scaling?: SageMakerScalingOptions;
+  readonly scaling?: TokenScalingPolicyOptions;
   /**
    * Concurrent requests per instance that the high-resolution guard policy holds.
    * @default - the plan's concurrent sequences times its target utilisation

@@ -13,6 +13,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import { Construct } from 'constructs';
 import { InferenceConstructsError } from '../../lib/errors.js';
+import type { TokenScalingPolicyOptions } from '../../lib/scaling.js';
 import { assertServerSupports, defaultModelServer, serverEnvironment, type ModelServerProfile } from '../../lib/servers.js';
 import { planCapacity, type CapacityPlan } from '../../lib/planner.js';
 import { sagemakerInstanceType, type InstanceTypeSpec } from '../../lib/accelerators.js';
@@ -40,7 +41,7 @@ import {
   createErrorAndLatencyAlarms,
   type SageMakerModelOptions,
   type SageMakerPlacementOptions,
-  type SageMakerScalingOptions,
+
 } from './sagemaker-common.js';
 import { SageMakerEndpointBase, endpointArn } from './sagemaker-endpoint.js';
 import { sagemakerImage, type SageMakerImage } from './sagemaker-image.js';
@@ -116,7 +117,7 @@ export interface SageMakerInferenceComponentOptions extends SageMakerModelOption
    * Copy bounds and token target; `scaleToZero: true` allows 0 copies when idle.
    * @default - minReplicas 1, maxReplicas from the plan's peak, target from the plan
    */
-  readonly scaling?: SageMakerScalingOptions;
+  readonly scaling?: TokenScalingPolicyOptions;
   /**
    * Concurrent requests per copy that the high-resolution guard policy holds.
    * @default - the plan's concurrent sequences times its target utilisation

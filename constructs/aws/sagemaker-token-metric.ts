@@ -73,6 +73,20 @@ export interface CustomTokenMetricOptions {
   readonly statistic?: string;
 }
 
+/** Options of {@link TokenMetricSource.logs}. */
+export interface LogsTokenMetricOptions {
+  /**
+   * CloudWatch Logs filter pattern matching the throughput log lines.
+   * @default - the model server profile's `cloudWatchFilterPattern`
+   */
+  readonly filterPattern?: string;
+  /**
+   * Field of the pattern holding tokens/s.
+   * @default - the model server profile's `cloudWatchValueField`
+   */
+  readonly valueField?: string;
+}
+
 /**
  * Where the tokens/s signal comes from.
  *
@@ -85,7 +99,7 @@ export class TokenMetricSource {
    * Extract tokens/s from the model server's throughput log lines with a metric filter, using the
    * profile's `cloudWatchFilterPattern` and `cloudWatchValueField` unless overridden.
    */
-  public static logs(options: { readonly filterPattern?: string; readonly valueField?: string } = {}): TokenMetricSource {
+  public static logs(options: LogsTokenMetricOptions = {}): TokenMetricSource {
     return new TokenMetricSource('logs', options.filterPattern, options.valueField, undefined);
   }
 

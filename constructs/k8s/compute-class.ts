@@ -22,6 +22,7 @@ import { GKE_COMPUTE_CLASS_LABEL } from './model-deployment.js';
 import type { IAcceleratorPool, WorkloadAtScale } from './node-pools.js';
 import { clusterScoped, devicesAtScale } from './node-pools.js';
 import { AcceleratorClass } from '../../lib/accelerators.js';
+import type { TpuSliceReference } from '../../lib/planner.js';
 
 /**
  * Minutes a node of the class must be unneeded before GKE removes it (1-1440). Accelerator
@@ -45,7 +46,7 @@ export interface GkeAcceleratorComputeClassProps {
    * TPU slice the class provisions (one node pool per slice).
    * @default - none; give `tpuSlice` or `gpuMachineType`
    */
-  readonly tpuSlice?: TpuSliceSpec | { readonly accelerator: string; readonly topology: string };
+  readonly tpuSlice?: TpuSliceSpec | TpuSliceReference;
   /**
    * GKE GPU machine type from the catalogue, e.g. `g2-standard-24` (2x L4).
    * @default - none; give `tpuSlice` or `gpuMachineType`

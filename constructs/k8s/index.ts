@@ -30,13 +30,16 @@ export {
   type SecretKeyReference,
 } from './model-deployment.js';
 export {
+  HpaMetricSource,
   PrometheusSource,
   TokenThroughputHpa,
   TokenThroughputScaler,
   TriggerAuthenticationKind,
+  type AmazonManagedPrometheusOptions,
+  type GoogleManagedPrometheusOptions,
+  type InClusterPrometheusSourceOptions,
   type ScaleFromZeroOptions,
   type TokenScalerBaseProps,
-  type HpaMetricSource,
   type TokenThroughputHpaProps,
   type TokenThroughputScalerProps,
   type TriggerAuthenticationReference,

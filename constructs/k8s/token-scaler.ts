@@ -74,7 +74,7 @@ export interface TriggerAuthenticationReference {
   readonly name: string;
   /**
    * Its kind.
-   * @default 'TriggerAuthentication'
+   * @default TriggerAuthenticationKind.TRIGGER_AUTHENTICATION
    */
   readonly kind?: TriggerAuthenticationKind;
 }
@@ -84,6 +84,37 @@ function isToken(value: string): boolean {
   return value.includes('${Token[');
 }
 
+/** Options of {@link PrometheusSource.amazonManagedPrometheus}. */
+export interface AmazonManagedPrometheusOptions {
+  /** Region of the workspace (SigV4 signing region); a CDK token is accepted. */
+  readonly region: string;
+  /** Workspace id, `ws-...`; a CDK token is accepted. */
+  readonly workspaceId: string;
+  /**
+   * An existing authentication with `podIdentity: { provider: aws }`, e.g. the
+   * ClusterTriggerAuthentication the EKS cluster construct installs.
+   * @default - a TriggerAuthentication next to the ScaledObject
+   */
+  readonly triggerAuthentication?: TriggerAuthenticationReference;
+}
+
+/** Options of {@link PrometheusSource.googleManagedPrometheus}. */
+export interface GoogleManagedPrometheusOptions {
+  /** Project id of the cluster. */
+  readonly projectId: string;
+  /**
+   * An existing authentication with `podIdentity: { provider: gcp }`.
+   * @default - a TriggerAuthentication next to the ScaledObject
+   */
+  readonly triggerAuthentication?: TriggerAuthenticationReference;
+}
+
+/** Options of {@link PrometheusSource.inCluster}. */
+export interface InClusterPrometheusSourceOptions {
+  /** URL of the Prometheus query API, e.g. `http://prometheus-operated.monitoring.svc:9090`. */
+  readonly serverAddress: string;
+}
+
 /** Where KEDA reads Prometheus metrics, and how it authenticates. */
 export class PrometheusSource {
   /**
@@ -91,18 +122,7 @@ export class PrometheusSource {
    * (IRSA or EKS Pod Identity on the keda-operator ServiceAccount, allowed `aps:QueryMetrics`).
    * @see https://keda.sh/docs/2.17/authentication-providers/aws/
    */
-  public static amazonManagedPrometheus(props: {
-    /** Region of the workspace (SigV4 signing region); a CDK token is accepted. */
-    readonly region: string;
-    /** Workspace id, `ws-...`; a CDK token is accepted. */
-    readonly workspaceId: string;
-    /**
-     * An existing authentication with `podIdentity: { provider: aws }`, e.g. the
-     * ClusterTriggerAuthentication the EKS cluster construct installs.
-     * @default - a TriggerAuthentication next to the ScaledObject
-     */
-    readonly triggerAuthentication?: TriggerAuthenticationReference;
-  }): PrometheusSource {
+  public static amazonManagedPrometheus(props: AmazonManagedPrometheusOptions): PrometheusSource {
     if (!isToken(props.region) && !/^[a-z]{2}(-[a-z]+)+-\d$/.test(props.region)) {
       throw new InferenceConstructsError('PropInvalid', {
         prop: 'region',
@@ -134,15 +154,7 @@ export class PrometheusSource {
    * Workload Identity (the keda-operator ServiceAccount needs `roles/monitoring.viewer`).
    * @see https://keda.sh/docs/2.17/authentication-providers/gcp-workload-identity/
    */
-  public static googleManagedPrometheus(props: {
-    /** Project id of the cluster. */
-    readonly projectId: string;
-    /**
-     * An existing authentication with `podIdentity: { provider: gcp }`.
-     * @default - a TriggerAuthentication next to the ScaledObject
-     */
-    readonly triggerAuthentication?: TriggerAuthenticationReference;
-  }): PrometheusSource {
+  public static googleManagedPrometheus(props: GoogleManagedPrometheusOptions): PrometheusSource {
     if (!/^[a-z][-a-z0-9]{4,28}[a-z0-9]$/.test(props.projectId)) {
       throw new InferenceConstructsError('PropInvalid', {
         prop: 'projectId',
@@ -156,7 +168,7 @@ export class PrometheusSource {
   }
 
   /** A Prometheus server reachable without authentication, e.g. in the cluster. */
-  public static inCluster(props: { readonly serverAddress: string }): PrometheusSource {
+  public static inCluster(props: InClusterPrometheusSourceOptions): PrometheusSource {
     if (!/^https?:\/\/[^\s]+$/.test(props.serverAddress)) {
       throw new InferenceConstructsError('PropInvalid', {
         prop: 'serverAddress',
@@ -550,11 +562,12 @@ export class TokenThroughputScaler extends Construct {
 }
 
 /** Where a plain HPA reads the token rate. */
-export type HpaMetricSource =
+export enum HpaMetricSource {
   /** custom.metrics.k8s.io Pods metric served by prometheus-adapter (a rate rule over the counter). */
-  | 'prometheus-adapter'
+  PROMETHEUS_ADAPTER = 'prometheus-adapter',
   /** external.metrics.k8s.io metric served by GKE's Custom Metrics Stackdriver Adapter from Google Managed Prometheus. */
-  | 'gke-stackdriver-adapter';
+  GKE_STACKDRIVER_ADAPTER = 'gke-stackdriver-adapter',
+}
 
 /** Properties of {@link TokenThroughputHpa}. */
 export interface TokenThroughputHpaProps extends TokenScalerBaseProps {
@@ -635,7 +648,7 @@ export class TokenThroughputHpa extends Construct {
     const name = props.name ?? target.scaleTargetRef.name;
     const target_ = { type: 'AverageValue', averageValue: Quantity.fromString(quantityString(policy.targetTokensPerSecondPerReplica)) };
     let metrics;
-    if (props.metricSource === 'prometheus-adapter') {
+    if (props.metricSource === HpaMetricSource.PROMETHEUS_ADAPTER) {
       this.metricName = props.metricName ?? metric.generatedTokensCounter.replace(/_total$/, '');
       metrics = [{ type: 'Pods', pods: { metric: { name: this.metricName }, target: target_ } }];
     } else {

@@ -15,6 +15,7 @@ import { planCapacity } from '../../lib/planner.js';
 import { tokenScalingPolicy } from '../../lib/scaling.js';
 import { validateManifests } from '../support/k8s-validate.js';
 import { Manifest, expectValid, one } from './support.js';
+import { HpaMetricSource } from '../../constructs/k8s/token-scaler.js';
 
 const tpuPlan = () =>
   planCapacity({ model: modelPreset('gemma-2-9b'), tpuSlice: { accelerator: 'tpu-v5-lite-podslice', topology: '2x4' } });
@@ -190,7 +191,7 @@ function multiHostScenario(): Manifest[] {
     huggingFaceTokenSecret: { name: 'hf-token' },
     computeClassName: cc.name,
   });
-  new TokenThroughputHpa(chart, 'Scaler', { target: model, policy, metricSource: 'gke-stackdriver-adapter' });
+  new TokenThroughputHpa(chart, 'Scaler', { target: model, policy, metricSource: HpaMetricSource.GKE_STACKDRIVER_ADAPTER });
   new PlacementCheck(chart, 'Placement');
   return Testing.synth(chart);
 }

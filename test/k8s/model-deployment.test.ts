@@ -15,6 +15,7 @@ import { tokenScalingPolicy } from '../../lib/scaling.js';
 import { Manifest, expectValid, one } from './support.js';
 import { Precision } from '../../lib/models.js';
 import { KubernetesPlatform, ScrapeBackend } from '../../lib/platforms.js';
+import { HpaMetricSource } from '../../constructs/k8s/token-scaler.js';
 
 const hf = { name: 'hf-token' };
 const chart = (id = 'c') => new Chart(Testing.app(), id, { namespace: 'inference' });
@@ -138,7 +139,7 @@ describe('replica ownership', () => {
     expect(one(keda, 'Deployment').spec).not.toHaveProperty('replicas');
     const hpa = synthOne((c) => {
       const model = new ModelDeployment(c, 'Model', { plan: gpu70bFp8(), huggingFaceTokenSecret: hf });
-      new TokenThroughputHpa(c, 'Scaler', { target: model, policy: tokenScalingPolicy(gpu70bFp8()), metricSource: 'prometheus-adapter' });
+      new TokenThroughputHpa(c, 'Scaler', { target: model, policy: tokenScalingPolicy(gpu70bFp8()), metricSource: HpaMetricSource.PROMETHEUS_ADAPTER });
     });
     expect(one(hpa, 'Deployment').spec).not.toHaveProperty('replicas');
     expectValid([...keda, ...hpa]);

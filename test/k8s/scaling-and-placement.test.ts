@@ -17,6 +17,7 @@ import { tokenScalingPolicy } from '../../lib/scaling.js';
 import { Manifest, expectValid, one } from './support.js';
 import { TriggerAuthenticationKind } from '../../constructs/k8s/token-scaler.js';
 import { KubernetesPlatform, ScrapeBackend } from '../../lib/platforms.js';
+import { HpaMetricSource } from '../../constructs/k8s/token-scaler.js';
 
 const gpuPlan = () => planCapacity({ model: modelPreset('llama-3-1-8b'), instanceType: 'g6e.xlarge' });
 const inCluster = () => PrometheusSource.inCluster({ serverAddress: 'http://prometheus.monitoring.svc:9090' });
@@ -47,7 +48,7 @@ beforeAll(() => {
   {
     const { chart, plan, model } = setup();
     const policy = tokenScalingPolicy(plan, { minReplicas: 2, maxReplicas: 6 });
-    const hpa = new TokenThroughputHpa(chart, 'Hpa', { target: model, policy, metricSource: 'prometheus-adapter' });
+    const hpa = new TokenThroughputHpa(chart, 'Hpa', { target: model, policy, metricSource: HpaMetricSource.PROMETHEUS_ADAPTER });
     podsHpa = { objects: Testing.synth(chart), metricName: hpa.metricName, policy };
   }
 });
@@ -162,7 +163,7 @@ describe('TokenThroughputHpa', () => {
   test('throws when the policy scales to zero', () => {
     const { chart, plan, model } = setup();
     const policy = tokenScalingPolicy(plan, { minReplicas: 0, maxReplicas: 3, scaleToZero: true });
-    expect(() => new TokenThroughputHpa(chart, 'Hpa', { target: model, policy, metricSource: 'prometheus-adapter' })).toThrow(
+    expect(() => new TokenThroughputHpa(chart, 'Hpa', { target: model, policy, metricSource: HpaMetricSource.PROMETHEUS_ADAPTER })).toThrow(
       /\[ScaleToZeroUnsupported\]/,
     );
   });
@@ -172,7 +173,7 @@ describe('TokenThroughputHpa', () => {
     const plan = gpuPlan();
     const model = new ModelDeployment(chart, 'Model', { plan, huggingFaceTokenSecret: { name: 'hf' }, servedModelName: 'meta-llama/Llama-3.1-8B-Instruct' });
     expect(
-      () => new TokenThroughputHpa(chart, 'Hpa', { target: model, policy: tokenScalingPolicy(plan), metricSource: 'gke-stackdriver-adapter' }),
+      () => new TokenThroughputHpa(chart, 'Hpa', { target: model, policy: tokenScalingPolicy(plan), metricSource: HpaMetricSource.GKE_STACKDRIVER_ADAPTER }),
     ).toThrow(/\[PropInvalid\] target\.servedModelName/);
   });
 });

@@ -15,6 +15,7 @@ import { modelPreset } from '../../lib/models.js';
 import { planCapacity } from '../../lib/planner.js';
 import { expectValid, one } from './support.js';
 import { ScrapeBackend } from '../../lib/platforms.js';
+import { HpaMetricSource } from '../../constructs/k8s/token-scaler.js';
 
 const plan = () => planCapacity({ model: modelPreset('llama-3-1-8b'), instanceType: 'g6e.xlarge' });
 const inCluster = () => PrometheusSource.inCluster({ serverAddress: 'http://prometheus.monitoring.svc:9090' });
@@ -101,7 +102,7 @@ describe('token work on a plain HPA (TokenThroughputHpa)', () => {
   test('refuses with the reason (HPA takes the max over metrics) and the adapter fix, rendering nothing', () => {
     const c = chartWith();
     const policy = tokenScalingPolicy(c.plan, { signal: ScalingSignal.TOKEN_WORK, minReplicas: 2, maxReplicas: 4 });
-    for (const metricSource of ['prometheus-adapter', 'gke-stackdriver-adapter'] as const) {
+    for (const metricSource of [HpaMetricSource.PROMETHEUS_ADAPTER, HpaMetricSource.GKE_STACKDRIVER_ADAPTER]) {
       expect(() => new TokenThroughputHpa(c.chart, `Hpa-${metricSource}`, { target: c.model, policy, metricSource })).toThrow(
         /\[TokenWorkUnsupported\].*largest of its metrics.*prometheus-adapter rule.*recording rule/s,
       );
