@@ -1,6 +1,7 @@
 export {
   ModelWeights,
   type HuggingFaceWeightsOptions,
+  type ModelWeightsConfig,
   type SageMakerModelOptions,
   type SageMakerPlacementOptions,
   type SageMakerPlanningOptions,
@@ -9,6 +10,7 @@ export {
   SageMakerEndpointBase,
   SageMakerInferenceEndpoint,
   type ISageMakerInferenceEndpoint,
+  type InstanceCountMetricOptions,
   type SageMakerEndpointAlarmOptions,
   type SageMakerInferenceEndpointAttributes,
   type SageMakerInferenceEndpointProps,
@@ -24,9 +26,11 @@ export {
   TokenMetricSource,
   type BoundTokenMetric,
   type CustomTokenMetricOptions,
+  type LogsTokenMetricOptions,
   type TokenMetricTarget,
   type TokenTrackingPolicyOptions,
 } from './sagemaker-token-metric.js';
+export { type SageMakerImage } from './sagemaker-image.js';
 export { AcceleratorPool, NodeCapacityMode, PoolCapacityType, type AcceleratorPoolOptions, type AcceleratorPoolProps, type IWorkloadDemandSource } from './eks-accelerator-pools.js';
 export { EksInferenceCluster, type EksInferenceClusterProps } from './eks-inference-cluster.js';
 export {

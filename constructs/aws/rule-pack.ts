@@ -77,7 +77,8 @@ export class InferenceRulesPlugin implements IPolicyValidationPlugin {
   }
 
   public readonly name = INFERENCE_RULES_PLUGIN_NAME;
-  public readonly ruleIds = InferenceRulePack.ruleIds();
+  /** The ids of the rules the plugin runs. */
+  public readonly ruleIds?: string[] = InferenceRulePack.ruleIds();
   private readonly lastResults = new Map<string, RulePackResult>();
   private readonly options: RuleCheckOptions;
 

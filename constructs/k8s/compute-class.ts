@@ -8,6 +8,7 @@
  * @see https://cloud.google.com/kubernetes-engine/docs/reference/crds/computeclass
  * @see https://cloud.google.com/kubernetes-engine/docs/how-to/tpus#compute-class
  */
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { GKE_TPU_TOPOLOGY_LABEL, Taint, TpuSliceSpec, instanceType, tpuSlice } from '../../lib/accelerators.js';
 import { InferenceConstructsError } from '../../lib/errors.js';
@@ -91,8 +92,8 @@ export interface GkeAcceleratorComputeClassProps {
  * class with `cloud.google.com/compute-class=<name>:NoSchedule`, on top of the accelerator taint.
  */
 export class GkeAcceleratorComputeClass extends Construct implements IAcceleratorPool {
-  /** The ComputeClass: escape hatch for patches. */
-  public readonly computeClass: ComputeClass;
+  /** The ComputeClass (cloud.google.com/v1): escape hatch for patches. */
+  public readonly computeClass: ApiObject;
   /** Kubernetes name of the ComputeClass. */
   public readonly name: string;
   /** Labels nodes of the class carry. */

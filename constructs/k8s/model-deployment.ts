@@ -216,8 +216,8 @@ export interface IScalableModelWorkload {
   readonly servedModelName: string;
   /** The server profile: token counter, model label and queue gauge. */
   readonly server: ModelServerProfile;
-  /** The capacity plan behind the workload, when it was planned (for reports). */
-  readonly plan?: CapacityPlan;
+  /** The capacity plan behind the workload: the scaler's targets and the plan report come from it. */
+  readonly plan: CapacityPlan;
   /**
    * Scrape interval of the server's metrics, seconds, when the workload renders the scrape
    * object itself (PodMonitor / PodMonitoring); undefined when the backend's own

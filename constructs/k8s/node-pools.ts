@@ -246,10 +246,10 @@ export function devicesAtScale(workloads: readonly WorkloadAtScale[]): number {
  *   IMDSv2 required with hop limit 1
  */
 export class AcceleratorNodePool extends Construct implements IAcceleratorPool {
-  /** The NodePool: escape hatch for patches. */
-  public readonly nodePool: NodePool;
-  /** The EC2NodeClass (karpenter mode only). */
-  public readonly nodeClass?: Ec2NodeClass;
+  /** The NodePool (karpenter.sh/v1): escape hatch for patches. */
+  public readonly nodePool: ApiObject;
+  /** The EC2NodeClass (karpenter.k8s.aws/v1; karpenter mode only). */
+  public readonly nodeClass?: ApiObject;
   /** Kubernetes name of the pool. */
   public readonly name: string;
   /** The accelerator resource the pool limits. */

@@ -380,10 +380,10 @@ function validatePolicy(policy: TokenScalingPolicy): void {
  * @see https://keda.sh/docs/2.17/reference/scaledobject-spec/
  */
 export class TokenThroughputScaler extends Construct {
-  /** The ScaledObject: escape hatch for patches. */
-  public readonly scaledObject: ScaledObject;
+  /** The ScaledObject (keda.sh/v1alpha1): escape hatch for patches. */
+  public readonly scaledObject: ApiObject;
   /** The TriggerAuthentication, for managed Prometheus sources. */
-  public readonly triggerAuthentication?: TriggerAuthentication;
+  public readonly triggerAuthentication?: ApiObject;
   /** The token-rate query. */
   public readonly query: string;
   /** The workload it scales. */
