@@ -90,6 +90,12 @@ export interface TokenScalingPolicy {
   readonly scaleDown: ScalingBehaviour;
   readonly metricWindowSeconds: number;
   readonly fallbackReplicas: number;
+  /**
+   * Identity of the plan the policy was built from (model, instance or TPU slice, tensor-parallel
+   * degree and the plan's target tokens/s): a scaler refuses a policy whose fingerprint is not
+   * its workload's plan's (see {@link planFingerprint}).
+   */
+  readonly planFingerprint: string;
   /** Devices per replica and hosts per replica, copied from the plan for pool sizing. */
   readonly devicesPerReplica: number;
   readonly hostsPerReplica: number;
@@ -290,9 +296,20 @@ export function tokenScalingPolicy(plan: CapacityPlan, options: TokenScalingPoli
     scaleDown: behaviour('scaleDown', options.scaleDown, DEFAULT_SCALE_DOWN),
     metricWindowSeconds,
     fallbackReplicas,
+    planFingerprint: planFingerprint(plan),
     devicesPerReplica: plan.devicesPerReplica,
     hostsPerReplica: plan.hostsPerReplica,
   });
+}
+
+/**
+ * The identity of a capacity plan as far as scaling is concerned: the model, where it runs
+ * (instance, or TPU slice and topology), its tensor-parallel degree and its target tokens/s per
+ * replica. Two plans with the same fingerprint give the same scaling targets.
+ */
+export function planFingerprint(plan: CapacityPlan): string {
+  const where = plan.tpuSlice ? `${plan.tpuSlice.accelerator}/${plan.tpuSlice.topology}` : plan.instance.name;
+  return `${plan.model.name}@${where}/tp${plan.tensorParallelDegree}/${plan.targetTokensPerSecondPerReplica}`;
 }
 
 // ---------------------------------------------------------------------------------------------

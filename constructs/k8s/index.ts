@@ -28,6 +28,7 @@ export {
   type ModelDeploymentProps,
   type ScaleTargetReference,
   type SecretKeyReference,
+  type TokenThroughputScalingOptions,
 } from './model-deployment.js';
 export {
   HpaMetricSource,

@@ -26,6 +26,8 @@ import { extendedResourceQuantity, sortedSelector } from './extended-resources.j
 import { AcceleratorClass } from '../../lib/accelerators.js';
 import { ServerPlatform } from '../../lib/servers.js';
 import { KubernetesPlatform, ScrapeBackend } from '../../lib/platforms.js';
+import { type TokenScalingPolicyOptions, tokenScalingPolicy } from '../../lib/scaling.js';
+import { type PrometheusSource, type ScaleFromZeroOptions, TokenThroughputScaler } from './token-scaler.js';
 
 // ---------------------------------------------------------------------------------------------
 // Named constants
@@ -235,6 +237,34 @@ export interface IScalableModelWorkload {
 export interface IAutoscalableWorkload {
   /** Called by a scaler that owns the replica count. */
   markHasAutoscaler(): void;
+}
+
+/** Options of {@link ModelDeployment.scaleOnTokenThroughput}: the policy's options and where KEDA reads the metrics. */
+export interface TokenThroughputScalingOptions extends TokenScalingPolicyOptions {
+  /** Where KEDA queries the token counter. */
+  readonly prometheus: PrometheusSource;
+  /**
+   * Add a second trigger on the server's queue-depth gauge, with this many waiting requests per
+   * replica as target.
+   * @default - no queue-depth trigger
+   */
+  readonly queueDepthPerReplica?: number;
+  /**
+   * Wake-up signal; required when the policy scales to zero.
+   * @default - none
+   */
+  readonly scaleFromZero?: ScaleFromZeroOptions;
+  /**
+   * Scrape interval of the metrics backend, seconds; required when the workload is scraped
+   * through pod annotations (the backend's own interval).
+   * @default - the workload's own scrape interval (15 s for the PodMonitor / PodMonitoring it renders)
+   */
+  readonly scrapeIntervalSeconds?: number;
+  /**
+   * Kubernetes name of the scaler objects.
+   * @default - the workload's name
+   */
+  readonly name?: string;
 }
 
 /** Properties of {@link ModelDeployment}. */
@@ -800,6 +830,27 @@ export class ModelDeployment extends Construct implements IScalableModelWorkload
    */
   public markHasAutoscaler(): void {
     this.hasAutoscaler = true;
+  }
+
+  /**
+   * Scale the workload with KEDA on its generated tokens per second, against the targets of its
+   * own plan: the policy is built from `this.plan` with the given options, so it cannot come from
+   * another plan. One scaler per workload (a second call fails on the duplicate construct id).
+   *
+   * @example
+   * model.scaleOnTokenThroughput({ minReplicas: 1, maxReplicas: 4, prometheus: PrometheusSource.googleManagedPrometheus({ projectId: 'my-project' }) });
+   */
+  public scaleOnTokenThroughput(options: TokenThroughputScalingOptions): TokenThroughputScaler {
+    const { prometheus, queueDepthPerReplica, scaleFromZero, scrapeIntervalSeconds, name, ...policyOptions } = options;
+    return new TokenThroughputScaler(this, 'TokenScaler', {
+      target: this,
+      policy: tokenScalingPolicy(this.plan, policyOptions),
+      prometheus,
+      queueDepthPerReplica,
+      scaleFromZero,
+      scrapeIntervalSeconds,
+      name,
+    });
   }
 
   /** True once a scaler owns the replica count. */

@@ -14,7 +14,7 @@ import { ApiObject, Chart } from 'cdk8s';
 import { KubeHorizontalPodAutoscalerV2, Quantity } from 'cdk8s-plus-28/lib/imports/k8s.js';
 import { Construct } from 'constructs';
 import { InferenceConstructsError } from '../../lib/errors.js';
-import { ScalingBehaviour, ScalingSignal, TOKEN_WORK_UNIT_PER_SECOND, TokenScalingPolicy, VLLM_GENERATION_TOKENS_COUNTER, tokenWorkPromQl, tokenWorkThreshold } from '../../lib/scaling.js';
+import { ScalingBehaviour, ScalingSignal, TOKEN_WORK_UNIT_PER_SECOND, TokenScalingPolicy, VLLM_GENERATION_TOKENS_COUNTER, planFingerprint, tokenWorkPromQl, tokenWorkThreshold } from '../../lib/scaling.js';
 import { assertTokenScalable } from '../../lib/servers.js';
 import {
   ScaledObject,
@@ -29,6 +29,24 @@ import {
   TriggerAuthenticationSpecPodIdentityProvider,
 } from '../../imports/keda-triggerauthentications-keda.sh.js';
 import type { IAutoscalableWorkload, IScalableModelWorkload, ScaleTargetReference } from './model-deployment.js';
+
+/**
+ * A policy carries the scaling targets of the plan it was built from; scaling a workload with a
+ * policy from another plan (another model, instance, tensor-parallel degree or target) would
+ * scale it on the wrong tokens/s per replica.
+ */
+function assertPolicyFromPlan(target: IScalableModelWorkload, policy: TokenScalingPolicy): void {
+  const expected = planFingerprint(target.plan);
+  if (policy.planFingerprint !== expected) {
+    throw new InferenceConstructsError('ScalingPolicyPlanMismatch', {
+      prop: 'policy',
+      problem: `the policy was built from plan ${policy.planFingerprint}, but the target ${target.scaleTargetRef.name} runs plan ${expected}`,
+      received: policy.planFingerprint,
+      allowed: expected,
+      fix: "build the policy from the workload's own plan (TokenScaling.fromPlan(workload.plan, options)), or call workload.scaleOnTokenThroughput(options)",
+    });
+  }
+}
 
 /** True when the target can be told that a scaler owns its replica count. */
 function isAutoscalable(target: IScalableModelWorkload): target is IScalableModelWorkload & IAutoscalableWorkload {
@@ -398,6 +416,7 @@ export class TokenThroughputScaler extends Construct {
     this.policy = policy;
     assertTokenScalable(target.server);
     validatePolicy(policy);
+    assertPolicyFromPlan(target, policy);
     if (policy.scaleToZero && !props.scaleFromZero) {
       throw new InferenceConstructsError('ScaleToZeroUnsupported', {
         prop: 'scaleFromZero',
@@ -616,6 +635,7 @@ export class TokenThroughputHpa extends Construct {
     this.policy = policy;
     assertTokenScalable(target.server);
     validatePolicy(policy);
+    assertPolicyFromPlan(target, policy);
     if (policy.signal === ScalingSignal.TOKEN_WORK) {
       // HPA v2 takes the largest of the replica counts its metrics propose; it cannot add two
       // metrics (kubernetes.io, HPA "Support for multiple metrics"). Token work is a weighted sum of
