@@ -61,7 +61,11 @@ const npmInstall = (dir) => run(dir, 'npm', ['install', '--prefer-offline', '--n
 export function tarball(scratch) {
   if (process.env.IC_TARBALL) return resolve(process.env.IC_TARBALL);
   const out = run(ROOT, 'npm', ['pack', '--json', '--pack-destination', scratch, '--loglevel=error']);
-  return join(scratch, JSON.parse(out)[0].filename);
+  // The prepack build (jsii) prints to the same stdout before npm's JSON: read from the line
+  // that opens the JSON array.
+  const start = out.search(/^\[$/m);
+  if (start < 0) throw new Error(`npm pack printed no JSON array:\n${out}`);
+  return join(scratch, JSON.parse(out.slice(start))[0].filename);
 }
 
 /** What users download: JavaScript, declarations, the assembly, docs; no tests, sources or CI files. */
