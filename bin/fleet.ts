@@ -17,11 +17,29 @@ import { join } from 'node:path';
 import { App, type Environment } from 'aws-cdk-lib';
 import { App as K8sApp } from 'cdk8s';
 import { PrometheusSource } from '../constructs/k8s/index.js';
-import { InferenceConstructsError, renderPlanReport } from '../lib/index.js';
-import { plannedDeployments } from './plan-report.js';
+import { InferenceConstructsError, renderPlanReport, type PlannedDeployment } from '../lib/index.js';
+import { plannedDeployments, replaySection, type ReplaySection } from './plan-report.js';
 import { addEksReference } from './reference/eks.js';
 import { addKubernetesReference } from './reference/k8s.js';
 import { addSageMakerReference } from './reference/sagemaker.js';
+
+/**
+ * Deployments whose synthesized scaling policy the plan report replays against a request trace
+ * (deployment name -> trace CSV, relative to the app's working directory): Llama 3.1 8B on
+ * Inferentia2, whose mean request (1155 prompt + 211 output tokens) is the conversation trace's.
+ * The full trace (19,365 requests at the fitted rate, six policies) adds about 1 s to a synth.
+ */
+export const REFERENCE_REPLAY_TRACES: { readonly [deployment: string]: string } = {
+  'eks/inference/llama-3-1-8b': 'test/fixtures/traces/AzureLLMInferenceTrace_conv.csv',
+};
+
+/** The reference fleet's plan report, with the replay section and the SVG files it links to. */
+export interface FleetReport {
+  /** The plan report's Markdown, the replay section last. */
+  readonly markdown: string;
+  /** SVG files to write beside the report: file name to content. */
+  readonly svgs: { [fileName: string]: string };
+}
 
 /** The CDK stacks the reference fleet can include. */
 export const FLEET_STACKS = ['sagemaker', 'eks'] as const;
@@ -35,9 +53,11 @@ function context(app: App, key: string): string | undefined {
  * Add the reference fleet to a CDK app (stacks) and a cdk8s app (standalone charts), reading the
  * platform choices from the CDK app's context.
  *
- * @returns the plan report's Markdown; render it after both apps are built
+ * @param baseDir directory the replay traces ({@link REFERENCE_REPLAY_TRACES}) are read from
+ * @returns the plan report (Markdown, and with `report` the replay's SVG files); render it after
+ *   both apps are built
  */
-export function buildReferenceFleet(app: App, k8s: K8sApp): { planReport: () => string } {
+export function buildReferenceFleet(app: App, k8s: K8sApp, baseDir: string = process.cwd()): { planReport: () => string; report: () => FleetReport } {
   const wanted = (context(app, 'stacks') ?? FLEET_STACKS.join(',')).split(',').map((s) => s.trim()).filter(Boolean);
   for (const s of wanted) {
     if (!(FLEET_STACKS as readonly string[]).includes(s)) {
@@ -80,8 +100,17 @@ export function buildReferenceFleet(app: App, k8s: K8sApp): { planReport: () => 
       { env },
     );
   }
-  return {
-    planReport: () =>
-      renderPlanReport([...plannedDeployments(app), ...plannedDeployments(k8s)], { title: 'Inference capacity plan: reference fleet' }),
+  let built: FleetReport | undefined;
+  const report = (): FleetReport => {
+    if (built === undefined) {
+      const deployments: PlannedDeployment[] = [...plannedDeployments(app), ...plannedDeployments(k8s)].map((d) =>
+        REFERENCE_REPLAY_TRACES[d.name] === undefined ? d : { ...d, replayTrace: REFERENCE_REPLAY_TRACES[d.name] },
+      );
+      const plan = renderPlanReport(deployments, { title: 'Inference capacity plan: reference fleet' });
+      const replay: ReplaySection = replaySection(deployments, baseDir);
+      built = { markdown: replay.markdown === '' ? plan : `${plan.replace(/\n*$/, '')}\n\n${replay.markdown.replace(/\n*$/, '')}\n`, svgs: replay.svgs };
+    }
+    return built;
   };
+  return { planReport: () => report().markdown, report };
 }

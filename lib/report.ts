@@ -27,6 +27,14 @@ export interface PlannedDeployment extends PlannedWorkload {
   readonly platform: string;
   /** The model server serving it, e.g. "vLLM". */
   readonly server?: string;
+  /**
+   * Request trace (an Azure LLM inference trace CSV, path relative to the app's working
+   * directory) to replay this deployment's synthesized scaling policy against, beside the oracle
+   * and the peer policies, in the report the reference app writes (`bin/plan-report.ts`).
+   * `renderPlanReport` itself does not read it.
+   * @default - no replay
+   */
+  readonly replayTrace?: string;
 }
 
 /** Options for {@link renderPlanReport}. */
