@@ -763,9 +763,9 @@ export class ModelDeployment extends Construct implements ScalableModelWorkload,
       // as planned, not the caller's override, so IC-K8S-011 flags a probe shorter than the plan.
       // The init container's download is not part of it: app containers, and so their probes,
       // start only after every init container has completed (Kubernetes docs, Init Containers,
-      // https://kubernetes.io/docs/concepts/workloads/pods/init-containers/ "each init container
-      // must complete successfully before the next one starts"; the startup probe's clock starts
-      // with the container, Configure Liveness, Readiness and Startup Probes).
+      // https://kubernetes.io/docs/concepts/workloads/pods/init-containers/: init containers "are
+      // run before the app containers are started" and "always run to completion"; the startup
+      // probe's clock starts with the container, Configure Liveness, Readiness and Startup Probes).
       [PLANNED_STARTUP_SECONDS_ANNOTATION]: String(startupProbeSeconds(this.server, plan)),
       [CHECKPOINT_GIB_ANNOTATION]: String(round1(this.checkpointGiB)),
       [HOST_LOAD_GIB_ANNOTATION]: String(round1(this.hostLoadGiB)),
