@@ -40,6 +40,8 @@ export interface DevicePluginHostMount {
   readonly name: string;
   /** Path on the node (and in the container). */
   readonly path: string;
+  /** Mount read-only. @default false */
+  readonly readOnly?: boolean;
 }
 
 /** An environment variable set from the pod's own fields (downward API) or a literal. */
@@ -145,8 +147,11 @@ export const NVIDIA_DEVICE_PLUGIN: DevicePluginSpec = {
  * env `KUBECONFIG=/etc/kubernetes/kubelet.conf` and `NODE_NAME` from `spec.nodeName`,
  * `allowPrivilegeEscalation: false` with every capability dropped, host `/var/lib/kubelet/device-plugins`
  * and `/run` (the `infa-map` volume) mounted. Image tag 2.28.27.0 is the device-plugin tag of the
- * Neuron Helm chart's `values.yaml` (`devicePlugin.image.tag`); the chart's `IfNotPresent` pull
- * policy is kept (the docs' manifest says `Always`, which re-pulls on every node start).
+ * Neuron Helm chart's `values.yaml` (`devicePlugin.image.tag`); from the same values the read-only
+ * `/opt/aws` mount (`aws-config`) and the `IfNotPresent` pull policy (the docs' manifest says
+ * `Always`, which re-pulls on every node start). The chart's SageMaker HyperPod health-status
+ * toleration and its instance-type / compute-type affinity are left out: the DaemonSet selects
+ * its Karpenter pools' nodes instead.
  * @see https://github.com/aws-neuron/aws-neuron-sdk/blob/master/src/k8/k8s-neuron-device-plugin.yml
  * @see https://github.com/aws-neuron/aws-neuron-sdk/blob/master/src/k8/k8s-neuron-device-plugin-rbac.yml
  * @see https://github.com/aws-neuron/neuron-helm-charts/blob/14049c2091a5ec6befa11f810824d03de58637db/charts/neuron-helm-chart/values.yaml
@@ -173,6 +178,8 @@ export const NEURON_DEVICE_PLUGIN: DevicePluginSpec = {
   hostMounts: [
     { name: 'device-plugin', path: '/var/lib/kubelet/device-plugins' },
     { name: 'infa-map', path: '/run' },
+    // Added by the Helm chart's values next to this tag (`aws-config`, `/opt/aws`, read-only).
+    { name: 'aws-config', path: '/opt/aws', readOnly: true },
   ],
   serviceAccountName: 'neuron-device-plugin',
   rbacRules: [

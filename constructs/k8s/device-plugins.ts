@@ -142,7 +142,7 @@ export function renderDevicePluginDaemonSet(scope: Construct, id: string, spec: 
               // Both upstream manifests: no privilege escalation, every capability dropped. The
               // plugin serves a gRPC socket in the kubelet's device-plugins directory as root.
               securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
-              volumeMounts: spec.hostMounts.map((m) => ({ name: m.name, mountPath: m.path })),
+              volumeMounts: spec.hostMounts.map((m) => ({ name: m.name, mountPath: m.path, ...(m.readOnly ? { readOnly: true } : {}) })),
             },
           ],
           volumes: spec.hostMounts.map((m) => ({ name: m.name, hostPath: { path: m.path } })),

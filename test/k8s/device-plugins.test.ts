@@ -197,12 +197,15 @@ describe('Neuron device plugin (aws-neuron-sdk src/k8/k8s-neuron-device-plugin.y
                 volumeMounts: [
                   { name: 'device-plugin', mountPath: '/var/lib/kubelet/device-plugins' },
                   { name: 'infa-map', mountPath: '/run' },
+                  // Neuron Helm chart values at this tag: aws-config, /opt/aws, readOnly
+                  { name: 'aws-config', mountPath: '/opt/aws', readOnly: true },
                 ],
               },
             ],
             volumes: [
               { name: 'device-plugin', hostPath: { path: '/var/lib/kubelet/device-plugins' } },
               { name: 'infa-map', hostPath: { path: '/run' } },
+              { name: 'aws-config', hostPath: { path: '/opt/aws' } },
             ],
           },
         },
@@ -326,3 +329,4 @@ describe('the rule pack accepts the plugin objects', () => {
     expect(result.findings.filter((f) => f.severity === RuleSeverity.ERROR)).toEqual([]);
   });
 });
+
