@@ -16,7 +16,7 @@ import {
   daemonSetServesPool,
   devicePluginTolerations,
 } from '../../constructs/k8s/device-plugins.js';
-import { InferenceRules } from '../../constructs/k8s/index.js';
+import { AcceleratorNodePool, InferenceRules, ModelDeployment, PlacementCheck } from '../../constructs/k8s/index.js';
 import {
   DEVICE_PLUGINS,
   DevicePlugins,
@@ -28,6 +28,8 @@ import {
   type WorkloadDemand,
   devicePluginFor,
   instanceType,
+  modelPreset,
+  planCapacity,
 } from '../../lib/index.js';
 import { NVIDIA_DEVICE_PLUGIN_CHART } from '../../constructs/aws/eks-versions.js';
 import { Manifest, all, expectValid, one } from './support.js';
@@ -62,6 +64,7 @@ describe('the pinned table', () => {
     expect(DevicePlugins.forResource(NEURON_RESOURCE)).toBe(NEURON_DEVICE_PLUGIN);
     expect(devicePluginFor('google.com/tpu')).toBeUndefined();
     expect(devicePluginFor('constructor')).toBeUndefined();
+    expect(DevicePlugins.ALL).toBe(DEVICE_PLUGINS);
   });
 });
 
@@ -330,3 +333,77 @@ describe('the rule pack accepts the plugin objects', () => {
   });
 });
 
+describe('AcceleratorNodePool in karpenter mode renders its device plugin', () => {
+  const karpenterPool = (chart: Chart, id: string, name: string, instance: string, devicePlugin?: boolean) =>
+    new AcceleratorNodePool(chart, id, {
+      mode: 'karpenter',
+      name,
+      instanceTypes: [instance],
+      maxDevices: 8,
+      clusterName: 'inference',
+      nodeRoleName: 'KarpenterNodeRole-inference',
+      ...(devicePlugin !== undefined ? { devicePlugin } : {}),
+    });
+
+  test('a GPU pool and an Inferentia2 pool: one plugin each, on their own pools, all strictly valid', () => {
+    const chart = new Chart(Testing.app(), 'pools', { namespace: 'inference' });
+    const gpu = karpenterPool(chart, 'Gpu', 'nvidia-l40s', 'g6e.12xlarge');
+    const gpu2 = karpenterPool(chart, 'Gpu2', 'nvidia-a10g', 'g5.12xlarge');
+    const inf = karpenterPool(chart, 'Inf', 'inf2', 'inf2.xlarge');
+    expect(gpu.devicePlugin).toBe(gpu2.devicePlugin);
+    expect(inf.devicePlugin?.spec).toBe(NEURON_DEVICE_PLUGIN);
+    const objects: Manifest[] = Testing.synth(chart);
+    const terms = (name: string) =>
+      one(objects, 'DaemonSet', name).spec.template.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms;
+    expect(terms('nvidia-device-plugin-daemonset')).toEqual([{ matchExpressions: [{ key: 'karpenter.sh/nodepool', operator: 'In', values: ['nvidia-a10g', 'nvidia-l40s'] }] }]);
+    expect(terms('neuron-device-plugin-daemonset')).toEqual([{ matchExpressions: [{ key: 'karpenter.sh/nodepool', operator: 'In', values: ['inf2'] }] }]);
+    expectValid(objects);
+  });
+
+  test('devicePlugin: false renders exactly what the pool rendered without a plugin', () => {
+    const optedOut = new Chart(Testing.app(), 'pools');
+    karpenterPool(optedOut, 'Gpu', 'nvidia-l40s', 'g6e.12xlarge', false);
+    const withPlugin = new Chart(Testing.app(), 'pools');
+    karpenterPool(withPlugin, 'Gpu', 'nvidia-l40s', 'g6e.12xlarge');
+    const a: Manifest[] = Testing.synth(optedOut);
+    const b: Manifest[] = Testing.synth(withPlugin).filter((o: Manifest) => o.kind !== 'DaemonSet');
+    expect(a.map((o) => o.kind).sort()).toEqual(['EC2NodeClass', 'NodePool']);
+    expect(a).toEqual(b);
+  });
+
+  test('EKS Auto Mode pools render no plugin (Auto Mode runs its own)', () => {
+    const chart = new Chart(Testing.app(), 'auto');
+    const pool = new AcceleratorNodePool(chart, 'Pool', { mode: 'eks-auto-mode', instanceTypes: ['inf2.xlarge'], maxDevices: 4 });
+    expect(pool.devicePlugin).toBeUndefined();
+    expect(pool.devicePluginPool()).toBeUndefined();
+    expect(all(Testing.synth(chart), 'DaemonSet')).toEqual([]);
+  });
+
+  const withWorkload = (devicePlugin?: boolean) => {
+    const chart = new Chart(Testing.app(), 'llama', { namespace: 'inference' });
+    const plan = planCapacity({ model: modelPreset('llama-3-1-8b'), instanceType: 'inf2.8xlarge' });
+    const model = new ModelDeployment(chart, 'Model', { plan, platform: 'karpenter', huggingFaceTokenSecret: { name: 'hf-token' } });
+    const pool = new AcceleratorNodePool(chart, 'Pool', {
+      mode: 'karpenter',
+      instanceTypes: ['inf2.8xlarge'],
+      sizedFor: [{ workload: model, maxReplicas: 2 }],
+      clusterName: 'inference',
+      nodeRoleName: 'KarpenterNodeRole-inference',
+      ...(devicePlugin !== undefined ? { devicePlugin } : {}),
+    });
+    new PlacementCheck(chart, 'Placement');
+    return { chart, pool };
+  };
+
+  test('PlacementCheck passes with the rendered plugin and with the opt-out', () => {
+    expect(() => Testing.synth(withWorkload().chart)).not.toThrow();
+    expect(() => Testing.synth(withWorkload(false).chart)).not.toThrow();
+  });
+
+  test('PlacementCheck throws DevicePluginMissing when the rendered plugin is taken out of the chart', () => {
+    const { chart, pool } = withWorkload();
+    const plugin = pool.devicePlugin!;
+    expect(plugin.node.scope!.node.tryRemoveChild(plugin.node.id)).toBe(true);
+    expect(() => Testing.synth(chart)).toThrow(/DevicePluginMissing[\s\S]*NodePool\/inf2[\s\S]*devicePlugin: false/);
+  });
+});
