@@ -96,6 +96,10 @@ export const ERROR_CODES = {
   ScrapeBackendUnknown: 'the scrape backend is not one the library renders for',
   ScrapeIntervalUnknown: 'no scrape interval applies: the scrape backend scrapes nothing',
   ScrapeIntervalInvalid: 'a scrape interval is not a positive finite number of seconds',
+  // device plugins
+  DevicePluginMissing: 'accelerator pods land on Karpenter nodes that no device plugin advertises the resource on',
+  // model description: units
+  ParametersNotInBillions: 'parametersBillion is a raw parameter count, not a number of billions',
   // scalers bound to their workload's plan
   ScalingPolicyPlanMismatch: 'the scaling policy was built from a different capacity plan than the workload it scales',
 } as const;

@@ -74,6 +74,15 @@ export {
   type CalibrationRow,
 } from './calibration.js';
 export { NodePoolDefaults, type NodePoolDefaultsSpec } from './node-pool-defaults.js';
+export {
+  DevicePlugins,
+  DevicePluginVendor,
+  type DevicePluginEnv,
+  type DevicePluginHostMount,
+  type DevicePluginRbacRule,
+  type DevicePluginSpec,
+  type DevicePluginToleration,
+} from './device-plugins.js';
 export { KubernetesPlatform, KubernetesPlatforms, ScrapeBackend, ScrapeBackends } from './platforms.js';
 export {
   InferenceRulePack,

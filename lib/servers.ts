@@ -1140,7 +1140,7 @@ export function weightLoadSeconds(plan: CapacityPlan): number {
  * (engine start, graph capture, Neuron / XLA compilation) plus the checkpoint
  * ({@link checkpointGiB}, the bytes actually downloaded) at {@link WEIGHT_LOAD_GIB_PER_SECOND},
  * rounded up to a whole minute. Used for Kubernetes startup probes (failureThreshold x
- * periodSeconds), which also cover an init container's download.
+ * periodSeconds); probes start only after init containers (such as a weight download) finish.
  */
 export function startupProbeSeconds(server: ModelServerProfile, plan: CapacityPlan): number {
   const load = checkpointGiB(plan) / WEIGHT_LOAD_GIB_PER_SECOND;

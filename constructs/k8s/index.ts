@@ -49,3 +49,4 @@ export { AcceleratorNodePool, CapacityType, type AcceleratorNodePoolProps, type 
 export { GkeAcceleratorComputeClass, WhenUnsatisfiable, type GkeAcceleratorComputeClassProps } from './compute-class.js';
 export { PlacementCheck, type PlacementCheckProps } from './placement-check.js';
 export { InferenceRules, type InferenceRulesOptions } from './rule-pack.js';
+export { AcceleratorDevicePlugin, type DevicePluginPool, type IDevicePluginConsumer } from './device-plugins.js';

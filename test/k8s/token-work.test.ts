@@ -8,7 +8,8 @@
  */
 import { Chart, Testing } from 'cdk8s';
 import { describe, expect, test } from 'vitest';
-import { ModelDeployment, PrometheusSource, TokenThroughputHpa, TokenThroughputScaler } from '../../constructs/k8s/index.js';
+import { ModelDeployment } from '../../constructs/k8s/model-deployment.js';
+import { PrometheusSource, TokenThroughputHpa, TokenThroughputScaler } from '../../constructs/k8s/token-scaler.js';
 import { InferenceRulePack } from '../../lib/rules/rule-pack.js';
 import { ScalingSignal, tokenScalingPolicy, tokenWorkPromQl, tokenWorkThreshold } from '../../lib/scaling.js';
 import { modelPreset } from '../../lib/models.js';
