@@ -66,7 +66,7 @@ describe('README examples', () => {
   });
 
   test('the checker rejects an example that does not compile', () => {
-    const bad = new Map([[join(ROOT, 'readme-example-bad.ts'), "import { planCapacity } from 'inference-constructs';\nplanCapacity({ modle: 1 });\n"]]);
+    const bad = new Map([[join(ROOT, 'readme-example-bad.ts'), "import { CapacityPlanner } from 'inference-constructs';\nCapacityPlanner.plan({ modle: 1 });\n"]]);
     expect(typeCheck(bad).join('\n')).toMatch(/modle/);
   });
 });

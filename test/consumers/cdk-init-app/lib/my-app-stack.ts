@@ -39,12 +39,14 @@ export class MyAppStack extends cdk.Stack {
     const cluster = new EksInferenceCluster(this, 'Cluster');
     cluster.addAcceleratorPool('Inferentia2', {
       accelerator: AcceleratorClass.INFERENTIA2,
-      instanceTypes: ['inf2.xlarge'],
+      instanceTypes: ['inf2.8xlarge'],
       poolName: 'inferentia2',
     });
     const chart = new Chart(new K8sApp(), 'llama', { namespace: 'inference' });
+    // inf2.8xlarge: vLLM on Neuron loads the checkpoint through host RAM, which an inf2.xlarge
+    // pod cannot hold for an 8B model (HostMemoryInsufficient).
     const llama = new ModelDeployment(chart, 'Model', {
-      plan: CapacityPlanner.plan({ model: Model.LLAMA_3_1_8B, instanceType: 'inf2.xlarge' }),
+      plan: CapacityPlanner.plan({ model: Model.LLAMA_3_1_8B, instanceType: 'inf2.8xlarge' }),
       platform: KubernetesPlatform.EKS_AUTO_MODE,
       scrapeBackend: ScrapeBackend.ANNOTATIONS,
       huggingFaceTokenSecret: { name: 'hf-token', key: 'token' },
