@@ -1,6 +1,7 @@
 // Consumer app 1: written against the public API of /work/notes/api-design.md (jsii-shaped names).
 import * as cdk from 'aws-cdk-lib/core';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { App as K8sApp, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
@@ -64,6 +65,11 @@ export class MyAppStack extends cdk.Stack {
           name: cluster.metrics.kedaAuthentication!.name,
         },
       }),
+    });
+    // The pods read their Hugging Face token from Secret hf-token (key token): deliver it from
+    // Secrets Manager, or the cluster refuses the workload (SecretNotDelivered).
+    cluster.addSecretFromSecretsManager('HfToken', {
+      secret: secretsmanager.Secret.fromSecretNameV2(this, 'HfTokenSecret', 'hf-token'),
     });
     cluster.addInferenceWorkload('Llama', chart);
   }
