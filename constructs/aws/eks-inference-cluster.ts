@@ -23,6 +23,7 @@ import { NEURON_HELM_CHART, NVIDIA_DEVICE_PLUGIN_CHART, type PinnedHelmChart } f
 import { guardStackResourceBudget } from './stack-budget.js';
 import { rejectToken } from './token-guards.js';
 import { AcceleratorClass } from '../../lib/accelerators.js';
+import { KubernetesPlatform } from '../../lib/platforms.js';
 
 /**
  * The Kubernetes version of the cluster, paired with the kubectl v1.33 Lambda layer.
@@ -248,12 +249,12 @@ export class EksInferenceCluster extends Construct implements IWorkloadDemandSou
 
   /**
    * The platform name a cdk8s `ModelDeployment` deployed on this cluster must be rendered for
-   * (its `platform` prop): `'eks-auto-mode'` or `'managed-node-group'`. The node labels differ
+   * (its `platform` prop): `KubernetesPlatform.EKS_AUTO_MODE` or `KubernetesPlatform.EKS_MANAGED_NODE_GROUPS`. The node labels differ
    * per platform, so a chart rendered for another one (e.g. self-managed `'karpenter'`, which
    * this cluster does not run) selects no pool.
    */
-  public get kubernetesPlatform(): string {
-    return this.capacityMode === NodeCapacityMode.AUTO_MODE ? 'eks-auto-mode' : 'managed-node-group';
+  public get kubernetesPlatform(): KubernetesPlatform {
+    return this.capacityMode === NodeCapacityMode.AUTO_MODE ? KubernetesPlatform.EKS_AUTO_MODE : KubernetesPlatform.EKS_MANAGED_NODE_GROUPS;
   }
 
   /** The External Secrets Operator installation, once a secret was added. */
