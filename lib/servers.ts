@@ -1199,3 +1199,45 @@ export class ServerEstimates {
   }
   private constructor() {}
 }
+
+/**
+ * The model-server profiles and what they render, for every language: the pinned profiles by
+ * name, the default per accelerator and platform, and the command-line flags, environment and
+ * SageMaker start-up timeouts a plan gets.
+ *
+ * @example
+ * const vllm = ModelServers.defaultFor(plan.instance.acceleratorClass, ServerPlatform.KUBERNETES);
+ * const args = ModelServers.args(vllm, plan);
+ */
+export class ModelServers {
+  /** The profile named `name` (`vllm`, `vllm-neuron`, `djl-lmi-neuronx`, `vllm-tpu`, `jetstream`, `tgi`, ...). */
+  public static byName(name: string): ModelServerProfile {
+    return modelServer(name);
+  }
+  /** Names of every pinned profile. */
+  public static names(): string[] {
+    return [...MODEL_SERVER_NAMES];
+  }
+  /** The library's default server for an accelerator class on a platform. */
+  public static defaultFor(accelerator: AcceleratorClass, platform: ServerPlatform): ModelServerProfile {
+    return defaultModelServer(accelerator, platform);
+  }
+  /** The server's command-line flags for a plan. */
+  public static args(server: ModelServerProfile, plan: CapacityPlan, options: ServerArgsOptions = {}): string[] {
+    return serverArgs(server, plan, options);
+  }
+  /** The server's environment for a plan (the SageMaker containers are configured through it). */
+  public static environment(server: ModelServerProfile, plan: CapacityPlan, options: ServerEnvironmentOptions = {}): { [key: string]: string } {
+    return { ...serverEnvironment(server, plan, options) };
+  }
+  /** The SageMaker container start-up and download timeouts a plan needs. */
+  public static sagemakerStartupTimeouts(server: ModelServerProfile, plan: CapacityPlan): SageMakerStartupTimeouts {
+    return sagemakerStartupTimeouts(server, plan);
+  }
+  /** Seconds the Kubernetes startup probe allows (weights load plus the server's start-up). */
+  public static startupProbeSeconds(server: ModelServerProfile, plan: CapacityPlan): number {
+    return startupProbeSeconds(server, plan);
+  }
+
+  private constructor() {}
+}
