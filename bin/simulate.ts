@@ -38,6 +38,27 @@ export function referenceReplayDeployments(): ReplayDeployment[] {
   return found.map((d) => toReplayDeployment(d)).sort((a, b) => a.name.localeCompare(b.name));
 }
 
+/**
+ * The fleet-level figures of one policy on one trace: efficiency = sum of the oracle costs /
+ * sum of the policy's costs over the deployments (cost-weighted, as a fleet bill reads);
+ * attainment = requests meeting both targets / servable requests, summed over the deployments.
+ */
+export function aggregateReplay(rows: ReplayResult[]): { efficiency: number; attainment: number } {
+  let oracle = 0;
+  let cost = 0;
+  let met = 0;
+  let servable = 0;
+  for (const r of rows) {
+    oracle += r.oracleCostUsd;
+    cost += r.costUsd;
+    const n = r.requests - r.failedRequests;
+    met += r.sloAttainment * n;
+    servable += n;
+  }
+  const round = (x: number, d: number) => Math.round(x * 10 ** d) / 10 ** d;
+  return { efficiency: round(cost > 0 ? oracle / cost : 0, 3), attainment: round(servable > 0 ? met / servable : 0, 4) };
+}
+
 function main(argv: string[]): void {
   const arg = (flag: string): string | undefined => {
     const i = argv.indexOf(flag);
@@ -57,6 +78,23 @@ function main(argv: string[]): void {
   const scale = arg('--rate-scale');
   const rateScale = scale === undefined ? undefined : Number(scale);
   let deployments = referenceReplayDeployments();
+  // `--target-scale f` replays every policy with its per-replica target x f (headroom for
+  // start-up lag), to study the default's tuning without changing what the stacks render.
+  const targetScale = arg('--target-scale');
+  if (targetScale !== undefined) {
+    const f = Number(targetScale);
+    if (!(f > 0 && f <= 1)) {
+      throw new InferenceConstructsError('PropInvalid', { prop: '--target-scale', problem: 'the target scale is not in (0, 1]', received: targetScale, allowed: 'a number in (0, 1]', fix: 'pass e.g. 0.8' });
+    }
+    deployments = deployments.map((d) => ({
+      ...d,
+      scalingPolicy: {
+        ...d.scalingPolicy,
+        targetTokensPerSecondPerReplica: d.scalingPolicy.targetTokensPerSecondPerReplica * f,
+        tokenWork: { ...d.scalingPolicy.tokenWork, targetBusyFraction: d.scalingPolicy.tokenWork.targetBusyFraction * f },
+      },
+    }));
+  }
   const only = arg('--deployment');
   if (only !== undefined) {
     deployments = deployments.filter((d) => d.name === only);
@@ -65,7 +103,10 @@ function main(argv: string[]): void {
     }
   }
   const results: ReplayResult[] = [];
-  for (const d of deployments) results.push(...replayDeployment(d, trace, { rateScale }));
+  // `--max-batched-tokens <n>` replays every step at vLLM's flag value instead of the TPOT budget.
+  const batched = arg('--max-batched-tokens');
+  const maxBatchedTokens = batched === undefined ? undefined : Number(batched);
+  for (const d of deployments) results.push(...replayDeployment(d, trace, { rateScale, maxBatchedTokens }));
   const outDir = arg('--out');
   if (outDir !== undefined) {
     // The report section and its pictures, as the plan report embeds them.
@@ -80,12 +121,16 @@ function main(argv: string[]): void {
   }
   for (const d of deployments) {
     const rs = results.filter((r) => r.deployment === d.name);
-    process.stdout.write(`${d.name}: rate x${rs[0].rateScale}, ${rs[0].requests} requests, targets TTFT ${rs[0].ttftTargetSeconds} s TPOT ${rs[0].tpotTargetSeconds} s, start-up ${d.startupSeconds} s\n`);
+    process.stdout.write(`${d.name}: rate x${rs[0].rateScale}, ${rs[0].requests} requests, targets TTFT ${rs[0].ttftTargetSeconds} s TPOT ${rs[0].tpotTargetSeconds} s, start-up ${d.startupSeconds} s, step budget ${rs[0].stepTokenBudget} tokens\n`);
   }
   process.stdout.write(`${renderReplayTable(results)}\n`);
-  for (const r of results.filter((x) => x.default)) {
+  const defaults = results.filter((x) => x.default);
+  for (const r of defaults) {
     process.stdout.write(`replay: ${trace.name} ${r.policy} efficiency ${r.efficiency} attainment ${r.sloAttainment} deployment ${r.deployment}\n`);
   }
+  // Last line: the trace-level aggregate of the default policy over the fleet.
+  const total = aggregateReplay(defaults);
+  process.stdout.write(`replay: ${trace.name} ${defaults[0].policy} efficiency ${total.efficiency} attainment ${total.attainment}\n`);
 }
 
 // Run only as the CLI, not when imported (the plan report and tests import the deployments).

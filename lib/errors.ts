@@ -85,6 +85,9 @@ export const ERROR_CODES = {
   NodeGroupCannotGrow: 'a managed node group has fewer nodes than the workloads need and nothing grows it',
   SecretNotDelivered: 'a workload reads a Kubernetes Secret that nothing in the stack creates',
   KubernetesPlatformMismatch: 'a workload was rendered for another Kubernetes platform than the cluster provides',
+  // token work
+  ScalingSignalInvalid: 'the scaling signal is not one of the ScalingSignal values',
+  TokenWorkUnsupported: 'the token-work signal cannot be rendered for this server or scaler',
   // replay
   TraceInvalid: 'a request trace or its rate scale cannot be read',
   ReplayDeploymentUnknown: 'no deployment of the replayed fleet has that name',

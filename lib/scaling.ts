@@ -21,7 +21,28 @@ export interface ScalingBehaviour {
   readonly periodSeconds: number;
 }
 
+/**
+ * The load signal a token scaling policy tracks.
+ *
+ * The replay (`npm run simulate`) chooses the default: on the conversation, coding and synthetic
+ * traces token work was cheaper at equal attainment on some deployments and dearer or
+ * lower-attaining on others, never consistently better on one platform (see the README's replay
+ * section), so generated tokens stays the default everywhere.
+ */
+export enum ScalingSignal {
+  /** Output tokens/s per replica against the plan's target tokens/s. */
+  GENERATED_TOKENS = 'generated-tokens',
+  /**
+   * Accelerator busy time per second per replica: prompt tokens/s x prefill s/token +
+   * generated tokens/s x decode s/token (both from the plan's step-time profile), against the
+   * plan's target utilisation (see {@link tokenWorkWeights}). Rendered for vLLM-family servers.
+   */
+  TOKEN_WORK = 'token-work',
+}
+
 export interface TokenScalingPolicyOptions {
+  /** The load signal. @default ScalingSignal.GENERATED_TOKENS */
+  readonly signal?: ScalingSignal;
   /** @default 1, or 0 when scaleToZero is true (0 only with scaleToZero) */
   readonly minReplicas?: number;
   /** @default max(minReplicas, plan.replicasForPeak, 1) */
@@ -44,6 +65,10 @@ export interface TokenScalingPolicyOptions {
 
 /** Validated, immutable scaling policy. */
 export interface TokenScalingPolicy {
+  /** The load signal the renderers scale on. */
+  readonly signal: ScalingSignal;
+  /** Weights and target of the token-work signal, from the plan (used when `signal` is TOKEN_WORK). */
+  readonly tokenWork: TokenWorkWeights;
   readonly targetTokensPerSecondPerReplica: number;
   readonly minReplicas: number;
   readonly maxReplicas: number;
@@ -230,7 +255,20 @@ export function tokenScalingPolicy(plan: CapacityPlan, options: TokenScalingPoli
     });
   }
 
+  const signal = options.signal ?? ScalingSignal.GENERATED_TOKENS;
+  if (!Object.values(ScalingSignal).includes(signal)) {
+    throw new InferenceConstructsError('ScalingSignalInvalid', {
+      prop: 'signal',
+      problem: 'the scaling signal is not one of the ScalingSignal values',
+      received: signal,
+      allowed: Object.values(ScalingSignal),
+      fix: 'pass ScalingSignal.GENERATED_TOKENS or ScalingSignal.TOKEN_WORK, or leave it unset',
+    });
+  }
+
   return Object.freeze({
+    signal,
+    tokenWork: tokenWorkWeights(plan),
     targetTokensPerSecondPerReplica: target,
     minReplicas,
     maxReplicas,
@@ -336,6 +374,58 @@ export class TokenWork {
   /** @see tokenWorkMetricMath */
   public static metricMath(weights: TokenWorkWeights): string {
     return tokenWorkMetricMath(weights);
+  }
+  private constructor() {}
+}
+
+// ---------------------------------------------------------------------------------------------
+// Step token budget: the prefill chunk that keeps a step within the TPOT target
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * vLLM v0.11's default `max_num_batched_tokens` for the OpenAI server on accelerators under
+ * 70 GiB with chunked prefill (the V1 engine's default): the most tokens one step schedules.
+ * @see https://github.com/vllm-project/vllm/blob/v0.11.0/vllm/engine/arg_utils.py (default_max_num_batched_tokens)
+ */
+export const VLLM_DEFAULT_MAX_NUM_BATCHED_TOKENS = 2048;
+/**
+ * Smallest prefill chunk the budget leaves beside a full decode batch: one KV block of vLLM's
+ * default block size (16 tokens), so prompts always make progress.
+ * @see https://docs.vllm.ai/en/v0.11.0/configuration/engine_args.html (--block-size)
+ */
+export const MIN_PREFILL_CHUNK_TOKENS = 16;
+
+/**
+ * Per-step token budget (vLLM `--max-num-batched-tokens`) that keeps one engine step, a full
+ * decode batch at the plan's mean live context plus a prefill chunk, within `tpotTargetSeconds`:
+ * `batch + floor((tpot - decodeStep(batch, ctx)) / prefill s/token)`, at least
+ * `batch + MIN_PREFILL_CHUNK_TOKENS`, at most vLLM's default (the budget only ever lowers it).
+ * With vLLM's chunked prefill every decoding sequence takes one token of the budget, and the rest
+ * goes to prompt chunks, so a long prompt cannot stretch the decode steps beside it past the target.
+ */
+export function stepTokenBudget(plan: CapacityPlan, tpotTargetSeconds: number): number {
+  if (!(Number.isFinite(tpotTargetSeconds) && tpotTargetSeconds > 0)) {
+    throw new InferenceConstructsError('LatencyTargetInvalid', {
+      prop: 'tpotTargetSeconds',
+      problem: 'the time-per-output-token target is not a positive number of seconds',
+      received: tpotTargetSeconds,
+      allowed: 'a positive finite number of seconds',
+      fix: "pass the plan's TPOT target, e.g. 0.1",
+    });
+  }
+  const profile = profileForPlan(plan);
+  const batch = plan.concurrentSequences;
+  const decode = decodeSecondsPerToken(plan, profile) * batch;
+  const perToken = prefillSecondsPerToken(plan, profile);
+  const chunk = perToken > 0 ? Math.floor((tpotTargetSeconds - decode) / perToken) : VLLM_DEFAULT_MAX_NUM_BATCHED_TOKENS;
+  return Math.min(VLLM_DEFAULT_MAX_NUM_BATCHED_TOKENS, batch + Math.max(MIN_PREFILL_CHUNK_TOKENS, chunk));
+}
+
+/** Static facade of the step budget. */
+export class StepTokenBudget {
+  /** @see stepTokenBudget */
+  public static forPlan(plan: CapacityPlan, tpotTargetSeconds: number): number {
+    return stepTokenBudget(plan, tpotTargetSeconds);
   }
   private constructor() {}
 }

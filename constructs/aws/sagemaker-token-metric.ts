@@ -12,7 +12,14 @@ import { CfnScalingPolicy } from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { InferenceConstructsError, type ModelServerProfile } from '../../lib/index.js';
+import {
+  InferenceConstructsError,
+  ScalingSignal,
+  type ModelServerProfile,
+  type TokenScalingPolicy,
+  tokenWorkMetricMath,
+  tokenWorkThreshold,
+} from '../../lib/index.js';
 
 /** Namespace prefix of the token metrics this library derives from logs. */
 export const TOKEN_METRIC_NAMESPACE = 'InferenceConstructs';
@@ -24,6 +31,35 @@ export const TOKEN_METRIC_NAME = 'GeneratedTokensPerSecond';
  * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/MonitoringLogData.html
  */
 export const TOKEN_METRIC_PERIOD = Duration.minutes(1);
+/** Name of the prompt-token metric (token-work signal): prompt tokens per second of one instance. */
+export const PROMPT_TOKEN_METRIC_NAME = 'PromptTokensPerSecond';
+/** The value field of {@link promptThroughputFilterPattern}. */
+export const PROMPT_TOKEN_VALUE_FIELD = '$prompt_tps';
+/**
+ * The generation-throughput fields the vLLM filter pattern starts with (after its `...`
+ * wildcard); the prompt fields go right before them.
+ */
+const GENERATION_FIELDS_PREFIX = '[..., avg="Avg", generation="generation", throughput="throughput:", tps,';
+
+/**
+ * The metric-filter pattern of the prompt-throughput field on the same vLLM stats line the
+ * generated-tokens filter reads: the line is
+ * `Avg prompt throughput: %.1f tokens/s, Avg generation throughput: %.1f tokens/s, Running: ...`
+ * (vLLM V0 `vllm/engine/metrics.py` LoggingStatLogger, V1 `vllm/v1/metrics/loggers.py`, whose
+ * "Engine 000:" prefix the leading `...` covers), so the prompt value is the five fields before
+ * the generation ones: `Avg` `prompt` `throughput:` value `tokens/s,`. Built from the server's own
+ * generation pattern, so both filters match exactly the same lines.
+ * Undefined when the server's pattern is not vLLM's.
+ * @see https://github.com/vllm-project/vllm/blob/v0.8.4/vllm/engine/metrics.py
+ * @see https://github.com/vllm-project/vllm/blob/v0.11.0/vllm/v1/metrics/loggers.py
+ */
+export function promptThroughputFilterPattern(generationPattern: string | undefined): string | undefined {
+  if (generationPattern === undefined || !generationPattern.startsWith(GENERATION_FIELDS_PREFIX)) return undefined;
+  return (
+    '[..., prompt_avg="Avg", prompt="prompt", prompt_throughput="throughput:", prompt_tps, prompt_tps_unit="tokens/s,", ' +
+    generationPattern.slice('[..., '.length)
+  );
+}
 
 /** A custom metric the container publishes itself. */
 export interface CustomTokenMetricOptions {
@@ -114,7 +150,7 @@ export class TokenMetricSource {
       metricValue: valueField,
       unit: cloudwatch.Unit.COUNT_PER_SECOND,
     });
-    return { namespace, metricName: TOKEN_METRIC_NAME, dimensions: {}, statistic: 'Average', containerPublishes: false };
+    return { namespace, metricName: TOKEN_METRIC_NAME, dimensions: {}, statistic: 'Average', containerPublishes: false, logGroup: target.logGroup, filterPattern: pattern, serverName: target.server.name };
   }
 }
 
@@ -137,6 +173,12 @@ export interface BoundTokenMetric {
   readonly statistic: string;
   /** True when the container publishes the metric itself (the role needs PutMetricData). */
   readonly containerPublishes: boolean;
+  /** Log group of a log-derived metric (where the token-work prompt filter goes). @default - none (custom metric) */
+  readonly logGroup?: logs.ILogGroup;
+  /** Filter pattern of a log-derived metric. @default - none (custom metric) */
+  readonly filterPattern?: string;
+  /** Model server of a log-derived metric, for error messages. @default - none */
+  readonly serverName?: string;
 }
 
 /** The per-instance tokens/s metric as a CloudWatch metric (for graphs and alarms). */
@@ -162,6 +204,13 @@ export interface TokenTrackingPolicyOptions {
   readonly scaleInCooldown: Duration;
   /** Label of the returned series. */
   readonly label: string;
+  /**
+   * The policy the endpoint built: with `signal: ScalingSignal.TOKEN_WORK` the policy tracks token
+   * work (prompt and generation throughput by metric math) against the plan's busy target, and
+   * `targetValue` / `label` are ignored.
+   * @default - generated tokens/s against targetValue
+   */
+  readonly policy?: TokenScalingPolicy;
 }
 
 /**
@@ -187,6 +236,7 @@ export interface TokenTrackingPolicyOptions {
  * @see https://github.com/aws/aws-cdk/issues/20659
  */
 export function createTokenTrackingPolicy(scope: Construct, id: string, options: TokenTrackingPolicyOptions): CfnScalingPolicy {
+  if (options.policy?.signal === ScalingSignal.TOKEN_WORK) return createTokenWorkTrackingPolicy(scope, id, options, options.policy);
   if (!Token.isUnresolved(options.targetValue) && !(Number.isFinite(options.targetValue) && options.targetValue > 0)) {
     throw new InferenceConstructsError('ThroughputInvalid', {
       prop: 'scaling.targetTokensPerSecondPerReplica',
@@ -225,6 +275,67 @@ export function createTokenTrackingPolicy(scope: Construct, id: string, options:
             id: 'tokens_per_instance',
             expression: 'FILL(tokens, 0)',
             label: options.label,
+            returnData: true,
+          },
+        ],
+      },
+    },
+  });
+}
+
+/**
+ * The token-work target-tracking policy: a second metric filter publishes the prompt
+ * throughput of the same vLLM stats line as `PromptTokensPerSecond` beside
+ * `GeneratedTokensPerSecond`, and the policy tracks the metric math
+ * `FILL(prompt, 0) * a + FILL(generation, 0) * b` (busy ms/s per instance, `a`, `b` the plan's
+ * prefill and decode ms per token) against `tokenWorkThreshold` (700 at a 70 % target).
+ * Both queries are the `Average` over one minute, i.e. per instance, as for the generated-tokens
+ * policy. Needs the log-derived metric: a container-published custom metric carries no prompt field.
+ * @see https://docs.aws.amazon.com/autoscaling/application/userguide/application-auto-scaling-target-tracking-metric-math.html
+ */
+function createTokenWorkTrackingPolicy(scope: Construct, id: string, options: TokenTrackingPolicyOptions, policy: TokenScalingPolicy): CfnScalingPolicy {
+  const m = options.metric;
+  const promptPattern = promptThroughputFilterPattern(m.filterPattern);
+  if (m.containerPublishes || m.logGroup === undefined || promptPattern === undefined) {
+    throw new InferenceConstructsError('TokenWorkUnsupported', {
+      prop: 'scaling.signal',
+      problem: m.containerPublishes
+        ? 'the token metric is a custom metric the container publishes, which carries no prompt throughput for the token-work signal'
+        : `model server "${m.serverName ?? 'unknown'}" logs no vLLM stats line with a prompt-throughput field`,
+      received: policy.signal,
+      allowed: 'ScalingSignal.TOKEN_WORK with TokenMetricSource.logs() on a vLLM-family server (vLLM, LMI with OPTION_ROLLING_BATCH=vllm)',
+      fix: 'build the scaling policy with signal: ScalingSignal.GENERATED_TOKENS (the default), or serve with a vLLM-family server and log-derived metrics',
+    });
+  }
+  new logs.MetricFilter(scope, 'PromptTokenMetricFilter', {
+    logGroup: m.logGroup,
+    filterPattern: logs.FilterPattern.literal(promptPattern),
+    metricNamespace: m.namespace,
+    metricName: PROMPT_TOKEN_METRIC_NAME,
+    metricValue: PROMPT_TOKEN_VALUE_FIELD,
+    unit: cloudwatch.Unit.COUNT_PER_SECOND,
+  });
+  const query = (metricId: string, metricName: string) => ({
+    id: metricId,
+    metricStat: { metric: { namespace: m.namespace, metricName }, stat: m.statistic },
+    returnData: false,
+  });
+  return new CfnScalingPolicy(scope, id, {
+    policyName: `${Names.uniqueResourceName(scope, { maxLength: 200 })}-${id}`,
+    policyType: 'TargetTrackingScaling',
+    scalingTargetId: options.scalingTarget.scalableTargetId,
+    targetTrackingScalingPolicyConfiguration: {
+      targetValue: tokenWorkThreshold(policy.tokenWork),
+      scaleOutCooldown: options.scaleOutCooldown.toSeconds(),
+      scaleInCooldown: options.scaleInCooldown.toSeconds(),
+      customizedMetricSpecification: {
+        metrics: [
+          query('prompt', PROMPT_TOKEN_METRIC_NAME),
+          query('generation', m.metricName),
+          {
+            id: 'token_work_per_instance',
+            expression: tokenWorkMetricMath(policy.tokenWork),
+            label: 'Token work per instance (accelerator busy ms/s)',
             returnData: true,
           },
         ],

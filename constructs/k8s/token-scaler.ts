@@ -13,7 +13,17 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { KubeHorizontalPodAutoscalerV2, Quantity } from 'cdk8s-plus-28/lib/imports/k8s.js';
 import { Construct } from 'constructs';
-import { InferenceConstructsError, ScalingBehaviour, TokenScalingPolicy, assertTokenScalable } from '../../lib/index.js';
+import {
+  InferenceConstructsError,
+  ScalingBehaviour,
+  ScalingSignal,
+  TOKEN_WORK_UNIT_PER_SECOND,
+  TokenScalingPolicy,
+  VLLM_GENERATION_TOKENS_COUNTER,
+  assertTokenScalable,
+  tokenWorkPromQl,
+  tokenWorkThreshold,
+} from '../../lib/index.js';
 import {
   ScaledObject,
   ScaledObjectSpecFallbackBehavior,
@@ -239,6 +249,29 @@ export function tokenRateQuery(target: ScalableModelWorkload, windowSeconds: num
   return `sum(rate(${metric.generatedTokensCounter}{${selectorFor(target)}}[${windowSeconds}s]))`;
 }
 
+/**
+ * True when the server exports vLLM's token counters (`vllm:prompt_tokens_total` beside
+ * `vllm:generation_tokens_total`, vLLM v0.11 metrics), which the token-work query reads.
+ * @see https://docs.vllm.ai/en/v0.11.0/usage/metrics.html
+ */
+function exportsVllmTokenCounters(target: ScalableModelWorkload): boolean {
+  return target.server.tokenMetric.generatedTokensCounter === VLLM_GENERATION_TOKENS_COUNTER;
+}
+
+/** The PromQL of the pool-wide token work (busy ms/s) for a workload. */
+export function tokenWorkQuery(target: ScalableModelWorkload, policy: TokenScalingPolicy): string {
+  if (!exportsVllmTokenCounters(target)) {
+    throw new InferenceConstructsError('TokenWorkUnsupported', {
+      prop: 'policy.signal',
+      problem: `model server "${target.server.name}" exports no vLLM prompt-token counter, so the token-work signal has nothing to read`,
+      received: policy.signal,
+      allowed: `ScalingSignal.TOKEN_WORK only for vLLM-family servers (counter ${VLLM_GENERATION_TOKENS_COUNTER})`,
+      fix: 'build the policy with signal: ScalingSignal.GENERATED_TOKENS (the default) for this server',
+    });
+  }
+  return tokenWorkPromQl(policy.tokenWork, selectorFor(target), policy.metricWindowSeconds);
+}
+
 function selectorFor(target: ScalableModelWorkload): string {
   const metric = target.server.tokenMetric;
   const matchers = [`namespace="${target.namespace}"`];
@@ -393,7 +426,8 @@ export class TokenThroughputScaler extends Construct {
         fix: `build the policy with metricWindowSeconds: ${MIN_SCRAPES_PER_RATE_WINDOW * scrape}`,
       });
     }
-    this.query = tokenRateQuery(target, window);
+    const tokenWork = policy.signal === ScalingSignal.TOKEN_WORK;
+    this.query = tokenWork ? tokenWorkQuery(target, policy) : tokenRateQuery(target, window);
 
     let authenticationRef: ScaledObjectSpecTriggersAuthenticationRef | undefined;
     if (prometheus.triggerAuthentication) {
@@ -442,7 +476,22 @@ export class TokenThroughputScaler extends Construct {
       metadata,
       ...(authenticationRef ? { authenticationRef } : {}),
     });
-    const triggers: ScaledObjectSpecTriggers[] = [
+    // Token work: busy ms/s summed over the pods against the per-replica busy target (700 at a
+    // 70 % target utilisation); a scaled-to-zero workload wakes on the activation tokens/s
+    // converted to busy ms/s at the plan's decode cost per generated token.
+    const triggers: ScaledObjectSpecTriggers[] = tokenWork
+      ? [
+        trigger(
+          'token-work',
+          common(
+            this.query,
+            String(tokenWorkThreshold(policy.tokenWork)),
+            quantityString(policy.scaleToZero ? policy.activationTokensPerSecond * policy.tokenWork.generatedSecondsPerToken * TOKEN_WORK_UNIT_PER_SECOND : 0),
+            !strictNulls,
+          ),
+        ),
+      ]
+      : [
       trigger(
         'generated-tokens',
         common(
@@ -452,7 +501,7 @@ export class TokenThroughputScaler extends Construct {
           !strictNulls,
         ),
       ),
-    ];
+      ];
     const queue = target.server.tokenMetric.queueDepthGauge;
     if (props.queueDepthPerReplica !== undefined && queue) {
       if (!(props.queueDepthPerReplica > 0)) {
@@ -554,6 +603,25 @@ export class TokenThroughputHpa extends Construct {
     this.policy = policy;
     assertTokenScalable(target.server);
     validatePolicy(policy);
+    if (policy.signal === ScalingSignal.TOKEN_WORK) {
+      // HPA v2 takes the largest of the replica counts its metrics propose; it cannot add two
+      // metrics (kubernetes.io, HPA "Support for multiple metrics"). Token work is a weighted sum of
+      // two counters' rates, so it must reach the HPA as ONE metric that an adapter computes; two
+      // metrics (prompt work, generation work) would under-count up to 2x. This construct renders
+      // no adapter configuration, so it refuses instead of rendering a wrong signal.
+      // @see https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/#support-for-multiple-metrics
+      throw new InferenceConstructsError('TokenWorkUnsupported', {
+        prop: 'policy.signal',
+        problem: 'a HorizontalPodAutoscaler cannot sum the prompt and generation token rates: it scales on the largest of its metrics, never on their sum',
+        received: policy.signal,
+        allowed: 'ScalingSignal.GENERATED_TOKENS on TokenThroughputHpa; ScalingSignal.TOKEN_WORK on TokenThroughputScaler (KEDA)',
+        fix:
+          'use TokenThroughputScaler (KEDA, one PromQL query), or serve the sum as one metric and point an HPA at it: a prometheus-adapter rule ' +
+          'whose metricsQuery is TokenWork.promQl(policy.tokenWork, "<<.LabelMatchers>>", window) grouped by (<<.GroupBy>>) exposing inference_token_work_ms ' +
+          '(Pods, AverageValue TokenWork.threshold(policy.tokenWork)), or on GKE a Google Managed Prometheus Rules recording rule ' +
+          'inference:token_work_ms read as External metric prometheus.googleapis.com|inference_token_work_ms|gauge',
+      });
+    }
     if (policy.scaleToZero || policy.minReplicas < 1) {
       throw new InferenceConstructsError('ScaleToZeroUnsupported', {
         prop: 'policy.minReplicas',

@@ -3,7 +3,7 @@
  * helpers of `../planner.ts` as static methods (jsii drops free functions).
  */
 import type { ModelSpec, Precision } from '../models.js';
-import { type CapacityPlan, type LatencyTargets, type PlanInput, devicesForReplicas, nodesForReplicas, planCapacity, planCheapest } from '../planner.js';
+import { type CapacityPlan, type LatencyTargets, type OperatingPriority, type PlanInput, devicesForReplicas, nodesForReplicas, planCapacity, planCheapest } from '../planner.js';
 import type { ModelServerProfile } from '../servers.js';
 import type { StepTimeProfile } from '../step-time.js';
 
@@ -31,8 +31,14 @@ export interface CheapestPlanInput {
   readonly outputTokens?: number;
   /** Sequences decoded at once per replica. @default the largest that fits memory and meets `latencyTargets`, at most 256 */
   readonly concurrentSequences?: number;
-  /** Median latency targets the operating point must meet. @default - none: the largest batch that fits */
+  /** Median latency targets the operating point must meet. @default DEFAULT_LATENCY_TARGETS when operatingPriority is INTERACTIVE and the concurrency is not given */
   readonly latencyTargets?: LatencyTargets;
+  /** What the operating point favours when `latencyTargets` is unset. @default OperatingPriority.INTERACTIVE */
+  readonly operatingPriority?: OperatingPriority;
+  /** Most nodes one NVIDIA GPU replica may span (pipeline parallel across nodes). @default 4 */
+  readonly maxNodesPerReplica?: number;
+  /** Spread routed experts over the tensor-parallel ranks (vLLM `--enable-expert-parallel`). @default false */
+  readonly expertParallel?: boolean;
   /** Force a tensor-parallel degree. @default the degree with the lowest cost per output token (ties: the smallest) */
   readonly tensorParallelDegree?: number;
   /** Fraction of device memory reserved for runtime, activations and fragmentation. @default 0.10 */

@@ -98,6 +98,11 @@ export interface EngineInput {
   readonly delays: CapacityDelays;
   /** Replicas serving when the trace starts. */
   readonly initialReplicas: number;
+  /**
+   * Tokens one step may schedule (vLLM `--max-num-batched-tokens`).
+   * @default MAX_BATCHED_TOKENS
+   */
+  readonly maxBatchedTokens?: number;
   /** Extra seconds simulated after the last arrival so in-flight requests finish. @default 600 */
   readonly drainSeconds?: number;
 }
@@ -112,6 +117,7 @@ export function runEngine(input: EngineInput): EngineResult {
   const failed = new Uint8Array(n);
   const firstAt = new Float64Array(n);
   const conc = plan.concurrentSequences;
+  const stepBudget = input.maxBatchedTokens ?? MAX_BATCHED_TOKENS;
   const kvCapacity = conc * plan.contextTokens;
   const end = trace.durationSeconds + (input.drainSeconds ?? 600);
   const seconds = Math.ceil(end) + 1;
@@ -161,7 +167,7 @@ export function runEngine(input: EngineInput): EngineResult {
     let decoding = 0;
     let ctxSum = 0;
     for (const s of r.running) if (s.prefillLeft === 0) { decoding++; ctxSum += s.ctx; }
-    let budget = Math.max(0, MAX_BATCHED_TOKENS - decoding);
+    let budget = Math.max(0, stepBudget - decoding);
     const chunks: [Seq, number][] = [];
     let chunkTokens = 0;
     for (const s of r.running) {

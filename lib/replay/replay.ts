@@ -5,9 +5,9 @@
 import { InferenceConstructsError } from '../errors.js';
 import type { CapacityPlan } from '../planner.js';
 import type { TokenScalingPolicy } from '../scaling.js';
-import { tokenWorkWeights } from '../scaling.js';
+import { stepTokenBudget } from '../scaling.js';
 import { type StepTimeProfile, decodeStepSeconds, prefillSeconds } from '../step-time.js';
-import { type IReplayScaler, type ReplayObservations, runEngine } from './engine.js';
+import { type EngineResult, type IReplayScaler, type ReplayObservations, runEngine } from './engine.js';
 import { type ReplayLatencyTargets, latencyTargetsForPlan, plannedLiveContextTokens, profileForPlan } from './profile.js';
 import { HPA_SYNC_PERIOD_SECONDS, HpaModel, KedaActivationModel, HpaSelectPolicy, type HpaMetricReading, TargetTrackingModel, type TargetTrackingReading } from './scalers.js';
 import { type RequestTrace, scaleTraceRate } from './trace.js';
@@ -66,8 +66,9 @@ export interface ReplayDeployment {
   readonly releaseSeconds: number;
   /**
    * The policy the deployment renders by default. The replay kept output tokens (see the
-   * closing figures in the README): token work attains more on prompt-heavy traffic but lost on
-   * the synthetic trace's bursts.
+   * figures in the README): token work was cheaper at equal attainment on some deployments and
+   * dearer or lower-attaining on others, and its largest win (GKE) is on an HPA, which cannot
+   * carry it without an adapter.
    * @default OUTPUT_TOKENS
    */
   readonly defaultPolicy?: ReplayPolicyKind;
@@ -85,6 +86,17 @@ export interface ReplayOptions {
   readonly policies?: ReplayPolicyKind[];
   /** Seed of the rate scaling. @default 1 */
   readonly seed?: number;
+  /**
+   * Tokens per engine step (vLLM `--max-num-batched-tokens`).
+   * @default - stepTokenBudget(plan, TPOT target)
+   */
+  readonly maxBatchedTokens?: number;
+  /**
+   * Run the clairvoyant oracle (up to one engine run per {@link CLAIRVOYANT_HEADROOMS} entry).
+   * Without it oracleCostUsd, oracleAttainment and efficiency are NaN.
+   * @default true
+   */
+  readonly oracle?: boolean;
 }
 
 /** Share of maxReplicas x target utilisation the busiest minute needs after fitting the trace. */
@@ -115,7 +127,17 @@ export interface ReplayResult {
   readonly requests: number;
   readonly costUsd: number;
   readonly replicaHours: number;
+  /** Cost of the clairvoyant schedule (see {@link clairvoyantScaler}), replayed through the same engine. */
   readonly oracleCostUsd: number;
+  /** Attainment of the clairvoyant schedule in the same engine. */
+  readonly oracleAttainment: number;
+  /** Headroom over the operating point the cheapest clairvoyant schedule meeting the goal needed. */
+  readonly oracleHeadroom: number;
+  /** The strict lower bound of {@link oracleCost} (no schedule can cost less). */
+  readonly boundCostUsd: number;
+  /** Tokens per step the replay schedules (vLLM `--max-num-batched-tokens`, {@link stepTokenBudget}). */
+  readonly stepTokenBudget: number;
+  /** oracleCostUsd / costUsd. */
   readonly efficiency: number;
   readonly sloAttainment: number;
   readonly failedRequests: number;
@@ -252,11 +274,53 @@ function meanReady(obs: ReplayObservations, a: number, b: number): number {
   return Math.max(1, s / Math.max(1, b - a));
 }
 
+/**
+ * Headroom factors the clairvoyant schedule is tried at, cheapest first: replicas =
+ * ceil(headroom x busy replicas at the operating point). The oracle is the first that meets
+ * {@link ATTAINMENT_GOAL} in the engine (the last when none does).
+ */
+export const CLAIRVOYANT_HEADROOMS = [1, 1.1, 1.25, 1.5, 2];
+/** The clairvoyant schedule observes nothing: it knows the trace. */
+const NO_OBSERVATIONS: ReplayObservations = Object.freeze({ promptTokens: [], generatedTokens: [], waiting: [], inFlight: [], kvUsage: [], ready: [] });
+/** Evaluation period of the clairvoyant schedule, seconds (the HPA sync period). */
+export const CLAIRVOYANT_PERIOD_SECONDS = 15;
+
+/**
+ * The clairvoyant replica schedule: the cheapest schedule of its family with perfect knowledge
+ * of the trace and the same start-up and release delays as the policies.
+ *
+ * - need(m), per minute m of the trace: `ceil(headroom x busy(m))` replicas, busy(m) the
+ *   accelerator-seconds per second the minute's arrivals take at the plan's latency-target
+ *   operating point (prefill of the prompts + output tokens x the decode seconds per token at
+ *   the planned concurrency and mean live context, from the step-time profile), within
+ *   [max(minReplicas, 1), maxReplicas];
+ * - at time t it asks for max need(m) over the minutes of [t, t + start-up + release]: a
+ *   replica is launched one start-up delay before the minute that needs it, and kept through
+ *   any gap shorter than a relaunch (start-up + node release), because relaunching would cost
+ *   more than staying; it is released (by the engine's own rules: drain, then the node's
+ *   release delay) once no minute within that horizon needs it.
+ * It runs in the same engine as every policy, so its attainment is measured, not assumed.
+ */
+export function clairvoyantScaler(busyPerMinute: number[], headroom: number, minReplicas: number, maxReplicas: number, startupSeconds: number, releaseSeconds: number): IReplayScaler {
+  const need = busyPerMinute.map((b) => Math.min(maxReplicas, Math.max(minReplicas, 1, Math.ceil(headroom * b - 1e-9))));
+  const horizonMinutes = Math.ceil((startupSeconds + releaseSeconds) / 60);
+  return {
+    periodSeconds: CLAIRVOYANT_PERIOD_SECONDS,
+    desired: (now) => {
+      const m0 = Math.floor(now / 60);
+      let best = Math.max(minReplicas, 1);
+      for (let m = m0; m <= m0 + horizonMinutes && m < need.length; m++) if (need[m] > best) best = need[m];
+      return best;
+    },
+  };
+}
+
 /** Build the scaler for one deployment and policy. */
 function scalerFor(d: ReplayDeployment, kind: ReplayPolicyKind, staticReplicas: number): IReplayScaler {
   const p = d.scalingPolicy;
   const plan = d.plan;
-  const w = tokenWorkWeights(plan);
+  // Token work as the policy renders it (weights and busy target carried by the policy).
+  const w = p.tokenWork;
   const u = plan.targetUtilization;
   const conc = plan.concurrentSequences;
   if (kind === ReplayPolicyKind.STATIC_PEAK) return { periodSeconds: 60, desired: () => staticReplicas };
@@ -276,7 +340,7 @@ function scalerFor(d: ReplayDeployment, kind: ReplayPolicyKind, staticReplicas: 
         let main: TargetTrackingReading;
         switch (kind) {
           case ReplayPolicyKind.TOKEN_WORK:
-            main = { datapoints: perMinute((a, b) => rate(obs.promptTokens)(a, b) * w.promptSecondsPerToken + rate(obs.generatedTokens)(a, b) * w.generatedSecondsPerToken), target: u };
+            main = { datapoints: perMinute((a, b) => rate(obs.promptTokens)(a, b) * w.promptSecondsPerToken + rate(obs.generatedTokens)(a, b) * w.generatedSecondsPerToken), target: w.targetBusyFraction };
             break;
           case ReplayPolicyKind.OUTPUT_TOKENS:
             main = { datapoints: perMinute(rate(obs.generatedTokens)), target: p.targetTokensPerSecondPerReplica };
@@ -325,7 +389,7 @@ function scalerFor(d: ReplayDeployment, kind: ReplayPolicyKind, staticReplicas: 
         case ReplayPolicyKind.TOKEN_WORK:
           readings.push({
             total: prometheusRate(obs.promptTokens, now, scrape, window) * w.promptSecondsPerToken + prometheusRate(obs.generatedTokens, now, scrape, window) * w.generatedSecondsPerToken,
-            targetPerReplica: u,
+            targetPerReplica: w.targetBusyFraction,
           });
           queueGuard();
           break;
@@ -385,24 +449,40 @@ export function replayDeployment(d: ReplayDeployment, rawTrace: RequestTrace, op
   const firstFive = demand.slice(0, 5);
   const initial = Math.min(d.scalingPolicy.maxReplicas, Math.max(d.scalingPolicy.minReplicas, 1, Math.ceil(Math.max(...firstFive) / u)));
   const def = d.defaultPolicy ?? ReplayPolicyKind.OUTPUT_TOKENS;
-  const results: ReplayResult[] = [];
-  let oracle: number | undefined;
-  for (const kind of options.policies ?? REPLAY_POLICIES) {
-    const r = runEngine({
-      plan, profile, targets, trace,
-      scaler: scalerFor(d, kind, staticReplicas),
-      delays: { startupSeconds: d.startupSeconds, releaseSeconds: d.releaseSeconds },
-      initialReplicas: kind === ReplayPolicyKind.STATIC_PEAK ? staticReplicas : initial,
-    });
-    oracle ??= oracleCost(plan, d.scalingPolicy.minReplicas, trace, targets, r.endSeconds);
-    const n = trace.requests.length;
+  const budget = options.maxBatchedTokens ?? stepTokenBudget(plan, targets.tpotSeconds);
+  const delays = { startupSeconds: d.startupSeconds, releaseSeconds: d.releaseSeconds };
+  const n = trace.requests.length;
+  const attainmentOf = (r: EngineResult): { met: number; failed: number; attainment: number } => {
     let met = 0;
     let failed = 0;
     for (let i = 0; i < n; i++) {
       if (r.failed[i]) { failed++; continue; }
       if (r.ttft[i] <= targets.ttftSeconds && r.tpot[i] <= targets.tpotSeconds) met++;
     }
-    const cost = (r.replicaSeconds * plan.cost.perReplicaHourUsd) / 3600;
+    return { met, failed, attainment: met / Math.max(1, n - failed) };
+  };
+  const costOf = (r: EngineResult): number => (r.replicaSeconds * plan.cost.perReplicaHourUsd) / 3600;
+  // The oracle: the cheapest clairvoyant schedule that meets the goal, replayed in the same engine.
+  let oracle = { cost: Number.NaN, attainment: Number.NaN, headroom: 0 };
+  for (const headroom of options.oracle === false ? [] : CLAIRVOYANT_HEADROOMS) {
+    const scaler = clairvoyantScaler(demand, headroom, d.scalingPolicy.minReplicas, d.scalingPolicy.maxReplicas, d.startupSeconds, d.releaseSeconds);
+    const r = runEngine({ plan, profile, targets, trace, scaler, delays, maxBatchedTokens: budget, initialReplicas: scaler.desired(0, 0, NO_OBSERVATIONS) });
+    oracle = { cost: costOf(r), attainment: attainmentOf(r).attainment, headroom };
+    if (oracle.attainment >= ATTAINMENT_GOAL) break;
+  }
+  const results: ReplayResult[] = [];
+  let bound: number | undefined;
+  for (const kind of options.policies ?? REPLAY_POLICIES) {
+    const r = runEngine({
+      plan, profile, targets, trace,
+      scaler: scalerFor(d, kind, staticReplicas),
+      delays,
+      maxBatchedTokens: budget,
+      initialReplicas: kind === ReplayPolicyKind.STATIC_PEAK ? staticReplicas : initial,
+    });
+    bound ??= oracleCost(plan, d.scalingPolicy.minReplicas, trace, targets, r.endSeconds);
+    const { met: _met, failed, attainment } = attainmentOf(r);
+    const cost = costOf(r);
     results.push({
       deployment: d.name,
       trace: trace.name,
@@ -412,9 +492,13 @@ export function replayDeployment(d: ReplayDeployment, rawTrace: RequestTrace, op
       requests: n,
       costUsd: round(cost, 4),
       replicaHours: round(r.replicaSeconds / 3600, 3),
-      oracleCostUsd: round(oracle, 4),
-      efficiency: round(cost > 0 ? oracle / cost : 0, 3),
-      sloAttainment: round(met / Math.max(1, n - failed), 4),
+      oracleCostUsd: round(oracle.cost, 4),
+      oracleAttainment: round(oracle.attainment, 4),
+      oracleHeadroom: oracle.headroom,
+      boundCostUsd: round(bound, 4),
+      stepTokenBudget: budget,
+      efficiency: round(cost > 0 ? oracle.cost / cost : 0, 3),
+      sloAttainment: round(attainment, 4),
       failedRequests: failed,
       ttftP50Seconds: round(quantile(r.ttft, 0.5), 3),
       ttftP99Seconds: round(quantile(r.ttft, 0.99), 3),

@@ -12,10 +12,10 @@ function fixed(n: number, d: number): string {
 
 /** Markdown table of the replay results (one row per deployment and policy). */
 export function renderReplayTable(results: ReplayResult[]): string {
-  const head = '| deployment | policy | cost USD | replica-h | oracle USD | efficiency | attainment | failed | TTFT p50 / p99 s | TPOT p50 / p99 ms | scale events |';
-  const sep = '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|';
+  const head = '| deployment | policy | cost USD | replica-h | oracle USD (attainment, headroom) | bound USD | efficiency | attainment | failed | TTFT p50 / p99 s | TPOT p50 / p99 ms | scale events |';
+  const sep = '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|';
   const rows = results.map((r) =>
-    `| ${r.deployment} | ${r.policy}${r.default ? ' (default)' : ''} | ${fixed(r.costUsd, 2)} | ${fixed(r.replicaHours, 2)} | ${fixed(r.oracleCostUsd, 2)} | ${fixed(r.efficiency, 3)} | ${fixed(r.sloAttainment * 100, 2)} % | ${r.failedRequests} | ${fixed(r.ttftP50Seconds, 2)} / ${fixed(r.ttftP99Seconds, 2)} | ${fixed(r.tpotP50Seconds * 1000, 0)} / ${fixed(r.tpotP99Seconds * 1000, 0)} | ${r.scaleEvents} |`,
+    `| ${r.deployment} | ${r.policy}${r.default ? ' (default)' : ''} | ${fixed(r.costUsd, 2)} | ${fixed(r.replicaHours, 2)} | ${fixed(r.oracleCostUsd, 2)} (${fixed(r.oracleAttainment * 100, 2)} %, x${r.oracleHeadroom}) | ${fixed(r.boundCostUsd, 2)} | ${fixed(r.efficiency, 3)} | ${fixed(r.sloAttainment * 100, 2)} % | ${r.failedRequests} | ${fixed(r.ttftP50Seconds, 2)} / ${fixed(r.ttftP99Seconds, 2)} | ${fixed(r.tpotP50Seconds * 1000, 0)} / ${fixed(r.tpotP99Seconds * 1000, 0)} | ${r.scaleEvents} |`,
   );
   return [head, sep, ...rows].join('\n');
 }

@@ -13,6 +13,9 @@ import { TOKEN_METRIC_PATTERN, asArray, get, kindOf, locate, nameOf, parseQuanti
 import { TARGET_TOKENS_PER_SECOND_ANNOTATION } from '../plan-annotations.js';
 import type { KubernetesRule, KubernetesRuleInput } from './rule.js';
 
+/** The prompt-token counter only the token-work signal reads (vLLM `vllm:prompt_tokens_total`). */
+const TOKEN_WORK_QUERY = /prompt_tokens_total/;
+
 /**
  * Relative difference allowed between the scaler's target and the plan: renderers write whole
  * tokens/s, so a plan of 209.6 renders as 210 (the library's own tolerance, not an upstream figure).
@@ -42,12 +45,15 @@ export const scalerTargetPlan: KubernetesRule = {
       if (plan === undefined) continue;
       const fix = `set the token target to the plan's ${plan} tokens/s per replica (metricType AverageValue), or re-plan`;
       if (k === 'ScaledObject') {
-        for (const { trigger, path } of tokenTriggers(s)) {
+        for (const { trigger, path, query } of tokenTriggers(s)) {
           const type = trigger.metricType ?? 'AverageValue';
           const threshold = Number(get(trigger, 'metadata', 'threshold'));
+          // A token-work trigger (prompt and generated tokens weighted by the plan's step times)
+          // counts busy milliseconds per second, not tokens/s: only its metricType is comparable.
+          const tokenWork = TOKEN_WORK_QUERY.test(query);
           if (type !== 'AverageValue') {
             out.push({ message: `token trigger metricType is ${JSON.stringify(type)}, so its threshold applies to the fleet's sum instead of one replica's ${plan} tokens/s`, location: locate(s, `${path}.metricType`), fix });
-          } else if (!close(threshold, plan)) {
+          } else if (!tokenWork && !close(threshold, plan)) {
             out.push({ message: `token trigger threshold ${JSON.stringify(get(trigger, 'metadata', 'threshold'))} differs from the ${plan} tokens/s per replica that ${kindOf(w)} ${nameOf(w)} was planned for`, location: locate(s, `${path}.metadata.threshold`), fix });
           }
         }

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { DEFAULT_SCALE_DOWN, DEFAULT_SCALE_UP, modelPreset, planCapacity, tokenScalingPolicy } from '../../lib/index.js';
+import { DEFAULT_SCALE_DOWN, DEFAULT_SCALE_UP, ScalingSignal, modelPreset, planCapacity, stepTokenBudget, tokenScalingPolicy, tokenWorkWeights } from '../../lib/index.js';
 import { expectError } from './expect-error.js';
 
 const plan = planCapacity({
@@ -14,6 +14,8 @@ describe('tokenScalingPolicy', () => {
   test('takes the target and replica ceiling from the plan', () => {
     const policy = tokenScalingPolicy(plan);
     expect(policy).toEqual({
+      signal: ScalingSignal.GENERATED_TOKENS,
+      tokenWork: tokenWorkWeights(plan),
       targetTokensPerSecondPerReplica: 700,
       minReplicas: 1,
       maxReplicas: 5, // ceil(3000 / 700)
@@ -145,5 +147,28 @@ describe('token-work signal', () => {
   test('renders SageMaker metric math over the prompt and generation throughput queries', async () => {
     const { tokenWorkWeights, tokenWorkMetricMath } = await import('../../lib/index.js');
     expect(tokenWorkMetricMath(tokenWorkWeights(plan))).toMatch(/^FILL\(prompt, 0\) \* [0-9.e-]+ \+ FILL\(generation, 0\) \* [0-9.e-]+$/);
+  });
+});
+
+describe('stepTokenBudget (vLLM --max-num-batched-tokens within the TPOT target)', () => {
+  test('keeps a full decode batch plus the prefill chunk within the target', () => {
+    const tpot = 0.1;
+    const budget = stepTokenBudget(plan, tpot);
+    const w = tokenWorkWeights(plan);
+    const B = plan.concurrentSequences;
+    const step = (tokens: number) => w.generatedSecondsPerToken * B + (tokens - B) * w.promptSecondsPerToken;
+    expect(budget).toBeGreaterThan(B);
+    expect(budget).toBeLessThanOrEqual(2048);
+    if (budget < 2048 && budget > B + 16) {
+      expect(step(budget)).toBeLessThanOrEqual(tpot + 1e-12);
+      expect(step(budget + 1)).toBeGreaterThan(tpot);
+    }
+  });
+  test('never exceeds vLLM\'s default and leaves at least one KV block for prompts', () => {
+    expect(stepTokenBudget(plan, 100)).toBe(2048);
+    expect(stepTokenBudget(plan, 1e-6)).toBe(plan.concurrentSequences + 16);
+  });
+  test('rejects a non-positive target', () => {
+    expect(() => stepTokenBudget(plan, 0)).toThrow(/\[LatencyTargetInvalid\] tpotTargetSeconds/);
   });
 });
