@@ -34,4 +34,8 @@ app.synth();
 mkdirSync(outdir, { recursive: true });
 for (const f of readdirSync(outdir)) if (f.endsWith('.k8s.yaml')) rmSync(join(outdir, f));
 k8s.synth();
-writeFileSync(join(outdir, 'inference-plan.md'), fleet.planReport());
+// The plan report, and the replay charts it links to, beside it.
+const report = fleet.report();
+for (const f of readdirSync(outdir)) if (/^replay-.*\.svg$/.test(f)) rmSync(join(outdir, f));
+writeFileSync(join(outdir, 'inference-plan.md'), report.markdown);
+for (const [file, svg] of Object.entries(report.svgs).sort(([a], [b]) => (a < b ? -1 : 1))) writeFileSync(join(outdir, file), svg);

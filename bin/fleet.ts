@@ -15,66 +15,30 @@
  */
 import { join } from 'node:path';
 import { App, type Environment } from 'aws-cdk-lib';
-import { ApiObject, App as K8sApp, type Chart } from 'cdk8s';
+import { App as K8sApp } from 'cdk8s';
 import { PrometheusSource } from '../constructs/k8s/index.js';
-import { ACKNOWLEDGE_ANNOTATION, InferenceConstructsError, renderPlanReport } from '../lib/index.js';
-import { plannedDeployments } from './plan-report.js';
+import { InferenceConstructsError, renderPlanReport, type PlannedDeployment } from '../lib/index.js';
+import { plannedDeployments, replaySection, type ReplaySection } from './plan-report.js';
 import { addEksReference } from './reference/eks.js';
 import { addKubernetesReference } from './reference/k8s.js';
 import { addSageMakerReference } from './reference/sagemaker.js';
 
 /**
- * Rule-pack findings on the reference fleet whose fix lives in a construct that is being changed,
- * acknowledged with the reason and the pending change (rule id -> workload name -> reason). The
- * acknowledgement is an annotation on the object (`inference-constructs.io/acknowledge`), so the
- * CDK plugin (charts the EKS stack deploys) and the cdk8s check (standalone charts) both see it.
- * Remove a line when its change lands: the rule then checks the object again.
+ * Deployments whose synthesized scaling policy the plan report replays against a request trace
+ * (deployment name -> trace CSV, relative to the app's working directory): Llama 3.1 8B on
+ * Inferentia2, whose mean request (1155 prompt + 211 output tokens) is the conversation trace's.
+ * The full trace (19,365 requests at the fitted rate, six policies) adds about 1 s to a synth.
  */
-export const REFERENCE_ACKNOWLEDGEMENTS: { readonly [ruleId: string]: { readonly [workload: string]: string } } = {
-  'IC-K8S-011': {
-    'llama-3-1-8b':
-      'init containers run to completion before the kubelet starts any probe of the app container (Kubernetes docs, Init ' +
-      'Containers), so the 180 s weight download in download-weights does not count against the 1980 s startupProbe; the ' +
-      'planned-startup-seconds annotation (constructs/k8s/model-deployment.ts) adds it, pending a change that annotates the ' +
-      'server part only or that IC-K8S-011 subtracts the init download',
-  },
-  'IC-K8S-012': {
-    'llama-3-1-70b':
-      'the L40S pool holds 16 GPUs, the 4 replicas of 4 GPUs at maxReplicas without the surge pod of a rollout; pending the ' +
-      'pool sizing that adds the surge pod (sizedFor in constructs/k8s/node-pools.ts, REFERENCE_L40S_DEVICES in bin/reference/eks.ts)',
-    'llama-3-1-8b':
-      'the standalone inferentia2 NodePool is sized for the 4 replicas at maxReplicas without the surge pod of a rollout; ' +
-      'pending the pool sizing that adds the surge pod (sizedFor in constructs/k8s/node-pools.ts)',
-  },
+export const REFERENCE_REPLAY_TRACES: { readonly [deployment: string]: string } = {
+  'eks/inference/llama-3-1-8b': 'test/fixtures/traces/AzureLLMInferenceTrace_conv.csv',
 };
 
-/** Workload kinds an acknowledgement applies to: the objects the acknowledged rules report. */
-const ACKNOWLEDGED_KINDS = ['Deployment', 'LeaderWorkerSet'];
-
-/**
- * Annotate the workloads of `charts` with the acknowledgements of {@link REFERENCE_ACKNOWLEDGEMENTS}
- * that a rule would report on them. Only charts whose workload has the finding get the line: an
- * acknowledgement the object does not need would hide a future finding.
- */
-function acknowledge(charts: Chart[], which: (ruleId: string, chart: Chart, workload: string) => boolean): Chart[] {
-  for (const chart of charts) {
-    for (const obj of chart.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject && ACKNOWLEDGED_KINDS.includes(c.kind))) {
-      const reasons = Object.entries(REFERENCE_ACKNOWLEDGEMENTS)
-        .filter(([id, byWorkload]) => byWorkload[obj.name] !== undefined && which(id, chart, obj.name))
-        .map(([id, byWorkload]) => `${id}: ${byWorkload[obj.name]}`);
-      if (reasons.length > 0) obj.metadata.addAnnotation(ACKNOWLEDGE_ANNOTATION, reasons.join('\n'));
-    }
-  }
-  return charts;
-}
-
-/**
- * The cluster's own pools: the Inferentia2 pool holds the 8B surge pod, the L40S pool does not
- * hold the 70B one (IC-K8S-012 on llama-3-1-70b only); the Neuron start-up finding applies as in
- * the standalone chart.
- */
-function acknowledgeDeployed(charts: Chart[]): Chart[] {
-  return acknowledge(charts, (id, _chart, workload) => (id === 'IC-K8S-012' ? workload === 'llama-3-1-70b' : workload === 'llama-3-1-8b'));
+/** The reference fleet's plan report, with the replay section and the SVG files it links to. */
+export interface FleetReport {
+  /** The plan report's Markdown, the replay section last. */
+  readonly markdown: string;
+  /** SVG files to write beside the report: file name to content. */
+  readonly svgs: { [fileName: string]: string };
 }
 
 /** The CDK stacks the reference fleet can include. */
@@ -89,9 +53,11 @@ function context(app: App, key: string): string | undefined {
  * Add the reference fleet to a CDK app (stacks) and a cdk8s app (standalone charts), reading the
  * platform choices from the CDK app's context.
  *
- * @returns the plan report's Markdown; render it after both apps are built
+ * @param baseDir directory the replay traces ({@link REFERENCE_REPLAY_TRACES}) are read from
+ * @returns the plan report (Markdown, and with `report` the replay's SVG files); render it after
+ *   both apps are built
  */
-export function buildReferenceFleet(app: App, k8s: K8sApp): { planReport: () => string } {
+export function buildReferenceFleet(app: App, k8s: K8sApp, baseDir: string = process.cwd()): { planReport: () => string; report: () => FleetReport } {
   const wanted = (context(app, 'stacks') ?? FLEET_STACKS.join(',')).split(',').map((s) => s.trim()).filter(Boolean);
   for (const s of wanted) {
     if (!(FLEET_STACKS as readonly string[]).includes(s)) {
@@ -109,10 +75,8 @@ export function buildReferenceFleet(app: App, k8s: K8sApp): { planReport: () => 
   const env: Environment | undefined = account || region ? { account, region } : undefined;
   const gcpProjectId = context(app, 'gcpProjectId');
 
-  // Standalone manifests for any cluster. Both standalone EKS charts size their own pools
-  // without the surge pod; only the Neuron one adds the init download to the planned start-up.
-  const standalone = addKubernetesReference(k8s, { gcpProjectId });
-  acknowledge(standalone.eks, (id, _chart, workload) => id === 'IC-K8S-012' || workload === 'llama-3-1-8b');
+  // Standalone manifests for any cluster, each EKS chart with its own pools.
+  addKubernetesReference(k8s, { gcpProjectId });
 
   if (wanted.includes('sagemaker')) addSageMakerReference(app, { env });
   if (wanted.includes('eks')) {
@@ -122,7 +86,7 @@ export function buildReferenceFleet(app: App, k8s: K8sApp): { planReport: () => 
     addEksReference(
       app,
       (cluster) =>
-        acknowledgeDeployed(addKubernetesReference(deployed, {
+        addKubernetesReference(deployed, {
           eksNodePools: false,
           eksExternalPools: cluster.acceleratorPools.map((p) => p.capacity()),
           eksPrometheus: PrometheusSource.amazonManagedPrometheus({
@@ -132,12 +96,21 @@ export function buildReferenceFleet(app: App, k8s: K8sApp): { planReport: () => 
           }),
           eksScrapeIntervalSeconds: cluster.metrics.backend.scrapeIntervalSeconds,
           gcpProjectId,
-        }).eks),
+        }).eks,
       { env },
     );
   }
-  return {
-    planReport: () =>
-      renderPlanReport([...plannedDeployments(app), ...plannedDeployments(k8s)], { title: 'Inference capacity plan: reference fleet' }),
+  let built: FleetReport | undefined;
+  const report = (): FleetReport => {
+    if (built === undefined) {
+      const deployments: PlannedDeployment[] = [...plannedDeployments(app), ...plannedDeployments(k8s)].map((d) =>
+        REFERENCE_REPLAY_TRACES[d.name] === undefined ? d : { ...d, replayTrace: REFERENCE_REPLAY_TRACES[d.name] },
+      );
+      const plan = renderPlanReport(deployments, { title: 'Inference capacity plan: reference fleet' });
+      const replay: ReplaySection = replaySection(deployments, baseDir);
+      built = { markdown: replay.markdown === '' ? plan : `${plan.replace(/\n*$/, '')}\n\n${replay.markdown.replace(/\n*$/, '')}\n`, svgs: replay.svgs };
+    }
+    return built;
   };
+  return { planReport: () => report().markdown, report };
 }

@@ -1,11 +1,25 @@
 /**
- * Collects what the reference app planned, from its construct trees, for the plan report.
+ * Collects what the reference app planned, from its construct trees, for the plan report, and
+ * replays the deployments that name a request trace.
  *
  * Duck-typed on purpose: SageMaker endpoints and inference components carry `plan` and
  * `scalingPolicy`; Kubernetes token scalers carry `policy` and a `target` with its `plan`.
  */
+import { readFileSync } from 'node:fs';
+import { basename, extname, join } from 'node:path';
 import type { IConstruct } from 'constructs';
-import type { CapacityPlan, PlannedDeployment, TokenScalingPolicy } from '../lib/index.js';
+import {
+  parseAzureTrace,
+  renderReplayReport,
+  replayDeployment,
+  toReplayDeployment,
+  type CapacityPlan,
+  type PlannedDeployment,
+  type ReplayOptions,
+  type ReplayResult,
+  type RequestTrace,
+  type TokenScalingPolicy,
+} from '../lib/index.js';
 
 interface WithPlan {
   readonly plan: CapacityPlan;
@@ -42,4 +56,35 @@ export function plannedDeployments(root: IConstruct): PlannedDeployment[] {
     }
   }
   return found;
+}
+
+/** The replay section of the plan report and the SVG files it links to. */
+export interface ReplaySection {
+  /** Markdown to append to the plan report ('' when no deployment names a trace). */
+  readonly markdown: string;
+  /** SVG files to write beside the report: file name to content. */
+  readonly svgs: { [fileName: string]: string };
+}
+
+/**
+ * Replay the synthesized scaling policy of every deployment that names a trace
+ * (`replayTrace`), against the oracle and the peer policies (lib/replay). The trace is read
+ * relative to `baseDir` and named by its file's base name, never its path, so the section is the
+ * same bytes on any checkout path. Each trace file is parsed once.
+ */
+export function replaySection(deployments: PlannedDeployment[], baseDir: string, options: ReplayOptions = {}): ReplaySection {
+  const traces = new Map<string, RequestTrace>();
+  const results: ReplayResult[] = [];
+  for (const d of [...deployments].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    if (d.replayTrace === undefined) continue;
+    let trace = traces.get(d.replayTrace);
+    if (trace === undefined) {
+      trace = parseAzureTrace(readFileSync(join(baseDir, d.replayTrace), 'utf8'), basename(d.replayTrace, extname(d.replayTrace)));
+      traces.set(d.replayTrace, trace);
+    }
+    results.push(...replayDeployment(toReplayDeployment(d), trace, options));
+  }
+  if (results.length === 0) return { markdown: '', svgs: {} };
+  const { markdown, svgs } = renderReplayReport(results);
+  return { markdown, svgs };
 }

@@ -27,6 +27,14 @@ export interface PlannedDeployment extends PlannedWorkload {
   readonly platform: string;
   /** The model server serving it, e.g. "vLLM". */
   readonly server?: string;
+  /**
+   * Request trace (an Azure LLM inference trace CSV, path relative to the app's working
+   * directory) to replay this deployment's synthesized scaling policy against, beside the oracle
+   * and the peer policies, in the report the reference app writes (`bin/plan-report.ts`).
+   * `renderPlanReport` itself does not read it.
+   * @default - no replay
+   */
+  readonly replayTrace?: string;
 }
 
 /** Options for {@link renderPlanReport}. */
@@ -116,7 +124,18 @@ function placement(plan: CapacityPlan): string {
   const devices = plan.devicesPerReplica * plan.hostsPerReplica;
   const cores = plan.neuronCoresPerReplica ? ` (${plan.neuronCoresPerReplica} NeuronCores)` : '';
   const hosts = plan.hostsPerReplica > 1 ? ` across ${plan.hostsPerReplica} hosts` : '';
-  return `${devices} ${noun}${devices === 1 ? '' : 's'}${cores}${hosts}, tensor parallel ${plan.tensorParallelDegree}`;
+  // The parallelism the server is started with: --tensor-parallel-size x --pipeline-parallel-size
+  // (one contiguous share of the layers per node), plus --enable-expert-parallel when set.
+  const pipeline = plan.pipelineParallelDegree > 1 ? ` x pipeline parallel ${plan.pipelineParallelDegree} (${plan.pipelineParallelDegree} nodes)` : ', pipeline parallel 1';
+  const experts = plan.expertParallel ? ', expert parallel' : '';
+  return `${devices} ${noun}${devices === 1 ? '' : 's'}${cores}${hosts}, tensor parallel ${plan.tensorParallelDegree}${pipeline}${experts}`;
+}
+
+/** The weights' precision, and the routed experts' own when the plan holds them in another format. */
+function precisionText(plan: CapacityPlan): string {
+  if (plan.expertPrecision === undefined) return `${plan.precision} weights`;
+  const support = plan.expertPrecisionSupport === undefined ? '' : `, ${plan.expertPrecisionSupport} on the device`;
+  return `${plan.precision} weights, experts in ${plan.expertPrecision}${support}`;
 }
 
 function instanceLabel(plan: CapacityPlan): string {
@@ -134,7 +153,7 @@ function section(d: PlannedDeployment): string {
   const atMax = policy.maxReplicas * plan.cost.perReplicaHourUsd;
   const rows: [string, string][] = [
     ['Platform', d.platform + (d.server ? `, served by ${d.server}` : '')],
-    ['Model', `${plan.model.name} (${plan.model.huggingFaceId}), ${plan.precision} weights, ${plan.kvCachePrecision} KV cache`],
+    ['Model', `${plan.model.name} (${plan.model.huggingFaceId}), ${precisionText(plan)}, ${plan.kvCachePrecision} KV cache`],
     ['Parameters', parametersText(plan.model)],
     ['Attention', attentionText(plan.model)],
     ['Accelerator', instanceLabel(plan)],

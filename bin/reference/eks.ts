@@ -27,8 +27,12 @@ import { HUGGING_FACE_TOKEN_SECRET_NAME } from './sagemaker.js';
 
 /** Inferentia2 chips of the reference pool: up to 8 single-chip nodes. */
 export const REFERENCE_INFERENTIA2_DEVICES = 8;
-/** L40S GPUs of the reference pool: up to 4 g6e.12xlarge nodes (4 GPUs each). */
-export const REFERENCE_L40S_DEVICES = 16;
+/**
+ * L40S GPUs of the reference pool: up to 5 g6e.12xlarge nodes (4 GPUs each), the Llama 3.1 70B
+ * deployment's 4 replicas at maxReplicas plus the one surge replica of a rollout (the
+ * Deployment's maxSurge 1), which Karpenter does not launch past the pool's limits.
+ */
+export const REFERENCE_L40S_DEVICES = 20;
 /** H200 GPUs of the reference pool: one p5en.48xlarge (8 GPUs) holds the four gpt-oss-120b replicas. */
 export const REFERENCE_H200_DEVICES = 8;
 /** L40S GPUs of the single-GPU pool: up to 4 g6e.xlarge nodes (Qwen3-30B-A3B, one replica each). */

@@ -10,7 +10,7 @@ import { Duration, Lazy } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { Construct } from 'constructs';
 import {
-  AUTO_MODE_MAX_NODE_LIFETIME_HOURS as LIB_AUTO_MODE_MAX_NODE_LIFETIME_HOURS,
+  AUTO_MODE_MAX_NODE_LIFETIME_HOURS,
   InferenceConstructsError,
   NODE_POOL_DEFAULTS,
   assertAutoModeNodeLifetime,
@@ -61,14 +61,11 @@ export const KARPENTER_NODEPOOL_LABEL = NODE_POOL_DEFAULTS.karpenterNodePoolLabe
  */
 export const KARPENTER_CAPACITY_TYPE_LABEL = NODE_POOL_DEFAULTS.capacityTypeLabel;
 
-/**
- * Longest node lifetime EKS Auto Mode accepts, hours (21 days). The rule and its sources live in
- * lib/node-pool-defaults.ts (`assertAutoModeNodeLifetime`), which the cdk8s pools check too.
- *
- * @see https://docs.aws.amazon.com/eks/latest/userguide/automode.html (Auto Mode features: 21-day maximum lifetime)
- * @see https://docs.aws.amazon.com/eks/latest/userguide/create-node-pool.html
- */
-export const AUTO_MODE_MAX_NODE_LIFETIME_HOURS = LIB_AUTO_MODE_MAX_NODE_LIFETIME_HOURS;
+// The longest node lifetime EKS Auto Mode accepts (21 days) is defined once, in
+// lib/node-pool-defaults.ts with its sources; it is re-exported here (the same binding, so the
+// package's flat namespace holds one AUTO_MODE_MAX_NODE_LIFETIME_HOURS).
+// https://docs.aws.amazon.com/eks/latest/userguide/automode.html (21-day maximum lifetime)
+export { AUTO_MODE_MAX_NODE_LIFETIME_HOURS };
 
 /** Auto Mode node lifetime `expireAfter` (the shared NodePool table, 336 h = 14 days). */
 export const AUTO_MODE_EXPIRE_AFTER = NODE_POOL_DEFAULTS.expireAfter;

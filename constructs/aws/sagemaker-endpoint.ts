@@ -444,6 +444,7 @@ export class SageMakerInferenceEndpoint extends SageMakerEndpointBase {
       scaleOutCooldown: Duration.seconds(this.scalingPolicy.scaleUp.stabilizationWindowSeconds),
       scaleInCooldown: Duration.seconds(this.scalingPolicy.scaleDown.stabilizationWindowSeconds),
       label: 'Output tokens/s per instance',
+      policy: this.scalingPolicy,
     });
     this.concurrencyScalingPolicy = new appscaling.TargetTrackingScalingPolicy(this, 'ConcurrencyScaling', {
       scalingTarget: this.scalableTarget,

@@ -525,6 +525,7 @@ export class SageMakerInferenceComponent extends Construct {
       scaleOutCooldown: scaleOut,
       scaleInCooldown: scaleIn,
       label: 'Output tokens/s per copy',
+      policy: this.scalingPolicy,
     });
     this.concurrencyScalingPolicy = new appscaling.TargetTrackingScalingPolicy(this, 'ConcurrencyScaling', {
       scalingTarget: this.scalableTarget,

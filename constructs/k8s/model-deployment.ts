@@ -280,8 +280,11 @@ export interface ModelDeploymentProps {
    */
   readonly server?: ModelServerProfile | string;
   /**
-   * Node provisioning flavour whose labels the pods select.
-   * @default 'karpenter' on AWS instance types, 'gke' on GKE machine types
+   * Node provisioning flavour whose labels the pods select. The AWS default is the default of
+   * `EksInferenceCluster` (EKS Auto Mode, nodes labelled `eks.amazonaws.com/*`), so a default
+   * workload runs on a default cluster; pass `'karpenter'` for self-managed Karpenter nodes
+   * (`karpenter.k8s.aws/*` labels).
+   * @default 'eks-auto-mode' on AWS instance types, 'gke' on GKE machine types
    */
   readonly platform?: KubernetesPlatform;
   /**
@@ -533,7 +536,7 @@ export class ModelDeployment extends Construct implements ScalableModelWorkload,
         fix: 'serve TPU models with vllm-tpu (the default)',
       });
     }
-    this.platform = props.platform ?? (instance.cloud === 'gcp' ? 'gke' : 'karpenter');
+    this.platform = props.platform ?? (instance.cloud === 'gcp' ? 'gke' : 'eks-auto-mode');
     validatePlatform(this.platform, instance.cloud);
     this.name = props.name ?? plan.model.name;
     validateName(this.name);
@@ -756,7 +759,14 @@ export class ModelDeployment extends Construct implements ScalableModelWorkload,
     // the plan they came from (lib/plan-annotations.ts).
     const planAnnotations: Record<string, string> = {
       [TARGET_TOKENS_PER_SECOND_ANNOTATION]: String(Math.round(plan.targetTokensPerSecondPerReplica * 1000) / 1000),
-      [PLANNED_STARTUP_SECONDS_ANNOTATION]: String(startup + (download ? weightLoadSeconds(plan) : 0)),
+      // What the startup probe must cover: the server's own start (overhead + checkpoint load),
+      // as planned, not the caller's override, so IC-K8S-011 flags a probe shorter than the plan.
+      // The init container's download is not part of it: app containers, and so their probes,
+      // start only after every init container has completed (Kubernetes docs, Init Containers,
+      // https://kubernetes.io/docs/concepts/workloads/pods/init-containers/: init containers "are
+      // run before the app containers are started" and "always run to completion"; the startup
+      // probe's clock starts with the container, Configure Liveness, Readiness and Startup Probes).
+      [PLANNED_STARTUP_SECONDS_ANNOTATION]: String(startupProbeSeconds(this.server, plan)),
       [CHECKPOINT_GIB_ANNOTATION]: String(round1(this.checkpointGiB)),
       [HOST_LOAD_GIB_ANNOTATION]: String(round1(this.hostLoadGiB)),
     };

@@ -13,6 +13,7 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { KubeHorizontalPodAutoscalerV2, Quantity } from 'cdk8s-plus-28/lib/imports/k8s.js';
 import { Construct } from 'constructs';
+import { KEDA_COOLDOWN_PERIOD_SECONDS } from '../../lib/replay/replay.js';
 import {
   InferenceConstructsError,
   ScalingBehaviour,
@@ -45,11 +46,9 @@ function isAutoscalable(target: ScalableModelWorkload): target is ScalableModelW
 
 /** How often KEDA evaluates the triggers, seconds (KEDA default 30; tokens move fast). */
 export const KEDA_POLLING_INTERVAL_SECONDS = 15;
-/**
- * Seconds after the last active trigger before KEDA scales to zero (KEDA's default).
- * @see https://keda.sh/docs/2.17/reference/scaledobject-spec/#cooldownperiod
- */
-export const KEDA_COOLDOWN_PERIOD_SECONDS = 300;
+// Seconds after the last active trigger before KEDA scales to zero: one constant in lib, which the
+// replay reads too (lib/replay/replay.ts, KEDA's default 300 s).
+export { KEDA_COOLDOWN_PERIOD_SECONDS };
 /** Consecutive failed metric reads before KEDA holds the fallback replica count. */
 export const KEDA_FALLBACK_FAILURE_THRESHOLD = 3;
 /**

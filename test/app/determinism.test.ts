@@ -10,7 +10,8 @@ import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-const SOURCES = ['bin', 'lib', 'constructs', 'imports', 'package.json', 'cdk.json', 'tsconfig.json'];
+// test/fixtures/traces: the request trace the plan report replays (bin/fleet.ts REFERENCE_REPLAY_TRACES).
+const SOURCES = ['bin', 'lib', 'constructs', 'imports', 'test/fixtures/traces', 'package.json', 'cdk.json', 'tsconfig.json'];
 const CDK_JSON_CONTEXT: unknown = (JSON.parse(readFileSync(join(ROOT, 'cdk.json'), 'utf8')) as { context: unknown }).context;
 
 /** Copy the sources (not node_modules, which is linked) into a fresh directory. */

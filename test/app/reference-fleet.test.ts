@@ -41,7 +41,14 @@ describe('reference fleet', () => {
 
   test('renders standalone charts for EKS and GKE that pass strict validation', () => {
     const objects = built.k8s.charts.flatMap((c) => c.toJson());
-    expect(built.k8s.charts.map((c) => c.node.id).sort()).toEqual(['gemma-2-9b-tpu', 'llama-3-1-70b-gpu', 'llama-3-1-8b-inf2']);
+    expect(built.k8s.charts.map((c) => c.node.id).sort()).toEqual([
+      'gemma-2-9b-tpu',
+      'gpt-oss-120b-h200',
+      'llama-3-1-70b-gpu',
+      'llama-3-1-8b-inf2',
+      'qwen3-30b-a3b-gpu',
+      'qwen3-32b-tpu',
+    ]);
     expect(formatManifestIssues(validateManifests(objects))).toBe('');
   });
 

@@ -3,7 +3,8 @@
  * accelerator pool, and a default cdk8s ModelDeployment deployed into it, synthesize. The cluster
  * names the platform its nodes are labelled for (`kubernetesPlatform`: Auto Mode nodes carry
  * `eks.amazonaws.com/*` labels, EKS user guide "create-node-pool", not the `karpenter.k8s.aws/*`
- * ones of self-managed Karpenter); the workload is rendered for it.
+ * ones of self-managed Karpenter); a ModelDeployment without `platform` defaults to the same
+ * EKS Auto Mode, and an explicit `platform` wins.
  */
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
@@ -20,14 +21,14 @@ function defaults(platform?: KubernetesPlatform) {
   const chart = new Chart(new K8sApp(), 'qwen', { namespace: 'inference' });
   new ModelDeployment(chart, 'Qwen', {
     plan: planCapacity({ model: modelPreset('qwen2-5-7b'), instanceType: 'g6e.xlarge' }),
-    platform: platform ?? (cluster.kubernetesPlatform as KubernetesPlatform),
+    ...(platform === undefined ? {} : { platform }),
   });
   cluster.addInferenceWorkload('Qwen', chart);
   return { stack, cluster };
 }
 
 describe('default layers', () => {
-  test('a default cluster plus a default workload synthesizes (rendered for cluster.kubernetesPlatform, EKS Auto Mode labels)', () => {
+  test('a default cluster plus a default workload synthesizes: no platform passed, both default to EKS Auto Mode (eks.amazonaws.com/* labels)', () => {
     const { stack, cluster } = defaults();
     expect(cluster.kubernetesPlatform).toBe('eks-auto-mode');
     const template = Template.fromStack(stack);

@@ -60,15 +60,20 @@ describe('addEksReference', () => {
     expect(lintFindings).toBe('');
   });
 
-  test('creates an Auto Mode cluster with an Inferentia2 and an NVIDIA L40S NodePool', () => {
+  test('creates an Auto Mode cluster with an Inferentia2 pool and three NVIDIA pools (L40S x4, H200, L40S x1)', () => {
     template.resourceCountIs('AWS::EKS::Cluster', 1);
     const manifests = Object.values(template.findResources('Custom::AWSCDK-EKS-KubernetesResource')).map((r) =>
       JSON.stringify(r.Properties.Manifest),
     );
-    expect(manifests.filter((m) => m.includes('\\"kind\\":\\"NodePool\\"'))).toHaveLength(2);
-    expect(manifests.some((m) => m.includes('\\"name\\":\\"inferentia2\\"') && m.includes('\\"aws.amazon.com/neuron\\":8'))).toBe(true);
-    // Explicit limits: 8 chips, 16 GPUs (the charts need 4 x 1 and 4 x 4).
-    expect(manifests.some((m) => m.includes('\\"name\\":\\"nvidia-l40s\\"') && m.includes('\\"nvidia.com/gpu\\":16'))).toBe(true);
+    expect(manifests.filter((m) => m.includes('\\"kind\\":\\"NodePool\\"'))).toHaveLength(4);
+    // Explicit limits, whole nodes at maxReplicas plus a rollout's surge replica (maxSurge 1):
+    // 8 chips; 20 GPUs = (4 + 1) g6e.12xlarge x 4 for the 70B; one p5en.48xlarge; 4 g6e.xlarge.
+    const pool = (name: string, resource: string, n: number) =>
+      manifests.some((m) => m.includes(`\\"name\\":\\"${name}\\"`) && m.includes(`\\"${resource}\\":${n}`));
+    expect(pool('inferentia2', 'aws.amazon.com/neuron', 8)).toBe(true);
+    expect(pool('nvidia-l40s', 'nvidia.com/gpu', 20)).toBe(true);
+    expect(pool('nvidia-h200', 'nvidia.com/gpu', 8)).toBe(true);
+    expect(pool('nvidia-l40s-1x', 'nvidia.com/gpu', 4)).toBe(true);
   });
 
   test('uses the managed Prometheus path with KEDA', () => {

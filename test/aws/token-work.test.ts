@@ -9,7 +9,9 @@
  */
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { ModelWeights, SageMakerInferenceEndpoint } from '../../constructs/aws/index.js';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { describe, expect, test } from 'vitest';
 import {
@@ -117,5 +119,23 @@ describe('token work on SageMaker target tracking', () => {
   test('a pattern that is not vLLM\'s has no prompt filter', () => {
     expect(promptThroughputFilterPattern(undefined)).toBeUndefined();
     expect(promptThroughputFilterPattern('[ts, tps]')).toBeUndefined();
+  });
+
+  test('a SageMaker endpoint given signal TOKEN_WORK tracks the metric math, and by default tracks output tokens', () => {
+    const build = (signal?: ScalingSignal) => {
+      const stack = new Stack(new App(), 'Endpoint', { env: { account: '111111111111', region: 'us-east-1' } });
+      new SageMakerInferenceEndpoint(stack, 'Qwen', {
+        model: modelPreset('qwen2-5-7b'),
+        instanceType: 'ml.g6e.xlarge',
+        modelWeights: ModelWeights.fromS3Prefix(new s3.Bucket(stack, 'Weights'), 'models/qwen2-5-7b'),
+        scaling: { minReplicas: 1, maxReplicas: 4, ...(signal === undefined ? {} : { signal }) },
+      });
+      const [p] = Object.values(Template.fromStack(stack).findResources('AWS::ApplicationAutoScaling::ScalingPolicy', {
+        Properties: { PolicyName: Match.stringLikeRegexp('TokenScaling') },
+      })) as any[];
+      return p.Properties.TargetTrackingScalingPolicyConfiguration.CustomizedMetricSpecification.Metrics.map((m: any) => m.Id as string);
+    };
+    expect(build(ScalingSignal.TOKEN_WORK)).toContain('token_work_per_instance');
+    expect(build()).toEqual(['tokens', 'tokens_per_instance']);
   });
 });

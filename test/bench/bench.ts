@@ -9,6 +9,8 @@
  *   installed) against the same app with its stack emptied (IC_BENCH_EMPTY_STACK=true: same
  *   imports, same toolchain, one CfnWaitConditionHandle). Goal <= 1.3x. Needs `npm run build`.
  * - synth time and output size for 1, 10 and 50 model deployments.
+ * - the trace replay's wall time per policy and its growth with trace length
+ *   (test/bench/replay-bench.ts, run as a child process).
  * - with BENCH_SUITE=true, the wall time of the whole test suite.
  *
  * Every synth goes through the real `cdk synth -q` CLI, as a user runs it. The two apps of a
@@ -167,6 +169,13 @@ console.log(`  marginal synth time  ${(((fifty.seconds - one.seconds) / 49) * 10
 console.log(
   `  output size growth   ${((fifty.templateBytes + fifty.manifestBytes) / (one.templateBytes + one.manifestBytes) / 50).toFixed(2)} (50 deployments / 50 x one; 1.00 = linear)`,
 );
+
+// The trace replay (test/bench/replay-bench.ts) as its own process, so its figures are not
+// skewed by the synths above sharing the heap: wall time per policy and its growth with trace length.
+console.log('\ntrace replay (test/bench/replay-bench.ts)');
+const replay = spawnSync(join(ROOT, 'node_modules', '.bin', 'tsx'), [join(ROOT, 'test', 'bench', 'replay-bench.ts')], { cwd: ROOT, encoding: 'utf8' });
+for (const line of replay.stdout.split('\n').filter((l) => l.trim())) console.log(`  ${line}`);
+if (replay.status !== 0) console.log(`  not measured: exit ${replay.status}: ${replay.stderr.split('\n').find((l) => l.trim()) ?? ''}`);
 
 if (process.env.BENCH_SUITE === 'true') {
   console.log('\ntest suite (npx vitest run)');

@@ -207,11 +207,13 @@ describe('Llama 3.1 8B on Inferentia2 with EKS Auto Mode and KEDA on AMP', () =>
     expect(one(objects, 'ScaledObject').spec.triggers[0].authenticationRef).toEqual({ name: auth.metadata.name });
   });
 
-  test('renders an Auto Mode NodePool on the built-in NodeClass, limited to maxReplicas x devices', () => {
+  // Karpenter launches no node past the pool's limits, so the limit counts whole nodes at
+  // maxReplicas plus the Deployment's rollout surge (maxSurge 1): (4 + 1) x 1 chip.
+  test('renders an Auto Mode NodePool on the built-in NodeClass, limited to (maxReplicas + surge) x devices', () => {
     const pool = one(objects, 'NodePool');
     expect(pool.metadata.namespace).toBeUndefined();
     expect(pool.spec.template.spec.nodeClassRef).toEqual({ group: 'eks.amazonaws.com', kind: 'NodeClass', name: 'default' });
-    expect(pool.spec.limits).toEqual({ 'aws.amazon.com/neuron': 4 });
+    expect(pool.spec.limits).toEqual({ 'aws.amazon.com/neuron': 5 });
     expect(pool.spec.template.spec.requirements).toContainEqual({
       key: 'eks.amazonaws.com/instance-family',
       operator: 'In',
@@ -304,9 +306,10 @@ describe('Llama 3.1 70B on g6e.12xlarge with a Karpenter NodePool and EC2NodeCla
     expect(objects.some((o) => o.kind === 'TriggerAuthentication')).toBe(false);
   });
 
-  test('limits the NodePool to maxReplicas x GPUs per replica, spot first', () => {
+  // Whole g6e.12xlarge nodes at maxReplicas plus the rollout's surge replica: (3 + 1) x 4 GPUs.
+  test('limits the NodePool to (maxReplicas + surge) x GPUs per replica, spot first', () => {
     const pool = one(objects, 'NodePool');
-    expect(pool.spec.limits).toEqual({ 'nvidia.com/gpu': 12 });
+    expect(pool.spec.limits).toEqual({ 'nvidia.com/gpu': 16 });
     expect(pool.spec.template.spec.nodeClassRef).toEqual({ group: 'karpenter.k8s.aws', kind: 'EC2NodeClass', name: 'nvidia-l40s' });
     expect(pool.spec.template.spec.requirements).toEqual([
       { key: 'karpenter.k8s.aws/instance-family', operator: 'In', values: ['g6e'] },

@@ -263,8 +263,10 @@ describe('Llama 3.1 70B on a multi-host TPU v5e 4x4 slice with a LeaderWorkerSet
     expect(one(objects, 'PodMonitoring').spec.selector.matchLabels).toEqual(selector);
   });
 
-  test('lets a whole group be disrupted at once', () => {
-    expect(one(objects, 'PodDisruptionBudget').spec.maxUnavailable).toBe(4);
+  // maxUnavailable counts pods; with RecreateGroupOnPodRestart one evicted pod restarts its whole
+  // group, so one pod is one replica (LeaderWorkerSet API, restartPolicy).
+  test('lets one group (one pod of it breaks the group) be disrupted at once', () => {
+    expect(one(objects, 'PodDisruptionBudget').spec.maxUnavailable).toBe(1);
   });
 
   test('scales the LeaderWorkerSet with an HPA on the GKE External metric, summed and averaged per replica', () => {

@@ -349,9 +349,9 @@ describe('addKubernetesReference', () => {
     );
   });
 
-  test('returns two EKS charts and one GKE chart', () => {
-    expect(defaults.eks).toHaveLength(2);
-    expect(defaults.gke).toHaveLength(1);
+  test('returns four EKS charts and two GKE charts', () => {
+    expect(defaults.eks).toHaveLength(4);
+    expect(defaults.gke).toHaveLength(2);
   });
 
   test('every object of every chart passes strict validation', () => {
@@ -420,6 +420,12 @@ describe('addKubernetesReference', () => {
         {
           name: 'auto-l40s',
           labels: { 'eks.amazonaws.com/instance-family': 'g6e', 'eks.amazonaws.com/instance-gpu-name': 'l40s' },
+          taints: [{ key: 'nvidia.com/gpu', effect: 'NoSchedule' }],
+          limits: {},
+        },
+        {
+          name: 'auto-h200',
+          labels: { 'eks.amazonaws.com/instance-family': 'p5en', 'eks.amazonaws.com/instance-gpu-name': 'h200' },
           taints: [{ key: 'nvidia.com/gpu', effect: 'NoSchedule' }],
           limits: {},
         },

@@ -33,7 +33,7 @@ describe('renderPlanReport', () => {
   test('states placement, memory fit, replicas, target and cost for each deployment', () => {
     const p = inf2.plan;
     expect(report).toContain(`| Accelerator | inf2.xlarge, ${p.instance.device.displayName} |`);
-    expect(report).toContain(`| Per replica | 1 Inferentia2 chip (2 NeuronCores), tensor parallel 2 |`);
+    expect(report).toContain(`| Per replica | 1 Inferentia2 chip (2 NeuronCores), tensor parallel 2, pipeline parallel 1 |`);
     expect(report).toContain(`of ${p.memory.availableGiB.toFixed(1)} GiB`);
     expect(report).toContain('| Replicas | 1 to 4 |');
     expect(report).toContain(`| Scaling target | ${Math.round(p.targetTokensPerSecondPerReplica)} generated tokens/s per replica (70 % of capacity) |`);
@@ -46,11 +46,32 @@ describe('renderPlanReport', () => {
     expect(report).toContain('| Tokens/s per replica | 900 (measured; 900 output tokens/s per replica, given by the caller) |');
   });
 
+  // vLLM serves a pipelined replica with --pipeline-parallel-size, one contiguous share of the
+  // layers per node (vLLM v0.11 docs, Distributed inference and serving).
+  test('states the pipeline degree of a replica that spans nodes', () => {
+    const deepseek = planCapacity({ model: modelPreset('deepseek-v3'), instanceType: 'p5.48xlarge' });
+    expect(deepseek.pipelineParallelDegree).toBe(2);
+    const text = renderPlanReport([deployment('eks/deepseek-v3', 'EKS', deepseek)]);
+    expect(text).toContain('| Per replica | 16 GPUs across 2 hosts, tensor parallel 8 x pipeline parallel 2 (2 nodes) |');
+  });
+
+  // gpt-oss checkpoints hold the routed experts in MXFP4 and the rest in BF16 (the model card);
+  // Hopper serves MXFP4 weight-only (vLLM GPT-OSS recipe), which the memory fit counts.
+  test('states the experts\' precision when it differs from the weights\'', () => {
+    const gptOss = planCapacity({ model: modelPreset('gpt-oss-120b'), instanceType: 'p5en.48xlarge', tensorParallelDegree: 1 });
+    const text = renderPlanReport([deployment('eks/gpt-oss-120b', 'EKS', gptOss)]);
+    expect(text).toContain(`${gptOss.precision} weights, experts in ${gptOss.expertPrecision}, ${gptOss.expertPrecisionSupport} on the device, `);
+    expect(gptOss.expertPrecision).toBe('fp4');
+    // A dense model has no expert precision to state.
+    expect(report).not.toContain('experts in');
+  });
+
   test('states the latency figures beside the throughput', () => {
     const p = inf2.plan;
     const ms = (s: number) => `${(s * 1000).toFixed(1)} ms`;
     expect(report).toContain(
-      `| Latency | ${ms(p.latency.timePerOutputTokenSeconds)} per output token, ${ms(p.latency.timeToFirstTokenSeconds)} to first token (estimated, median without queueing) |`,
+      `| Latency | ${ms(p.latency.timePerOutputTokenSeconds)} per output token, ${ms(p.latency.timeToFirstTokenSeconds)} to first token ` +
+        `(estimated, median without queueing; targets 200.0 ms per output token, 2000.0 ms to first token) |`,
     );
     expect(report).toContain(`| Operating point | ${p.operatingPoint} |`);
     expect(report).toContain('| Requests | 1155 prompt + 211 output tokens on average |');

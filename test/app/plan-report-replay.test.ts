@@ -1,0 +1,42 @@
+/**
+ * The plan report's replay section (bin/plan-report.ts `replaySection`): a deployment that names
+ * a request trace gets its synthesized scaling policy replayed against the oracle and the peer
+ * policies (lib/replay), as a table in the report and an SVG beside it. The trace is the Azure
+ * LLM inference conversation trace (test/fixtures/traces/README.md, CC-BY-4.0).
+ */
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { REFERENCE_REPLAY_TRACES } from '../../bin/fleet.js';
+import { replaySection } from '../../bin/plan-report.js';
+import { MODEL_SERVERS, REPLAY_POLICIES, modelPreset, planCapacity, tokenScalingPolicy, type PlannedDeployment } from '../../lib/index.js';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const TRACE = 'test/fixtures/traces/AzureLLMInferenceTrace_conv.csv';
+
+function deployment(replayTrace?: string): PlannedDeployment {
+  const plan = planCapacity({ model: modelPreset('llama-3-1-8b'), instanceType: 'inf2.8xlarge', modelServer: MODEL_SERVERS['vllm-neuron'] });
+  return { name: 'eks/inference/llama-3-1-8b', platform: 'EKS', server: 'vLLM', plan, scalingPolicy: tokenScalingPolicy(plan, { maxReplicas: 4 }), replayTrace };
+}
+
+describe('plan report: replay of a deployment that names a trace', () => {
+  test('no trace named: no section, no file', () => {
+    expect(replaySection([deployment()], ROOT)).toEqual({ markdown: '', svgs: {} });
+  });
+
+  test('a named trace: one row per policy against the oracle, and the SVG the section links to, named by the trace file, not its path', () => {
+    const { markdown, svgs } = replaySection([deployment(TRACE)], ROOT, { rateScale: 0.3 });
+    expect(markdown).toContain('### eks/inference/llama-3-1-8b on AzureLLMInferenceTrace_conv');
+    for (const policy of REPLAY_POLICIES) expect(markdown).toMatch(new RegExp(`\\| eks/inference/llama-3-1-8b \\| ${policy}( \\(default\\))? \\|`));
+    const files = Object.keys(svgs);
+    expect(files).toEqual(['replay-eks-inference-llama-3-1-8b-azurellminferencetrace-conv.svg']);
+    expect(markdown).toContain(`![replicas over time](${files[0]})`);
+    expect(svgs[files[0]]).toMatch(/^<svg/);
+    expect(markdown).not.toContain(ROOT);
+    // Same inputs, same bytes.
+    expect(replaySection([deployment(TRACE)], ROOT, { rateScale: 0.3 })).toEqual({ markdown, svgs });
+  });
+
+  test('the reference fleet replays the conversation trace for the Inferentia2 deployment', () => {
+    expect(REFERENCE_REPLAY_TRACES).toEqual({ 'eks/inference/llama-3-1-8b': TRACE });
+  });
+});
