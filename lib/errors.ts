@@ -96,6 +96,8 @@ export const ERROR_CODES = {
   ScrapeBackendUnknown: 'the scrape backend is not one the library renders for',
   ScrapeIntervalUnknown: 'no scrape interval applies: the scrape backend scrapes nothing',
   ScrapeIntervalInvalid: 'a scrape interval is not a positive finite number of seconds',
+  // device plugins
+  DevicePluginMissing: 'accelerator pods land on Karpenter nodes that no device plugin advertises the resource on',
 } as const;
 
 /** A stable error code. */

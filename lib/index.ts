@@ -11,5 +11,6 @@ export * from './plan-annotations.js';
 export * from './precision-support.js';
 export * from './calibration.js';
 export * from './node-pool-defaults.js';
+export * from './device-plugins.js';
 export * from './rules/index.js';
 export * from './replay/index.js';

@@ -6,7 +6,12 @@
 export const PLAN_ANNOTATION_PREFIX = 'inference-constructs.io/';
 /** The plan's scaling target: output tokens/s per replica at the target utilisation. */
 export const TARGET_TOKENS_PER_SECOND_ANNOTATION = 'inference-constructs.io/target-tokens-per-second';
-/** Planned seconds from container start to ready: weight download + load (+ compile). */
+/**
+ * Planned seconds from the server container's start to ready, what its startup probe must cover:
+ * server start-up + checkpoint load (+ compile). An init container's download is not included:
+ * init containers complete before the app containers start.
+ * @see https://kubernetes.io/docs/concepts/workloads/pods/init-containers/
+ */
 export const PLANNED_STARTUP_SECONDS_ANNOTATION = 'inference-constructs.io/planned-startup-seconds';
 /** GiB of checkpoint the server fetches (the published weights, before any quantize-at-load). */
 export const CHECKPOINT_GIB_ANNOTATION = 'inference-constructs.io/checkpoint-gib';
@@ -22,7 +27,12 @@ export class PlanAnnotations {
   public static readonly PREFIX: string = PLAN_ANNOTATION_PREFIX;
   /** The plan's scaling target: output tokens/s per replica at the target utilisation. */
   public static readonly TARGET_TOKENS_PER_SECOND: string = TARGET_TOKENS_PER_SECOND_ANNOTATION;
-  /** Planned seconds from container start to ready: weight download + load (+ compile). */
+  /**
+ * Planned seconds from the server container's start to ready, what its startup probe must cover:
+ * server start-up + checkpoint load (+ compile). An init container's download is not included:
+ * init containers complete before the app containers start.
+ * @see https://kubernetes.io/docs/concepts/workloads/pods/init-containers/
+ */
   public static readonly PLANNED_STARTUP_SECONDS: string = PLANNED_STARTUP_SECONDS_ANNOTATION;
   /** GiB of checkpoint the server fetches (the published weights, before any quantize-at-load). */
   public static readonly CHECKPOINT_GIB: string = CHECKPOINT_GIB_ANNOTATION;

@@ -28,3 +28,4 @@ export * from './node-pools.js';
 export * from './compute-class.js';
 export * from './placement-check.js';
 export * from './rule-pack.js';
+export { AcceleratorDevicePlugin, type DevicePluginPool, type IDevicePluginConsumer } from './device-plugins.js';

@@ -39,6 +39,7 @@ import {
   NodePoolSpecTemplateSpecRequirementsOperator,
   NodePoolSpecTemplateSpecTaintsEffect,
 } from '../../imports/karpenter-nodepools-karpenter.sh.js';
+import { AcceleratorDevicePlugin, type DevicePluginPool, type IDevicePluginConsumer } from './device-plugins.js';
 import type { ModelDeployment } from './model-deployment.js';
 
 export {
@@ -197,6 +198,15 @@ export interface AcceleratorNodePoolProps {
    * @default '1h'
    */
   readonly terminationGracePeriod?: string;
+  /**
+   * Render the accelerator's device plugin (karpenter mode): the NVIDIA k8s-device-plugin or the
+   * Neuron device plugin DaemonSet, one per chart and accelerator, on this pool's nodes only. The
+   * EKS AL2023 NVIDIA / Neuron AMIs advertise no `nvidia.com/gpu` / `aws.amazon.com/neuron`
+   * without one. Pass `false` when the cluster already runs the plugin; nothing else changes.
+   * Ignored in eks-auto-mode, which runs its own plugins.
+   * @default true
+   */
+  readonly devicePlugin?: boolean;
 }
 
 function invalid(prop: string, problem: string, received: unknown, allowed: string | readonly (string | number)[], fix: string): never {
@@ -247,7 +257,7 @@ export function devicesAtScale(workloads: readonly WorkloadAtScale[]): number {
  * - EC2NodeClass: pinned AL2023 alias, encrypted gp3 root volume sized for image + weights,
  *   IMDSv2 required with hop limit 1
  */
-export class AcceleratorNodePool extends Construct implements IAcceleratorPool {
+export class AcceleratorNodePool extends Construct implements IAcceleratorPool, IDevicePluginConsumer {
   /** The NodePool: escape hatch for patches. */
   public readonly nodePool: NodePool;
   /** The EC2NodeClass (karpenter mode only). */
@@ -262,6 +272,9 @@ export class AcceleratorNodePool extends Construct implements IAcceleratorPool {
   public readonly labels: Readonly<Record<string, string>>;
   /** Taints every node carries. */
   public readonly taints: readonly Taint[];
+  /** The chart's device plugin for this pool's accelerator (karpenter mode, unless opted out). */
+  public readonly devicePlugin?: AcceleratorDevicePlugin;
+  private readonly devicePluginOptOut: boolean;
 
   constructor(scope: Construct, id: string, props: AcceleratorNodePoolProps) {
     super(scope, id);
@@ -468,6 +481,14 @@ export class AcceleratorNodePool extends Construct implements IAcceleratorPool {
       },
     });
     clusterScoped(this.nodePool);
+    this.devicePluginOptOut = props.devicePlugin === false;
+    if (!autoMode && !this.devicePluginOptOut) this.devicePlugin = AcceleratorDevicePlugin.forPool(this, this.devicePluginPool()!);
+  }
+
+  /** The pool as its device plugin sees it; undefined in Auto Mode or when opted out (`devicePlugin: false`). */
+  public devicePluginPool(): DevicePluginPool | undefined {
+    if (this.nodeClass === undefined || this.devicePluginOptOut) return undefined;
+    return { name: this.name, resourceName: this.resourceName, taints: [...this.taints], labels: { ...this.labels } };
   }
 
   /** The pool as the placement check sees it: single-valued requirements as labels, taints, limit. */

@@ -9,6 +9,7 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { type PoolCapacity, checkPlacement, workloadDemandsFromManifests } from '../../lib/placement.js';
+import { type DevicePluginPool, type IDevicePluginConsumer, checkDevicePlugins } from './device-plugins.js';
 import type { IAcceleratorPool } from './node-pools.js';
 
 /** Properties of {@link PlacementCheck}. */
@@ -32,9 +33,14 @@ export function poolsInChart(chart: Chart): PoolCapacity[] {
     .map((p) => p.toPoolCapacity());
 }
 
+function isDevicePluginConsumer(c: IConstruct): c is IConstruct & IDevicePluginConsumer {
+  return typeof (c as Partial<IDevicePluginConsumer>).devicePluginPool === 'function';
+}
+
 /**
- * Check a chart's workloads against its pools (and `externalPools`) now.
- * @throws InferenceConstructsError PoolNotFound, SelectorMismatch or PoolLimitExceeded
+ * Check a chart's workloads against its pools (and `externalPools`) now, and that every
+ * Karpenter pool they land on has its device plugin in the chart (unless the pool opted out).
+ * @throws InferenceConstructsError PoolNotFound, SelectorMismatch, PoolLimitExceeded or DevicePluginMissing
  */
 export function checkChartPlacement(chart: Chart, externalPools: readonly PoolCapacity[] = []): void {
   // The chart's objects one by one: Chart.toJson() would run the chart's validations, this one included.
@@ -44,6 +50,12 @@ export function checkChartPlacement(chart: Chart, externalPools: readonly PoolCa
     .map((o) => o.toJson());
   const demands = workloadDemandsFromManifests(manifests);
   checkPlacement(demands, [...poolsInChart(chart), ...externalPools]);
+  const consumers = chart.node
+    .findAll()
+    .filter(isDevicePluginConsumer)
+    .map((c) => c.devicePluginPool())
+    .filter((p): p is DevicePluginPool => p !== undefined);
+  checkDevicePlugins(manifests, demands, consumers);
 }
 
 /**

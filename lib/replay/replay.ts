@@ -5,7 +5,7 @@
 import { InferenceConstructsError } from '../errors.js';
 import type { CapacityPlan } from '../planner.js';
 import type { TokenScalingPolicy } from '../scaling.js';
-import { stepTokenBudget } from '../scaling.js';
+import { VLLM_DEFAULT_MAX_NUM_BATCHED_TOKENS, stepTokenBudget } from '../scaling.js';
 import { type StepTimeProfile, decodeStepSeconds, prefillSeconds } from '../step-time.js';
 import { type EngineResult, type IReplayScaler, type ReplayObservations, runEngine } from './engine.js';
 import { type ReplayLatencyTargets, latencyTargetsForPlan, plannedLiveContextTokens, profileForPlan } from './profile.js';
@@ -449,7 +449,9 @@ export function replayDeployment(d: ReplayDeployment, rawTrace: RequestTrace, op
   const firstFive = demand.slice(0, 5);
   const initial = Math.min(d.scalingPolicy.maxReplicas, Math.max(d.scalingPolicy.minReplicas, 1, Math.ceil(Math.max(...firstFive) / u)));
   const def = d.defaultPolicy ?? ReplayPolicyKind.OUTPUT_TOKENS;
-  const budget = options.maxBatchedTokens ?? stepTokenBudget(plan, targets.tpotSeconds);
+  // The GPU vLLM server is rendered with this budget (lib/servers.ts); the Neuron and TPU builds
+  // keep vLLM's default step size.
+  const budget = options.maxBatchedTokens ?? (plan.instance.acceleratorClass === 'nvidia-gpu' ? stepTokenBudget(plan, targets.tpotSeconds) : VLLM_DEFAULT_MAX_NUM_BATCHED_TOKENS);
   const delays = { startupSeconds: d.startupSeconds, releaseSeconds: d.releaseSeconds };
   const n = trace.requests.length;
   const attainmentOf = (r: EngineResult): { met: number; failed: number; attainment: number } => {

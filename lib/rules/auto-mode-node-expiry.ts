@@ -11,9 +11,10 @@
 import { RuleScope, RuleSeverity, type RuleViolation } from './engine.js';
 import { get, kindOf, locate, parseDurationSeconds } from './k8s-objects.js';
 import type { KubernetesRule, KubernetesRuleInput } from './rule.js';
+import { AUTO_MODE_MAX_NODE_LIFETIME_HOURS } from '../node-pool-defaults.js';
 
 /** Auto Mode's maximum node lifetime, seconds (21 days). */
-export const AUTO_MODE_MAX_NODE_LIFETIME_SECONDS = 21 * 24 * 3600;
+export const AUTO_MODE_MAX_NODE_LIFETIME_SECONDS = AUTO_MODE_MAX_NODE_LIFETIME_HOURS * 3600;
 /** terminationGracePeriod Auto Mode assumes when the pool leaves it out, seconds (24h, from the same message). */
 export const AUTO_MODE_DEFAULT_TERMINATION_GRACE_SECONDS = 24 * 3600;
 /** The NodeClass API group of EKS Auto Mode pools. */

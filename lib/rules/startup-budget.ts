@@ -1,6 +1,6 @@
 /**
  * IC-K8S-011: the startup budget (startup probe, else liveness probe) is at least the planned
- * download + load time (`inference-constructs.io/planned-startup-seconds`).
+ * start-up time, load + compile (`inference-constructs.io/planned-startup-seconds`).
  *
  * The kubelet restarts a container whose startup probe fails `failureThreshold` times
  * `periodSeconds` apart after `initialDelaySeconds`; without a startup probe the liveness probe
@@ -25,7 +25,7 @@ function budget(probe: unknown): number {
 export const startupBudget: KubernetesRule = {
   description: {
     id: 'IC-K8S-011',
-    title: `startup budget >= the planned download + load (${PLANNED_STARTUP_SECONDS_ANNOTATION})`,
+    title: `startup budget >= the planned start-up, load + compile (${PLANNED_STARTUP_SECONDS_ANNOTATION})`,
     severity: RuleSeverity.ERROR,
     scope: RuleScope.KUBERNETES,
     source: 'https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/',
@@ -46,7 +46,7 @@ export const startupBudget: KubernetesRule = {
           if (have >= planned) continue;
           const period = (get(c.container, probeField, 'periodSeconds') as number | undefined) ?? PROBE_DEFAULT_PERIOD_SECONDS;
           out.push({
-            message: `the ${probeField} gives the server ${have}s to start, less than the planned ${planned}s download and load, so the kubelet restarts it before it is ready`,
+            message: `the ${probeField} gives the server ${have}s to start, less than the planned ${planned}s load and start-up, so the kubelet restarts it before it is ready`,
             location: locate(w, `${c.path}.${probeField}.failureThreshold`),
             fix: `raise ${probeField}.failureThreshold to at least ${Math.ceil(planned / period)} (at periodSeconds ${period})`,
           });
