@@ -98,6 +98,8 @@ export const ERROR_CODES = {
   ScrapeIntervalInvalid: 'a scrape interval is not a positive finite number of seconds',
   // device plugins
   DevicePluginMissing: 'accelerator pods land on Karpenter nodes that no device plugin advertises the resource on',
+  // model description: units
+  ParametersNotInBillions: 'parametersBillion is a raw parameter count, not a number of billions',
 } as const;
 
 /** A stable error code. */

@@ -442,6 +442,13 @@ const PRESETS: ModelSpec[] = [
   },
 ];
 
+/**
+ * Largest parametersBillion accepted: 10,000 billion (10 trillion). The largest open-weight models
+ * of 2026 have about 1-2 trillion parameters (field survey: DeepSeek-V3 671B, Kimi K2 1T), so a
+ * larger figure is a raw count given by mistake.
+ */
+export const MAX_PARAMETERS_BILLION = 10_000;
+
 function invalid(prop: string, problem: string, received: unknown, allowed: string, fix: string): InferenceConstructsError {
   return new InferenceConstructsError('ModelFieldInvalid', { prop: `model.${prop}`, problem, received, allowed, fix });
 }
@@ -563,6 +570,16 @@ export function defineModel(spec: ModelSpec): ModelSpec {
   }
   if (!isPositiveFinite(spec.parametersBillion)) {
     throw invalid('parametersBillion', 'parametersBillion is not a positive number', spec.parametersBillion, 'a positive number of billions', 'use the parameter count from the model card, e.g. 8.03');
+  }
+  if (spec.parametersBillion > MAX_PARAMETERS_BILLION) {
+    // 14000000000 is a raw count: without this check the planner blames the instance type.
+    throw new InferenceConstructsError('ParametersNotInBillions', {
+      prop: 'model.parametersBillion',
+      problem: `parametersBillion looks like a raw parameter count, not billions (no open model has more than ${MAX_PARAMETERS_BILLION} billion parameters)`,
+      received: spec.parametersBillion,
+      allowed: `a number of billions from just above 0 to ${MAX_PARAMETERS_BILLION}`,
+      fix: `divide by 10^9: parametersBillion: ${Number((spec.parametersBillion / 1e9).toPrecision(4))}`,
+    });
   }
   if (spec.activeParametersBillion !== undefined) {
     if (!isPositiveFinite(spec.activeParametersBillion) || spec.activeParametersBillion > spec.parametersBillion) {

@@ -10,7 +10,6 @@ import type { AcceleratorClass } from './accelerators.js';
 import { InferenceConstructsError } from './errors.js';
 import { BYTES_PER_WEIGHT, type Precision } from './models.js';
 import type { CapacityPlan } from './planner.js';
-import { VLLM_DEFAULT_MAX_NUM_BATCHED_TOKENS, stepTokenBudget } from './scaling.js';
 
 export type ModelServerName = 'vllm' | 'vllm-neuron' | 'vllm-neuron-plugin' | 'djl-lmi-neuronx' | 'vllm-tpu' | 'jetstream' | 'tgi';
 
@@ -855,16 +854,6 @@ export function serverArgs(server: ModelServerProfile, plan: CapacityPlan, opts:
       // The routed experts spread over the ranks instead of sliced
       // (https://docs.vllm.ai/en/v0.11.0/serving/expert_parallel_deployment.html).
       if (plan.expertParallel) args.push('--enable-expert-parallel');
-      // vLLM v0.11's V1 engine always chunks prefills within --max-num-batched-tokens (default
-      // 2048); with a TPOT target the budget is lowered so a long prompt cannot stretch the
-      // decode steps beside it past the target (stepTokenBudget). The Neuron and TPU builds
-      // schedule prefills their own way, so only the GPU server takes the flag.
-      // @see https://docs.vllm.ai/en/v0.11.0/configuration/optimization.html#chunked-prefill
-      const tpotTarget = plan.latency.targets?.timePerOutputTokenSeconds;
-      if (server.name === 'vllm' && tpotTarget !== undefined) {
-        const budget = stepTokenBudget(plan, tpotTarget);
-        if (budget < VLLM_DEFAULT_MAX_NUM_BATCHED_TOKENS) args.push('--max-num-batched-tokens', String(budget));
-      }
       // The plugin compiles one graph per batch bucket; the largest bucket must equal
       // --max-num-seqs (vLLM Neuron configuration reference, `num_seqs_buckets`), so the buckets
       // are the powers of two below the planned batch and the batch itself. The plugin registers

@@ -300,3 +300,13 @@ describe('modelPreset', () => {
     expectError(() => modelPreset('toString'), 'ModelPresetUnknown', 'model', 'toString');
   });
 });
+
+describe('parametersBillion given as a raw count', () => {
+  test('throws ParametersNotInBillions naming the prop and the figure in billions', () => {
+    const raw = { ...MODEL_PRESETS['llama-3-1-8b']!, name: 'raw-count', parametersBillion: 14_000_000_000 };
+    expect(() => defineModel(raw)).toThrow(/\[ParametersNotInBillions\].*model\.parametersBillion.*14000000000.*parametersBillion: 14\b/s);
+  });
+  test('accepts the largest published models', () => {
+    expect(() => defineModel({ ...MODEL_PRESETS['deepseek-v3']!, name: 'big' })).not.toThrow();
+  });
+});

@@ -23,8 +23,6 @@ import {
   type ModelServerProfile,
   checkpointGiB,
   hostLoadGiB,
-  OperatingPriority,
-  stepTokenBudget,
 } from '../../lib/index.js';
 import { expectError } from './expect-error.js';
 
@@ -335,16 +333,9 @@ describe('serverArgs', () => {
       '--max-model-len', String(plan.contextTokens),
       '--max-num-seqs', String(plan.concurrentSequences),
       '--dtype', 'bfloat16',
-      // The default 200 ms TPOT target lowers vLLM's 2048-token step budget (stepTokenBudget).
-      '--max-num-batched-tokens', String(stepTokenBudget(plan, 0.2)),
       '--port', '8000',
     ]);
     expect(serverArgs(MODEL_SERVERS.vllm, plan)).toEqual(serverArgs(MODEL_SERVERS.vllm, plan));
-  });
-
-  test('keeps vLLM\'s default step budget when the plan has no TPOT target', () => {
-    const plan = planCapacity({ model: llama8b, instanceType: 'g5.xlarge', operatingPriority: OperatingPriority.THROUGHPUT });
-    expect(serverArgs(MODEL_SERVERS.vllm, plan)).not.toContain('--max-num-batched-tokens');
   });
 
   test('takes the served model name and a local model path from the options', () => {
