@@ -46,6 +46,15 @@ export interface WorkloadDemand {
   /** Extended resources requested per replica, summed over all pods of a replica (all hosts). */
   readonly resourcesPerReplica: { [key: string]: number };
   readonly maxReplicas: number;
+  /**
+   * Extra replicas a rolling update runs beside `maxReplicas`: a Deployment's
+   * `strategy.rollingUpdate.maxSurge` (25 % by default, rounded up; 0 for `Recreate`), a
+   * LeaderWorkerSet's `rolloutStrategy.rollingUpdateConfiguration.maxSurge` (0 by default).
+   * @see https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/deployment-v1/#DeploymentSpec
+   * @see https://lws.sigs.k8s.io/docs/reference/leaderworkerset.v1/#leaderworkerset-x-k8s-io-v1-RollingUpdateConfiguration
+   * @default 0
+   */
+  readonly surgeReplicas?: number;
 }
 
 /** KEDA's default `maxReplicaCount` when a ScaledObject leaves it out. */
@@ -163,6 +172,7 @@ export function workloadDemandsFromManifests(manifests: readonly unknown[]): Wor
       continue;
     }
     const { kind, namespace, name } = objectName(obj);
+    const maxReplicas = maxReplicasFor(obj, objects);
     const nodeSelector = get(podSpec, 'nodeSelector');
     const tolerations = get(podSpec, 'tolerations');
     demands.push({
@@ -170,10 +180,31 @@ export function workloadDemandsFromManifests(manifests: readonly unknown[]): Wor
       nodeSelector: isObject(nodeSelector) ? (nodeSelector as Record<string, string>) : {},
       tolerations: Array.isArray(tolerations) ? (tolerations as Toleration[]) : [],
       resourcesPerReplica: sortedRecord(perReplica),
-      maxReplicas: maxReplicasFor(obj, objects),
+      maxReplicas,
+      surgeReplicas: surgeReplicasFor(obj, maxReplicas),
     });
   }
   return demands.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** Deployment `rollingUpdate.maxSurge` default (apps/v1). */
+const DEPLOYMENT_DEFAULT_MAX_SURGE = '25%';
+/** LeaderWorkerSet `rollingUpdateConfiguration.maxSurge` default (leaderworkerset.x-k8s.io/v1). */
+const LEADER_WORKER_SET_DEFAULT_MAX_SURGE = 0;
+
+/** An int-or-percent surge at `replicas`, percentages rounded up as the controllers do. */
+function resolveSurge(value: unknown, replicas: number): number {
+  if (typeof value === 'number') return Math.max(0, Math.floor(value));
+  const m = typeof value === 'string' ? /^([0-9]+)%$/.exec(value.trim()) : null;
+  return m ? Math.ceil((Number(m[1]) / 100) * replicas) : 0;
+}
+
+function surgeReplicasFor(obj: Record<string, unknown>, replicas: number): number {
+  if (obj.kind === 'LeaderWorkerSet') {
+    return resolveSurge(get(obj, 'spec', 'rolloutStrategy', 'rollingUpdateConfiguration', 'maxSurge') ?? LEADER_WORKER_SET_DEFAULT_MAX_SURGE, replicas);
+  }
+  if (get(obj, 'spec', 'strategy', 'type') === 'Recreate') return 0;
+  return resolveSurge(get(obj, 'spec', 'strategy', 'rollingUpdate', 'maxSurge') ?? DEPLOYMENT_DEFAULT_MAX_SURGE, replicas);
 }
 
 /** True when the toleration tolerates the taint (core/v1 semantics). */

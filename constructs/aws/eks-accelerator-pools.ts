@@ -621,7 +621,7 @@ export class AcceleratorPool extends Construct {
   }
 
   /**
-   * Devices the workloads on this pool need at their maximum replicas (workloads whose node
+   * Devices the workloads on this pool need at their maximum replicas plus a rollout's surge (workloads whose node
    * selector the pool's labels satisfy and that request the pool's resource).
    */
   public demandedDevices(): number {
@@ -629,7 +629,8 @@ export class AcceleratorPool extends Construct {
     for (const w of this.workloadSource?.workloadDemands() ?? []) {
       const perReplica = w.resourcesPerReplica[this.resourceName];
       if (!perReplica || !selectorMatches(w.nodeSelector, this.labels)) continue;
-      total += perReplica * w.maxReplicas;
+      // A rolling update runs its surge pods beside maxReplicas; a pool without room for them stalls the rollout.
+      total += perReplica * (w.maxReplicas + (w.surgeReplicas ?? 0));
     }
     return total;
   }

@@ -99,8 +99,9 @@ describe('EksInferenceCluster in EKS Auto Mode', () => {
   });
 
   test('sizes a NodePool limit from its workloads (max replicas x devices, whole nodes)', () => {
-    // llama: 5 replicas x 1 neuron device; the largest instance type has 1 device per node.
-    expect(nodePool('inferentia2').spec.limits).toEqual({ 'aws.amazon.com/neuron': 5 });
+    // llama: (5 replicas + 2 surge, the Deployment default 25 % rounded up) x 1 neuron device;
+    // the largest instance type has 1 device per node.
+    expect(nodePool('inferentia2').spec.limits).toEqual({ 'aws.amazon.com/neuron': 7 });
     expect(nodePool('gpu').spec.limits).toEqual({ 'nvidia.com/gpu': 8 });
   });
 
@@ -243,7 +244,7 @@ describe('EksInferenceCluster in EKS Auto Mode', () => {
         'inference-constructs.io/pool': 'inferentia2',
       },
       taints: [{ key: 'aws.amazon.com/neuron', value: 'true', effect: 'NoSchedule' }],
-      limits: { 'aws.amazon.com/neuron': 5 },
+      limits: { 'aws.amazon.com/neuron': 7 },
     });
     expect(gpu!.capacity().limits).toEqual({ 'nvidia.com/gpu': 8 });
     expect(stack.resolve(cluster.prometheusQueryEndpoint)).toEqual({

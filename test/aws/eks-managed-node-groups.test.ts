@@ -61,8 +61,8 @@ describe('EksInferenceCluster with managed node groups', () => {
     expect(ng.DiskSize).toBe(200);
   });
 
-  test('sizes the node group from its workload: 4 replicas x 4 devices on 6-device nodes is 3 nodes', () => {
-    expect(nodegroupProps('InferencePoolsInferentia2').ScalingConfig).toEqual({ MinSize: 1, DesiredSize: 1, MaxSize: 3 });
+  test('sizes the node group from its workload: (4 replicas + 1 rollout surge) x 4 devices on 6-device nodes is 4 nodes', () => {
+    expect(nodegroupProps('InferencePoolsInferentia2').ScalingConfig).toEqual({ MinSize: 1, DesiredSize: 1, MaxSize: 4 });
   });
 
   test('accepts p5 with the NVIDIA AMI and sizes it from maxDevices', () => {

@@ -57,6 +57,8 @@ describe('workloadDemandsFromManifests', () => {
       tolerations: [{ key: 'aws.amazon.com/neuron', operator: 'Exists', effect: 'NoSchedule' }],
       resourcesPerReplica: { 'aws.amazon.com/neuron': 1 },
       maxReplicas: 6,
+      // No strategy: the Deployment default maxSurge 25 % of 6, rounded up.
+      surgeReplicas: 2,
     });
   });
 
@@ -145,5 +147,15 @@ describe('checkPlacement', () => {
 
   test('treats a resource without a limit as unlimited', () => {
     expect(() => checkPlacement([{ ...fits, maxReplicas: 1000 }], [{ ...neuronPool, limits: {} }])).not.toThrow();
+  });
+});
+
+describe('surge replicas of a rolling update', () => {
+  const withStrategy = (strategy: unknown) => ({ ...deployment('llama', { neuron: 1 }), spec: { ...(deployment('llama', { neuron: 1 }) as any).spec, strategy } });
+  test('reads an integer maxSurge, a percentage of maxReplicas rounded up, and none for Recreate', () => {
+    const surge = (strategy: unknown) => workloadDemandsFromManifests([withStrategy(strategy), scaledObject('llama', 4)])[0]!.surgeReplicas;
+    expect(surge({ type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } })).toBe(1);
+    expect(surge({ type: 'RollingUpdate', rollingUpdate: { maxSurge: '50%' } })).toBe(2);
+    expect(surge({ type: 'Recreate' })).toBe(0);
   });
 });
