@@ -143,7 +143,7 @@ export function requiredSecrets(manifests: readonly Json[]): SecretReference[] {
 /** Props of {@link EksSecretDelivery}. */
 export interface EksSecretDeliveryProps {
   /** The cluster to install the operator into. */
-  readonly cluster: eks.Cluster;
+  readonly cluster: eks.ICluster;
   /**
    * Install-time dependency for the Pod Identity association (the `eks-pod-identity-agent`
    * add-on on managed node groups; Auto Mode runs the agent itself).
@@ -172,7 +172,7 @@ export class EksSecretDelivery extends Construct {
   /** The `ClusterSecretStore` manifest. */
   public readonly store: eks.KubernetesManifest;
 
-  private readonly cluster: eks.Cluster;
+  private readonly cluster: eks.ICluster;
   private readonly deliveries = new Map<string, Delivery>();
   private readonly externalSecrets = new Map<string, eks.KubernetesManifest>();
 
