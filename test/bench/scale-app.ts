@@ -30,8 +30,10 @@ const k8s = new K8sApp({
   yamlOutputType: YamlOutputType.FILE_PER_CHART,
 });
 const model = modelPreset('llama-3-1-8b');
-const plan = planCapacity({ model, instanceType: 'inf2.xlarge' });
-const policy = tokenScalingPolicy(plan, { minReplicas: 1, maxReplicas: 4 });
+// inf2.8xlarge: the 8B checkpoint the Neuron server loads through host RAM does not fit inf2.xlarge (HostMemoryInsufficient).
+const plan = planCapacity({ model, instanceType: 'inf2.8xlarge' });
+// The community Prometheus chart scrapes annotated pods every 60 s: a 240 s window spans 4 scrapes.
+const policy = tokenScalingPolicy(plan, { minReplicas: 1, maxReplicas: 4, metricWindowSeconds: 240 });
 const prometheus = PrometheusSource.inCluster({ serverAddress: 'http://prometheus-server.monitoring.svc.cluster.local' });
 
 let stack: Stack | undefined;
@@ -48,7 +50,7 @@ for (let i = 0; i < deployments; i++) {
   });
   const chart = new Chart(k8s, `model-${i + 1}`, { namespace: 'inference', disableResourceNameHashes: true });
   const server = new ModelDeployment(chart, 'Model', { plan, platform: KubernetesPlatform.EKS_AUTO_MODE, name: `llama-${i + 1}`, huggingFaceTokenSecret: { name: 'hf-token' } });
-  new TokenThroughputScaler(chart, 'Scaler', { target: server, policy, prometheus });
+  new TokenThroughputScaler(chart, 'Scaler', { target: server, policy, prometheus, scrapeIntervalSeconds: 60 });
 }
 
 app.synth();
