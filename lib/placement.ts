@@ -18,6 +18,7 @@
  */
 import type { Taint } from './accelerators.js';
 import { InferenceConstructsError } from './errors.js';
+import { type Json, get, isObject, objectName } from './private/manifest-json.js';
 
 /** A pod toleration (core/v1 Toleration). */
 export interface Toleration {
@@ -62,29 +63,6 @@ const KEDA_DEFAULT_MAX_REPLICAS = 100;
 
 /** Resource names that are not accelerators (the rest, `vendor/name`, are extended resources). */
 const CORE_RESOURCES = new Set(['cpu', 'memory', 'ephemeral-storage', 'storage']);
-
-type Json = Record<string, unknown>;
-
-function isObject(v: unknown): v is Json {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function get(obj: unknown, ...path: string[]): unknown {
-  let cur: unknown = obj;
-  for (const p of path) {
-    if (!isObject(cur)) return undefined;
-    cur = cur[p];
-  }
-  return cur;
-}
-
-function objectName(obj: Json): { kind: string; namespace: string; name: string } {
-  return {
-    kind: String(obj.kind),
-    namespace: String(get(obj, 'metadata', 'namespace') ?? 'default'),
-    name: String(get(obj, 'metadata', 'name') ?? ''),
-  };
-}
 
 /** Parse a Kubernetes quantity for a countable extended resource ("4", 4). */
 function parseCount(v: unknown): number {

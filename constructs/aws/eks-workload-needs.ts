@@ -6,28 +6,7 @@
  * Workload names are `kind/namespace/name`, as in `WorkloadDemand.name`.
  */
 
-type Json = Record<string, unknown>;
-
-function isObject(v: unknown): v is Json {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function get(obj: unknown, ...path: string[]): unknown {
-  let cur: unknown = obj;
-  for (const p of path) {
-    if (!isObject(cur)) return undefined;
-    cur = cur[p];
-  }
-  return cur;
-}
-
-function nameOf(obj: Json): { kind: string; namespace: string; name: string } {
-  return {
-    kind: String(obj.kind),
-    namespace: String(get(obj, 'metadata', 'namespace') ?? 'default'),
-    name: String(get(obj, 'metadata', 'name') ?? ''),
-  };
-}
+import { type Json, get, objectName as nameOf } from '../../lib/private/manifest-json.js';
 
 /**
  * KEDA's default `minReplicaCount` when a ScaledObject leaves it out.
