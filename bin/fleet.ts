@@ -63,7 +63,7 @@ export function buildReferenceFleet(app: App, k8s: K8sApp, baseDir: string = pro
   const wanted = (context(app, 'stacks') ?? FLEET_STACKS.join(',')).split(',').map((s) => s.trim()).filter(Boolean);
   for (const s of wanted) {
     if (!(FLEET_STACKS as readonly string[]).includes(s)) {
-      throw new InferenceConstructsError('PropInvalid', {
+      throw new InferenceConstructsError('FleetStackUnknown', {
         prop: 'context.stacks',
         problem: 'unknown stack in the reference fleet',
         received: s,

@@ -78,7 +78,7 @@ function main(argv: string[]): void {
   if (targetScale !== undefined) {
     const f = Number(targetScale);
     if (!(f > 0 && f <= 1)) {
-      throw new InferenceConstructsError('PropInvalid', { prop: '--target-scale', problem: 'the target scale is not in (0, 1]', received: targetScale, allowed: 'a number in (0, 1]', fix: 'pass e.g. 0.8' });
+      throw new InferenceConstructsError('TargetScaleOutOfRange', { prop: '--target-scale', problem: 'the target scale is not in (0, 1]', received: targetScale, allowed: 'a number in (0, 1]', fix: 'pass e.g. 0.8' });
     }
     deployments = deployments.map((d) => ({
       ...d,

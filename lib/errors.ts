@@ -95,13 +95,45 @@ export const ERROR_CODES = {
   KubernetesPlatformUnknown: 'the Kubernetes platform is not one the library renders for',
   ScrapeBackendUnknown: 'the scrape backend is not one the library renders for',
   ScrapeIntervalUnknown: 'no scrape interval applies: the scrape backend scrapes nothing',
-  ScrapeIntervalInvalid: 'a scrape interval is not a positive finite number of seconds',
+  ScrapeIntervalInvalid: 'a scrape interval is not a positive finite number of seconds, or not a whole number in the range the scraper accepts',
   // device plugins
   DevicePluginMissing: 'accelerator pods land on Karpenter nodes that no device plugin advertises the resource on',
   // model description: units
   ParametersNotInBillions: 'parametersBillion is a raw parameter count, not a number of billions',
   // scalers bound to their workload's plan
   ScalingPolicyPlanMismatch: 'the scaling policy was built from a different capacity plan than the workload it scales',
+  // one code per check: model workloads and scalers (constructs/k8s), SageMaker and EKS metrics
+  // (constructs/aws), plan report, rule pack and the reference apps (lib, bin)
+  ServedModelNameInvalid: 'the served model name has characters that metric queries cannot match',
+  WorkloadNameInvalid: 'a model workload name is not a valid Kubernetes Service name (DNS-1035 label)',
+  ImageNotPinned: 'a container image has no pinned tag or digest (none, or latest)',
+  PlatformCloudMismatch: "the Kubernetes platform does not run on the cloud of the plan's instance type",
+  InstanceNotOnPlatform: 'the catalogue has no node labels for the instance type on that Kubernetes platform',
+  StartupTimeoutInvalid: 'the start-up timeout is not a whole number of seconds of at least one probe period',
+  PreStopSleepInvalid: 'the preStop sleep is not a whole number of seconds >= 0',
+  TerminationGracePeriodInvalid: 'the termination grace period is not a whole number of seconds >= 1',
+  GracePeriodTooShort: 'the termination grace period does not outlast the preStop sleep',
+  DeviceCountInvalid: 'an accelerator (extended resource) request is not a whole positive number of devices',
+  AwsRegionInvalid: 'an AWS region name is malformed',
+  PrometheusWorkspaceIdInvalid: 'an Amazon Managed Service for Prometheus workspace id is malformed',
+  GcpProjectIdInvalid: 'a Google Cloud project id is malformed',
+  PrometheusAddressInvalid: 'a Prometheus server address is not an http(s) URL',
+  QueueDepthTargetInvalid: 'the queue-depth scaling target is not a positive number',
+  LabelValueInvalid: 'a value matched by a Kubernetes label selector is not a valid label value',
+  MetricsRetentionInvalid: 'the in-cluster Prometheus retention is not a whole number of hours >= 1',
+  CollectorSubnetsTooFew: 'the AWS managed collector needs private subnets in at least two Availability Zones',
+  ConcurrencyTargetInvalid: 'a SageMaker concurrent-requests scaling target is not a positive number',
+  AlarmThresholdInvalid: 'an alarm threshold is not a positive number',
+  InferenceComponentMissing: 'an inference-component endpoint hosts no inference component',
+  MetricNamespaceInvalid: 'a CloudWatch metric namespace is empty or reserved for AWS services',
+  ScaleToZeroInvalid: 'scaleToZero is not a boolean',
+  DeploymentNameDuplicate: 'two deployments in a plan report share one name',
+  GeneratedSectionMissing: 'a document has no markers for a generated section',
+  RuleIdUnknown: 'no rule of the rule pack has that id',
+  ManifestsInvalid: 'the manifests to check are not a list of Kubernetes objects',
+  TemplateInvalid: 'the template to check has no Resources section',
+  FleetStackUnknown: "a stack named in the reference fleet's stacks context is not one the fleet builds",
+  TargetScaleOutOfRange: "the replay's per-replica target scale is not in (0, 1]",
 } as const;
 
 /** A stable error code. */

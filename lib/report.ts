@@ -197,7 +197,7 @@ export function renderPlanReport(deployments: readonly PlannedDeployment[], opti
   const sorted = [...deployments].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (let i = 1; i < sorted.length; i++) {
     if (sorted[i]!.name === sorted[i - 1]!.name) {
-      throw new InferenceConstructsError('PropInvalid', {
+      throw new InferenceConstructsError('DeploymentNameDuplicate', {
         prop: 'deployments[].name',
         problem: 'two deployments in the plan report share one name',
         received: sorted[i]!.name,
@@ -248,7 +248,7 @@ export function generatedSection(name: string, body: string): string {
 export function replaceGeneratedSection(document: string, name: string, body: string): string {
   const re = new RegExp(`<!-- generated:${name} \\(npm run docs\\) -->[\\s\\S]*?<!-- /generated:${name} -->`);
   if (!re.test(document)) {
-    throw new InferenceConstructsError('PropInvalid', {
+    throw new InferenceConstructsError('GeneratedSectionMissing', {
       prop: `README section ${name}`,
       problem: 'the document has no markers for this generated section',
       received: name,

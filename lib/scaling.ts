@@ -167,11 +167,11 @@ function behaviour(which: 'scaleUp' | 'scaleDown', given: Partial<ScalingBehavio
   return Object.freeze(b);
 }
 
-/** Build a policy from a plan; throws MinAboveMax, ReplicasInvalid, ThroughputInvalid, ScalingBehaviourInvalid. */
+/** Build a policy from a plan; throws MinAboveMax, ReplicasInvalid, ThroughputInvalid, ScalingBehaviourInvalid, ScaleToZeroInvalid. */
 export function tokenScalingPolicy(plan: CapacityPlan, options: TokenScalingPolicyOptions = {}): TokenScalingPolicy {
   const scaleToZero = options.scaleToZero ?? false;
   if (typeof scaleToZero !== 'boolean') {
-    throw new InferenceConstructsError('PropInvalid', {
+    throw new InferenceConstructsError('ScaleToZeroInvalid', {
       prop: 'scaleToZero',
       problem: 'scaleToZero is not a boolean',
       received: scaleToZero,

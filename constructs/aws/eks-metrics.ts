@@ -151,7 +151,7 @@ export class MetricsBackend {
   public static inClusterPrometheus(options: InClusterPrometheusOptions = {}): MetricsBackend {
     const retention = options.retentionHours ?? DEFAULT_IN_CLUSTER_RETENTION_HOURS;
     if (!Number.isInteger(retention) || retention < 1) {
-      throw new InferenceConstructsError('PropInvalid', {
+      throw new InferenceConstructsError('MetricsRetentionInvalid', {
         prop: 'retentionHours',
         problem: 'the retention is not a whole number of hours >= 1',
         received: options.retentionHours,
@@ -207,7 +207,7 @@ function validateInterval(seconds: number | undefined, min: number, backend: str
     });
   }
   if (!Number.isInteger(value) || value < min || value > MAX_SCRAPE_INTERVAL_SECONDS) {
-    throw new InferenceConstructsError('PropInvalid', {
+    throw new InferenceConstructsError('ScrapeIntervalInvalid', {
       prop: 'scrapeIntervalSeconds',
       problem: `the scrape interval is not a whole number of seconds from ${min} to ${MAX_SCRAPE_INTERVAL_SECONDS}`,
       received: seconds,
@@ -362,7 +362,7 @@ export class EksTokenMetrics extends Construct {
     if (backend.kind === 'managed-prometheus') {
       const subnetIds = cluster.vpc.privateSubnets.map((s) => s.subnetId);
       if (subnetIds.length < 2 && !Token.isUnresolved(subnetIds)) {
-        throw new InferenceConstructsError('PropInvalid', {
+        throw new InferenceConstructsError('CollectorSubnetsTooFew', {
           prop: 'vpc',
           problem: 'the AWS managed collector needs private subnets in at least two Availability Zones',
           received: subnetIds.length,

@@ -338,7 +338,7 @@ export class SageMakerInferenceEndpoint extends SageMakerEndpointBase {
     this.scalingPolicy = tokenScalingPolicy(this.plan, props.scaling);
     const guardTarget = props.concurrentRequestsPerInstanceTarget ?? Math.max(1, Math.round(this.plan.concurrentSequences * this.plan.targetUtilization));
     if (!Token.isUnresolved(guardTarget) && !(Number.isFinite(guardTarget) && guardTarget > 0)) {
-      throw new InferenceConstructsError('PropInvalid', {
+      throw new InferenceConstructsError('ConcurrencyTargetInvalid', {
         prop: 'concurrentRequestsPerInstanceTarget',
         problem: 'the concurrency target is not a positive number',
         received: guardTarget,
@@ -550,7 +550,7 @@ export function endpointArn(scope: Construct, endpointName: string): string {
 function positive(value: number, prop: string): void {
   if (Token.isUnresolved(value)) return;
   if (!(Number.isFinite(value) && value > 0)) {
-    throw new InferenceConstructsError('PropInvalid', {
+    throw new InferenceConstructsError('AlarmThresholdInvalid', {
       prop,
       problem: 'the alarm threshold is not a positive number',
       received: value,

@@ -92,7 +92,7 @@ export function sagemakerImage(scope: IConstruct, server: ModelServerProfile): S
     });
   }
   if (image.tag === 'latest' || image.tag.length === 0) {
-    throw new InferenceConstructsError('PropInvalid', {
+    throw new InferenceConstructsError('ImageNotPinned', {
       prop: 'modelServer.sagemakerImage.tag',
       problem: 'the image tag is not pinned',
       received: image.tag,

@@ -253,7 +253,7 @@ export class SageMakerInferenceComponentEndpoint extends SageMakerEndpointBase {
     this.node.addValidation({
       validate: () => {
         const errors: string[] = [];
-        if (this.components.length === 0) errors.push('[PropInvalid] addModel: the endpoint hosts no inference component; call addModel() at least once');
+        if (this.components.length === 0) errors.push(new InferenceConstructsError('InferenceComponentMissing', { prop: 'addModel', problem: 'the endpoint hosts no inference component', received: 0, allowed: 'one or more inference components', fix: 'call addModel() at least once' }).message);
         if (this.minInstances() > this.maxInstances()) {
           errors.push(`[MinAboveMax] minInstanceCount (${this.minInstances()}) is greater than maxInstanceCount (${this.maxInstances()})`);
         }
@@ -433,7 +433,7 @@ export class SageMakerInferenceComponent extends Construct {
     this.scalingPolicy = tokenScalingPolicy(this.plan, props.scaling);
     const guardTarget = props.concurrentRequestsPerCopyTarget ?? Math.max(1, Math.round(this.plan.concurrentSequences * this.plan.targetUtilization));
     if (!Token.isUnresolved(guardTarget) && !(Number.isFinite(guardTarget) && guardTarget > 0)) {
-      throw new InferenceConstructsError('PropInvalid', {
+      throw new InferenceConstructsError('ConcurrencyTargetInvalid', {
         prop: 'concurrentRequestsPerCopyTarget', problem: 'the concurrency target is not a positive number', received: guardTarget,
         allowed: 'a positive number of concurrent requests per copy', fix: 'pass a positive target, or leave it unset to derive it from the plan',
       });
@@ -558,7 +558,7 @@ export class SageMakerInferenceComponent extends Construct {
     // ---- alarms
     const latency = props.modelLatencyP90Threshold ?? DEFAULT_MODEL_LATENCY_THRESHOLD;
     if (!Token.isUnresolved(latency.toSeconds()) && !(latency.toSeconds() > 0)) {
-      throw new InferenceConstructsError('PropInvalid', {
+      throw new InferenceConstructsError('AlarmThresholdInvalid', {
         prop: 'modelLatencyP90Threshold', problem: 'the alarm threshold is not positive', received: latency.toSeconds(),
         allowed: 'a positive duration', fix: 'set a positive modelLatencyP90Threshold, or leave it unset',
       });

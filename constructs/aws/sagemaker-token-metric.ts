@@ -106,7 +106,7 @@ export class TokenMetricSource {
   /** Scale on a metric the container publishes (the execution role may put data in its namespace). */
   public static customMetric(options: CustomTokenMetricOptions): TokenMetricSource {
     if (!Token.isUnresolved(options.namespace) && (options.namespace.length === 0 || options.namespace.startsWith('AWS/'))) {
-      throw new InferenceConstructsError('PropInvalid', {
+      throw new InferenceConstructsError('MetricNamespaceInvalid', {
         prop: 'tokenMetricSource.namespace',
         problem: 'the namespace is empty or reserved for AWS services',
         received: options.namespace,

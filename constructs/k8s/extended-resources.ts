@@ -56,12 +56,12 @@ export function addExtendedResource(
 /**
  * The `{ [resourceName]: count }` entry of a container's requests and limits, for pod specs
  * rendered as plain JSON (requests must equal limits for extended resources); throws
- * PropInvalid unless `count` is a whole number of devices.
+ * DeviceCountInvalid unless `count` is a whole number of devices.
  * @see https://kubernetes.io/docs/tasks/manage-gpus/scheduling-gpus/
  */
 export function extendedResourceQuantity(resourceName: string, count: number): { [name: string]: number } {
   if (!Number.isInteger(count) || count < 1) {
-    throw new InferenceConstructsError('PropInvalid', {
+    throw new InferenceConstructsError('DeviceCountInvalid', {
       prop: `resources.limits["${resourceName}"]`,
       problem: 'an extended resource is requested in whole devices',
       received: count,

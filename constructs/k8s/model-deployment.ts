@@ -16,7 +16,7 @@ import { Construct } from 'constructs';
 import { CHECKPOINT_GIB_ANNOTATION, HOST_LOAD_GIB_ANNOTATION, PLANNED_STARTUP_SECONDS_ANNOTATION, TARGET_TOKENS_PER_SECOND_ANNOTATION } from '../../lib/plan-annotations.js';
 import { CapacityPlan } from '../../lib/planner.js';
 import { GKE_TPU_TOPOLOGY_LABEL, TPU_SLICES, Taint, TpuSliceSpec } from '../../lib/accelerators.js';
-import { InferenceConstructsError } from '../../lib/errors.js';
+import { type ErrorCode, InferenceConstructsError } from '../../lib/errors.js';
 import { ModelServerProfile, assertServerPlatform, assertServerRuns, checkpointGiB, defaultModelServerForDevice, hostLoadGiB, modelServer, serverArgs, serverEnvironment, startupProbeSeconds, weightLoadSeconds } from '../../lib/servers.js';
 import { Toleration } from '../../lib/placement.js';
 import { PodMonitoring, PodMonitoringSpecEndpointsPort } from '../../imports/gmp-podmonitorings-monitoring.googleapis.com.js';
@@ -541,7 +541,7 @@ export class ModelDeployment extends Construct implements IScalableModelWorkload
     this.servedModelName = props.servedModelName ?? plan.model.name;
     if (!/^[A-Za-z0-9][A-Za-z0-9._/-]{0,252}$/.test(this.servedModelName)) {
       // The name is quoted into PromQL label matchers and HPA selectors.
-      throw new InferenceConstructsError('PropInvalid', {
+      throw new InferenceConstructsError('ServedModelNameInvalid', {
         prop: 'servedModelName',
         problem: 'the served model name has characters that cannot be matched in metric queries',
         received: this.servedModelName,
@@ -579,9 +579,9 @@ export class ModelDeployment extends Construct implements IScalableModelWorkload
     if (props.modelCacheClaimName !== undefined) validateDns1123Subdomain(props.modelCacheClaimName, 'modelCacheClaimName', 'PersistentVolumeClaim');
     if (props.serviceAccountName !== undefined) validateDns1123Subdomain(props.serviceAccountName, 'serviceAccountName', 'ServiceAccount');
     this.replicas = props.replicas ?? 1;
-    assertInteger('replicas', this.replicas, 0);
+    assertInteger('ReplicasInvalid', 'replicas', this.replicas, 0);
     const maxUnavailable = props.maxUnavailableReplicas ?? 1;
-    assertInteger('maxUnavailableReplicas', maxUnavailable, 1);
+    assertInteger('ReplicasInvalid', 'maxUnavailableReplicas', maxUnavailable, 1);
 
     // Sizes from the checkpoint actually fetched: a quantize-at-load plan (bf16 checkpoint,
     // --quantization fp8) downloads and reads the bf16 bytes, twice what the devices hold.
@@ -590,19 +590,19 @@ export class ModelDeployment extends Construct implements IScalableModelWorkload
     // Server start-up overhead (imports, graph capture, Neuron / XLA compilation) plus
     // checkpoint download and load, from the server profile.
     const startup = props.startupTimeoutSeconds ?? startupProbeSeconds(this.server, plan);
-    assertInteger('startupTimeoutSeconds', startup, STARTUP_PROBE_PERIOD_SECONDS);
+    assertInteger('StartupTimeoutInvalid', 'startupTimeoutSeconds', startup, STARTUP_PROBE_PERIOD_SECONDS);
     this.startupTimeoutSeconds = startup;
 
     const preStop = props.preStopSleepSeconds ?? DEFAULT_PRE_STOP_SLEEP_SECONDS;
-    assertInteger('preStopSleepSeconds', preStop, 0);
+    assertInteger('PreStopSleepInvalid', 'preStopSleepSeconds', preStop, 0);
     const drains = (this.server.inFlightRequestGauges ?? []).length > 0;
     // Servers without in-flight gauges (TGI) drain on SIGTERM themselves within the grace period.
     const grace =
       props.terminationGracePeriodSeconds ??
       (drains ? preStop + defaultDrainSeconds(plan) + SHUTDOWN_MARGIN_SECONDS : DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS);
-    assertInteger('terminationGracePeriodSeconds', grace, 1);
+    assertInteger('TerminationGracePeriodInvalid', 'terminationGracePeriodSeconds', grace, 1);
     if (grace <= preStop) {
-      throw new InferenceConstructsError('PropInvalid', {
+      throw new InferenceConstructsError('GracePeriodTooShort', {
         prop: 'terminationGracePeriodSeconds',
         problem: 'the grace period must outlast the preStop sleep, or the server is killed before it can drain',
         received: grace,
@@ -718,7 +718,7 @@ export class ModelDeployment extends Construct implements IScalableModelWorkload
       });
     }
     if (/:latest$/.test(image) || !/[:@]/.test(image.split('/').pop() ?? '')) {
-      throw new InferenceConstructsError('PropInvalid', {
+      throw new InferenceConstructsError('ImageNotPinned', {
         prop: 'image',
         problem: 'the image is not pinned, so every node may run a different server version',
         received: image,
@@ -1119,7 +1119,7 @@ function resolveServer(server: ModelServerProfile | string | undefined, accel: C
 function validatePlatform(platform: KubernetesPlatform, cloud: 'aws' | 'gcp'): void {
   const ok = cloud === 'gcp' ? platform === KubernetesPlatform.GKE : platform !== KubernetesPlatform.GKE;
   if (!ok) {
-    throw new InferenceConstructsError('PropInvalid', {
+    throw new InferenceConstructsError('PlatformCloudMismatch', {
       prop: 'platform',
       problem: `the plan's instance runs on ${cloud === 'gcp' ? 'GKE' : 'EKS'}, not on this platform`,
       received: platform,
@@ -1131,7 +1131,7 @@ function validatePlatform(platform: KubernetesPlatform, cloud: 'aws' | 'gcp'): v
 
 function validateName(name: string): void {
   if (!DNS_1035.test(name)) {
-    throw new InferenceConstructsError('PropInvalid', {
+    throw new InferenceConstructsError('WorkloadNameInvalid', {
       prop: 'name',
       problem: 'the name is not a valid Kubernetes Service name (DNS-1035 label)',
       received: name,
@@ -1141,9 +1141,9 @@ function validateName(name: string): void {
   }
 }
 
-function assertInteger(prop: string, value: number, min: number): void {
+function assertInteger(code: ErrorCode, prop: string, value: number, min: number): void {
   if (!Number.isInteger(value) || value < min) {
-    throw new InferenceConstructsError('PropInvalid', {
+    throw new InferenceConstructsError(code, {
       prop,
       problem: 'the value is not an integer in range',
       received: value,
@@ -1232,7 +1232,7 @@ export function platformSelector(
   ];
   const labels = sel[key];
   if (!labels) {
-    throw new InferenceConstructsError('PropInvalid', {
+    throw new InferenceConstructsError('InstanceNotOnPlatform', {
       prop: 'platform',
       problem: `the catalogue has no ${platform} node labels for ${plan.instance.name}`,
       received: platform,

@@ -141,7 +141,7 @@ export class PrometheusSource {
    */
   public static amazonManagedPrometheus(props: AmazonManagedPrometheusOptions): PrometheusSource {
     if (!isToken(props.region) && !/^[a-z]{2}(-[a-z]+)+-\d$/.test(props.region)) {
-      throw new InferenceConstructsError('PropInvalid', {
+      throw new InferenceConstructsError('AwsRegionInvalid', {
         prop: 'region',
         problem: 'not an AWS region name',
         received: props.region,
@@ -150,7 +150,7 @@ export class PrometheusSource {
       });
     }
     if (!isToken(props.workspaceId) && !/^ws-[0-9a-f-]+$/.test(props.workspaceId)) {
-      throw new InferenceConstructsError('PropInvalid', {
+      throw new InferenceConstructsError('PrometheusWorkspaceIdInvalid', {
         prop: 'workspaceId',
         problem: 'not an Amazon Managed Service for Prometheus workspace id',
         received: props.workspaceId,
@@ -173,7 +173,7 @@ export class PrometheusSource {
    */
   public static googleManagedPrometheus(props: GoogleManagedPrometheusOptions): PrometheusSource {
     if (!/^[a-z][-a-z0-9]{4,28}[a-z0-9]$/.test(props.projectId)) {
-      throw new InferenceConstructsError('PropInvalid', {
+      throw new InferenceConstructsError('GcpProjectIdInvalid', {
         prop: 'projectId',
         problem: 'not a Google Cloud project id',
         received: props.projectId,
@@ -187,7 +187,7 @@ export class PrometheusSource {
   /** A Prometheus server reachable without authentication, e.g. in the cluster. */
   public static inCluster(props: InClusterPrometheusSourceOptions): PrometheusSource {
     if (!/^https?:\/\/[^\s]+$/.test(props.serverAddress)) {
-      throw new InferenceConstructsError('PropInvalid', {
+      throw new InferenceConstructsError('PrometheusAddressInvalid', {
         prop: 'serverAddress',
         problem: 'not an http(s) URL',
         received: props.serverAddress,
@@ -439,7 +439,7 @@ export class TokenThroughputScaler extends Construct {
       });
     }
     if (!Number.isInteger(scrape) || scrape < 1) {
-      throw new InferenceConstructsError('PropInvalid', {
+      throw new InferenceConstructsError('ScrapeIntervalInvalid', {
         prop: 'scrapeIntervalSeconds',
         problem: 'the scrape interval is not a positive whole number of seconds',
         received: props.scrapeIntervalSeconds,
@@ -535,7 +535,7 @@ export class TokenThroughputScaler extends Construct {
     const queue = target.server.tokenMetric.queueDepthGauge;
     if (props.queueDepthPerReplica !== undefined && queue) {
       if (!(props.queueDepthPerReplica > 0)) {
-        throw new InferenceConstructsError('PropInvalid', {
+        throw new InferenceConstructsError('QueueDepthTargetInvalid', {
           prop: 'queueDepthPerReplica',
           problem: 'the queue-depth target must be positive',
           received: props.queueDepthPerReplica,
@@ -675,7 +675,7 @@ export class TokenThroughputHpa extends Construct {
       const matchLabels: Record<string, string> = { 'resource.labels.namespace': target.namespace };
       if (metric.modelLabel) {
         if (!LABEL_VALUE.test(target.servedModelName) || target.servedModelName.length > 63) {
-          throw new InferenceConstructsError('PropInvalid', {
+          throw new InferenceConstructsError('LabelValueInvalid', {
             prop: 'target.servedModelName',
             problem: 'External-metric selectors match label values, and the served model name is not a valid label value',
             received: target.servedModelName,

@@ -111,7 +111,7 @@ function enabled<T extends { description: RuleDescription }>(rules: T[], options
   const known = new Set(InferenceRulePack.ruleIds());
   for (const id of disabled) {
     if (!known.has(id)) {
-      throw new InferenceConstructsError('PropInvalid', {
+      throw new InferenceConstructsError('RuleIdUnknown', {
         prop: 'disabledRules',
         problem: 'no rule has that id',
         received: id,
@@ -152,7 +152,7 @@ function locatedSets(sets: ManifestSet[]): LocatedObject[] {
   const out: LocatedObject[] = [];
   for (const s of sets) {
     if (!Array.isArray(s.objects)) {
-      throw new InferenceConstructsError('PropInvalid', {
+      throw new InferenceConstructsError('ManifestsInvalid', {
         prop: 'objects',
         problem: 'the manifests are not a list of Kubernetes objects',
         received: s.objects,
@@ -179,7 +179,7 @@ function metadataAcks(resource: unknown): RuleAcknowledgement[] {
  */
 export function checkTemplateWith(template: unknown, options: TemplateCheckOptions, extra: ExtraAcknowledgements): RulePackResult {
   if (!isObject(template) || !isObject(template.Resources)) {
-    throw new InferenceConstructsError('PropInvalid', {
+    throw new InferenceConstructsError('TemplateInvalid', {
       prop: 'template',
       problem: 'the template has no Resources section',
       received: template,

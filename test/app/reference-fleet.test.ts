@@ -72,7 +72,7 @@ describe('reference fleet context', () => {
     expect([stack.account, stack.region]).toEqual(['123456789012', 'eu-west-1']);
   });
 
-  test('throws PropInvalid for an unknown stack', () => {
-    expect(() => fleet({ stacks: 'sagemaker,gke' })).toThrow(/\[PropInvalid\] context\.stacks: unknown stack in the reference fleet; received "gke"; allowed: sagemaker, eks/);
+  test('throws FleetStackUnknown for an unknown stack', () => {
+    expect(() => fleet({ stacks: 'sagemaker,gke' })).toThrow(/\[FleetStackUnknown\] context\.stacks: unknown stack in the reference fleet; received "gke"; allowed: sagemaker, eks/);
   });
 });

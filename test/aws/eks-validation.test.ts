@@ -134,9 +134,9 @@ describe('EksInferenceCluster props', () => {
     expect(() => newCluster({ ...mng, systemNodeCount: 0 })).toThrow(/\[PropInvalid\] systemNodeCount: the system node group needs at least one node/);
   });
 
-  test('throws PropInvalid for a scrape interval or retention out of range', () => {
-    expect(() => MetricsBackend.managedPrometheus({ scrapeIntervalSeconds: 0 })).toThrow(/\[PropInvalid\] scrapeIntervalSeconds/);
-    expect(() => MetricsBackend.inClusterPrometheus({ retentionHours: 0.5 })).toThrow(/\[PropInvalid\] retentionHours/);
+  test('throws ScrapeIntervalInvalid or MetricsRetentionInvalid for a scrape interval or retention out of range', () => {
+    expect(() => MetricsBackend.managedPrometheus({ scrapeIntervalSeconds: 0 })).toThrow(/\[ScrapeIntervalInvalid\] scrapeIntervalSeconds/);
+    expect(() => MetricsBackend.inClusterPrometheus({ retentionHours: 0.5 })).toThrow(/\[MetricsRetentionInvalid\] retentionHours/);
   });
 
   test('throws PropInvalid when the workload is not a cdk8s chart', () => {

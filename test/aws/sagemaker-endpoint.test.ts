@@ -536,7 +536,7 @@ describe('SageMakerInferenceEndpoint validation', () => {
   });
 
   test('throws when a custom metric uses an AWS namespace', () => {
-    expect(() => TokenMetricSource.customMetric({ namespace: 'AWS/SageMaker', metricName: 'x', dimensions: {} })).toThrow(/\[PropInvalid\]/);
+    expect(() => TokenMetricSource.customMetric({ namespace: 'AWS/SageMaker', metricName: 'x', dimensions: {} })).toThrow(/\[MetricNamespaceInvalid\] tokenMetricSource\.namespace/);
   });
 
   test('resolves the DLC account as a literal when the stack has a concrete region', () => {

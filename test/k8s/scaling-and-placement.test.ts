@@ -128,10 +128,10 @@ describe('TokenThroughputScaler', () => {
   });
 
   test('validates managed Prometheus sources', () => {
-    expect(() => PrometheusSource.amazonManagedPrometheus({ region: 'useast1', workspaceId: 'ws-1234' })).toThrow(/\[PropInvalid\] region/);
-    expect(() => PrometheusSource.amazonManagedPrometheus({ region: 'us-east-1', workspaceId: 'abc' })).toThrow(/\[PropInvalid\] workspaceId/);
-    expect(() => PrometheusSource.googleManagedPrometheus({ projectId: 'Bad_Project' })).toThrow(/\[PropInvalid\] projectId/);
-    expect(() => PrometheusSource.inCluster({ serverAddress: 'prometheus:9090' })).toThrow(/\[PropInvalid\] serverAddress/);
+    expect(() => PrometheusSource.amazonManagedPrometheus({ region: 'useast1', workspaceId: 'ws-1234' })).toThrow(/\[AwsRegionInvalid\] region/);
+    expect(() => PrometheusSource.amazonManagedPrometheus({ region: 'us-east-1', workspaceId: 'abc' })).toThrow(/\[PrometheusWorkspaceIdInvalid\] workspaceId/);
+    expect(() => PrometheusSource.googleManagedPrometheus({ projectId: 'Bad_Project' })).toThrow(/\[GcpProjectIdInvalid\] projectId/);
+    expect(() => PrometheusSource.inCluster({ serverAddress: 'prometheus:9090' })).toThrow(/\[PrometheusAddressInvalid\] serverAddress/);
   });
 
   test('throws when the queue-depth target is not positive', () => {
@@ -139,7 +139,7 @@ describe('TokenThroughputScaler', () => {
     expect(
       () =>
         new TokenThroughputScaler(chart, 'Scaler', { target: model, policy: tokenScalingPolicy(plan), prometheus: inCluster(), queueDepthPerReplica: 0 }),
-    ).toThrow(/\[PropInvalid\] queueDepthPerReplica/);
+    ).toThrow(/\[QueueDepthTargetInvalid\] queueDepthPerReplica/);
   });
 });
 
@@ -174,7 +174,7 @@ describe('TokenThroughputHpa', () => {
     const model = new ModelDeployment(chart, 'Model', { plan, huggingFaceTokenSecret: { name: 'hf' }, servedModelName: 'meta-llama/Llama-3.1-8B-Instruct' });
     expect(
       () => new TokenThroughputHpa(chart, 'Hpa', { target: model, policy: tokenScalingPolicy(plan), metricSource: HpaMetricSource.GKE_STACKDRIVER_ADAPTER }),
-    ).toThrow(/\[PropInvalid\] target\.servedModelName/);
+    ).toThrow(/\[LabelValueInvalid\] target\.servedModelName/);
   });
 });
 
@@ -250,7 +250,7 @@ describe('ModelDeployment', () => {
   test('throws when the platform belongs to another cloud', () => {
     const chart = new Chart(Testing.app(), 'c');
     expect(() => new ModelDeployment(chart, 'Model', { plan: inf2Plan(), platform: KubernetesPlatform.GKE, huggingFaceTokenSecret: { name: 'hf' } })).toThrow(
-      /\[PropInvalid\] platform/,
+      /\[PlatformCloudMismatch\] platform/,
     );
   });
 
@@ -264,38 +264,38 @@ describe('ModelDeployment', () => {
           preStopSleepSeconds: 60,
           terminationGracePeriodSeconds: 60,
         }),
-    ).toThrow(/\[PropInvalid\] terminationGracePeriodSeconds/);
+    ).toThrow(/\[GracePeriodTooShort\] terminationGracePeriodSeconds/);
   });
 
   test('throws when the image is not pinned', () => {
     const chart = new Chart(Testing.app(), 'c');
     expect(
       () => new ModelDeployment(chart, 'Model', { plan: inf2Plan(), huggingFaceTokenSecret: { name: 'hf' }, image: 'vllm/vllm-openai:latest' }),
-    ).toThrow(/\[PropInvalid\] image/);
+    ).toThrow(/\[ImageNotPinned\] image/);
     expect(
       () => new ModelDeployment(chart, 'Model2', { plan: inf2Plan(), huggingFaceTokenSecret: { name: 'hf' }, image: 'vllm/vllm-openai' }),
-    ).toThrow(/\[PropInvalid\] image/);
+    ).toThrow(/\[ImageNotPinned\] image/);
   });
 
   test('throws when the served model name cannot be quoted into a metric query', () => {
     const chart = new Chart(Testing.app(), 'c');
     expect(
       () => new ModelDeployment(chart, 'Model', { plan: inf2Plan(), huggingFaceTokenSecret: { name: 'hf' }, servedModelName: 'llama"}' }),
-    ).toThrow(/\[PropInvalid\] servedModelName/);
+    ).toThrow(/\[ServedModelNameInvalid\] servedModelName/);
   });
 
   test('throws when an extended resource is not a whole number of devices', () => {
     const chart = new Chart(Testing.app(), 'c');
     const model = new ModelDeployment(chart, 'Model', { plan: inf2Plan(), huggingFaceTokenSecret: { name: 'hf' } });
     expect(() => addExtendedResource(model.workload, DEPLOYMENT_POD_SPEC_PATH, 0, 'aws.amazon.com/neuroncore', 1.5)).toThrow(
-      /\[PropInvalid\] resources\.limits\["aws\.amazon\.com\/neuroncore"\]/,
+      /\[DeviceCountInvalid\] resources\.limits\["aws\.amazon\.com\/neuroncore"\]/,
     );
   });
 
   test('throws when the name is not a valid Service name', () => {
     const chart = new Chart(Testing.app(), 'c');
     expect(() => new ModelDeployment(chart, 'Model', { plan: inf2Plan(), huggingFaceTokenSecret: { name: 'hf' }, name: 'Llama_8B' })).toThrow(
-      /\[PropInvalid\] name/,
+      /\[WorkloadNameInvalid\] name/,
     );
   });
 

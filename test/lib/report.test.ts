@@ -89,8 +89,8 @@ describe('renderPlanReport', () => {
     expect(report).toMatchSnapshot();
   });
 
-  test('throws PropInvalid when two deployments share a name', () => {
-    expect(() => renderPlanReport([inf2, inf2])).toThrow(/\[PropInvalid\] deployments\[\]\.name: .*received "sagemaker\/llama-3-1-8b"/);
+  test('throws DeploymentNameDuplicate when two deployments share a name', () => {
+    expect(() => renderPlanReport([inf2, inf2])).toThrow(/\[DeploymentNameDuplicate\] deployments\[\]\.name: .*received "sagemaker\/llama-3-1-8b"/);
   });
 });
 
@@ -101,7 +101,7 @@ describe('generated README sections', () => {
   });
 
   test('throws when the markers are missing', () => {
-    expect(() => replaceGeneratedSection('no markers', 'x', 'new')).toThrow(/\[PropInvalid\] README section x/);
+    expect(() => replaceGeneratedSection('no markers', 'x', 'new')).toThrow(/\[GeneratedSectionMissing\] README section x/);
   });
 
   test('the accelerator table has one row per catalogue entry', () => {

@@ -99,6 +99,6 @@ describe('CloudFormation rules', () => {
   });
 
   test('a template without Resources is refused', () => {
-    expect(() => InferenceRulePack.checkTemplate({})).toThrow(/PropInvalid/);
+    expect(() => InferenceRulePack.checkTemplate({})).toThrow(/\[TemplateInvalid\] template/);
   });
 });

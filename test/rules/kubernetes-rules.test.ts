@@ -130,7 +130,7 @@ describe('acknowledgements', () => {
   });
 
   test('unknown ids in disabledRules are refused', () => {
-    expect(() => InferenceRulePack.checkManifests([], { disabledRules: ['IC-K8S-999'] })).toThrow(/PropInvalid/);
+    expect(() => InferenceRulePack.checkManifests([], { disabledRules: ['IC-K8S-999'] })).toThrow(/\[RuleIdUnknown\] disabledRules/);
     expect(ids([deployment({ spec: { replicas: 1 } }), scaledObject()], { disabledRules: ['IC-K8S-005'] })).toEqual([]);
   });
 
