@@ -10,7 +10,9 @@ import { Construct } from 'constructs';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { NodeCapacityMode } from '../../constructs/aws/eks-accelerator-pools.js';
 import { EksInferenceCluster, type EksInferenceClusterProps } from '../../constructs/aws/eks-inference-cluster.js';
-import { MetricsBackend } from '../../constructs/aws/eks-metrics.js';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import { EksTokenMetrics, MetricsBackend } from '../../constructs/aws/eks-metrics.js';
 import { GPU_TOLERATION, NEURON_TOLERATION, testApp, workloadChart } from './eks-fixtures.js';
 import { AcceleratorClass } from '../../lib/accelerators.js';
 
@@ -137,6 +139,16 @@ describe('EksInferenceCluster props', () => {
   test('throws ScrapeIntervalInvalid or MetricsRetentionInvalid for a scrape interval or retention out of range', () => {
     expect(() => MetricsBackend.managedPrometheus({ scrapeIntervalSeconds: 0 })).toThrow(/\[ScrapeIntervalInvalid\] scrapeIntervalSeconds/);
     expect(() => MetricsBackend.inClusterPrometheus({ retentionHours: 0.5 })).toThrow(/\[MetricsRetentionInvalid\] retentionHours/);
+  });
+
+  // The managed collector's scraper is given the cluster's private subnets (one network interface
+  // per Availability Zone, AMP API Reference, CreateScraper); EksTokenMetrics asks for two or more.
+  test('throws CollectorSubnetsTooFew when the AWS managed collector gets private subnets in one Availability Zone', () => {
+    const stack = new Stack(testApp(), 'OneAz');
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 1 });
+    const cluster = eks.Cluster.fromClusterAttributes(stack, 'Imported', { clusterName: 'imported', vpc, clusterSecurityGroupId: 'sg-0123456789abcdef0' });
+    expect(() => new EksTokenMetrics(stack, 'Metrics', { cluster })).toThrow(/\[CollectorSubnetsTooFew\] vpc: .*received 1; allowed: a VPC with 2 or more private subnets/);
+    expect(stack.node.tryFindChild('Metrics')?.node.children ?? []).toHaveLength(0);
   });
 
   test('throws PropInvalid when the workload is not a cdk8s chart', () => {

@@ -535,6 +535,21 @@ describe('SageMakerInferenceEndpoint validation', () => {
     expect(attempt({ modelServer: silent })).toThrow(/\[TokenMetricUnavailable\].*customMetric/);
   });
 
+  test('throws when the concurrency target is not positive', () => {
+    expect(attempt({ concurrentRequestsPerInstanceTarget: 0 })).toThrow(/\[ConcurrencyTargetInvalid\] concurrentRequestsPerInstanceTarget: .*received 0/);
+  });
+
+  test('throws when an alarm threshold is not positive', () => {
+    expect(attempt({ alarms: { invocation5XXErrorsThreshold: 0 } })).toThrow(/\[AlarmThresholdInvalid\] alarms\.invocation5XXErrorsThreshold/);
+    expect(attempt({ alarms: { atMaxCapacityMinutes: -5 } })).toThrow(/\[AlarmThresholdInvalid\] alarms\.atMaxCapacityMinutes/);
+  });
+
+  test('throws when the SageMaker image of the server is not pinned', () => {
+    const vllm = modelServer('vllm');
+    const unpinned = { ...vllm, sagemakerImage: { ...vllm.sagemakerImage!, tag: 'latest' } };
+    expect(attempt({ modelServer: unpinned })).toThrow(/\[ImageNotPinned\] modelServer\.sagemakerImage\.tag: .*received "latest"/);
+  });
+
   test('throws when a custom metric uses an AWS namespace', () => {
     expect(() => TokenMetricSource.customMetric({ namespace: 'AWS/SageMaker', metricName: 'x', dimensions: {} })).toThrow(/\[MetricNamespaceInvalid\] tokenMetricSource\.namespace/);
   });

@@ -1,4 +1,4 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -297,8 +297,15 @@ describe('SageMakerInferenceComponentEndpoint validation', () => {
       .toThrow(/\[MinAboveMax\]/);
   });
 
+  test('throws when a copy\'s concurrency target or latency alarm threshold is not positive', () => {
+    const { ep, weights } = endpoint();
+    const qwen = { model: modelPreset('qwen2-5-7b'), modelWeights: weights };
+    expect(() => ep.addModel('Qwen', { ...qwen, concurrentRequestsPerCopyTarget: -1 })).toThrow(/\[ConcurrencyTargetInvalid\] concurrentRequestsPerCopyTarget/);
+    expect(() => ep.addModel('Qwen2', { ...qwen, modelLatencyP90Threshold: Duration.seconds(0) })).toThrow(/\[AlarmThresholdInvalid\] modelLatencyP90Threshold/);
+  });
+
   test('fails synthesis when the endpoint hosts no component', () => {
     const { stack } = endpoint();
-    expect(() => Template.fromStack(stack)).toThrow(/hosts no inference component/);
+    expect(() => Template.fromStack(stack)).toThrow(/\[InferenceComponentMissing\] addModel: the endpoint hosts no inference component/);
   });
 });

@@ -18,6 +18,7 @@ import { Manifest, expectValid, one } from './support.js';
 import { TriggerAuthenticationKind } from '../../constructs/k8s/token-scaler.js';
 import { KubernetesPlatform, ScrapeBackend } from '../../lib/platforms.js';
 import { HpaMetricSource } from '../../constructs/k8s/token-scaler.js';
+import { expectError } from '../lib/expect-error.js';
 
 const gpuPlan = () => planCapacity({ model: modelPreset('llama-3-1-8b'), instanceType: 'g6e.xlarge' });
 const inCluster = () => PrometheusSource.inCluster({ serverAddress: 'http://prometheus.monitoring.svc:9090' });
@@ -265,6 +266,27 @@ describe('ModelDeployment', () => {
           terminationGracePeriodSeconds: 60,
         }),
     ).toThrow(/\[GracePeriodTooShort\] terminationGracePeriodSeconds/);
+  });
+
+  test.each([
+    ['ReplicasInvalid', 'replicas', { replicas: -1 }, -1],
+    ['ReplicasInvalid', 'maxUnavailableReplicas', { maxUnavailableReplicas: 0 }, 0],
+    ['StartupTimeoutInvalid', 'startupTimeoutSeconds', { startupTimeoutSeconds: 5 }, 5],
+    ['PreStopSleepInvalid', 'preStopSleepSeconds', { preStopSleepSeconds: 1.5 }, 1.5],
+    ['TerminationGracePeriodInvalid', 'terminationGracePeriodSeconds', { terminationGracePeriodSeconds: 0 }, 0],
+  ] as const)('throws %s when %s is not a whole number in range', (code, prop, bad, received) => {
+    const chart = new Chart(Testing.app(), 'c');
+    expectError(() => new ModelDeployment(chart, 'Model', { plan: inf2Plan(), huggingFaceTokenSecret: { name: 'hf' }, ...bad }), code, prop, received);
+  });
+
+  test('throws when the catalogue has no node labels for the platform', () => {
+    const chart = new Chart(Testing.app(), 'c');
+    const plan = inf2Plan();
+    const { eksAutoMode: _, ...others } = plan.instance.kubernetes.nodeSelector;
+    const unlabelled = { ...plan, instance: { ...plan.instance, kubernetes: { ...plan.instance.kubernetes, nodeSelector: others } } };
+    expect(() => new ModelDeployment(chart, 'Model', { plan: unlabelled, platform: KubernetesPlatform.EKS_AUTO_MODE, huggingFaceTokenSecret: { name: 'hf' } })).toThrow(
+      /\[InstanceNotOnPlatform\] platform: the catalogue has no eks-auto-mode node labels for inf2\.8xlarge/,
+    );
   });
 
   test('throws when the image is not pinned', () => {

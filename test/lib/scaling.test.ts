@@ -88,6 +88,11 @@ describe('tokenScalingPolicy errors', () => {
     expectError(() => tokenScalingPolicy(plan, { minReplicas: 1.5 }), 'ReplicasInvalid', 'minReplicas', 1.5);
   });
 
+  test('throws ScaleToZeroInvalid when scaleToZero is not a boolean', () => {
+    // A caller from an untyped language (or JSON context) can pass a string.
+    expectError(() => tokenScalingPolicy(plan, { scaleToZero: 'yes' as unknown as boolean }), 'ScaleToZeroInvalid', 'scaleToZero', 'yes');
+  });
+
   test('throws ReplicasInvalid for maxReplicas 0', () => {
     expectError(() => tokenScalingPolicy(plan, { maxReplicas: 0, scaleToZero: true }), 'ReplicasInvalid', 'maxReplicas', 0);
   });

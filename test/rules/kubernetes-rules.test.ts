@@ -129,6 +129,10 @@ describe('acknowledgements', () => {
     );
   });
 
+  test('manifests that are not a list of objects are refused', () => {
+    expect(() => InferenceRulePack.checkManifestSets([{ origin: 'chart', objects: 'kind: Deployment' as unknown as unknown[] }])).toThrow(/\[ManifestsInvalid\] objects: /);
+  });
+
   test('unknown ids in disabledRules are refused', () => {
     expect(() => InferenceRulePack.checkManifests([], { disabledRules: ['IC-K8S-999'] })).toThrow(/\[RuleIdUnknown\] disabledRules/);
     expect(ids([deployment({ spec: { replicas: 1 } }), scaledObject()], { disabledRules: ['IC-K8S-005'] })).toEqual([]);
