@@ -102,6 +102,20 @@ export const ERROR_CODES = {
   ParametersNotInBillions: 'parametersBillion is a raw parameter count, not a number of billions',
   // scalers bound to their workload's plan
   ScalingPolicyPlanMismatch: 'the scaling policy was built from a different capacity plan than the workload it scales',
+  // model servers, planner and SageMaker common props (lib/servers.ts, lib/planner.ts, constructs/aws/sagemaker-common.ts)
+  ServedModelNameEmpty: 'the served model name is empty',
+  JetStreamOptionMissing: 'a JetStream argument (checkpoint path, MaxText model name, tokenizer) is missing',
+  StartupTimeoutOutOfRange: 'a container start-up or model-loading timeout is outside the 60 to 3600 s SageMaker accepts',
+  PlanTargetAmbiguous: 'not exactly one of instanceType and tpuSlice was given to plan on',
+  OperatingPriorityUnknown: 'the operating priority is not one of the OperatingPriority values',
+  ContextTokensInvalid: 'the planned context is not a positive integer',
+  RuntimeOverheadInvalid: 'the runtime overhead fraction is not in [0, 1)',
+  CandidatesEmpty: 'no candidate instance types or TPU slices were given to plan on',
+  S3PrefixInvalid: 'an S3 key prefix is empty or starts with a slash',
+  SageMakerNameInvalid: 'a SageMaker resource name has characters or a length SageMaker rejects',
+  VolumeSizeOutOfRange: 'a storage volume size is outside the range SageMaker accepts',
+  NetworkIsolationConflict: 'network isolation is on while the weights come from the Hugging Face Hub',
+  VpcMissing: 'subnets or security groups were given without a VPC',
 } as const;
 
 /** A stable error code. */

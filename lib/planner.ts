@@ -517,7 +517,7 @@ interface Target {
 
 function resolveTarget(input: PlanInput, maxNodes: number): Target {
   if ((input.instanceType === undefined) === (input.tpuSlice === undefined)) {
-    throw new InferenceConstructsError('PropInvalid', {
+    throw new InferenceConstructsError('PlanTargetAmbiguous', {
       prop: 'instanceType',
       problem: 'exactly one of instanceType and tpuSlice must be given',
       received: { instanceType: input.instanceType === undefined ? undefined : '(set)', tpuSlice: input.tpuSlice },
@@ -699,7 +699,7 @@ export function planCapacity(input: PlanInput): CapacityPlan {
   }
   const priority = input.operatingPriority ?? OperatingPriority.INTERACTIVE;
   if (!Object.values(OperatingPriority).includes(priority)) {
-    throw new InferenceConstructsError('PropInvalid', {
+    throw new InferenceConstructsError('OperatingPriorityUnknown', {
       prop: 'operatingPriority',
       problem: 'operatingPriority is not a known priority',
       received: input.operatingPriority,
@@ -751,7 +751,7 @@ export function planCapacity(input: PlanInput): CapacityPlan {
 
   const contextTokens = input.contextTokens ?? Math.min(model.maxContextTokens, DEFAULT_CONTEXT_TOKENS);
   if (!isPositiveInteger(contextTokens)) {
-    throw new InferenceConstructsError('PropInvalid', {
+    throw new InferenceConstructsError('ContextTokensInvalid', {
       prop: 'contextTokens',
       problem: 'contextTokens is not a positive integer',
       received: input.contextTokens,
@@ -829,7 +829,7 @@ export function planCapacity(input: PlanInput): CapacityPlan {
   }
   const overheadFraction = input.runtimeOverheadFraction ?? DEFAULT_RUNTIME_OVERHEAD_FRACTION;
   if (typeof overheadFraction !== 'number' || !Number.isFinite(overheadFraction) || overheadFraction < 0 || overheadFraction >= 1) {
-    throw new InferenceConstructsError('PropInvalid', {
+    throw new InferenceConstructsError('RuntimeOverheadInvalid', {
       prop: 'runtimeOverheadFraction',
       problem: 'runtimeOverheadFraction is not in [0, 1)',
       received: input.runtimeOverheadFraction,
@@ -1298,7 +1298,7 @@ function doesNotFit(
 export function planCheapest(input: Omit<PlanInput, 'instanceType' | 'tpuSlice'> & { readonly candidates: readonly string[] }): CapacityPlan {
   const { candidates, ...rest } = input;
   if (!Array.isArray(candidates) || candidates.length === 0) {
-    throw new InferenceConstructsError('PropInvalid', {
+    throw new InferenceConstructsError('CandidatesEmpty', {
       prop: 'candidates',
       problem: 'no candidates to plan on',
       received: candidates,

@@ -827,7 +827,7 @@ function tgiQuantization(plan: CapacityPlan): string[] {
  * - JetStream: MaxText `key=value` arguments for the maxengine server.
  *
  * Throws PrecisionUnsupported for a precision the server cannot serve, ModelServerUnsupported
- * for a server without a Kubernetes image or on the wrong accelerator, PropInvalid for
+ * for a server without a Kubernetes image or on the wrong accelerator, JetStreamOptionMissing for
  * missing JetStream options.
  */
 export function serverArgs(server: ModelServerProfile, plan: CapacityPlan, opts: ServerArgsOptions = {}): string[] {
@@ -836,7 +836,7 @@ export function serverArgs(server: ModelServerProfile, plan: CapacityPlan, opts:
   checkPrecision(server, plan);
   const servedModelName = opts.servedModelName ?? plan.model.name;
   if (servedModelName.length === 0) {
-    throw new InferenceConstructsError('PropInvalid', {
+    throw new InferenceConstructsError('ServedModelNameEmpty', {
       prop: 'servedModelName',
       problem: 'the served model name is empty',
       received: servedModelName,
@@ -929,7 +929,7 @@ function neuronSeqBuckets(maxNumSeqs: number): number[] {
  */
 function jetstreamArgs(server: ModelServerProfile, plan: CapacityPlan, opts: ServerArgsOptions): string[] {
   const missing = (prop: keyof ServerArgsOptions, allowed: string, fix: string): InferenceConstructsError =>
-    new InferenceConstructsError('PropInvalid', {
+    new InferenceConstructsError('JetStreamOptionMissing', {
       prop,
       problem: `JetStream needs ${prop}`,
       received: opts[prop],
@@ -1047,7 +1047,7 @@ export function serverEnvironment(
   const loadingTimeout = (): string => {
     const seconds = options.modelLoadingTimeoutSeconds ?? sagemakerStartupTimeouts(server, plan).containerStartupHealthCheckTimeoutInSeconds;
     if (!Number.isInteger(seconds) || seconds < SAGEMAKER_MIN_STARTUP_TIMEOUT_SECONDS || seconds > SAGEMAKER_MAX_STARTUP_TIMEOUT_SECONDS) {
-      throw new InferenceConstructsError('PropInvalid', {
+      throw new InferenceConstructsError('StartupTimeoutOutOfRange', {
         prop: 'modelLoadingTimeoutSeconds',
         problem: 'the model-loading timeout must match a SageMaker container start-up timeout',
         received: seconds,

@@ -122,7 +122,7 @@ export class ModelWeights {
   /** Uncompressed weights (safetensors, config, tokenizer) under `s3://<bucket>/<prefix>`. */
   public static fromS3Prefix(bucket: s3.IBucket, prefix: string): ModelWeights {
     if (!Token.isUnresolved(prefix) && (prefix.length === 0 || prefix.startsWith('/'))) {
-      throw new InferenceConstructsError('PropInvalid', {
+      throw new InferenceConstructsError('S3PrefixInvalid', {
         prop: 'modelWeights.prefix',
         problem: 'the S3 prefix is empty or starts with a slash',
         received: prefix,
@@ -255,7 +255,7 @@ export interface SageMakerModelOptions {
 export function sagemakerName(construct: Construct, given: string | undefined, prop: string): string {
   if (given !== undefined) {
     if (!Token.isUnresolved(given) && !SAGEMAKER_NAME_PATTERN.test(given)) {
-      throw new InferenceConstructsError('PropInvalid', {
+      throw new InferenceConstructsError('SageMakerNameInvalid', {
         prop,
         problem: 'the name is not a valid SageMaker name',
         received: given,
@@ -301,7 +301,7 @@ export function sagemakerNameForInstanceType(construct: Construct, given: string
 export function checkTimeout(value: number | undefined, prop: string): void {
   if (value === undefined || Token.isUnresolved(value)) return;
   if (!Number.isInteger(value) || value < SAGEMAKER_MIN_STARTUP_TIMEOUT_SECONDS || value > SAGEMAKER_MAX_STARTUP_TIMEOUT_SECONDS) {
-    throw new InferenceConstructsError('PropInvalid', {
+    throw new InferenceConstructsError('StartupTimeoutOutOfRange', {
       prop,
       problem: 'the timeout is outside the range SageMaker accepts',
       received: value,
@@ -346,7 +346,7 @@ export function usesInstanceStore(scope: Construct, plan: CapacityPlan): boolean
 export function volumeSizeInGB(scope: Construct, plan: CapacityPlan, given: number | undefined): number {
   if (given !== undefined) {
     if (!Token.isUnresolved(given) && (!Number.isInteger(given) || given < VOLUME_SIZE_MIN_GB || given > VOLUME_SIZE_MAX_GB)) {
-      throw new InferenceConstructsError('PropInvalid', {
+      throw new InferenceConstructsError('VolumeSizeOutOfRange', {
         prop: 'volumeSizeInGB',
         problem: 'the volume size is outside the range SageMaker accepts',
         received: given,
@@ -403,7 +403,7 @@ export function checkWeights(model: ModelSpec, weights: ModelWeightsConfig, netw
     });
   }
   if (weights.kind === 'huggingface' && networkIsolation) {
-    throw new InferenceConstructsError('PropInvalid', {
+    throw new InferenceConstructsError('NetworkIsolationConflict', {
       prop: 'networkIsolation',
       problem: 'network isolation blocks the container from downloading weights from the Hugging Face Hub',
       received: true,
@@ -676,7 +676,7 @@ export function createLogGroup(scope: Construct, id: string, name: string, key: 
 export function placementSecurityGroups(scope: Construct, options: SageMakerPlacementOptions): ec2.ISecurityGroup[] | undefined {
   if (options.vpc === undefined) {
     if (options.vpcSubnets !== undefined || options.securityGroups !== undefined) {
-      throw new InferenceConstructsError('PropInvalid', {
+      throw new InferenceConstructsError('VpcMissing', {
         prop: 'vpcSubnets',
         problem: 'subnets or security groups were given without a VPC',
         received: 'vpcSubnets/securityGroups set, vpc unset',

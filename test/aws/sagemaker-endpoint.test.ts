@@ -512,21 +512,21 @@ describe('SageMakerInferenceEndpoint validation', () => {
   });
 
   test('throws when network isolation would block a Hub download', () => {
-    expect(attempt({ modelWeights: ModelWeights.fromHuggingFace(), networkIsolation: true })).toThrow(/\[PropInvalid\] networkIsolation/);
+    expect(attempt({ modelWeights: ModelWeights.fromHuggingFace(), networkIsolation: true })).toThrow(/\[NetworkIsolationConflict\] networkIsolation/);
   });
 
   test('throws when the endpoint name is longer than 63 characters or malformed', () => {
-    expect(attempt({ endpointName: 'a'.repeat(64) })).toThrow(/\[PropInvalid\] endpointName/);
-    expect(attempt({ endpointName: 'bad_name' })).toThrow(/\[PropInvalid\] endpointName/);
+    expect(attempt({ endpointName: 'a'.repeat(64) })).toThrow(/\[SageMakerNameInvalid\] endpointName/);
+    expect(attempt({ endpointName: 'bad_name' })).toThrow(/\[SageMakerNameInvalid\] endpointName/);
   });
 
   test('throws when a startup timeout is outside 60 to 3600 seconds', () => {
-    expect(attempt({ containerStartupHealthCheckTimeoutInSeconds: 7200 })).toThrow(/\[PropInvalid\] containerStartupHealthCheckTimeoutInSeconds/);
-    expect(attempt({ modelDataDownloadTimeoutInSeconds: 30 })).toThrow(/\[PropInvalid\] modelDataDownloadTimeoutInSeconds/);
+    expect(attempt({ containerStartupHealthCheckTimeoutInSeconds: 7200 })).toThrow(/\[StartupTimeoutOutOfRange\] containerStartupHealthCheckTimeoutInSeconds/);
+    expect(attempt({ modelDataDownloadTimeoutInSeconds: 30 })).toThrow(/\[StartupTimeoutOutOfRange\] modelDataDownloadTimeoutInSeconds/);
   });
 
   test('throws when the volume size is outside what SageMaker accepts', () => {
-    expect(attempt({ instanceType: 'ml.inf2.8xlarge', model: modelPreset('llama-3-1-8b'), volumeSizeInGB: 1000 })).toThrow(/\[PropInvalid\] volumeSizeInGB/);
+    expect(attempt({ instanceType: 'ml.inf2.8xlarge', model: modelPreset('llama-3-1-8b'), volumeSizeInGB: 1000 })).toThrow(/\[VolumeSizeOutOfRange\] volumeSizeInGB/);
   });
 
   test('throws when the server logs no throughput line and no custom metric is given', () => {
@@ -591,6 +591,6 @@ describe('SageMakerInferenceEndpoint validation', () => {
 
   test('throws when an S3 prefix starts with a slash', () => {
     const stack = new Stack(new App(), 'Prefix');
-    expect(() => ModelWeights.fromS3Prefix(s3.Bucket.fromBucketName(stack, 'B', 'weights-bucket'), '/models')).toThrow(/\[PropInvalid\] modelWeights.prefix/);
+    expect(() => ModelWeights.fromS3Prefix(s3.Bucket.fromBucketName(stack, 'B', 'weights-bucket'), '/models')).toThrow(/\[S3PrefixInvalid\] modelWeights.prefix/);
   });
 });

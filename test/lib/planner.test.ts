@@ -378,8 +378,8 @@ describe('planCheapest', () => {
     expectError(() => planCheapest({ model: llama70b, candidates: ['g5.xlarge', 'inf2.xlarge'] }), 'ModelDoesNotFit', 'candidates', ['g5.xlarge', 'inf2.xlarge']);
   });
 
-  test('throws PropInvalid for an empty candidate list', () => {
-    expectError(() => planCheapest({ model: llama8b, candidates: [] }), 'PropInvalid', 'candidates', []);
+  test('throws CandidatesEmpty for an empty candidate list', () => {
+    expectError(() => planCheapest({ model: llama8b, candidates: [] }), 'CandidatesEmpty', 'candidates', []);
   });
 });
 
@@ -450,8 +450,8 @@ describe('planCapacity errors', () => {
     expect(err.fix).toContain('8192');
   });
 
-  test('throws PropInvalid for a non-integer context', () => {
-    expectError(() => planCapacity({ model: llama8b, instanceType: 'g6e.xlarge', contextTokens: 0 }), 'PropInvalid', 'contextTokens', 0);
+  test('throws ContextTokensInvalid for a non-integer context', () => {
+    expectError(() => planCapacity({ model: llama8b, instanceType: 'g6e.xlarge', contextTokens: 0 }), 'ContextTokensInvalid', 'contextTokens', 0);
   });
 
   test('throws ConcurrencyInvalid for zero sequences', () => {
@@ -497,18 +497,18 @@ describe('planCapacity errors', () => {
     expectError(() => planCapacity({ model: llama8b, instanceType: 'g6e.xlarge', precision: 'fp6' as never }), 'PrecisionUnsupported', 'precision', 'fp6');
   });
 
-  test('throws PropInvalid when both instanceType and tpuSlice are given', () => {
+  test('throws PlanTargetAmbiguous when both instanceType and tpuSlice are given', () => {
     let caught: unknown;
     try {
       planCapacity({ model: llama8b, instanceType: 'g6e.xlarge', tpuSlice: { accelerator: 'tpu-v6e-slice', topology: '2x4' } });
     } catch (e) {
       caught = e;
     }
-    expect(String(caught)).toMatch(/\[PropInvalid\] instanceType: exactly one of instanceType and tpuSlice/);
+    expect(String(caught)).toMatch(/\[PlanTargetAmbiguous\] instanceType: exactly one of instanceType and tpuSlice/);
   });
 
-  test('throws PropInvalid for a runtime overhead of 1', () => {
-    expectError(() => planCapacity({ model: llama8b, instanceType: 'g6e.xlarge', runtimeOverheadFraction: 1 }), 'PropInvalid', 'runtimeOverheadFraction', 1);
+  test('throws RuntimeOverheadInvalid for a runtime overhead of 1', () => {
+    expectError(() => planCapacity({ model: llama8b, instanceType: 'g6e.xlarge', runtimeOverheadFraction: 1 }), 'RuntimeOverheadInvalid', 'runtimeOverheadFraction', 1);
   });
 
   test('throws ModelFieldInvalid for a broken custom model', () => {
