@@ -27,7 +27,7 @@ export {
 } from './accelerators.js';
 export { KvCache, Model, Precision, type ModelSpec } from './models.js';
 export {
-  ModelServers,
+  ModelServer,
   ServerEstimates,
   ServerPlatform,
   type ModelServerProfile,

@@ -27,7 +27,7 @@ import {
 import { InferenceConstructsError } from './errors.js';
 import { type ModelSpec, Precision, BYTES_PER_WEIGHT, PRECISIONS, defineModel } from './models.js';
 import { PrecisionSupport, PrecisionSupportKind, type PrecisionSupportEntry } from './precision-support.js';
-import type { ModelServerProfile } from './servers.js';
+import { type ModelServer, serverEngine } from './servers.js';
 import {
   type StepTimeProfile,
   COMPUTE_EFFICIENCY,
@@ -136,11 +136,11 @@ export interface PlanInput {
   /** Price the node at its SageMaker hosting rate (`sagemakerPrice`). @default true when instanceType is an `ml.` name */
   readonly sagemakerPricing?: boolean;
   /** The model server; checks its precisions and whether it loads weights through host memory. @default - not checked */
-  readonly modelServer?: ModelServerProfile;
+  readonly modelServer?: ModelServer;
   /**
    * The server reads the weights into host RAM before the devices (vLLM on Neuron from a Hugging
    * Face id, SageMaker LMI neuronx): the checkpoint must fit the node's allocatable memory.
-   * @default true for the vllm-neuron and djl-lmi-neuronx servers, else false
+   * @default true for the vllm-neuron and djl-lmi-neuronx servers (and profiles based on them), else false
    */
   readonly loadsThroughHostMemory?: boolean;
 }
@@ -728,22 +728,22 @@ export function planCapacity(input: PlanInput): CapacityPlan {
   }
   const expertsDequantized = model.expertPrecision !== undefined && precision === model.nativePrecision && model.expertPrecision !== precision && expertSupport === undefined;
   const sizingModel: ModelSpec = expertsDequantized ? { ...model, expertPrecision: undefined } : model;
-  if (expertSupport !== undefined && input.modelServer !== undefined && !input.modelServer.precisions.includes(model.expertPrecision as Precision)) {
+  if (expertSupport !== undefined && input.modelServer !== undefined && !input.modelServer.profile.precisions.includes(model.expertPrecision as Precision)) {
     throw new InferenceConstructsError('PrecisionNotServable', {
       prop: 'modelServer',
       problem: `the experts of ${model.name} are ${model.expertPrecision} and model server "${input.modelServer.name}" cannot serve ${model.expertPrecision} weights`,
       received: input.modelServer.name,
-      allowed: input.modelServer.precisions,
+      allowed: input.modelServer.profile.precisions,
       fix: `serve ${model.name} with vllm on NVIDIA GPUs, or plan a dequantized checkpoint (precision other than the native one)`,
     });
   }
-  if (input.modelServer !== undefined && !input.modelServer.precisions.includes(precision)) {
+  if (input.modelServer !== undefined && !input.modelServer.profile.precisions.includes(precision)) {
     throw new InferenceConstructsError('PrecisionNotServable', {
       prop: 'precision',
       problem: `model server "${input.modelServer.name}" cannot serve ${precision} weights`,
       received: precision,
-      allowed: input.modelServer.precisions,
-      fix: `plan one of ${input.modelServer.precisions.join(', ')}, or pick a server that serves ${precision}`,
+      allowed: input.modelServer.profile.precisions,
+      fix: `plan one of ${input.modelServer.profile.precisions.join(', ')}, or pick a server that serves ${precision}`,
     });
   }
   const kvCachePrecision = input.kvCachePrecision ?? (BYTES_PER_WEIGHT[precision] === 2 ? precision : Precision.BF16);
@@ -892,7 +892,7 @@ export function planCapacity(input: PlanInput): CapacityPlan {
   }
 
   // Host memory, where the server loads the checkpoint through it.
-  const loadsThroughHost = input.loadsThroughHostMemory ?? (input.modelServer !== undefined && HOST_LOADING_SERVERS.includes(input.modelServer.name));
+  const loadsThroughHost = input.loadsThroughHostMemory ?? (input.modelServer !== undefined && HOST_LOADING_SERVERS.includes(serverEngine(input.modelServer.profile)));
   const checkpointBytes = modelWeightBytes(model, model.nativePrecision);
   const reservedBytes = (KUBELET_RESERVED_BASE_MIB + KUBELET_RESERVED_MIB_PER_POD * maxPodsForReservation(instance.vcpu) + EVICTION_HARD_MEMORY_MIB) * MIB;
   const allocatableHostBytes = instance.hostMemoryGiB * GIB - reservedBytes;
@@ -1003,7 +1003,7 @@ export function planCapacity(input: PlanInput): CapacityPlan {
   // A replica spans several nodes only when no single node holds it.
   if (fits.some((f) => f.group.pp === 1)) {
     for (let i = fits.length - 1; i >= 0; i--) if (fits[i].group.pp > 1) fits.splice(i, 1);
-  } else if (input.modelServer !== undefined && input.modelServer.pipelineParallel !== true) {
+  } else if (input.modelServer !== undefined && input.modelServer.profile.pipelineParallel !== true) {
     const f = fits[0];
     throw new InferenceConstructsError('PipelineParallelUnsupported', {
       prop: 'modelServer',

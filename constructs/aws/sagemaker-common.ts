@@ -13,7 +13,7 @@ import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { TokenMetricSource } from './sagemaker-token-metric.js';
 import { InferenceConstructsError } from '../../lib/errors.js';
-import { SAGEMAKER_MAX_STARTUP_TIMEOUT_SECONDS, SAGEMAKER_MIN_STARTUP_TIMEOUT_SECONDS, sagemakerStartupTimeouts, type ModelServerProfile, type SageMakerStartupTimeouts } from '../../lib/servers.js';
+import { SAGEMAKER_MAX_STARTUP_TIMEOUT_SECONDS, SAGEMAKER_MIN_STARTUP_TIMEOUT_SECONDS, sagemakerStartupTimeouts, type ModelServer, type ModelServerProfile, type SageMakerStartupTimeouts } from '../../lib/servers.js';
 import { type CapacityPlan, type LatencyTargets, type OperatingPriority, type PlanInput } from '../../lib/planner.js';
 import { type ModelSpec, type Precision } from '../../lib/models.js';
 import type { StepTimeProfile } from '../../lib/step-time.js';
@@ -203,7 +203,7 @@ export interface SageMakerPlanningOptions {
   /** Price the node at its SageMaker hosting rate. @default true when a candidate is an `ml.` name */
   readonly sagemakerPricing?: boolean;
   /** The model server; checks its precisions and whether it loads weights through host memory. @default - not checked */
-  readonly modelServer?: ModelServerProfile;
+  readonly modelServer?: ModelServer;
   /** The server reads the weights into host RAM before the devices. @default true for the vllm-neuron and djl-lmi-neuronx servers, else false */
   readonly loadsThroughHostMemory?: boolean;
 }
@@ -231,10 +231,11 @@ export interface SageMakerModelOptions {
    */
   readonly planning?: SageMakerPlanningOptions;
   /**
-   * Model-server profile.
-   * @default - `defaultModelServer(accelerator, 'sagemaker')`: LMI vLLM on GPUs, LMI neuronx on Inferentia2
+   * The model server.
+   * @default - `ModelServer.defaultFor(accelerator, ServerPlatform.SAGEMAKER)`: LMI vLLM (`ModelServer.VLLM`) on
+   * NVIDIA GPUs, LMI neuronx (`ModelServer.DJL_LMI_NEURONX`) on Inferentia2
    */
-  readonly modelServer?: ModelServerProfile;
+  readonly modelServer?: ModelServer;
   /**
    * Where the tokens/s signal comes from.
    * @default TokenMetricSource.logs()

@@ -13,7 +13,7 @@ import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import type { Construct } from 'constructs';
 import { InferenceConstructsError } from '../../lib/errors.js';
 import type { TokenScalingPolicyOptions } from '../../lib/scaling.js';
-import { defaultModelServer, assertServerSupports, serverEnvironment, type ModelServerProfile } from '../../lib/servers.js';
+import { ModelServer, assertServerSupports, serverEnvironment, type ModelServerProfile } from '../../lib/servers.js';
 import { planCapacity, type CapacityPlan } from '../../lib/planner.js';
 import { sagemakerInstanceType } from '../../lib/accelerators.js';
 import { tokenScalingPolicy, type TokenScalingPolicy } from '../../lib/scaling.js';
@@ -327,13 +327,14 @@ export class SageMakerInferenceEndpoint extends SageMakerEndpointBase {
         fix: 'use SageMakerInferenceComponentEndpoint with scaleToZero, or set minReplicas to at least 1',
       });
     }
-    this.modelServer = props.modelServer ?? defaultModelServer(instance.acceleratorClass, ServerPlatform.SAGEMAKER);
+    const server = props.modelServer ?? ModelServer.defaultFor(instance.acceleratorClass, ServerPlatform.SAGEMAKER);
+    this.modelServer = server.profile;
     assertServerSupports(this.modelServer, instance.acceleratorClass);
     // The plan prices the ml. hosting rate (the instance is a SageMaker one even though the row is
     // passed), and checks the server's precisions and, for the Neuron servers that load through
     // host memory (LMI neuronx compiles on the host), that the checkpoint fits the instance's RAM.
     this.plan = planCapacity({
-      ...props.planning, model: props.model, instanceType: instance, sagemakerPricing: true, modelServer: this.modelServer,
+      ...props.planning, model: props.model, instanceType: instance, sagemakerPricing: true, modelServer: server,
     });
     this.scalingPolicy = tokenScalingPolicy(this.plan, props.scaling);
     const guardTarget = props.concurrentRequestsPerInstanceTarget ?? Math.max(1, Math.round(this.plan.concurrentSequences * this.plan.targetUtilization));

@@ -14,7 +14,7 @@ import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import { Construct } from 'constructs';
 import { InferenceConstructsError } from '../../lib/errors.js';
 import type { TokenScalingPolicyOptions } from '../../lib/scaling.js';
-import { assertServerSupports, defaultModelServer, serverEnvironment, type ModelServerProfile } from '../../lib/servers.js';
+import { ModelServer, assertServerSupports, serverEnvironment, type ModelServerProfile } from '../../lib/servers.js';
 import { planCapacity, type CapacityPlan } from '../../lib/planner.js';
 import { sagemakerInstanceType, type InstanceTypeSpec } from '../../lib/accelerators.js';
 import { tokenScalingPolicy, type TokenScalingPolicy } from '../../lib/scaling.js';
@@ -422,13 +422,14 @@ export class SageMakerInferenceComponent extends Construct {
     checkWeights(props.model, weights, networkIsolation, 'modelWeights');
     checkTimeout(props.modelDataDownloadTimeoutInSeconds, 'modelDataDownloadTimeoutInSeconds');
     checkTimeout(props.containerStartupHealthCheckTimeoutInSeconds, 'containerStartupHealthCheckTimeoutInSeconds');
-    this.modelServer = props.modelServer ?? defaultModelServer(instance.acceleratorClass, ServerPlatform.SAGEMAKER);
+    const server = props.modelServer ?? ModelServer.defaultFor(instance.acceleratorClass, ServerPlatform.SAGEMAKER);
+    this.modelServer = server.profile;
     assertServerSupports(this.modelServer, instance.acceleratorClass);
     // The plan prices the ml. hosting rate (the instance is a SageMaker one even though the row is
     // passed), and checks the server's precisions and, for the Neuron servers that load through
     // host memory (LMI neuronx compiles on the host), that the checkpoint fits the instance's RAM.
     this.plan = planCapacity({
-      ...props.planning, model: props.model, instanceType: instance, sagemakerPricing: true, modelServer: this.modelServer,
+      ...props.planning, model: props.model, instanceType: instance, sagemakerPricing: true, modelServer: server,
     });
     this.scalingPolicy = tokenScalingPolicy(this.plan, props.scaling);
     const guardTarget = props.concurrentRequestsPerCopyTarget ?? Math.max(1, Math.round(this.plan.concurrentSequences * this.plan.targetUtilization));

@@ -4,7 +4,7 @@
  */
 import type { ModelSpec, Precision } from '../models.js';
 import { type CapacityPlan, type LatencyTargets, type OperatingPriority, type PlanInput, devicesForReplicas, nodesForReplicas, planCapacity, planCheapest } from '../planner.js';
-import type { ModelServerProfile } from '../servers.js';
+import type { ModelServer } from '../servers.js';
 import type { StepTimeProfile } from '../step-time.js';
 
 /**
@@ -56,7 +56,7 @@ export interface CheapestPlanInput {
   /** Price the node at its SageMaker hosting rate. @default true when a candidate is an `ml.` name */
   readonly sagemakerPricing?: boolean;
   /** The model server; checks its precisions and whether it loads weights through host memory. @default - not checked */
-  readonly modelServer?: ModelServerProfile;
+  readonly modelServer?: ModelServer;
   /** The server reads the weights into host RAM before the devices. @default true for the vllm-neuron and djl-lmi-neuronx servers, else false */
   readonly loadsThroughHostMemory?: boolean;
 }

@@ -13,7 +13,7 @@ import { SageMakerInferenceEndpoint } from '../../constructs/aws/sagemaker-endpo
 import { TOKEN_METRIC_NAME, TokenMetricSource } from '../../constructs/aws/sagemaker-token-metric.js';
 import { INSTANCE_TYPES } from '../../lib/accelerators.js';
 import { modelPreset } from '../../lib/models.js';
-import { modelServer, sagemakerStartupTimeouts } from '../../lib/servers.js';
+import { ModelServer, modelServer, sagemakerStartupTimeouts } from '../../lib/servers.js';
 import { addSageMakerReference } from '../../bin/reference/sagemaker.js';
 import { cfnLintAssembly, formatCfnLintFindings } from '../support/cfn-lint.js';
 import { addNagChecks, formatNagViolations, synthWithNag } from '../support/nag.js';
@@ -532,7 +532,7 @@ describe('SageMakerInferenceEndpoint validation', () => {
   test('throws when the server logs no throughput line and no custom metric is given', () => {
     const vllm = modelServer('vllm');
     const silent = { ...vllm, tokenMetric: { ...vllm.tokenMetric, cloudWatchFilterPattern: undefined } };
-    expect(attempt({ modelServer: silent })).toThrow(/\[TokenMetricUnavailable\].*customMetric/);
+    expect(attempt({ modelServer: ModelServer.custom(silent) })).toThrow(/\[TokenMetricUnavailable\].*customMetric/);
   });
 
   test('throws when a custom metric uses an AWS namespace', () => {

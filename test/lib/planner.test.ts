@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { BANDWIDTH_EFFICIENCY, COMPUTE_EFFICIENCY, FIXED_STEP_SECONDS, decodeStepSeconds, outputTokensPerSecond, timePerOutputTokenSeconds } from '../../lib/step-time.js';
 import { DEFAULT_INPUT_TOKENS, DEFAULT_OUTPUT_TOKENS, PriceKind, devicesForReplicas, nodesForReplicas, planCapacity, planCheapest } from '../../lib/planner.js';
-import { MODEL_SERVERS, serverArgs, serverEnvironment } from '../../lib/servers.js';
+import { MODEL_SERVERS, ModelServer, serverArgs, serverEnvironment } from '../../lib/servers.js';
 import { NATIVE_PRECISIONS, instanceType, tpuSlice } from '../../lib/accelerators.js';
 import { PRECISION_SUPPORT, PrecisionSupportKind } from '../../lib/precision-support.js';
 import { modelPreset } from '../../lib/models.js';
@@ -119,7 +119,7 @@ describe('host memory where the server loads weights through it', () => {
   // EKS AMI reservation: 11 MiB x maxPods + 255 MiB (+100 MiB eviction), maxPods 110 below 30 vCPUs.
   test('throws HostMemoryInsufficient for Llama 3.1 8B via vLLM Neuron on inf2.xlarge (16 GiB host)', () => {
     const err = expectError(
-      () => planCapacity({ model: llama8b, instanceType: 'inf2.xlarge', modelServer: MODEL_SERVERS['vllm-neuron'] }),
+      () => planCapacity({ model: llama8b, instanceType: 'inf2.xlarge', modelServer: ModelServer.VLLM_NEURON }),
       'HostMemoryInsufficient',
       'instanceType',
       'inf2.xlarge',
@@ -135,7 +135,7 @@ describe('host memory where the server loads weights through it', () => {
   });
 
   test('GPU servers that load straight to the device are not limited', () => {
-    expect(planCapacity({ model: llama8b, instanceType: 'g6.xlarge', modelServer: MODEL_SERVERS.vllm }).hostMemory).toBeUndefined();
+    expect(planCapacity({ model: llama8b, instanceType: 'g6.xlarge', modelServer: ModelServer.VLLM }).hostMemory).toBeUndefined();
   });
 });
 
@@ -287,7 +287,7 @@ describe('precision support per device generation and server', () => {
 
   test('a server that cannot serve the precision is rejected', () => {
     // TGI has no fp4 path (launcher --quantize lists none); vLLM serves pre-quantized fp4 weight-only on Ada.
-    expectError(() => planCapacity({ model: llama8b, instanceType: 'g6e.xlarge', precision: Precision.FP4, modelServer: MODEL_SERVERS.tgi }), 'PrecisionNotServable', 'precision', 'fp4');
+    expectError(() => planCapacity({ model: llama8b, instanceType: 'g6e.xlarge', precision: Precision.FP4, modelServer: ModelServer.TGI }), 'PrecisionNotServable', 'precision', 'fp4');
   });
 
   test('planCheapest skips undeployable candidates', () => {
