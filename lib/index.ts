@@ -49,6 +49,7 @@ export {
   type MemoryBudget,
   type PlanCost,
   type PlanInput,
+  type PlanningOptions,
   type ThroughputEstimate,
   type TpuSliceReference,
 } from './planner.js';

@@ -65,14 +65,13 @@ export interface TpuSliceReference {
   readonly topology: string;
 }
 
-/** What to plan. Either `instanceType` (EC2 / SageMaker / single-host GKE machine) or `tpuSlice`. */
-export interface PlanInput {
-  readonly model: ModelSpec;
-  /** Instance name (inf2.xlarge, ml.g5.12xlarge, ct5lp-hightpu-8t) or catalogue row. */
-  readonly instanceType?: string | InstanceTypeSpec;
-  /** TPU slice; when given, the device group is the whole slice (may span several hosts). */
-  readonly tpuSlice?: TpuSliceSpec | TpuSliceReference;
-  /** @default the model's native precision */
+/**
+ * How to plan, whatever the model and the hardware: precision, context, request shape, latency
+ * targets or operating priority, target utilisation, measured figures and prices. Shared by
+ * {@link PlanInput}, `CheapestPlanInput` and the SageMaker constructs' `planning` prop.
+ */
+export interface PlanningOptions {
+  /** Weight precision. @default the model's native precision */
   readonly precision?: Precision;
   /** KV-cache precision; fp8 is passed to the server (`--kv-cache-dtype fp8`). @default the weight precision when 16-bit, else bf16 */
   readonly kvCachePrecision?: Precision;
@@ -123,26 +122,36 @@ export interface PlanInput {
   readonly tensorParallelDegree?: number;
   /** Fraction of device memory reserved for runtime, activations and fragmentation. @default 0.10 */
   readonly runtimeOverheadFraction?: number;
-  /** Measured decode tokens/s per replica; replaces the step-time estimate of throughput. */
+  /** Measured decode tokens/s per replica; replaces the step-time estimate of throughput. @default - estimated from the step-time model */
   readonly measuredTokensPerSecondPerReplica?: number;
-  /** Measured step times of one replica (e.g. fitted from a benchmark); replace the estimated profile. */
+  /** Measured step times of one replica (e.g. fitted from a benchmark); replace the estimated profile. @default - estimated from the catalogue */
   readonly measuredStepTime?: StepTimeProfile;
-  /** Peak aggregate output tokens/s to plan maxReplicas for. */
+  /** Peak aggregate output tokens/s to plan maxReplicas for. @default - no peak: one replica */
   readonly peakTokensPerSecond?: number;
   /** Target utilisation of each replica's throughput, (0, 1]. @default 0.7 */
   readonly targetUtilization?: number;
-  /** Overrides the catalogue's price per node (or per TPU host) hour. */
+  /** Overrides the catalogue's price per node (or per TPU host) hour. @default the catalogue's list price */
   readonly pricePerNodeHourUsd?: number;
-  /** Price the node at its SageMaker hosting rate (`sagemakerPrice`). @default true when instanceType is an `ml.` name */
+  /** Price the node at its SageMaker hosting rate (`sagemakerPrice`). @default true when the instance type is an `ml.` name */
   readonly sagemakerPricing?: boolean;
-  /** The model server; checks its precisions and whether it loads weights through host memory. @default - not checked */
-  readonly modelServer?: ModelServer;
   /**
    * The server reads the weights into host RAM before the devices (vLLM on Neuron from a Hugging
    * Face id, SageMaker LMI neuronx): the checkpoint must fit the node's allocatable memory.
    * @default true for the vllm-neuron and djl-lmi-neuronx servers (and profiles based on them), else false
    */
   readonly loadsThroughHostMemory?: boolean;
+}
+
+/** What to plan: a model on an instance type (EC2 / SageMaker / single-host GKE machine) or a TPU slice. */
+export interface PlanInput extends PlanningOptions {
+  /** The model to serve. */
+  readonly model: ModelSpec;
+  /** Instance name (inf2.xlarge, ml.g5.12xlarge, ct5lp-hightpu-8t) or catalogue row. @default - tpuSlice must be given */
+  readonly instanceType?: string | InstanceTypeSpec;
+  /** TPU slice; when given, the device group is the whole slice (may span several hosts). @default - instanceType must be given */
+  readonly tpuSlice?: TpuSliceSpec | TpuSliceReference;
+  /** The model server; checks its precisions and whether it loads weights through host memory. @default - not checked */
+  readonly modelServer?: ModelServer;
 }
 
 export interface MemoryBudget {

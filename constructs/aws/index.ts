@@ -4,7 +4,6 @@ export {
   type ModelWeightsConfig,
   type SageMakerModelOptions,
   type SageMakerPlacementOptions,
-  type SageMakerPlanningOptions,
 } from './sagemaker-common.js';
 export {
   SageMakerEndpointBase,

@@ -14,9 +14,8 @@ import { Construct } from 'constructs';
 import type { TokenMetricSource } from './sagemaker-token-metric.js';
 import { InferenceConstructsError } from '../../lib/errors.js';
 import { SAGEMAKER_MAX_STARTUP_TIMEOUT_SECONDS, SAGEMAKER_MIN_STARTUP_TIMEOUT_SECONDS, sagemakerStartupTimeouts, type ModelServer, type ModelServerProfile, type SageMakerStartupTimeouts } from '../../lib/servers.js';
-import { type CapacityPlan, type LatencyTargets, type OperatingPriority, type PlanInput } from '../../lib/planner.js';
-import { type ModelSpec, type Precision } from '../../lib/models.js';
-import type { StepTimeProfile } from '../../lib/step-time.js';
+import { type CapacityPlan, type PlanningOptions } from '../../lib/planner.js';
+import { type ModelSpec } from '../../lib/models.js';
 import { type TokenScalingPolicyOptions } from '../../lib/scaling.js';
 
 /**
@@ -162,58 +161,6 @@ export interface SageMakerPlacementOptions {
 }
 
 /**
- * Capacity-planning inputs of a SageMaker model: every {@link PlanInput} field but `model`,
- * `instanceType` and `tpuSlice` (the construct gives those). The defaults are those of `PlanInput`.
- */
-export interface SageMakerPlanningOptions {
-  /** Weight precision. @default the model's native precision */
-  readonly precision?: Precision;
-  /** KV-cache precision. @default the weight precision when 16-bit, else bf16 */
-  readonly kvCachePrecision?: Precision;
-  /** Longest sequence the server accepts (prompt + output). @default min(model max, 8192) */
-  readonly contextTokens?: number;
-  /** Mean prompt tokens per request. @default 1155 (mean of the Azure LLM inference trace 2023, conversation) */
-  readonly inputTokens?: number;
-  /** Mean output tokens per request. @default 211 (mean of the Azure LLM inference trace 2023, conversation) */
-  readonly outputTokens?: number;
-  /** Sequences decoded at once per replica. @default the largest that fits memory and meets `latencyTargets`, at most 256 */
-  readonly concurrentSequences?: number;
-  /** Median latency targets the operating point must meet. @default DEFAULT_LATENCY_TARGETS when operatingPriority is INTERACTIVE and the concurrency is not given */
-  readonly latencyTargets?: LatencyTargets;
-  /** What the operating point favours when `latencyTargets` is unset. @default OperatingPriority.INTERACTIVE */
-  readonly operatingPriority?: OperatingPriority;
-  /** Most nodes one NVIDIA GPU replica may span (pipeline parallel across nodes). @default 4 */
-  readonly maxNodesPerReplica?: number;
-  /** Spread routed experts over the tensor-parallel ranks (vLLM `--enable-expert-parallel`). @default false */
-  readonly expertParallel?: boolean;
-  /** Force a tensor-parallel degree. @default the degree with the lowest cost per output token (ties: the smallest) */
-  readonly tensorParallelDegree?: number;
-  /** Fraction of device memory reserved for runtime, activations and fragmentation. @default 0.10 */
-  readonly runtimeOverheadFraction?: number;
-  /** Measured decode tokens/s per replica; replaces the step-time estimate of throughput. @default - estimated */
-  readonly measuredTokensPerSecondPerReplica?: number;
-  /** Measured step times of one replica; replace the estimated profile. @default - estimated from the catalogue */
-  readonly measuredStepTime?: StepTimeProfile;
-  /** Peak aggregate output tokens/s to plan maxReplicas for. @default - no peak: one replica */
-  readonly peakTokensPerSecond?: number;
-  /** Target utilisation of each replica's throughput, (0, 1]. @default 0.7 */
-  readonly targetUtilization?: number;
-  /** Overrides the catalogue's price per node (or per TPU host) hour. @default the catalogue's list price */
-  readonly pricePerNodeHourUsd?: number;
-  /** Price the node at its SageMaker hosting rate. @default true when a candidate is an `ml.` name */
-  readonly sagemakerPricing?: boolean;
-  /** The model server; checks its precisions and whether it loads weights through host memory. @default - not checked */
-  readonly modelServer?: ModelServer;
-  /** The server reads the weights into host RAM before the devices. @default true for the vllm-neuron and djl-lmi-neuronx servers, else false */
-  readonly loadsThroughHostMemory?: boolean;
-}
-
-/** Compile-time check that SageMakerPlanningOptions lists exactly PlanInput's fields less the three the construct gives. */
-type SameKeys<A, B> = [Exclude<keyof A, keyof B>, Exclude<keyof B, keyof A>] extends [never, never] ? true : false;
-const PLANNING_OPTIONS_MATCH_PLAN_INPUT: SameKeys<SageMakerPlanningOptions, Omit<PlanInput, 'model' | 'instanceType' | 'tpuSlice'>> = true;
-void PLANNING_OPTIONS_MATCH_PLAN_INPUT;
-
-/**
  * Scaling options: the token policy's options (TypeScript alias of {@link TokenScalingPolicyOptions},
  * which the props name directly).
  */
@@ -229,7 +176,7 @@ export interface SageMakerModelOptions {
    * Capacity-planning inputs (precision, context, batch, measured throughput, peak tokens/s).
    * @default - the planner's defaults
    */
-  readonly planning?: SageMakerPlanningOptions;
+  readonly planning?: PlanningOptions;
   /**
    * The model server.
    * @default - `ModelServer.defaultFor(accelerator, ServerPlatform.SAGEMAKER)`: LMI vLLM (`ModelServer.VLLM`) on
