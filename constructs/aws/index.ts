@@ -2,6 +2,7 @@ export {
   ModelWeights,
   type HuggingFaceWeightsOptions,
   type ModelWeightsConfig,
+  type SageMakerHostingOptions,
   type SageMakerModelOptions,
   type SageMakerPlacementOptions,
 } from './sagemaker-common.js';

@@ -160,6 +160,35 @@ export interface SageMakerPlacementOptions {
   readonly networkIsolation?: boolean;
 }
 
+/** Hosting props both SageMaker endpoint constructs take: the instance type, its storage, encryption, logs and dashboard. */
+export interface SageMakerHostingOptions extends SageMakerPlacementOptions {
+  /**
+   * SageMaker hosting instance type (shared by every component of an inference-component
+   * endpoint), e.g. `ml.inf2.xlarge`, `ml.g6e.12xlarge`.
+   */
+  readonly instanceType: string;
+  /**
+   * Key for the storage volume (EBS-only instances) and the container log groups.
+   * @default - a new key with rotation enabled
+   */
+  readonly encryptionKey?: kms.IKey;
+  /**
+   * Retention of the container log groups.
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
+  /**
+   * Size of the EBS storage volume. Ignored on instances with local NVMe storage.
+   * @default - twice the weights (of every model on the endpoint) plus 30 GB
+   */
+  readonly volumeSizeInGB?: number;
+  /**
+   * Create a CloudWatch dashboard for the endpoint.
+   * @default true
+   */
+  readonly dashboard?: boolean;
+}
+
 /**
  * Scaling options: the token policy's options (TypeScript alias of {@link TokenScalingPolicyOptions},
  * which the props name directly).

@@ -39,9 +39,9 @@ import {
   DEFAULT_5XX_THRESHOLD,
   DEFAULT_MODEL_LATENCY_THRESHOLD,
   createErrorAndLatencyAlarms,
+  type SageMakerHostingOptions,
   type SageMakerModelOptions,
   type SageMakerPlacementOptions,
-
 } from './sagemaker-common.js';
 import { SageMakerEndpointBase, endpointArn } from './sagemaker-endpoint.js';
 import { sagemakerImage, type SageMakerImage } from './sagemaker-image.js';
@@ -71,9 +71,7 @@ const CONCURRENCY_METRIC = appscaling.PredefinedMetric.SAGEMAKER_INFERENCE_COMPO
 const WAKE_UP_PERIOD = Duration.minutes(1);
 
 /** Properties of a {@link SageMakerInferenceComponentEndpoint}. */
-export interface SageMakerInferenceComponentEndpointProps extends SageMakerPlacementOptions {
-  /** SageMaker hosting instance type shared by all components, e.g. `ml.g6e.12xlarge`, `ml.inf2.48xlarge`. */
-  readonly instanceType: string;
+export interface SageMakerInferenceComponentEndpointProps extends SageMakerHostingOptions {
   /**
    * Fewest instances managed instance scaling keeps.
    * @default - enough for every component's minimum copies (0 when all scale to zero)
@@ -89,26 +87,6 @@ export interface SageMakerInferenceComponentEndpointProps extends SageMakerPlace
    * @default - derived from the construct path, deterministic
    */
   readonly endpointName?: string;
-  /**
-   * Key for the storage volume (EBS-only instances) and the components' log groups.
-   * @default - a new key with rotation enabled
-   */
-  readonly encryptionKey?: kms.IKey;
-  /**
-   * Retention of the components' log groups.
-   * @default logs.RetentionDays.ONE_MONTH
-   */
-  readonly logRetention?: logs.RetentionDays;
-  /**
-   * Size of the EBS storage volume. Ignored on instances with local NVMe storage.
-   * @default - twice the weights of all components plus 30 GB
-   */
-  readonly volumeSizeInGB?: number;
-  /**
-   * Create a CloudWatch dashboard for the endpoint.
-   * @default true
-   */
-  readonly dashboard?: boolean;
 }
 
 /** Options for one model on a {@link SageMakerInferenceComponentEndpoint}. */
