@@ -28,7 +28,6 @@ export {
 export { KvCache, Model, Precision, type ModelSpec } from './models.js';
 export {
   ModelServer,
-  ServerEstimates,
   ServerPlatform,
   type ModelServerProfile,
   type SageMakerStartupTimeouts,

@@ -1204,31 +1204,6 @@ export function sagemakerStartupTimeouts(server: ModelServerProfile, plan: Capac
   };
 }
 
-/** The start-up and loading estimates as static methods (for languages that see classes only). */
-export class ServerEstimates {
-  /** See {@link checkpointGiB}. */
-  public static checkpointGiB(plan: CapacityPlan): number {
-    return checkpointGiB(plan);
-  }
-  /** See {@link hostLoadGiB}. */
-  public static hostLoadGiB(server: ModelServerProfile, plan: CapacityPlan): number {
-    return hostLoadGiB(server, plan);
-  }
-  /** See {@link startupProbeSeconds}. */
-  public static startupProbeSeconds(server: ModelServerProfile, plan: CapacityPlan): number {
-    return startupProbeSeconds(server, plan);
-  }
-  /** See {@link defaultModelServerForDevice}. */
-  public static defaultForDevice(accelerator: AcceleratorClass, deviceKind: string, platform: ServerPlatform): ModelServerProfile {
-    return defaultModelServerForDevice(accelerator, deviceKind, platform);
-  }
-  /** See {@link assertServerRuns}. */
-  public static assertRuns(server: ModelServerProfile, plan: CapacityPlan): void {
-    assertServerRuns(server, plan);
-  }
-  private constructor() {}
-}
-
 // ---------------------------------------------------------------------------------------------
 // The public choice of server
 // ---------------------------------------------------------------------------------------------
@@ -1419,6 +1394,21 @@ export class ModelServer {
   /** Seconds the Kubernetes startup probe allows (weights load plus the server's start-up). */
   public static startupProbeSeconds(server: ModelServer, plan: CapacityPlan): number {
     return startupProbeSeconds(server.profile, plan);
+  }
+
+  /** GiB of checkpoint the server fetches and reads for a plan (the published weights, before quantize-at-load). */
+  public static checkpointGiB(plan: CapacityPlan): number {
+    return checkpointGiB(plan);
+  }
+
+  /** GiB of host memory the server needs while it loads the plan's checkpoint (0 when it streams weights to the devices). */
+  public static hostLoadGiB(server: ModelServer, plan: CapacityPlan): number {
+    return hostLoadGiB(server.profile, plan);
+  }
+
+  /** Throws `ModelServerUnsupported` (or `PipelineParallelUnsupported`) when the server cannot run the plan's device, model or pipeline. */
+  public static assertRuns(server: ModelServer, plan: CapacityPlan): void {
+    assertServerRuns(server.profile, plan);
   }
 
   /** The profile name, e.g. `vllm`. */

@@ -10,6 +10,8 @@ import { planCapacity } from '../../lib/planner.js';
 import {
   MODEL_SERVERS,
   MODEL_SERVER_NAMES,
+  checkpointGiB,
+  hostLoadGiB,
   ModelServer,
   ServerPlatform,
   defaultModelServer,
@@ -120,5 +122,15 @@ describe('ModelServer.custom', () => {
   ];
   test.each(bad)('rejects %s', (_what, change, code, prop, received) => {
     expectError(() => ModelServer.custom({ ...vllm, ...change } as ModelServerProfile), code, prop, received);
+  });
+});
+
+describe('ModelServer estimates', () => {
+  test('checkpoint, host load and run checks equal the functions they wrap', () => {
+    expect(ModelServer.checkpointGiB(inf2)).toBe(checkpointGiB(inf2));
+    expect(ModelServer.hostLoadGiB(ModelServer.DJL_LMI_NEURONX, inf2)).toBe(hostLoadGiB(ModelServer.DJL_LMI_NEURONX.profile, inf2));
+    expect(ModelServer.hostLoadGiB(ModelServer.VLLM, gpu)).toBe(0);
+    expect(() => ModelServer.assertRuns(ModelServer.VLLM, gpu)).not.toThrow();
+    expectError(() => ModelServer.assertRuns(ModelServer.VLLM_NEURON, gpu), 'ModelServerUnsupported', 'modelServer', 'vllm-neuron');
   });
 });
