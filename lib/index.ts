@@ -27,8 +27,7 @@ export {
 } from './accelerators.js';
 export { KvCache, Model, Precision, type ModelSpec } from './models.js';
 export {
-  ModelServers,
-  ServerEstimates,
+  ModelServer,
   ServerPlatform,
   type ModelServerProfile,
   type SageMakerStartupTimeouts,
@@ -49,6 +48,7 @@ export {
   type MemoryBudget,
   type PlanCost,
   type PlanInput,
+  type PlanningOptions,
   type ThroughputEstimate,
   type TpuSliceReference,
 } from './planner.js';

@@ -27,7 +27,7 @@ import {
 import { InferenceConstructsError } from './errors.js';
 import { type ModelSpec, Precision, BYTES_PER_WEIGHT, PRECISIONS, defineModel } from './models.js';
 import { PrecisionSupport, PrecisionSupportKind, type PrecisionSupportEntry } from './precision-support.js';
-import type { ModelServerProfile } from './servers.js';
+import { type ModelServer, serverEngine } from './servers.js';
 import {
   type StepTimeProfile,
   COMPUTE_EFFICIENCY,
@@ -65,14 +65,13 @@ export interface TpuSliceReference {
   readonly topology: string;
 }
 
-/** What to plan. Either `instanceType` (EC2 / SageMaker / single-host GKE machine) or `tpuSlice`. */
-export interface PlanInput {
-  readonly model: ModelSpec;
-  /** Instance name (inf2.xlarge, ml.g5.12xlarge, ct5lp-hightpu-8t) or catalogue row. */
-  readonly instanceType?: string | InstanceTypeSpec;
-  /** TPU slice; when given, the device group is the whole slice (may span several hosts). */
-  readonly tpuSlice?: TpuSliceSpec | TpuSliceReference;
-  /** @default the model's native precision */
+/**
+ * How to plan, whatever the model and the hardware: precision, context, request shape, latency
+ * targets or operating priority, target utilisation, measured figures and prices. Shared by
+ * {@link PlanInput}, `CheapestPlanInput` and the SageMaker constructs' `planning` prop.
+ */
+export interface PlanningOptions {
+  /** Weight precision. @default the model's native precision */
   readonly precision?: Precision;
   /** KV-cache precision; fp8 is passed to the server (`--kv-cache-dtype fp8`). @default the weight precision when 16-bit, else bf16 */
   readonly kvCachePrecision?: Precision;
@@ -123,26 +122,36 @@ export interface PlanInput {
   readonly tensorParallelDegree?: number;
   /** Fraction of device memory reserved for runtime, activations and fragmentation. @default 0.10 */
   readonly runtimeOverheadFraction?: number;
-  /** Measured decode tokens/s per replica; replaces the step-time estimate of throughput. */
+  /** Measured decode tokens/s per replica; replaces the step-time estimate of throughput. @default - estimated from the step-time model */
   readonly measuredTokensPerSecondPerReplica?: number;
-  /** Measured step times of one replica (e.g. fitted from a benchmark); replace the estimated profile. */
+  /** Measured step times of one replica (e.g. fitted from a benchmark); replace the estimated profile. @default - estimated from the catalogue */
   readonly measuredStepTime?: StepTimeProfile;
-  /** Peak aggregate output tokens/s to plan maxReplicas for. */
+  /** Peak aggregate output tokens/s to plan maxReplicas for. @default - no peak: one replica */
   readonly peakTokensPerSecond?: number;
   /** Target utilisation of each replica's throughput, (0, 1]. @default 0.7 */
   readonly targetUtilization?: number;
-  /** Overrides the catalogue's price per node (or per TPU host) hour. */
+  /** Overrides the catalogue's price per node (or per TPU host) hour. @default the catalogue's list price */
   readonly pricePerNodeHourUsd?: number;
-  /** Price the node at its SageMaker hosting rate (`sagemakerPrice`). @default true when instanceType is an `ml.` name */
+  /** Price the node at its SageMaker hosting rate (`sagemakerPrice`). @default true when the instance type is an `ml.` name */
   readonly sagemakerPricing?: boolean;
-  /** The model server; checks its precisions and whether it loads weights through host memory. @default - not checked */
-  readonly modelServer?: ModelServerProfile;
   /**
    * The server reads the weights into host RAM before the devices (vLLM on Neuron from a Hugging
    * Face id, SageMaker LMI neuronx): the checkpoint must fit the node's allocatable memory.
-   * @default true for the vllm-neuron and djl-lmi-neuronx servers, else false
+   * @default true for the vllm-neuron and djl-lmi-neuronx servers (and profiles based on them), else false
    */
   readonly loadsThroughHostMemory?: boolean;
+}
+
+/** What to plan: a model on an instance type (EC2 / SageMaker / single-host GKE machine) or a TPU slice. */
+export interface PlanInput extends PlanningOptions {
+  /** The model to serve. */
+  readonly model: ModelSpec;
+  /** Instance name (inf2.xlarge, ml.g5.12xlarge, ct5lp-hightpu-8t) or catalogue row. @default - tpuSlice must be given */
+  readonly instanceType?: string | InstanceTypeSpec;
+  /** TPU slice; when given, the device group is the whole slice (may span several hosts). @default - instanceType must be given */
+  readonly tpuSlice?: TpuSliceSpec | TpuSliceReference;
+  /** The model server; checks its precisions and whether it loads weights through host memory. @default - not checked */
+  readonly modelServer?: ModelServer;
 }
 
 export interface MemoryBudget {
@@ -517,7 +526,7 @@ interface Target {
 
 function resolveTarget(input: PlanInput, maxNodes: number): Target {
   if ((input.instanceType === undefined) === (input.tpuSlice === undefined)) {
-    throw new InferenceConstructsError('PropInvalid', {
+    throw new InferenceConstructsError('PlanTargetAmbiguous', {
       prop: 'instanceType',
       problem: 'exactly one of instanceType and tpuSlice must be given',
       received: { instanceType: input.instanceType === undefined ? undefined : '(set)', tpuSlice: input.tpuSlice },
@@ -699,7 +708,7 @@ export function planCapacity(input: PlanInput): CapacityPlan {
   }
   const priority = input.operatingPriority ?? OperatingPriority.INTERACTIVE;
   if (!Object.values(OperatingPriority).includes(priority)) {
-    throw new InferenceConstructsError('PropInvalid', {
+    throw new InferenceConstructsError('OperatingPriorityUnknown', {
       prop: 'operatingPriority',
       problem: 'operatingPriority is not a known priority',
       received: input.operatingPriority,
@@ -728,22 +737,22 @@ export function planCapacity(input: PlanInput): CapacityPlan {
   }
   const expertsDequantized = model.expertPrecision !== undefined && precision === model.nativePrecision && model.expertPrecision !== precision && expertSupport === undefined;
   const sizingModel: ModelSpec = expertsDequantized ? { ...model, expertPrecision: undefined } : model;
-  if (expertSupport !== undefined && input.modelServer !== undefined && !input.modelServer.precisions.includes(model.expertPrecision as Precision)) {
+  if (expertSupport !== undefined && input.modelServer !== undefined && !input.modelServer.profile.precisions.includes(model.expertPrecision as Precision)) {
     throw new InferenceConstructsError('PrecisionNotServable', {
       prop: 'modelServer',
       problem: `the experts of ${model.name} are ${model.expertPrecision} and model server "${input.modelServer.name}" cannot serve ${model.expertPrecision} weights`,
       received: input.modelServer.name,
-      allowed: input.modelServer.precisions,
+      allowed: input.modelServer.profile.precisions,
       fix: `serve ${model.name} with vllm on NVIDIA GPUs, or plan a dequantized checkpoint (precision other than the native one)`,
     });
   }
-  if (input.modelServer !== undefined && !input.modelServer.precisions.includes(precision)) {
+  if (input.modelServer !== undefined && !input.modelServer.profile.precisions.includes(precision)) {
     throw new InferenceConstructsError('PrecisionNotServable', {
       prop: 'precision',
       problem: `model server "${input.modelServer.name}" cannot serve ${precision} weights`,
       received: precision,
-      allowed: input.modelServer.precisions,
-      fix: `plan one of ${input.modelServer.precisions.join(', ')}, or pick a server that serves ${precision}`,
+      allowed: input.modelServer.profile.precisions,
+      fix: `plan one of ${input.modelServer.profile.precisions.join(', ')}, or pick a server that serves ${precision}`,
     });
   }
   const kvCachePrecision = input.kvCachePrecision ?? (BYTES_PER_WEIGHT[precision] === 2 ? precision : Precision.BF16);
@@ -751,7 +760,7 @@ export function planCapacity(input: PlanInput): CapacityPlan {
 
   const contextTokens = input.contextTokens ?? Math.min(model.maxContextTokens, DEFAULT_CONTEXT_TOKENS);
   if (!isPositiveInteger(contextTokens)) {
-    throw new InferenceConstructsError('PropInvalid', {
+    throw new InferenceConstructsError('ContextTokensInvalid', {
       prop: 'contextTokens',
       problem: 'contextTokens is not a positive integer',
       received: input.contextTokens,
@@ -829,7 +838,7 @@ export function planCapacity(input: PlanInput): CapacityPlan {
   }
   const overheadFraction = input.runtimeOverheadFraction ?? DEFAULT_RUNTIME_OVERHEAD_FRACTION;
   if (typeof overheadFraction !== 'number' || !Number.isFinite(overheadFraction) || overheadFraction < 0 || overheadFraction >= 1) {
-    throw new InferenceConstructsError('PropInvalid', {
+    throw new InferenceConstructsError('RuntimeOverheadInvalid', {
       prop: 'runtimeOverheadFraction',
       problem: 'runtimeOverheadFraction is not in [0, 1)',
       received: input.runtimeOverheadFraction,
@@ -892,7 +901,7 @@ export function planCapacity(input: PlanInput): CapacityPlan {
   }
 
   // Host memory, where the server loads the checkpoint through it.
-  const loadsThroughHost = input.loadsThroughHostMemory ?? (input.modelServer !== undefined && HOST_LOADING_SERVERS.includes(input.modelServer.name));
+  const loadsThroughHost = input.loadsThroughHostMemory ?? (input.modelServer !== undefined && HOST_LOADING_SERVERS.includes(serverEngine(input.modelServer.profile)));
   const checkpointBytes = modelWeightBytes(model, model.nativePrecision);
   const reservedBytes = (KUBELET_RESERVED_BASE_MIB + KUBELET_RESERVED_MIB_PER_POD * maxPodsForReservation(instance.vcpu) + EVICTION_HARD_MEMORY_MIB) * MIB;
   const allocatableHostBytes = instance.hostMemoryGiB * GIB - reservedBytes;
@@ -1003,7 +1012,7 @@ export function planCapacity(input: PlanInput): CapacityPlan {
   // A replica spans several nodes only when no single node holds it.
   if (fits.some((f) => f.group.pp === 1)) {
     for (let i = fits.length - 1; i >= 0; i--) if (fits[i].group.pp > 1) fits.splice(i, 1);
-  } else if (input.modelServer !== undefined && input.modelServer.pipelineParallel !== true) {
+  } else if (input.modelServer !== undefined && input.modelServer.profile.pipelineParallel !== true) {
     const f = fits[0];
     throw new InferenceConstructsError('PipelineParallelUnsupported', {
       prop: 'modelServer',
@@ -1298,7 +1307,7 @@ function doesNotFit(
 export function planCheapest(input: Omit<PlanInput, 'instanceType' | 'tpuSlice'> & { readonly candidates: readonly string[] }): CapacityPlan {
   const { candidates, ...rest } = input;
   if (!Array.isArray(candidates) || candidates.length === 0) {
-    throw new InferenceConstructsError('PropInvalid', {
+    throw new InferenceConstructsError('CandidatesEmpty', {
       prop: 'candidates',
       problem: 'no candidates to plan on',
       received: candidates,

@@ -7,11 +7,12 @@
  * and metric name is the pinned version's own, with the source cited beside it.
  */
 
-import { InferenceConstructsError } from './errors.js';
-import { BYTES_PER_WEIGHT, Precision } from './models.js';
+import { type ErrorCode, InferenceConstructsError } from './errors.js';
+import { BYTES_PER_WEIGHT, PRECISIONS, Precision } from './models.js';
 import type { CapacityPlan } from './planner.js';
 import { AcceleratorClass } from './accelerators.js';
 
+/** Names of the pinned profiles (the keys of {@link MODEL_SERVERS}); the public choice is {@link ModelServer}. */
 export type ModelServerName = 'vllm' | 'vllm-neuron' | 'vllm-neuron-plugin' | 'djl-lmi-neuronx' | 'vllm-tpu' | 'jetstream' | 'tgi';
 
 /** The platforms a profile can be deployed on. */
@@ -66,10 +67,25 @@ export interface ServerSidecar {
   readonly port: number;
 }
 
-/** A model-server profile. */
+/**
+ * A model-server profile: what {@link ModelServer} wraps. The pinned ones are
+ * `ModelServer.VLLM.profile`, ...; a profile of your own goes through {@link ModelServer.custom}.
+ */
 export interface ModelServerProfile {
-  readonly name: ModelServerName;
+  /**
+   * Profile name (lower-case letters, digits and hyphens). The name of a pinned profile
+   * (`vllm`, `tgi`, ...) renders that server's flags and environment.
+   */
+  readonly name: string;
+  /** Human-readable name, e.g. "vLLM (NVIDIA GPU)". */
   readonly displayName: string;
+  /**
+   * The pinned server this profile is a variant of (another image or version of the same
+   * server): its command-line flags, environment and host-memory loading apply. Only for a
+   * profile whose `name` is not a pinned one.
+   * @default - the pinned profile of the same name; none for another name (no flags, no environment)
+   */
+  readonly basedOn?: ModelServer;
   /** Accelerators the server runs on. */
   readonly accelerators: AcceleratorClass[];
   /** Pinned public image for Kubernetes (no `latest`), e.g. "vllm/vllm-openai:v0.x.y". */
@@ -573,6 +589,14 @@ export const MODEL_SERVERS: Readonly<Record<ModelServerName, ModelServerProfile>
 /** Every profile name, in a stable order. */
 export const MODEL_SERVER_NAMES: readonly ModelServerName[] = Object.freeze(Object.keys(MODEL_SERVERS) as ModelServerName[]);
 
+/**
+ * The pinned server whose flags and environment a profile renders: its `basedOn` server, else
+ * its own name (a pinned name, or another name that renders none).
+ */
+export function serverEngine(server: ModelServerProfile): string {
+  return server.basedOn !== undefined ? serverEngine(server.basedOn.profile) : server.name;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Look-ups
 // ---------------------------------------------------------------------------------------------
@@ -582,12 +606,16 @@ export function modelServer(name: string): ModelServerProfile {
   if (Object.prototype.hasOwnProperty.call(MODEL_SERVERS, name)) {
     return MODEL_SERVERS[name as ModelServerName];
   }
-  throw new InferenceConstructsError('ModelServerUnknown', {
+  throw modelServerUnknown(name);
+}
+
+function modelServerUnknown(name: string): InferenceConstructsError {
+  return new InferenceConstructsError('ModelServerUnknown', {
     prop: 'modelServer',
     problem: 'no model-server profile has that name',
     received: name,
     allowed: MODEL_SERVER_NAMES,
-    fix: 'use one of the listed profile names',
+    fix: 'use one of the listed names (ModelServer.names()), or ModelServer.custom() for a profile of your own',
   });
 }
 
@@ -827,7 +855,7 @@ function tgiQuantization(plan: CapacityPlan): string[] {
  * - JetStream: MaxText `key=value` arguments for the maxengine server.
  *
  * Throws PrecisionUnsupported for a precision the server cannot serve, ModelServerUnsupported
- * for a server without a Kubernetes image or on the wrong accelerator, PropInvalid for
+ * for a server without a Kubernetes image or on the wrong accelerator, JetStreamOptionMissing for
  * missing JetStream options.
  */
 export function serverArgs(server: ModelServerProfile, plan: CapacityPlan, opts: ServerArgsOptions = {}): string[] {
@@ -836,7 +864,7 @@ export function serverArgs(server: ModelServerProfile, plan: CapacityPlan, opts:
   checkPrecision(server, plan);
   const servedModelName = opts.servedModelName ?? plan.model.name;
   if (servedModelName.length === 0) {
-    throw new InferenceConstructsError('PropInvalid', {
+    throw new InferenceConstructsError('ServedModelNameEmpty', {
       prop: 'servedModelName',
       problem: 'the served model name is empty',
       received: servedModelName,
@@ -849,7 +877,8 @@ export function serverArgs(server: ModelServerProfile, plan: CapacityPlan, opts:
   const ctx = String(plan.contextTokens);
   const seqs = String(plan.concurrentSequences);
 
-  switch (server.name) {
+  const engine = serverEngine(server);
+  switch (engine) {
     case 'vllm':
     case 'vllm-neuron':
     case 'vllm-neuron-plugin':
@@ -872,7 +901,7 @@ export function serverArgs(server: ModelServerProfile, plan: CapacityPlan, opts:
       ];
       // The Neuron vLLM 0.9.1 build selects the Neuron platform with --device neuron
       // (https://awsdocs-neuron.readthedocs-hosted.com/en/latest/libraries/nxd-inference/developer_guides/vllm-user-guide.html).
-      if (server.name === 'vllm-neuron') args.push('--device', 'neuron');
+      if (engine === 'vllm-neuron') args.push('--device', 'neuron');
       // The routed experts spread over the ranks instead of sliced
       // (https://docs.vllm.ai/en/v0.11.0/serving/expert_parallel_deployment.html).
       if (plan.expertParallel) args.push('--enable-expert-parallel');
@@ -880,7 +909,7 @@ export function serverArgs(server: ModelServerProfile, plan: CapacityPlan, opts:
       // --max-num-seqs (vLLM Neuron configuration reference, `num_seqs_buckets`), so the buckets
       // are the powers of two below the planned batch and the batch itself. The plugin registers
       // its platform itself: no --device flag.
-      if (server.name === 'vllm-neuron-plugin') {
+      if (engine === 'vllm-neuron-plugin') {
         args.push('--additional-config', JSON.stringify({ neuron_config: { num_seqs_buckets: neuronSeqBuckets(plan.concurrentSequences) } }));
       }
       args.push('--port', String(server.port));
@@ -929,7 +958,7 @@ function neuronSeqBuckets(maxNumSeqs: number): number[] {
  */
 function jetstreamArgs(server: ModelServerProfile, plan: CapacityPlan, opts: ServerArgsOptions): string[] {
   const missing = (prop: keyof ServerArgsOptions, allowed: string, fix: string): InferenceConstructsError =>
-    new InferenceConstructsError('PropInvalid', {
+    new InferenceConstructsError('JetStreamOptionMissing', {
       prop,
       problem: `JetStream needs ${prop}`,
       received: opts[prop],
@@ -1047,7 +1076,7 @@ export function serverEnvironment(
   const loadingTimeout = (): string => {
     const seconds = options.modelLoadingTimeoutSeconds ?? sagemakerStartupTimeouts(server, plan).containerStartupHealthCheckTimeoutInSeconds;
     if (!Number.isInteger(seconds) || seconds < SAGEMAKER_MIN_STARTUP_TIMEOUT_SECONDS || seconds > SAGEMAKER_MAX_STARTUP_TIMEOUT_SECONDS) {
-      throw new InferenceConstructsError('PropInvalid', {
+      throw new InferenceConstructsError('StartupTimeoutOutOfRange', {
         prop: 'modelLoadingTimeoutSeconds',
         problem: 'the model-loading timeout must match a SageMaker container start-up timeout',
         received: seconds,
@@ -1057,7 +1086,7 @@ export function serverEnvironment(
     }
     return String(seconds);
   };
-  switch (server.name) {
+  switch (serverEngine(server)) {
     case 'vllm': {
       const env: Record<string, string> = {
         HF_MODEL_ID: plan.model.huggingFaceId,
@@ -1175,69 +1204,231 @@ export function sagemakerStartupTimeouts(server: ModelServerProfile, plan: Capac
   };
 }
 
-/** The start-up and loading estimates as static methods (for languages that see classes only). */
-export class ServerEstimates {
-  /** See {@link checkpointGiB}. */
-  public static checkpointGiB(plan: CapacityPlan): number {
-    return checkpointGiB(plan);
+// ---------------------------------------------------------------------------------------------
+// The public choice of server
+// ---------------------------------------------------------------------------------------------
+
+/** Longest profile name: a DNS-1123 label, as the name may appear in Kubernetes labels. */
+const MODEL_SERVER_NAME_MAX_LENGTH = 63;
+const MODEL_SERVER_NAME_PATTERN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+/** Highest TCP port number. */
+const MAX_PORT = 65535;
+
+/**
+ * True when an image reference names a tag other than `latest` or a digest (the last path
+ * part carries `:tag` or `@sha256:...`), so every node pulls the same build.
+ */
+export function isPinnedImage(image: string): boolean {
+  const last = image.split('/').pop() ?? '';
+  return !/:latest$/.test(image) && /[:@]/.test(last);
+}
+
+function checkProfile(p: ModelServerProfile): void {
+  const fail = (code: ErrorCode, prop: string, problem: string, received: unknown, allowed: string | readonly (string | number)[], fix: string): never => {
+    throw new InferenceConstructsError(code, { prop: `profile.${prop}`, problem, received, allowed, fix });
+  };
+  if (typeof p.name !== 'string' || p.name.length > MODEL_SERVER_NAME_MAX_LENGTH || !MODEL_SERVER_NAME_PATTERN.test(p.name)) {
+    fail('ModelServerNameInvalid', 'name', 'the profile name is not a lower-case DNS label', p.name,
+      `1 to ${MODEL_SERVER_NAME_MAX_LENGTH} lower-case letters, digits and hyphens, starting and ending with a letter or digit`, 'name the profile e.g. "my-vllm"');
   }
-  /** See {@link hostLoadGiB}. */
-  public static hostLoadGiB(server: ModelServerProfile, plan: CapacityPlan): number {
-    return hostLoadGiB(server, plan);
+  if (typeof p.displayName !== 'string' || p.displayName.length === 0) {
+    fail('ModelServerDisplayNameEmpty', 'displayName', 'the display name is empty', p.displayName, 'a non-empty name', 'describe the server, e.g. "vLLM 0.11.1 (NVIDIA GPU)"');
   }
-  /** See {@link startupProbeSeconds}. */
-  public static startupProbeSeconds(server: ModelServerProfile, plan: CapacityPlan): number {
-    return startupProbeSeconds(server, plan);
+  if (p.basedOn !== undefined && Object.prototype.hasOwnProperty.call(MODEL_SERVERS, p.name)) {
+    fail('ModelServerBasedOnConflict', 'basedOn', `profile "${p.name}" has a pinned name, which already renders that server`, p.basedOn.name,
+      'basedOn only with a name that is not a pinned profile name', 'drop basedOn, or give the profile a name of its own');
   }
-  /** See {@link defaultModelServerForDevice}. */
-  public static defaultForDevice(accelerator: AcceleratorClass, deviceKind: string, platform: ServerPlatform): ModelServerProfile {
-    return defaultModelServerForDevice(accelerator, deviceKind, platform);
+  const accelerators = Object.values(AcceleratorClass) as string[];
+  if (!Array.isArray(p.accelerators) || p.accelerators.length === 0 || p.accelerators.some((a) => !accelerators.includes(a))) {
+    fail('ModelServerAcceleratorsInvalid', 'accelerators', 'the accelerator list is empty or names an unknown class', p.accelerators, accelerators,
+      'list the AcceleratorClass values the server runs on');
   }
-  /** See {@link assertServerRuns}. */
-  public static assertRuns(server: ModelServerProfile, plan: CapacityPlan): void {
-    assertServerRuns(server, plan);
+  if (!Array.isArray(p.precisions) || p.precisions.length === 0 || p.precisions.some((x) => !PRECISIONS.includes(x))) {
+    fail('ModelServerPrecisionsInvalid', 'precisions', 'the precision list is empty or names an unknown precision', p.precisions, PRECISIONS,
+      'list the Precision values the server serves');
   }
-  private constructor() {}
+  if (p.kubernetesImage === undefined && p.sagemakerImage === undefined) {
+    fail('ModelServerImageMissing', 'kubernetesImage', 'the profile has neither a Kubernetes nor a SageMaker image', undefined,
+      'kubernetesImage, sagemakerImage or both', 'give the pinned image the server runs from');
+  }
+  const pinned = (prop: string, image: string | undefined): void => {
+    if (image !== undefined && (typeof image !== 'string' || !isPinnedImage(image))) {
+      fail('ModelServerImageUnpinned', prop, 'the image is not pinned, so every node may run a different server version', image,
+        'an image with an explicit tag other than latest, or a digest', 'pin the image to a release tag or digest');
+    }
+  };
+  pinned('kubernetesImage', p.kubernetesImage);
+  pinned('httpSidecar.image', p.httpSidecar?.image);
+  if (p.sagemakerImage !== undefined) {
+    const { repository, tag } = p.sagemakerImage;
+    if (typeof repository !== 'string' || repository.length === 0 || typeof tag !== 'string' || tag.length === 0 || tag === 'latest') {
+      fail('ModelServerImageUnpinned', 'sagemakerImage', 'the SageMaker image has no repository or no pinned tag', p.sagemakerImage,
+        'a DLC repository and a release tag other than latest', 'pin the SageMaker image to a published DLC tag');
+    }
+  }
+  const port = (prop: string, value: number | undefined): void => {
+    if (value !== undefined && (!Number.isInteger(value) || value < 1 || value > MAX_PORT)) {
+      fail('ModelServerPortInvalid', prop, 'the port is not a TCP port number', value, `an integer from 1 to ${MAX_PORT}`, 'give the port the server listens on');
+    }
+  };
+  port('port', p.port);
+  port('sagemakerPort', p.sagemakerPort);
+  port('metricsPort', p.metricsPort);
+  port('httpSidecar.port', p.httpSidecar?.port);
+  const path = (prop: string, value: string | undefined): void => {
+    if (value !== undefined && (typeof value !== 'string' || !value.startsWith('/'))) {
+      fail('ModelServerPathInvalid', prop, 'the path is not absolute', value, 'a path starting with "/"', 'give the absolute path, e.g. "/health"');
+    }
+  };
+  path('healthPath', p.healthPath);
+  path('metricsPath', p.metricsPath);
+  path('sagemakerHealthPath', p.sagemakerHealthPath);
+  if (!Array.isArray(p.writablePaths)) {
+    fail('ModelServerPathInvalid', 'writablePaths', 'the writable paths are not a list', p.writablePaths, 'a list of absolute paths', 'list where the server writes, e.g. ["/tmp"]');
+  }
+  p.writablePaths.forEach((w, i) => path(`writablePaths[${i}]`, w));
+  // The SageMaker container contract: SageMaker sends /ping and /invocations to port 8080.
+  // @see https://docs.aws.amazon.com/sagemaker/latest/dg/your-algorithms-inference-code.html
+  if (p.sagemakerImage !== undefined && (p.sagemakerPort !== SAGEMAKER_CONTAINER_PORT || p.sagemakerHealthPath !== SAGEMAKER_HEALTH_PATH)) {
+    fail('ModelServerSageMakerContractInvalid', 'sagemakerPort', 'a SageMaker container must answer /ping on port 8080', { sagemakerPort: p.sagemakerPort, sagemakerHealthPath: p.sagemakerHealthPath },
+      `sagemakerPort ${SAGEMAKER_CONTAINER_PORT} and sagemakerHealthPath "${SAGEMAKER_HEALTH_PATH}"`, 'set both to the SageMaker values, or drop sagemakerImage');
+  }
+  if (typeof p.startupOverheadSeconds !== 'number' || !Number.isFinite(p.startupOverheadSeconds) || p.startupOverheadSeconds < 0) {
+    fail('ModelServerStartupOverheadInvalid', 'startupOverheadSeconds', 'the start-up overhead is not a non-negative number of seconds', p.startupOverheadSeconds,
+      'a finite number of seconds, 0 or more', 'give the seconds the server takes to start before the weights load');
+  }
+  if (p.hostLoadPerCheckpointGiB !== undefined && (!Number.isFinite(p.hostLoadPerCheckpointGiB) || p.hostLoadPerCheckpointGiB <= 0)) {
+    fail('ModelServerHostLoadInvalid', 'hostLoadPerCheckpointGiB', 'the host memory per checkpoint GiB is not a positive number', p.hostLoadPerCheckpointGiB,
+      'a positive finite number, or unset when the weights stream to the devices', `use ${NEURON_HOST_LOAD_PER_CHECKPOINT_GIB} for Neuron servers, or leave it unset`);
+  }
+  if (p.tokenMetric === undefined || typeof p.tokenMetric.generatedTokensCounter !== 'string' || p.tokenMetric.generatedTokensCounter.length === 0) {
+    fail('ModelServerTokenCounterMissing', 'tokenMetric.generatedTokensCounter', 'the profile names no generated-token counter', p.tokenMetric?.generatedTokensCounter,
+      'the Prometheus counter of generated tokens, e.g. "vllm:generation_tokens_total"', 'name the counter the server exports');
+  }
 }
 
 /**
- * The model-server profiles and what they render, for every language: the pinned profiles by
- * name, the default per accelerator and platform, and the command-line flags, environment and
- * SageMaker start-up timeouts a plan gets.
+ * The model server a deployment runs: one of the pinned profiles (`ModelServer.VLLM`, ...), a
+ * pinned profile by name ({@link ModelServer.of}), or a profile of your own
+ * ({@link ModelServer.custom}). The static methods render what a capacity plan gives the server:
+ * command-line flags, environment and start-up timeouts.
  *
  * @example
- * const vllm = ModelServers.defaultFor(plan.instance.acceleratorClass, ServerPlatform.KUBERNETES);
- * const args = ModelServers.args(vllm, plan);
+ * const server = ModelServer.defaultFor(plan.instance.acceleratorClass, ServerPlatform.KUBERNETES);
+ * const args = ModelServer.args(server, plan);
  */
-export class ModelServers {
-  /** The profile named `name` (`vllm`, `vllm-neuron`, `djl-lmi-neuronx`, `vllm-tpu`, `jetstream`, `tgi`, ...). */
-  public static byName(name: string): ModelServerProfile {
-    return modelServer(name);
+export class ModelServer {
+  /** vLLM's OpenAI server on NVIDIA GPUs (LMI vLLM on SageMaker). */
+  public static readonly VLLM = new ModelServer(MODEL_SERVERS.vllm);
+  /** vLLM on AWS Neuron (NxD Inference backend), Inferentia2 and Trainium on Kubernetes. */
+  public static readonly VLLM_NEURON = new ModelServer(MODEL_SERVERS['vllm-neuron']);
+  /** The vLLM Neuron plugin, Trainium2 on Kubernetes, for the models it has recipes for. */
+  public static readonly VLLM_NEURON_PLUGIN = new ModelServer(MODEL_SERVERS['vllm-neuron-plugin']);
+  /** DJL Serving LMI for Neuron, Inferentia2 on SageMaker. */
+  public static readonly DJL_LMI_NEURONX = new ModelServer(MODEL_SERVERS['djl-lmi-neuronx']);
+  /** vLLM on Cloud TPU (tpu-inference backend), GKE. */
+  public static readonly VLLM_TPU = new ModelServer(MODEL_SERVERS['vllm-tpu']);
+  /** JetStream MaxText on Cloud TPU, GKE (no per-token counter to scale on). */
+  public static readonly JETSTREAM = new ModelServer(MODEL_SERVERS.jetstream);
+  /** Hugging Face Text Generation Inference on NVIDIA GPUs, Kubernetes. */
+  public static readonly TGI = new ModelServer(MODEL_SERVERS.tgi);
+
+  /**
+   * The pinned server named `name`; throws `ModelServerUnknown` listing the names.
+   *
+   * @param name a pinned profile name: `vllm`, `vllm-neuron`, `vllm-neuron-plugin`, `djl-lmi-neuronx`, `vllm-tpu`, `jetstream` or `tgi`
+   */
+  public static of(name: string): ModelServer {
+    const found = PINNED.find((s) => s.name === name);
+    if (found === undefined) throw modelServerUnknown(name);
+    return found;
   }
-  /** Names of every pinned profile. */
+
+  /**
+   * A server from a profile of your own (another pinned image or version of a server, or a
+   * server the library does not list); throws a stable code for each field that is not valid
+   * (`ModelServerNameInvalid`, `ModelServerImageUnpinned`, `ModelServerPortInvalid`, ...).
+   *
+   * @param profile the profile, e.g. `{ ...ModelServer.VLLM.profile, kubernetesImage: 'vllm/vllm-openai:v0.11.1' }`
+   */
+  public static custom(profile: ModelServerProfile): ModelServer {
+    checkProfile(profile);
+    return new ModelServer(Object.freeze({ ...profile }));
+  }
+
+  /**
+   * The library's default server for an accelerator class on a platform: vLLM on NVIDIA GPUs,
+   * DJL LMI (SageMaker) or vLLM Neuron (Kubernetes) on Inferentia2, the vLLM Neuron plugin on
+   * Trainium2 on Kubernetes, vLLM on TPU (Kubernetes only).
+   *
+   * @param accelerator the plan's accelerator class
+   * @param platform where the server runs
+   * @param deviceKind the catalogue device kind (`DeviceSpec.kind`), which picks the plugin on Trainium2
+   * @default - the default of the accelerator class
+   */
+  public static defaultFor(accelerator: AcceleratorClass, platform: ServerPlatform, deviceKind?: string): ModelServer {
+    const profile = deviceKind === undefined ? defaultModelServer(accelerator, platform) : defaultModelServerForDevice(accelerator, deviceKind, platform);
+    return ModelServer.of(profile.name);
+  }
+
+  /** Names of every pinned server, in a stable order. */
   public static names(): string[] {
     return [...MODEL_SERVER_NAMES];
   }
-  /** The library's default server for an accelerator class on a platform. */
-  public static defaultFor(accelerator: AcceleratorClass, platform: ServerPlatform): ModelServerProfile {
-    return defaultModelServer(accelerator, platform);
-  }
-  /** The server's command-line flags for a plan. */
-  public static args(server: ModelServerProfile, plan: CapacityPlan, options: ServerArgsOptions = {}): string[] {
-    return serverArgs(server, plan, options);
-  }
-  /** The server's environment for a plan (the SageMaker containers are configured through it). */
-  public static environment(server: ModelServerProfile, plan: CapacityPlan, options: ServerEnvironmentOptions = {}): { [key: string]: string } {
-    return { ...serverEnvironment(server, plan, options) };
-  }
-  /** The SageMaker container start-up and download timeouts a plan needs. */
-  public static sagemakerStartupTimeouts(server: ModelServerProfile, plan: CapacityPlan): SageMakerStartupTimeouts {
-    return sagemakerStartupTimeouts(server, plan);
-  }
-  /** Seconds the Kubernetes startup probe allows (weights load plus the server's start-up). */
-  public static startupProbeSeconds(server: ModelServerProfile, plan: CapacityPlan): number {
-    return startupProbeSeconds(server, plan);
+
+  /** The server's command-line flags for a plan (Kubernetes). */
+  public static args(server: ModelServer, plan: CapacityPlan, options: ServerArgsOptions = {}): string[] {
+    return serverArgs(server.profile, plan, options);
   }
 
-  private constructor() {}
+  /** The server's environment for a plan (the SageMaker containers are configured through it). */
+  public static environment(server: ModelServer, plan: CapacityPlan, options: ServerEnvironmentOptions = {}): { [key: string]: string } {
+    return { ...serverEnvironment(server.profile, plan, options) };
+  }
+
+  /** The SageMaker container start-up and download timeouts a plan needs. */
+  public static sagemakerStartupTimeouts(server: ModelServer, plan: CapacityPlan): SageMakerStartupTimeouts {
+    return sagemakerStartupTimeouts(server.profile, plan);
+  }
+
+  /** Seconds the Kubernetes startup probe allows (weights load plus the server's start-up). */
+  public static startupProbeSeconds(server: ModelServer, plan: CapacityPlan): number {
+    return startupProbeSeconds(server.profile, plan);
+  }
+
+  /** GiB of checkpoint the server fetches and reads for a plan (the published weights, before quantize-at-load). */
+  public static checkpointGiB(plan: CapacityPlan): number {
+    return checkpointGiB(plan);
+  }
+
+  /** GiB of host memory the server needs while it loads the plan's checkpoint (0 when it streams weights to the devices). */
+  public static hostLoadGiB(server: ModelServer, plan: CapacityPlan): number {
+    return hostLoadGiB(server.profile, plan);
+  }
+
+  /** Throws `ModelServerUnsupported` (or `PipelineParallelUnsupported`) when the server cannot run the plan's device, model or pipeline. */
+  public static assertRuns(server: ModelServer, plan: CapacityPlan): void {
+    assertServerRuns(server.profile, plan);
+  }
+
+  /** The profile name, e.g. `vllm`. */
+  public readonly name: string;
+  /** The profile: images, ports, health and metrics endpoints, token counter, precisions. */
+  public readonly profile: ModelServerProfile;
+
+  private constructor(profile: ModelServerProfile) {
+    this.profile = profile;
+    this.name = profile.name;
+  }
 }
+
+/** The pinned servers, in {@link MODEL_SERVER_NAMES} order. */
+const PINNED: readonly ModelServer[] = Object.freeze([
+  ModelServer.VLLM,
+  ModelServer.VLLM_NEURON,
+  ModelServer.VLLM_NEURON_PLUGIN,
+  ModelServer.DJL_LMI_NEURONX,
+  ModelServer.VLLM_TPU,
+  ModelServer.JETSTREAM,
+  ModelServer.TGI,
+]);

@@ -12,7 +12,7 @@ import { GkeAcceleratorComputeClass } from '../../constructs/k8s/compute-class.j
 import { MIN_SCRAPES_PER_RATE_WINDOW, PrometheusSource, TokenThroughputHpa, TokenThroughputScaler } from '../../constructs/k8s/token-scaler.js';
 import { ModelDeployment } from '../../constructs/k8s/model-deployment.js';
 import { PlacementCheck } from '../../constructs/k8s/placement-check.js';
-import { MODEL_SERVERS } from '../../lib/servers.js';
+import { ModelServer } from '../../lib/servers.js';
 import { PoolCapacity } from '../../lib/placement.js';
 import { modelPreset } from '../../lib/models.js';
 import { planCapacity } from '../../lib/planner.js';
@@ -162,7 +162,7 @@ export function addKubernetesReference(app: App, options: KubernetesReferenceOpt
     'llama-3-1-8b-inf2',
     'llama-3-1-8b',
     // The server loads the checkpoint through host memory: the planner checks it fits the node.
-    planCapacity({ model: modelPreset('llama-3-1-8b'), instanceType: 'inf2.8xlarge', modelServer: MODEL_SERVERS['vllm-neuron'] }),
+    planCapacity({ model: modelPreset('llama-3-1-8b'), instanceType: 'inf2.8xlarge', modelServer: ModelServer.VLLM_NEURON }),
     'inferentia2',
   );
   // Llama 3.1 70B in FP8 on 4x L40S (g6e.12xlarge), tensor parallel 4.
@@ -177,7 +177,7 @@ export function addKubernetesReference(app: App, options: KubernetesReferenceOpt
   const gptOss = eksChart(
     'gpt-oss-120b-h200',
     'gpt-oss-120b',
-    planCapacity({ model: modelPreset('gpt-oss-120b'), instanceType: 'p5en.48xlarge', tensorParallelDegree: 1, modelServer: MODEL_SERVERS.vllm }),
+    planCapacity({ model: modelPreset('gpt-oss-120b'), instanceType: 'p5en.48xlarge', tensorParallelDegree: 1, modelServer: ModelServer.VLLM }),
     'nvidia-h200',
   );
   // Qwen3-30B-A3B in FP8 (quantized at load, native on Ada) on one L40S (g6e.xlarge). Not on
@@ -186,7 +186,7 @@ export function addKubernetesReference(app: App, options: KubernetesReferenceOpt
   const qwenMoe = eksChart(
     'qwen3-30b-a3b-gpu',
     'qwen3-30b-a3b',
-    planCapacity({ model: modelPreset('qwen3-30b-a3b'), instanceType: 'g6e.xlarge', precision: Precision.FP8, modelServer: MODEL_SERVERS.vllm }),
+    planCapacity({ model: modelPreset('qwen3-30b-a3b'), instanceType: 'g6e.xlarge', precision: Precision.FP8, modelServer: ModelServer.VLLM }),
     'nvidia-l40s-1x',
   );
 
@@ -225,7 +225,7 @@ export function addKubernetesReference(app: App, options: KubernetesReferenceOpt
   const v6ePlan = planCapacity({
     model: modelPreset('qwen3-32b'),
     tpuSlice: { accelerator: 'tpu-v6e-slice', topology: '2x4' },
-    modelServer: MODEL_SERVERS['vllm-tpu'],
+    modelServer: ModelServer.VLLM_TPU,
   });
   const v6ePolicy = tokenScalingPolicy(v6ePlan, { minReplicas: MIN_REPLICAS, maxReplicas: MAX_REPLICAS });
   const v6eClass = new GkeAcceleratorComputeClass(v6e, 'ComputeClass', { name: 'tpu-v6e-2x4', tpuSlice: v6ePlan.tpuSlice! });

@@ -8,7 +8,7 @@ import { ModelWeights } from '../../constructs/aws/sagemaker-common.js';
 import { SageMakerInferenceEndpoint } from '../../constructs/aws/sagemaker-endpoint.js';
 import { INSTANCE_TYPES } from '../../lib/accelerators.js';
 import { InferenceConstructsError } from '../../lib/errors.js';
-import { MODEL_SERVERS } from '../../lib/servers.js';
+import { ModelServer } from '../../lib/servers.js';
 import { modelPreset } from '../../lib/models.js';
 import { planCapacity, planCheapest } from '../../lib/planner.js';
 import { AcceleratorClass } from '../../lib/accelerators.js';
@@ -28,7 +28,7 @@ export function addSageMakerReference(app: App, props: StackProps = {}): Stack {
   // The endpoint serves with LMI neuronx, which loads the checkpoint through host memory: the
   // planner refuses instances whose RAM cannot hold it (HostMemoryInsufficient, ml.inf2.xlarge for
   // 8B), prices the ml. hosting rate, and planCheapest skips what it refuses.
-  const server = MODEL_SERVERS['djl-lmi-neuronx'];
+  const server = ModelServer.DJL_LMI_NEURONX;
   // A single-model endpoint runs one model server per instance: plan over the SageMaker Neuron
   // types with a catalogued hosting rate (the plan prices it) where one replica uses the whole
   // instance.

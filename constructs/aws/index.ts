@@ -2,9 +2,9 @@ export {
   ModelWeights,
   type HuggingFaceWeightsOptions,
   type ModelWeightsConfig,
+  type SageMakerHostingOptions,
   type SageMakerModelOptions,
   type SageMakerPlacementOptions,
-  type SageMakerPlanningOptions,
 } from './sagemaker-common.js';
 export {
   SageMakerEndpointBase,

@@ -13,10 +13,9 @@ import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { TokenMetricSource } from './sagemaker-token-metric.js';
 import { InferenceConstructsError } from '../../lib/errors.js';
-import { SAGEMAKER_MAX_STARTUP_TIMEOUT_SECONDS, SAGEMAKER_MIN_STARTUP_TIMEOUT_SECONDS, sagemakerStartupTimeouts, type ModelServerProfile, type SageMakerStartupTimeouts } from '../../lib/servers.js';
-import { type CapacityPlan, type LatencyTargets, type OperatingPriority, type PlanInput } from '../../lib/planner.js';
-import { type ModelSpec, type Precision } from '../../lib/models.js';
-import type { StepTimeProfile } from '../../lib/step-time.js';
+import { SAGEMAKER_MAX_STARTUP_TIMEOUT_SECONDS, SAGEMAKER_MIN_STARTUP_TIMEOUT_SECONDS, sagemakerStartupTimeouts, type ModelServer, type ModelServerProfile, type SageMakerStartupTimeouts } from '../../lib/servers.js';
+import { type CapacityPlan, type PlanningOptions } from '../../lib/planner.js';
+import { type ModelSpec } from '../../lib/models.js';
 import { type TokenScalingPolicyOptions } from '../../lib/scaling.js';
 
 /**
@@ -122,7 +121,7 @@ export class ModelWeights {
   /** Uncompressed weights (safetensors, config, tokenizer) under `s3://<bucket>/<prefix>`. */
   public static fromS3Prefix(bucket: s3.IBucket, prefix: string): ModelWeights {
     if (!Token.isUnresolved(prefix) && (prefix.length === 0 || prefix.startsWith('/'))) {
-      throw new InferenceConstructsError('PropInvalid', {
+      throw new InferenceConstructsError('S3PrefixInvalid', {
         prop: 'modelWeights.prefix',
         problem: 'the S3 prefix is empty or starts with a slash',
         received: prefix,
@@ -161,57 +160,34 @@ export interface SageMakerPlacementOptions {
   readonly networkIsolation?: boolean;
 }
 
-/**
- * Capacity-planning inputs of a SageMaker model: every {@link PlanInput} field but `model`,
- * `instanceType` and `tpuSlice` (the construct gives those). The defaults are those of `PlanInput`.
- */
-export interface SageMakerPlanningOptions {
-  /** Weight precision. @default the model's native precision */
-  readonly precision?: Precision;
-  /** KV-cache precision. @default the weight precision when 16-bit, else bf16 */
-  readonly kvCachePrecision?: Precision;
-  /** Longest sequence the server accepts (prompt + output). @default min(model max, 8192) */
-  readonly contextTokens?: number;
-  /** Mean prompt tokens per request. @default 1155 (mean of the Azure LLM inference trace 2023, conversation) */
-  readonly inputTokens?: number;
-  /** Mean output tokens per request. @default 211 (mean of the Azure LLM inference trace 2023, conversation) */
-  readonly outputTokens?: number;
-  /** Sequences decoded at once per replica. @default the largest that fits memory and meets `latencyTargets`, at most 256 */
-  readonly concurrentSequences?: number;
-  /** Median latency targets the operating point must meet. @default DEFAULT_LATENCY_TARGETS when operatingPriority is INTERACTIVE and the concurrency is not given */
-  readonly latencyTargets?: LatencyTargets;
-  /** What the operating point favours when `latencyTargets` is unset. @default OperatingPriority.INTERACTIVE */
-  readonly operatingPriority?: OperatingPriority;
-  /** Most nodes one NVIDIA GPU replica may span (pipeline parallel across nodes). @default 4 */
-  readonly maxNodesPerReplica?: number;
-  /** Spread routed experts over the tensor-parallel ranks (vLLM `--enable-expert-parallel`). @default false */
-  readonly expertParallel?: boolean;
-  /** Force a tensor-parallel degree. @default the degree with the lowest cost per output token (ties: the smallest) */
-  readonly tensorParallelDegree?: number;
-  /** Fraction of device memory reserved for runtime, activations and fragmentation. @default 0.10 */
-  readonly runtimeOverheadFraction?: number;
-  /** Measured decode tokens/s per replica; replaces the step-time estimate of throughput. @default - estimated */
-  readonly measuredTokensPerSecondPerReplica?: number;
-  /** Measured step times of one replica; replace the estimated profile. @default - estimated from the catalogue */
-  readonly measuredStepTime?: StepTimeProfile;
-  /** Peak aggregate output tokens/s to plan maxReplicas for. @default - no peak: one replica */
-  readonly peakTokensPerSecond?: number;
-  /** Target utilisation of each replica's throughput, (0, 1]. @default 0.7 */
-  readonly targetUtilization?: number;
-  /** Overrides the catalogue's price per node (or per TPU host) hour. @default the catalogue's list price */
-  readonly pricePerNodeHourUsd?: number;
-  /** Price the node at its SageMaker hosting rate. @default true when a candidate is an `ml.` name */
-  readonly sagemakerPricing?: boolean;
-  /** The model server; checks its precisions and whether it loads weights through host memory. @default - not checked */
-  readonly modelServer?: ModelServerProfile;
-  /** The server reads the weights into host RAM before the devices. @default true for the vllm-neuron and djl-lmi-neuronx servers, else false */
-  readonly loadsThroughHostMemory?: boolean;
+/** Hosting props both SageMaker endpoint constructs take: the instance type, its storage, encryption, logs and dashboard. */
+export interface SageMakerHostingOptions extends SageMakerPlacementOptions {
+  /**
+   * SageMaker hosting instance type (shared by every component of an inference-component
+   * endpoint), e.g. `ml.inf2.xlarge`, `ml.g6e.12xlarge`.
+   */
+  readonly instanceType: string;
+  /**
+   * Key for the storage volume (EBS-only instances) and the container log groups.
+   * @default - a new key with rotation enabled
+   */
+  readonly encryptionKey?: kms.IKey;
+  /**
+   * Retention of the container log groups.
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
+  /**
+   * Size of the EBS storage volume. Ignored on instances with local NVMe storage.
+   * @default - twice the weights (of every model on the endpoint) plus 30 GB
+   */
+  readonly volumeSizeInGB?: number;
+  /**
+   * Create a CloudWatch dashboard for the endpoint.
+   * @default true
+   */
+  readonly dashboard?: boolean;
 }
-
-/** Compile-time check that SageMakerPlanningOptions lists exactly PlanInput's fields less the three the construct gives. */
-type SameKeys<A, B> = [Exclude<keyof A, keyof B>, Exclude<keyof B, keyof A>] extends [never, never] ? true : false;
-const PLANNING_OPTIONS_MATCH_PLAN_INPUT: SameKeys<SageMakerPlanningOptions, Omit<PlanInput, 'model' | 'instanceType' | 'tpuSlice'>> = true;
-void PLANNING_OPTIONS_MATCH_PLAN_INPUT;
 
 /**
  * Scaling options: the token policy's options (TypeScript alias of {@link TokenScalingPolicyOptions},
@@ -229,12 +205,13 @@ export interface SageMakerModelOptions {
    * Capacity-planning inputs (precision, context, batch, measured throughput, peak tokens/s).
    * @default - the planner's defaults
    */
-  readonly planning?: SageMakerPlanningOptions;
+  readonly planning?: PlanningOptions;
   /**
-   * Model-server profile.
-   * @default - `defaultModelServer(accelerator, 'sagemaker')`: LMI vLLM on GPUs, LMI neuronx on Inferentia2
+   * The model server.
+   * @default - `ModelServer.defaultFor(accelerator, ServerPlatform.SAGEMAKER)`: LMI vLLM (`ModelServer.VLLM`) on
+   * NVIDIA GPUs, LMI neuronx (`ModelServer.DJL_LMI_NEURONX`) on Inferentia2
    */
-  readonly modelServer?: ModelServerProfile;
+  readonly modelServer?: ModelServer;
   /**
    * Where the tokens/s signal comes from.
    * @default TokenMetricSource.logs()
@@ -255,7 +232,7 @@ export interface SageMakerModelOptions {
 export function sagemakerName(construct: Construct, given: string | undefined, prop: string): string {
   if (given !== undefined) {
     if (!Token.isUnresolved(given) && !SAGEMAKER_NAME_PATTERN.test(given)) {
-      throw new InferenceConstructsError('PropInvalid', {
+      throw new InferenceConstructsError('SageMakerNameInvalid', {
         prop,
         problem: 'the name is not a valid SageMaker name',
         received: given,
@@ -301,7 +278,7 @@ export function sagemakerNameForInstanceType(construct: Construct, given: string
 export function checkTimeout(value: number | undefined, prop: string): void {
   if (value === undefined || Token.isUnresolved(value)) return;
   if (!Number.isInteger(value) || value < SAGEMAKER_MIN_STARTUP_TIMEOUT_SECONDS || value > SAGEMAKER_MAX_STARTUP_TIMEOUT_SECONDS) {
-    throw new InferenceConstructsError('PropInvalid', {
+    throw new InferenceConstructsError('StartupTimeoutOutOfRange', {
       prop,
       problem: 'the timeout is outside the range SageMaker accepts',
       received: value,
@@ -346,7 +323,7 @@ export function usesInstanceStore(scope: Construct, plan: CapacityPlan): boolean
 export function volumeSizeInGB(scope: Construct, plan: CapacityPlan, given: number | undefined): number {
   if (given !== undefined) {
     if (!Token.isUnresolved(given) && (!Number.isInteger(given) || given < VOLUME_SIZE_MIN_GB || given > VOLUME_SIZE_MAX_GB)) {
-      throw new InferenceConstructsError('PropInvalid', {
+      throw new InferenceConstructsError('VolumeSizeOutOfRange', {
         prop: 'volumeSizeInGB',
         problem: 'the volume size is outside the range SageMaker accepts',
         received: given,
@@ -403,7 +380,7 @@ export function checkWeights(model: ModelSpec, weights: ModelWeightsConfig, netw
     });
   }
   if (weights.kind === 'huggingface' && networkIsolation) {
-    throw new InferenceConstructsError('PropInvalid', {
+    throw new InferenceConstructsError('NetworkIsolationConflict', {
       prop: 'networkIsolation',
       problem: 'network isolation blocks the container from downloading weights from the Hugging Face Hub',
       received: true,
@@ -676,7 +653,7 @@ export function createLogGroup(scope: Construct, id: string, name: string, key: 
 export function placementSecurityGroups(scope: Construct, options: SageMakerPlacementOptions): ec2.ISecurityGroup[] | undefined {
   if (options.vpc === undefined) {
     if (options.vpcSubnets !== undefined || options.securityGroups !== undefined) {
-      throw new InferenceConstructsError('PropInvalid', {
+      throw new InferenceConstructsError('VpcMissing', {
         prop: 'vpcSubnets',
         problem: 'subnets or security groups were given without a VPC',
         received: 'vpcSubnets/securityGroups set, vpc unset',

@@ -13,7 +13,7 @@ import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import type { Construct } from 'constructs';
 import { InferenceConstructsError } from '../../lib/errors.js';
 import type { TokenScalingPolicyOptions } from '../../lib/scaling.js';
-import { defaultModelServer, assertServerSupports, serverEnvironment, type ModelServerProfile } from '../../lib/servers.js';
+import { ModelServer, assertServerSupports, serverEnvironment, type ModelServerProfile } from '../../lib/servers.js';
 import { planCapacity, type CapacityPlan } from '../../lib/planner.js';
 import { sagemakerInstanceType } from '../../lib/accelerators.js';
 import { tokenScalingPolicy, type TokenScalingPolicy } from '../../lib/scaling.js';
@@ -37,9 +37,8 @@ import {
   DEFAULT_5XX_THRESHOLD,
   DEFAULT_MODEL_LATENCY_THRESHOLD,
   createErrorAndLatencyAlarms,
+  type SageMakerHostingOptions,
   type SageMakerModelOptions,
-  type SageMakerPlacementOptions,
-
 } from './sagemaker-common.js';
 import { sagemakerImage, type SageMakerImage } from './sagemaker-image.js';
 import { guardStackResourceBudget } from './stack-budget.js';
@@ -178,9 +177,7 @@ export interface SageMakerEndpointAlarmOptions {
 }
 
 /** Properties of a {@link SageMakerInferenceEndpoint}. */
-export interface SageMakerInferenceEndpointProps extends SageMakerModelOptions, SageMakerPlacementOptions {
-  /** SageMaker hosting instance type, e.g. `ml.inf2.xlarge`, `ml.g6.12xlarge`. */
-  readonly instanceType: string;
+export interface SageMakerInferenceEndpointProps extends SageMakerModelOptions, SageMakerHostingOptions {
   /**
    * Replica bounds and token target. One replica is one instance on a single-model endpoint.
    * @default - minReplicas 1, maxReplicas from the plan's peak, target from the plan
@@ -203,30 +200,10 @@ export interface SageMakerInferenceEndpointProps extends SageMakerModelOptions, 
    */
   readonly endpointName?: string;
   /**
-   * Key for the storage volume (EBS-only instances) and the log group.
-   * @default - a new key with rotation enabled
-   */
-  readonly encryptionKey?: kms.IKey;
-  /**
-   * Retention of the container log group.
-   * @default logs.RetentionDays.ONE_MONTH
-   */
-  readonly logRetention?: logs.RetentionDays;
-  /**
-   * Size of the EBS storage volume. Ignored on instances with local NVMe storage.
-   * @default - twice the weights plus 30 GB
-   */
-  readonly volumeSizeInGB?: number;
-  /**
    * Alarms to create.
    * @default - 5xx, p90 model latency and at-max-capacity alarms with the defaults above
    */
   readonly alarms?: SageMakerEndpointAlarmOptions;
-  /**
-   * Create a CloudWatch dashboard for the endpoint.
-   * @default true
-   */
-  readonly dashboard?: boolean;
 }
 
 /**
@@ -327,13 +304,14 @@ export class SageMakerInferenceEndpoint extends SageMakerEndpointBase {
         fix: 'use SageMakerInferenceComponentEndpoint with scaleToZero, or set minReplicas to at least 1',
       });
     }
-    this.modelServer = props.modelServer ?? defaultModelServer(instance.acceleratorClass, ServerPlatform.SAGEMAKER);
+    const server = props.modelServer ?? ModelServer.defaultFor(instance.acceleratorClass, ServerPlatform.SAGEMAKER);
+    this.modelServer = server.profile;
     assertServerSupports(this.modelServer, instance.acceleratorClass);
     // The plan prices the ml. hosting rate (the instance is a SageMaker one even though the row is
     // passed), and checks the server's precisions and, for the Neuron servers that load through
     // host memory (LMI neuronx compiles on the host), that the checkpoint fits the instance's RAM.
     this.plan = planCapacity({
-      ...props.planning, model: props.model, instanceType: instance, sagemakerPricing: true, modelServer: this.modelServer,
+      ...props.planning, model: props.model, instanceType: instance, sagemakerPricing: true, modelServer: server,
     });
     this.scalingPolicy = tokenScalingPolicy(this.plan, props.scaling);
     const guardTarget = props.concurrentRequestsPerInstanceTarget ?? Math.max(1, Math.round(this.plan.concurrentSequences * this.plan.targetUtilization));

@@ -14,7 +14,7 @@ import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import { Construct } from 'constructs';
 import { InferenceConstructsError } from '../../lib/errors.js';
 import type { TokenScalingPolicyOptions } from '../../lib/scaling.js';
-import { assertServerSupports, defaultModelServer, serverEnvironment, type ModelServerProfile } from '../../lib/servers.js';
+import { ModelServer, assertServerSupports, serverEnvironment, type ModelServerProfile } from '../../lib/servers.js';
 import { planCapacity, type CapacityPlan } from '../../lib/planner.js';
 import { sagemakerInstanceType, type InstanceTypeSpec } from '../../lib/accelerators.js';
 import { tokenScalingPolicy, type TokenScalingPolicy } from '../../lib/scaling.js';
@@ -39,9 +39,9 @@ import {
   DEFAULT_5XX_THRESHOLD,
   DEFAULT_MODEL_LATENCY_THRESHOLD,
   createErrorAndLatencyAlarms,
+  type SageMakerHostingOptions,
   type SageMakerModelOptions,
   type SageMakerPlacementOptions,
-
 } from './sagemaker-common.js';
 import { SageMakerEndpointBase, endpointArn } from './sagemaker-endpoint.js';
 import { sagemakerImage, type SageMakerImage } from './sagemaker-image.js';
@@ -71,9 +71,7 @@ const CONCURRENCY_METRIC = appscaling.PredefinedMetric.SAGEMAKER_INFERENCE_COMPO
 const WAKE_UP_PERIOD = Duration.minutes(1);
 
 /** Properties of a {@link SageMakerInferenceComponentEndpoint}. */
-export interface SageMakerInferenceComponentEndpointProps extends SageMakerPlacementOptions {
-  /** SageMaker hosting instance type shared by all components, e.g. `ml.g6e.12xlarge`, `ml.inf2.48xlarge`. */
-  readonly instanceType: string;
+export interface SageMakerInferenceComponentEndpointProps extends SageMakerHostingOptions {
   /**
    * Fewest instances managed instance scaling keeps.
    * @default - enough for every component's minimum copies (0 when all scale to zero)
@@ -89,26 +87,6 @@ export interface SageMakerInferenceComponentEndpointProps extends SageMakerPlace
    * @default - derived from the construct path, deterministic
    */
   readonly endpointName?: string;
-  /**
-   * Key for the storage volume (EBS-only instances) and the components' log groups.
-   * @default - a new key with rotation enabled
-   */
-  readonly encryptionKey?: kms.IKey;
-  /**
-   * Retention of the components' log groups.
-   * @default logs.RetentionDays.ONE_MONTH
-   */
-  readonly logRetention?: logs.RetentionDays;
-  /**
-   * Size of the EBS storage volume. Ignored on instances with local NVMe storage.
-   * @default - twice the weights of all components plus 30 GB
-   */
-  readonly volumeSizeInGB?: number;
-  /**
-   * Create a CloudWatch dashboard for the endpoint.
-   * @default true
-   */
-  readonly dashboard?: boolean;
 }
 
 /** Options for one model on a {@link SageMakerInferenceComponentEndpoint}. */
@@ -422,13 +400,14 @@ export class SageMakerInferenceComponent extends Construct {
     checkWeights(props.model, weights, networkIsolation, 'modelWeights');
     checkTimeout(props.modelDataDownloadTimeoutInSeconds, 'modelDataDownloadTimeoutInSeconds');
     checkTimeout(props.containerStartupHealthCheckTimeoutInSeconds, 'containerStartupHealthCheckTimeoutInSeconds');
-    this.modelServer = props.modelServer ?? defaultModelServer(instance.acceleratorClass, ServerPlatform.SAGEMAKER);
+    const server = props.modelServer ?? ModelServer.defaultFor(instance.acceleratorClass, ServerPlatform.SAGEMAKER);
+    this.modelServer = server.profile;
     assertServerSupports(this.modelServer, instance.acceleratorClass);
     // The plan prices the ml. hosting rate (the instance is a SageMaker one even though the row is
     // passed), and checks the server's precisions and, for the Neuron servers that load through
     // host memory (LMI neuronx compiles on the host), that the checkpoint fits the instance's RAM.
     this.plan = planCapacity({
-      ...props.planning, model: props.model, instanceType: instance, sagemakerPricing: true, modelServer: this.modelServer,
+      ...props.planning, model: props.model, instanceType: instance, sagemakerPricing: true, modelServer: server,
     });
     this.scalingPolicy = tokenScalingPolicy(this.plan, props.scaling);
     const guardTarget = props.concurrentRequestsPerCopyTarget ?? Math.max(1, Math.round(this.plan.concurrentSequences * this.plan.targetUtilization));

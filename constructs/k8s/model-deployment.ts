@@ -17,7 +17,7 @@ import { CHECKPOINT_GIB_ANNOTATION, HOST_LOAD_GIB_ANNOTATION, PLANNED_STARTUP_SE
 import { CapacityPlan } from '../../lib/planner.js';
 import { GKE_TPU_TOPOLOGY_LABEL, TPU_SLICES, Taint, TpuSliceSpec } from '../../lib/accelerators.js';
 import { type ErrorCode, InferenceConstructsError } from '../../lib/errors.js';
-import { ModelServerProfile, assertServerPlatform, assertServerRuns, checkpointGiB, defaultModelServerForDevice, hostLoadGiB, modelServer, serverArgs, serverEnvironment, startupProbeSeconds, weightLoadSeconds } from '../../lib/servers.js';
+import { ModelServer, ModelServerProfile, assertServerPlatform, assertServerRuns, checkpointGiB, hostLoadGiB, isPinnedImage, serverArgs, serverEnvironment, startupProbeSeconds, weightLoadSeconds } from '../../lib/servers.js';
 import { Toleration } from '../../lib/placement.js';
 import { PodMonitoring, PodMonitoringSpecEndpointsPort } from '../../imports/gmp-podmonitorings-monitoring.googleapis.com.js';
 import { LeaderWorkerSet } from '../../imports/leaderworkersets-leaderworkerset.x-k8s.io.js';
@@ -272,10 +272,11 @@ export interface ModelDeploymentProps {
   /** The capacity plan (model, instance or TPU slice, tensor parallelism, memory). */
   readonly plan: CapacityPlan;
   /**
-   * Model server profile or name.
-   * @default - the library's default Kubernetes server for the plan's accelerator
+   * The model server, e.g. `ModelServer.TGI`, `ModelServer.of('vllm')` or `ModelServer.custom(...)`.
+   * @default - `ModelServer.defaultFor(accelerator, ServerPlatform.KUBERNETES, deviceKind)` for the plan's
+   * instance: vLLM on NVIDIA GPUs, vLLM Neuron on Inferentia2, the vLLM Neuron plugin on Trainium2, vLLM on TPU
    */
-  readonly server?: ModelServerProfile | string;
+  readonly server?: ModelServer;
   /**
    * Node provisioning flavour whose labels the pods select. The AWS default is the default of
    * `EksInferenceCluster` (EKS Auto Mode, nodes labelled `eks.amazonaws.com/*`), so a default
@@ -482,7 +483,7 @@ export class ModelDeployment extends Construct implements IScalableModelWorkload
   public readonly namespace: string;
   /** Model name clients send and the metrics report. */
   public readonly servedModelName: string;
-  /** The model-server profile. */
+  /** The model-server profile the workload runs (the `server` prop's, or the default's). */
   public readonly server: ModelServerProfile;
   /** The capacity plan the workload is sized from. */
   public readonly plan: CapacityPlan;
@@ -520,7 +521,7 @@ export class ModelDeployment extends Construct implements IScalableModelWorkload
     const plan = props.plan;
     const instance = plan.instance;
     this.plan = plan;
-    this.server = resolveServer(props.server, instance.acceleratorClass, instance.device.kind);
+    this.server = (props.server ?? ModelServer.defaultFor(instance.acceleratorClass, ServerPlatform.KUBERNETES, instance.device.kind)).profile;
     // Device, model and pipeline support of the pinned server (servers.ts assertServerRuns).
     assertServerRuns(this.server, plan);
     assertServerPlatform(this.server, ServerPlatform.KUBERNETES);
@@ -717,7 +718,7 @@ export class ModelDeployment extends Construct implements IScalableModelWorkload
         fix: 'pass image explicitly or pick a server with a Kubernetes image',
       });
     }
-    if (/:latest$/.test(image) || !/[:@]/.test(image.split('/').pop() ?? '')) {
+    if (!isPinnedImage(image)) {
       throw new InferenceConstructsError('ImageNotPinned', {
         prop: 'image',
         problem: 'the image is not pinned, so every node may run a different server version',
@@ -1110,11 +1111,6 @@ const DOWNLOAD_MEMORY_GIB = 2;
 // ---------------------------------------------------------------------------------------------
 // Helpers
 // ---------------------------------------------------------------------------------------------
-
-function resolveServer(server: ModelServerProfile | string | undefined, accel: CapacityPlan['instance']['acceleratorClass'], deviceKind: string): ModelServerProfile {
-  if (server === undefined) return defaultModelServerForDevice(accel, deviceKind, ServerPlatform.KUBERNETES);
-  return typeof server === 'string' ? modelServer(server) : server;
-}
 
 function validatePlatform(platform: KubernetesPlatform, cloud: 'aws' | 'gcp'): void {
   const ok = cloud === 'gcp' ? platform === KubernetesPlatform.GKE : platform !== KubernetesPlatform.GKE;

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { REFERENCE_REPLAY_TRACES } from '../../bin/fleet.js';
 import { replaySection } from '../../bin/plan-report.js';
-import { MODEL_SERVERS } from '../../lib/servers.js';
+import { ModelServer } from '../../lib/servers.js';
 import { REPLAY_POLICIES } from '../../lib/replay/replay.js';
 import { modelPreset } from '../../lib/models.js';
 import { planCapacity } from '../../lib/planner.js';
@@ -19,7 +19,7 @@ const ROOT = join(import.meta.dirname, '..', '..');
 const TRACE = 'test/fixtures/traces/AzureLLMInferenceTrace_conv.csv';
 
 function deployment(replayTrace?: string): PlannedDeployment {
-  const plan = planCapacity({ model: modelPreset('llama-3-1-8b'), instanceType: 'inf2.8xlarge', modelServer: MODEL_SERVERS['vllm-neuron'] });
+  const plan = planCapacity({ model: modelPreset('llama-3-1-8b'), instanceType: 'inf2.8xlarge', modelServer: ModelServer.VLLM_NEURON });
   return { name: 'eks/inference/llama-3-1-8b', platform: 'EKS', server: 'vLLM', plan, scalingPolicy: tokenScalingPolicy(plan, { maxReplicas: 4 }), replayTrace };
 }
 

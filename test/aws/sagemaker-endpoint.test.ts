@@ -13,7 +13,7 @@ import { SageMakerInferenceEndpoint } from '../../constructs/aws/sagemaker-endpo
 import { TOKEN_METRIC_NAME, TokenMetricSource } from '../../constructs/aws/sagemaker-token-metric.js';
 import { INSTANCE_TYPES } from '../../lib/accelerators.js';
 import { modelPreset } from '../../lib/models.js';
-import { modelServer, sagemakerStartupTimeouts } from '../../lib/servers.js';
+import { ModelServer, modelServer, sagemakerStartupTimeouts } from '../../lib/servers.js';
 import { addSageMakerReference } from '../../bin/reference/sagemaker.js';
 import { cfnLintAssembly, formatCfnLintFindings } from '../support/cfn-lint.js';
 import { addNagChecks, formatNagViolations, synthWithNag } from '../support/nag.js';
@@ -512,27 +512,27 @@ describe('SageMakerInferenceEndpoint validation', () => {
   });
 
   test('throws when network isolation would block a Hub download', () => {
-    expect(attempt({ modelWeights: ModelWeights.fromHuggingFace(), networkIsolation: true })).toThrow(/\[PropInvalid\] networkIsolation/);
+    expect(attempt({ modelWeights: ModelWeights.fromHuggingFace(), networkIsolation: true })).toThrow(/\[NetworkIsolationConflict\] networkIsolation/);
   });
 
   test('throws when the endpoint name is longer than 63 characters or malformed', () => {
-    expect(attempt({ endpointName: 'a'.repeat(64) })).toThrow(/\[PropInvalid\] endpointName/);
-    expect(attempt({ endpointName: 'bad_name' })).toThrow(/\[PropInvalid\] endpointName/);
+    expect(attempt({ endpointName: 'a'.repeat(64) })).toThrow(/\[SageMakerNameInvalid\] endpointName/);
+    expect(attempt({ endpointName: 'bad_name' })).toThrow(/\[SageMakerNameInvalid\] endpointName/);
   });
 
   test('throws when a startup timeout is outside 60 to 3600 seconds', () => {
-    expect(attempt({ containerStartupHealthCheckTimeoutInSeconds: 7200 })).toThrow(/\[PropInvalid\] containerStartupHealthCheckTimeoutInSeconds/);
-    expect(attempt({ modelDataDownloadTimeoutInSeconds: 30 })).toThrow(/\[PropInvalid\] modelDataDownloadTimeoutInSeconds/);
+    expect(attempt({ containerStartupHealthCheckTimeoutInSeconds: 7200 })).toThrow(/\[StartupTimeoutOutOfRange\] containerStartupHealthCheckTimeoutInSeconds/);
+    expect(attempt({ modelDataDownloadTimeoutInSeconds: 30 })).toThrow(/\[StartupTimeoutOutOfRange\] modelDataDownloadTimeoutInSeconds/);
   });
 
   test('throws when the volume size is outside what SageMaker accepts', () => {
-    expect(attempt({ instanceType: 'ml.inf2.8xlarge', model: modelPreset('llama-3-1-8b'), volumeSizeInGB: 1000 })).toThrow(/\[PropInvalid\] volumeSizeInGB/);
+    expect(attempt({ instanceType: 'ml.inf2.8xlarge', model: modelPreset('llama-3-1-8b'), volumeSizeInGB: 1000 })).toThrow(/\[VolumeSizeOutOfRange\] volumeSizeInGB/);
   });
 
   test('throws when the server logs no throughput line and no custom metric is given', () => {
     const vllm = modelServer('vllm');
     const silent = { ...vllm, tokenMetric: { ...vllm.tokenMetric, cloudWatchFilterPattern: undefined } };
-    expect(attempt({ modelServer: silent })).toThrow(/\[TokenMetricUnavailable\].*customMetric/);
+    expect(attempt({ modelServer: ModelServer.custom(silent) })).toThrow(/\[TokenMetricUnavailable\].*customMetric/);
   });
 
   test('throws when the concurrency target is not positive', () => {
@@ -545,9 +545,10 @@ describe('SageMakerInferenceEndpoint validation', () => {
   });
 
   test('throws when the SageMaker image of the server is not pinned', () => {
+    // A server reaches the construct only as a ModelServer, and ModelServer.custom checks the pin.
     const vllm = modelServer('vllm');
     const unpinned = { ...vllm, sagemakerImage: { ...vllm.sagemakerImage!, tag: 'latest' } };
-    expect(attempt({ modelServer: unpinned })).toThrow(/\[ImageNotPinned\] modelServer\.sagemakerImage\.tag: .*received "latest"/);
+    expect(() => ModelServer.custom(unpinned)).toThrow(/\[ModelServerImageUnpinned\] profile\.sagemakerImage/);
   });
 
   test('throws when a custom metric uses an AWS namespace', () => {
@@ -606,6 +607,6 @@ describe('SageMakerInferenceEndpoint validation', () => {
 
   test('throws when an S3 prefix starts with a slash', () => {
     const stack = new Stack(new App(), 'Prefix');
-    expect(() => ModelWeights.fromS3Prefix(s3.Bucket.fromBucketName(stack, 'B', 'weights-bucket'), '/models')).toThrow(/\[PropInvalid\] modelWeights.prefix/);
+    expect(() => ModelWeights.fromS3Prefix(s3.Bucket.fromBucketName(stack, 'B', 'weights-bucket'), '/models')).toThrow(/\[S3PrefixInvalid\] modelWeights.prefix/);
   });
 });

@@ -12,6 +12,7 @@ import { PlacementCheck } from '../../constructs/k8s/placement-check.js';
 import { PrometheusSource, TokenThroughputHpa, TokenThroughputScaler } from '../../constructs/k8s/token-scaler.js';
 import { modelPreset } from '../../lib/models.js';
 import { planCapacity } from '../../lib/planner.js';
+import { ModelServer } from '../../lib/servers.js';
 import { tokenScalingPolicy } from '../../lib/scaling.js';
 import { validateManifests } from '../support/k8s-validate.js';
 import { Manifest, expectValid, one } from './support.js';
@@ -298,7 +299,7 @@ describe('ModelDeployment on TPU', () => {
   test('throws when a multi-host slice is served by a server without a multi-host launcher', () => {
     const chart = new Chart(Testing.app(), 'c');
     expect(
-      () => new ModelDeployment(chart, 'M', { plan: slicePlan(), server: 'jetstream', huggingFaceTokenSecret: { name: 'hf' } }),
+      () => new ModelDeployment(chart, 'M', { plan: slicePlan(), server: ModelServer.JETSTREAM, huggingFaceTokenSecret: { name: 'hf' } }),
     ).toThrow(/\[ModelServerUnsupported\] server/);
   });
 

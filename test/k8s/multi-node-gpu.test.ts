@@ -14,7 +14,7 @@ import { InferenceRules } from '../../constructs/k8s/rule-pack.js';
 import { ModelDeployment } from '../../constructs/k8s/model-deployment.js';
 import { PlacementCheck } from '../../constructs/k8s/placement-check.js';
 import { PrometheusSource, TokenThroughputScaler } from '../../constructs/k8s/token-scaler.js';
-import { MODEL_SERVERS } from '../../lib/servers.js';
+import { ModelServer } from '../../lib/servers.js';
 import { modelPreset } from '../../lib/models.js';
 import { nodesForReplicas, planCapacity } from '../../lib/planner.js';
 import { tokenScalingPolicy } from '../../lib/scaling.js';
@@ -107,11 +107,11 @@ describe('DeepSeek-V3 FP8 on 2 x p5.48xlarge per replica (TP 8 x PP 2)', () => {
 
 describe('multi-node GPU refusals', () => {
   test('TGI cannot pipeline across nodes: PipelineParallelUnsupported names vllm (vLLM v0.11 parallelism guide)', () => {
-    expect(() => planCapacity({ model: modelPreset('deepseek-v3'), instanceType: 'p5.48xlarge', modelServer: MODEL_SERVERS.tgi })).toThrow(
+    expect(() => planCapacity({ model: modelPreset('deepseek-v3'), instanceType: 'p5.48xlarge', modelServer: ModelServer.TGI })).toThrow(
       /\[PipelineParallelUnsupported\] modelServer: .*"tgi" cannot pipeline .*fix: serve it with vllm/,
     );
     const chart = new Chart(Testing.app(), 'c');
-    expect(() => new ModelDeployment(chart, 'M', { plan: plan(), platform: KubernetesPlatform.EKS_KARPENTER, server: 'tgi' })).toThrow(/\[PipelineParallelUnsupported\]/);
+    expect(() => new ModelDeployment(chart, 'M', { plan: plan(), platform: KubernetesPlatform.EKS_KARPENTER, server: ModelServer.TGI })).toThrow(/\[PipelineParallelUnsupported\]/);
   });
 
   test('maxNodesPerReplica 1 refuses the multi-node plan with the fix named', () => {

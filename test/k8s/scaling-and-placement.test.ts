@@ -13,6 +13,7 @@ import { PlacementCheck, checkChartPlacement } from '../../constructs/k8s/placem
 import { PrometheusSource, TokenThroughputHpa, TokenThroughputScaler, tokenRateQuery } from '../../constructs/k8s/token-scaler.js';
 import { modelPreset } from '../../lib/models.js';
 import { planCapacity } from '../../lib/planner.js';
+import { ModelServer } from '../../lib/servers.js';
 import { tokenScalingPolicy } from '../../lib/scaling.js';
 import { Manifest, expectValid, one } from './support.js';
 import { TriggerAuthenticationKind } from '../../constructs/k8s/token-scaler.js';
@@ -331,7 +332,7 @@ describe('ModelDeployment', () => {
 
   test('throws when the server does not run on the accelerator', () => {
     const chart = new Chart(Testing.app(), 'c');
-    expect(() => new ModelDeployment(chart, 'Model', { plan: inf2Plan(), server: 'vllm', huggingFaceTokenSecret: { name: 'hf' } })).toThrow(
+    expect(() => new ModelDeployment(chart, 'Model', { plan: inf2Plan(), server: ModelServer.VLLM, huggingFaceTokenSecret: { name: 'hf' } })).toThrow(
       /\[ModelServerUnsupported\]/,
     );
   });

@@ -9,14 +9,14 @@ import { PlacementCheck } from '../../constructs/k8s/placement-check.js';
 import { AcceleratorNodePool } from '../../constructs/k8s/node-pools.js';
 import { PrometheusSource, TokenThroughputScaler } from '../../constructs/k8s/token-scaler.js';
 import { modelPreset } from '../../lib/models.js';
-import { modelServer } from '../../lib/servers.js';
+import { ModelServer } from '../../lib/servers.js';
 import { planCapacity } from '../../lib/planner.js';
 import { tokenScalingPolicy } from '../../lib/scaling.js';
 import { Manifest, expectValid, one } from './support.js';
 import { KubernetesPlatform } from '../../lib/platforms.js';
 
 describe('ModelDeployment with TGI', () => {
-  const tgi = modelServer('tgi');
+  const tgi = ModelServer.TGI.profile;
   let objects: Manifest[];
 
   beforeAll(() => {
@@ -24,7 +24,7 @@ describe('ModelDeployment with TGI', () => {
     const chart = new Chart(Testing.app(), 'qwen', { namespace: 'inference' });
     const plan = planCapacity({ model: modelPreset('qwen2-5-7b'), instanceType: 'g6e.xlarge' });
     const policy = tokenScalingPolicy(plan, { minReplicas: 1, maxReplicas: 3 });
-    const model = new ModelDeployment(chart, 'Model', { plan, server: tgi, platform: KubernetesPlatform.EKS_KARPENTER });
+    const model = new ModelDeployment(chart, 'Model', { plan, server: ModelServer.TGI, platform: KubernetesPlatform.EKS_KARPENTER });
     new TokenThroughputScaler(chart, 'Scaler', {
       target: model,
       policy,

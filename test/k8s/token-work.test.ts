@@ -14,6 +14,7 @@ import { InferenceRulePack } from '../../lib/rules/rule-pack.js';
 import { ScalingSignal, tokenScalingPolicy, tokenWorkPromQl, tokenWorkThreshold } from '../../lib/scaling.js';
 import { modelPreset } from '../../lib/models.js';
 import { planCapacity } from '../../lib/planner.js';
+import { ModelServer } from '../../lib/servers.js';
 import { expectValid, one } from './support.js';
 import { ScrapeBackend } from '../../lib/platforms.js';
 import { HpaMetricSource } from '../../constructs/k8s/token-scaler.js';
@@ -21,7 +22,7 @@ import { HpaMetricSource } from '../../constructs/k8s/token-scaler.js';
 const plan = () => planCapacity({ model: modelPreset('llama-3-1-8b'), instanceType: 'g6e.xlarge' });
 const inCluster = () => PrometheusSource.inCluster({ serverAddress: 'http://prometheus.monitoring.svc:9090' });
 
-function chartWith(server?: string) {
+function chartWith(server?: ModelServer) {
   const app = Testing.app();
   const chart = new Chart(app, 'c', { namespace: 'models' });
   const p = plan();
@@ -91,7 +92,7 @@ describe('token work on KEDA (TokenThroughputScaler)', () => {
   });
 
   test('refuses a server without vLLM prompt counters, naming the server and the fix', () => {
-    const c = chartWith('tgi');
+    const c = chartWith(ModelServer.TGI);
     const policy2 = tokenScalingPolicy(c.plan, { signal: ScalingSignal.TOKEN_WORK });
     expect(() => new TokenThroughputScaler(c.chart, 'Scaler', { target: c.model, policy: policy2, prometheus: inCluster() })).toThrow(
       /\[TokenWorkUnsupported\].*"tgi".*GENERATED_TOKENS/s,

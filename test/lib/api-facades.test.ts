@@ -137,7 +137,7 @@ describe('CapacityPlanner', () => {
     const cheapest: CheapestPlanInput = { model: modelPreset('llama-3-1-8b'), candidates: ['g6e.xlarge', 'inf2.xlarge', 'tpu-v6e-slice/2x2'], peakTokensPerSecond: 2000 };
     const plan = CapacityPlanner.cheapest(cheapest);
     expect(plan).toEqual(planCheapest(cheapest));
-    expectError(() => CapacityPlanner.cheapest({ ...cheapest, candidates: [] }), 'PropInvalid', 'candidates', []);
+    expectError(() => CapacityPlanner.cheapest({ ...cheapest, candidates: [] }), 'CandidatesEmpty', 'candidates', []);
   });
 
   test('devicesForReplicas and nodesForReplicas equal the functions', () => {

@@ -8,7 +8,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import { DEFAULT_LATENCY_TARGETS, OperatingPriority, planCapacity, planCheapest } from '../../lib/planner.js';
-import { MODEL_SERVERS, serverArgs } from '../../lib/servers.js';
+import { MODEL_SERVERS, ModelServer, serverArgs } from '../../lib/servers.js';
 import { PrecisionSupportKind } from '../../lib/precision-support.js';
 import { modelPreset } from '../../lib/models.js';
 import { expectError } from './expect-error.js';
@@ -35,7 +35,7 @@ describe('device group, memory fit and precision of the 2026 models', () => {
   });
 
   test('gpt-oss-20b on Trainium2: no MXFP4 path (Trn3 only in the plugin matrix), experts dequantized to BF16 and sized so', () => {
-    const p = plan('gpt-oss-20b', { instanceType: 'trn2.48xlarge', modelServer: MODEL_SERVERS['vllm-neuron-plugin'] });
+    const p = plan('gpt-oss-20b', { instanceType: 'trn2.48xlarge', modelServer: ModelServer.VLLM_NEURON_PLUGIN });
     expect([p.expertPrecision, p.expertPrecisionSupport]).toEqual(['bf16', undefined]);
     expect(p.memory.weightsGiB).toBeGreaterThan(38);
     expect(p.neuronCoresPerReplica).toBe(p.tensorParallelDegree);
@@ -48,7 +48,7 @@ describe('device group, memory fit and precision of the 2026 models', () => {
   });
 
   test('Qwen3-32B on TPU v6e 2x4 (8 chips on one host), BF16', () => {
-    const p = plan('qwen3-32b', { tpuSlice: { accelerator: 'tpu-v6e-slice', topology: '2x4' }, modelServer: MODEL_SERVERS['vllm-tpu'] });
+    const p = plan('qwen3-32b', { tpuSlice: { accelerator: 'tpu-v6e-slice', topology: '2x4' }, modelServer: ModelServer.VLLM_TPU });
     expect([p.tensorParallelDegree, p.hostsPerReplica, p.precisionSupport]).toEqual([8, 1, 'native']);
   });
 
@@ -122,12 +122,12 @@ describe('default operating point (MLPerf Llama 2 70B server constraint: TTFT 2 
 
 describe('bad inputs: clear errors and fixes', () => {
   test('fp4 on L40S with a server that has no fp4 path (TGI): PrecisionNotServable', () => {
-    const e = expectError(() => plan('llama-3-1-8b', { instanceType: 'g6e.xlarge', precision: 'fp4', modelServer: MODEL_SERVERS.tgi }), 'PrecisionNotServable', 'precision', 'fp4');
+    const e = expectError(() => plan('llama-3-1-8b', { instanceType: 'g6e.xlarge', precision: 'fp4', modelServer: ModelServer.TGI }), 'PrecisionNotServable', 'precision', 'fp4');
     expect(e.fix).toMatch(/pick a server that serves fp4/);
   });
 
   test('fp4 for a BF16 checkpoint on vLLM: only pre-quantized fp4 checkpoints (vLLM v0.11 quantization docs)', () => {
-    const p = plan('llama-3-1-8b', { instanceType: 'g6e.xlarge', precision: 'fp4', modelServer: MODEL_SERVERS.vllm });
+    const p = plan('llama-3-1-8b', { instanceType: 'g6e.xlarge', precision: 'fp4', modelServer: ModelServer.VLLM });
     expect(p.precisionSupport).toBe('weight-only');
     expect(() => serverArgs(MODEL_SERVERS.vllm, p)).toThrow(/\[PrecisionUnsupported\][\s\S]*pre-quantized/);
   });

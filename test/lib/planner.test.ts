@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { BANDWIDTH_EFFICIENCY, COMPUTE_EFFICIENCY, FIXED_STEP_SECONDS, decodeStepSeconds, outputTokensPerSecond, timePerOutputTokenSeconds } from '../../lib/step-time.js';
 import { DEFAULT_INPUT_TOKENS, DEFAULT_OUTPUT_TOKENS, PriceKind, devicesForReplicas, nodesForReplicas, planCapacity, planCheapest } from '../../lib/planner.js';
-import { MODEL_SERVERS, serverArgs, serverEnvironment } from '../../lib/servers.js';
+import { MODEL_SERVERS, ModelServer, serverArgs, serverEnvironment } from '../../lib/servers.js';
 import { NATIVE_PRECISIONS, instanceType, tpuSlice } from '../../lib/accelerators.js';
 import { PRECISION_SUPPORT, PrecisionSupportKind } from '../../lib/precision-support.js';
 import { modelPreset } from '../../lib/models.js';
@@ -119,7 +119,7 @@ describe('host memory where the server loads weights through it', () => {
   // EKS AMI reservation: 11 MiB x maxPods + 255 MiB (+100 MiB eviction), maxPods 110 below 30 vCPUs.
   test('throws HostMemoryInsufficient for Llama 3.1 8B via vLLM Neuron on inf2.xlarge (16 GiB host)', () => {
     const err = expectError(
-      () => planCapacity({ model: llama8b, instanceType: 'inf2.xlarge', modelServer: MODEL_SERVERS['vllm-neuron'] }),
+      () => planCapacity({ model: llama8b, instanceType: 'inf2.xlarge', modelServer: ModelServer.VLLM_NEURON }),
       'HostMemoryInsufficient',
       'instanceType',
       'inf2.xlarge',
@@ -135,7 +135,7 @@ describe('host memory where the server loads weights through it', () => {
   });
 
   test('GPU servers that load straight to the device are not limited', () => {
-    expect(planCapacity({ model: llama8b, instanceType: 'g6.xlarge', modelServer: MODEL_SERVERS.vllm }).hostMemory).toBeUndefined();
+    expect(planCapacity({ model: llama8b, instanceType: 'g6.xlarge', modelServer: ModelServer.VLLM }).hostMemory).toBeUndefined();
   });
 });
 
@@ -287,7 +287,7 @@ describe('precision support per device generation and server', () => {
 
   test('a server that cannot serve the precision is rejected', () => {
     // TGI has no fp4 path (launcher --quantize lists none); vLLM serves pre-quantized fp4 weight-only on Ada.
-    expectError(() => planCapacity({ model: llama8b, instanceType: 'g6e.xlarge', precision: Precision.FP4, modelServer: MODEL_SERVERS.tgi }), 'PrecisionNotServable', 'precision', 'fp4');
+    expectError(() => planCapacity({ model: llama8b, instanceType: 'g6e.xlarge', precision: Precision.FP4, modelServer: ModelServer.TGI }), 'PrecisionNotServable', 'precision', 'fp4');
   });
 
   test('planCheapest skips undeployable candidates', () => {
@@ -378,8 +378,8 @@ describe('planCheapest', () => {
     expectError(() => planCheapest({ model: llama70b, candidates: ['g5.xlarge', 'inf2.xlarge'] }), 'ModelDoesNotFit', 'candidates', ['g5.xlarge', 'inf2.xlarge']);
   });
 
-  test('throws PropInvalid for an empty candidate list', () => {
-    expectError(() => planCheapest({ model: llama8b, candidates: [] }), 'PropInvalid', 'candidates', []);
+  test('throws CandidatesEmpty for an empty candidate list', () => {
+    expectError(() => planCheapest({ model: llama8b, candidates: [] }), 'CandidatesEmpty', 'candidates', []);
   });
 });
 
@@ -450,8 +450,8 @@ describe('planCapacity errors', () => {
     expect(err.fix).toContain('8192');
   });
 
-  test('throws PropInvalid for a non-integer context', () => {
-    expectError(() => planCapacity({ model: llama8b, instanceType: 'g6e.xlarge', contextTokens: 0 }), 'PropInvalid', 'contextTokens', 0);
+  test('throws ContextTokensInvalid for a non-integer context', () => {
+    expectError(() => planCapacity({ model: llama8b, instanceType: 'g6e.xlarge', contextTokens: 0 }), 'ContextTokensInvalid', 'contextTokens', 0);
   });
 
   test('throws ConcurrencyInvalid for zero sequences', () => {
@@ -497,18 +497,18 @@ describe('planCapacity errors', () => {
     expectError(() => planCapacity({ model: llama8b, instanceType: 'g6e.xlarge', precision: 'fp6' as never }), 'PrecisionUnsupported', 'precision', 'fp6');
   });
 
-  test('throws PropInvalid when both instanceType and tpuSlice are given', () => {
+  test('throws PlanTargetAmbiguous when both instanceType and tpuSlice are given', () => {
     let caught: unknown;
     try {
       planCapacity({ model: llama8b, instanceType: 'g6e.xlarge', tpuSlice: { accelerator: 'tpu-v6e-slice', topology: '2x4' } });
     } catch (e) {
       caught = e;
     }
-    expect(String(caught)).toMatch(/\[PropInvalid\] instanceType: exactly one of instanceType and tpuSlice/);
+    expect(String(caught)).toMatch(/\[PlanTargetAmbiguous\] instanceType: exactly one of instanceType and tpuSlice/);
   });
 
-  test('throws PropInvalid for a runtime overhead of 1', () => {
-    expectError(() => planCapacity({ model: llama8b, instanceType: 'g6e.xlarge', runtimeOverheadFraction: 1 }), 'PropInvalid', 'runtimeOverheadFraction', 1);
+  test('throws RuntimeOverheadInvalid for a runtime overhead of 1', () => {
+    expectError(() => planCapacity({ model: llama8b, instanceType: 'g6e.xlarge', runtimeOverheadFraction: 1 }), 'RuntimeOverheadInvalid', 'runtimeOverheadFraction', 1);
   });
 
   test('throws ModelFieldInvalid for a broken custom model', () => {

@@ -323,7 +323,7 @@ describe('serverArgs', () => {
     const plan = planCapacity({ model: llama8b, instanceType: 'g5.xlarge' });
     const args = serverArgs(MODEL_SERVERS.vllm, plan, { servedModelName: 'chat', modelPath: '/models/llama' });
     expect(args.slice(0, 4)).toEqual(['--model', '/models/llama', '--served-model-name', 'chat']);
-    expectError(() => serverArgs(MODEL_SERVERS.vllm, plan, { servedModelName: '' }), 'PropInvalid', 'servedModelName', '');
+    expectError(() => serverArgs(MODEL_SERVERS.vllm, plan, { servedModelName: '' }), 'ServedModelNameEmpty', 'servedModelName', '');
   });
 
   test('shards Llama 3.1 70B over the GPUs of p4de.24xlarge', () => {
@@ -433,13 +433,13 @@ describe('serverArgs', () => {
     for (const a of args) expect(a).toMatch(/^[a-z_]+=\S+$/);
   });
 
-  test('throws PropInvalid when JetStream has no checkpoint, model name or tokenizer', () => {
+  test('throws JetStreamOptionMissing when JetStream has no checkpoint, model name or tokenizer', () => {
     const plan = planCapacity({ model: llama8b, tpuSlice: { accelerator: 'tpu-v5-lite-podslice', topology: '2x4' } });
-    expectError(() => serverArgs(MODEL_SERVERS.jetstream, plan), 'PropInvalid', 'modelPath', undefined);
-    expectError(() => serverArgs(MODEL_SERVERS.jetstream, plan, { modelPath: 'gs://b/c' }), 'PropInvalid', 'maxTextModelName', undefined);
+    expectError(() => serverArgs(MODEL_SERVERS.jetstream, plan), 'JetStreamOptionMissing', 'modelPath', undefined);
+    expectError(() => serverArgs(MODEL_SERVERS.jetstream, plan, { modelPath: 'gs://b/c' }), 'JetStreamOptionMissing', 'maxTextModelName', undefined);
     expectError(
       () => serverArgs(MODEL_SERVERS.jetstream, plan, { modelPath: 'gs://b/c', maxTextModelName: 'llama3.1-8b' }),
-      'PropInvalid',
+      'JetStreamOptionMissing',
       'tokenizerPath',
       undefined,
     );
@@ -504,7 +504,7 @@ describe('serverEnvironment', () => {
     }
     expectError(
       () => serverEnvironment(MODEL_SERVERS.vllm, planCapacity({ model: llama8b, instanceType: 'ml.g5.12xlarge' }), { modelLoadingTimeoutSeconds: 5000 }),
-      'PropInvalid',
+      'StartupTimeoutOutOfRange',
       'modelLoadingTimeoutSeconds',
       5000,
     );
