@@ -321,20 +321,25 @@ export class PoolWorkloads {
     const poolChart = Chart.of(this.scope);
     const charts = new Set<Chart>([poolChart]);
     for (const w of this.added) if (isConstruct(w)) charts.add(Chart.of(w));
-    const manifests = new Map<Chart, unknown[]>([...charts].map((c) => [c, workloadManifests(c)]));
+    // Each chart's workloads are rendered and read once per call.
+    const read = new Map(
+      [...charts].map((c) => {
+        const objects = workloadManifests(c);
+        const json = objects.filter((o): o is Record<string, unknown> => typeof o === 'object' && o !== null);
+        return [c, { demands: workloadDemandsFromManifests(objects), ephemeral: ephemeralStorageByWorkload(json) }] as const;
+      }),
+    );
     const result: PlacedWorkload[] = [];
-    const read = (chart: Chart, name: string, plan: CapacityPlan | undefined): PlacedWorkload | undefined => {
-      const objects = manifests.get(chart)!;
-      const demand = workloadDemandsFromManifests(objects).find((d) => d.name === name);
-      if (!demand) return undefined;
-      const podEphemeralGiB = ephemeralStorageByWorkload(objects.filter((o): o is Record<string, unknown> => typeof o === 'object' && o !== null)).get(name) ?? 0;
-      return { demand, plan, podEphemeralGiB };
-    };
+    const placedIn = (chart: Chart, demand: WorkloadDemand, plan: CapacityPlan | undefined): PlacedWorkload => ({
+      demand,
+      plan,
+      podEphemeralGiB: read.get(chart)!.ephemeral.get(demand.name) ?? 0,
+    });
     if (!this.discovering) {
       for (const w of this.added) {
         const chart = isConstruct(w) ? Chart.of(w) : poolChart;
-        const placed = read(chart, demandName(w), w.plan);
-        if (!placed) {
+        const demand = read.get(chart)!.demands.find((d) => d.name === demandName(w));
+        if (!demand) {
           throw new InferenceConstructsError('PoolWorkloadNotFound', {
             prop: `${this.pool.name}.addWorkload`,
             problem: `no ${w.scaleTargetRef.kind} ${w.scaleTargetRef.name} in namespace ${w.namespace} is rendered in chart ${chart.node.path}, so the pool cannot read its replicas`,
@@ -343,6 +348,7 @@ export class PoolWorkloads {
             fix: 'add the ModelDeployment itself, or render the workload in the pool\'s chart',
           });
         }
+        const placed = placedIn(chart, demand, w.plan);
         if (!landsOn(placed.demand, this.pool)) {
           throw new InferenceConstructsError('PoolWorkloadNotPlaced', {
             prop: `${this.pool.name}.addWorkload`,
@@ -356,8 +362,8 @@ export class PoolWorkloads {
       }
     } else {
       const plans = new Map(poolChart.node.findAll().filter(isScalableWorkload).map((w) => [demandName(w), w.plan] as const));
-      for (const d of workloadDemandsFromManifests(manifests.get(poolChart)!)) {
-        if (landsOn(d, this.pool)) result.push(read(poolChart, d.name, plans.get(d.name))!);
+      for (const d of read.get(poolChart)!.demands) {
+        if (landsOn(d, this.pool)) result.push(placedIn(poolChart, d, plans.get(d.name)));
       }
     }
     return result.sort((a, b) => a.demand.name.localeCompare(b.demand.name));
@@ -448,6 +454,7 @@ export class AcceleratorNodePool extends Construct implements IAcceleratorPool, 
   private readonly explicitMaxDevices?: number;
   private readonly workloads: PoolWorkloads;
   private readonly largestNodeDevices: number;
+  private rootVolumeCheck?: () => number;
 
   constructor(scope: Construct, id: string, props: AcceleratorNodePoolProps) {
     super(scope, id);
@@ -548,7 +555,7 @@ export class AcceleratorNodePool extends Construct implements IAcceleratorPool, 
       const explicitRootGiB = props.rootVolumeSizeGiB;
       // The root volume is sized late, from the workloads placed on the pool; an explicit size is
       // checked against them then.
-      this.node.addValidation({ validate: () => { this.rootVolumeGiB(explicitRootGiB); return []; } });
+      this.rootVolumeCheck = () => this.rootVolumeGiB(explicitRootGiB);
       const discovery = { 'karpenter.sh/discovery': props.clusterName! };
       this.nodeClass = new Ec2NodeClass(this, 'NodeClass', {
         metadata: { name: this.name },
@@ -618,8 +625,15 @@ export class AcceleratorNodePool extends Construct implements IAcceleratorPool, 
     clusterScoped(this.nodePool);
     this.devicePluginOptOut = props.devicePlugin === false;
     if (!autoMode && !this.devicePluginOptOut) this.devicePlugin = AcceleratorDevicePlugin.forPool(this, this.devicePluginPool()!);
-    // A pool without a limit fails synthesis here rather than render an unbounded NodePool.
-    this.node.addValidation({ validate: () => { this.maxDevices(); return []; } });
+    // A pool without a limit, or with a root volume too small for its pods, fails synthesis here
+    // rather than render an unbounded NodePool or nodes whose pods never schedule.
+    this.node.addValidation({
+      validate: () => {
+        this.maxDevices();
+        this.rootVolumeCheck?.();
+        return [];
+      },
+    });
   }
 
   /**
