@@ -451,6 +451,20 @@ describe('AcceleratorNodePool', () => {
     ).toThrow(/\[PoolMaxDevicesBelowNode\] maxDevices.*4 devices/);
   });
 
+  test('gives each bad input its own code', () => {
+    const chart = new Chart(Testing.app(), 'codes');
+    const karpenter = { mode: KubernetesPlatform.EKS_KARPENTER, instanceTypes: ['g6e.12xlarge'], maxDevices: 8, clusterName: 'x', nodeRoleName: 'r' };
+    const pool = (id: string, props: Partial<typeof karpenter> & Record<string, unknown>) => () => new AcceleratorNodePool(chart, id, { ...karpenter, ...props });
+    expect(pool('A', { instanceTypes: [] })).toThrow(/\[PoolInstanceTypesEmpty\] instanceTypes/);
+    expect(pool('B', { instanceTypes: ['ct5lp-hightpu-4t'] })).toThrow(/\[PoolInstanceTypeNotEc2\] instanceTypes/);
+    expect(pool('C', { name: 'GPU_Pool' })).toThrow(/\[PoolNameInvalid\] name/);
+    expect(pool('D', { capacityTypes: [] })).toThrow(/\[PoolCapacityTypeInvalid\] capacityTypes/);
+    expect(pool('E', { expireAfter: '14 days' })).toThrow(/\[NodeDurationInvalid\] expireAfter/);
+    expect(pool('F', { metadataHopLimit: 3 })).toThrow(/\[MetadataHopLimitInvalid\] metadataHopLimit/);
+    expect(pool('G', { rootVolumeSizeGiB: 10 })).toThrow(/\[NodeDiskSizeInvalid\] rootVolumeSizeGiB/);
+    expect(pool('H', { clusterName: undefined })).toThrow(/\[KarpenterPoolPropMissing\] clusterName/);
+  });
+
   test('throws AcceleratorMismatch when a workload added to the pool uses another accelerator', () => {
     const m = model();
     const chart = new Chart(Testing.app(), 'c2');
