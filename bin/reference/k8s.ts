@@ -136,16 +136,18 @@ export function addKubernetesReference(app: App, options: KubernetesReferenceOpt
       scrapeIntervalSeconds: scrapeInterval,
     });
     if (withPools) {
-      new AcceleratorNodePool(chart, 'Pool', {
+      // The pool reads the server's maximum replicas (the scaler's) and rollout surge from the
+      // rendered manifests at synthesis.
+      const pool = new AcceleratorNodePool(chart, 'Pool', {
         mode: provisioning,
         name: poolName,
         instanceTypes: [plan.instance.name],
         capacityTypes: [CapacityType.ON_DEMAND],
-        sizedFor: [{ workload: server, maxReplicas: policy.maxReplicas }],
         ...(provisioning === KubernetesPlatform.EKS_KARPENTER
           ? { clusterName, nodeRoleName: options.karpenterNodeRoleName ?? `KarpenterNodeRole-${clusterName}` }
           : {}),
       });
+      pool.addWorkload(server);
     }
     // Without pools here or a list of the cluster's pools, the cluster construct runs the
     // placement check itself (lib/placement.ts on the synthesized manifests).

@@ -12,7 +12,7 @@ import { Construct } from 'constructs';
 import { AUTO_MODE_MAX_NODE_LIFETIME_HOURS, NODE_POOL_DEFAULTS, assertAutoModeNodeLifetime, durationHours } from '../../lib/node-pool-defaults.js';
 import { InferenceConstructsError } from '../../lib/errors.js';
 import { instanceType as catalogueInstanceType, AcceleratorClass, type InstanceTypeSpec, type Taint } from '../../lib/accelerators.js';
-import { type PoolCapacity, type WorkloadDemand } from '../../lib/placement.js';
+import { type PoolCapacity, workloadDemandsFromManifests } from '../../lib/placement.js';
 import { PICKS_THE_CATALOGUE_ROW, rejectToken } from './token-guards.js';
 
 /**
@@ -174,8 +174,10 @@ export interface AcceleratorPoolOptions {
    * `maxSize = ceil(maxDevices / devicesPerNode)`. Workloads whose maximum replicas need more
    * devices fail synthesis with `PoolLimitExceeded`.
    *
-   * @default - sized from the workloads deployed on the pool: the sum of max replicas x devices
-   * per replica, rounded up to whole nodes of the largest instance type (at least one node)
+   * @default - rendered at synthesis from the workloads deployed on the pool
+   * (`EksInferenceCluster.addInferenceWorkload`, or {@link AcceleratorPool.addWorkloadManifests}):
+   * the sum of (max replicas + rollout surge) x devices per replica, rounded up to whole nodes of
+   * the largest instance type (at least one node)
    */
   readonly maxDevices?: number;
 
@@ -226,18 +228,6 @@ export interface AcceleratorPoolProps extends AcceleratorPoolOptions {
   readonly cluster: eks.ICluster;
   /** How the pool is provided. */
   readonly mode: NodeCapacityMode;
-  /**
-   * Where the workloads deployed on the cluster come from; read when the pool's size is rendered.
-   *
-   * @default - no workloads: the pool is sized to one node of its largest instance type
-   */
-  readonly workloadSource?: IWorkloadDemandSource;
-}
-
-/** Something that knows the workloads deployed on a cluster (the cluster itself), read late to size pools. */
-export interface IWorkloadDemandSource {
-  /** What each deployed workload asks of the nodes at its maximum replicas. */
-  workloadDemands(): WorkloadDemand[];
 }
 
 /** A pool's inputs after validation. */
@@ -290,7 +280,7 @@ export function selectorMatches(selector: Readonly<Record<string, string>>, labe
 function validatePool(id: string, options: AcceleratorPoolOptions, mode: NodeCapacityMode): PoolSpec {
   const poolName = options.poolName ?? id.toLowerCase();
   if (!DNS_LABEL.test(poolName) || poolName.length > DNS_LABEL_MAX) {
-    throw new InferenceConstructsError('PropInvalid', {
+    throw new InferenceConstructsError('PoolNameInvalid', {
       prop: 'poolName',
       problem: 'the pool name is not a DNS-1123 label',
       received: poolName,
@@ -299,7 +289,7 @@ function validatePool(id: string, options: AcceleratorPoolOptions, mode: NodeCap
     });
   }
   if (!(EKS_ACCELERATOR_CLASSES as readonly string[]).includes(options.accelerator)) {
-    throw new InferenceConstructsError('PropInvalid', {
+    throw new InferenceConstructsError('PoolAcceleratorUnsupported', {
       prop: 'accelerator',
       problem: 'EKS pools serve Inferentia2 or NVIDIA GPUs only',
       received: options.accelerator,
@@ -308,7 +298,7 @@ function validatePool(id: string, options: AcceleratorPoolOptions, mode: NodeCap
     });
   }
   if (options.instanceTypes.length === 0) {
-    throw new InferenceConstructsError('PropInvalid', {
+    throw new InferenceConstructsError('PoolInstanceTypesEmpty', {
       prop: 'instanceTypes',
       problem: 'a pool needs at least one instance type',
       received: options.instanceTypes,
@@ -322,7 +312,7 @@ function validatePool(id: string, options: AcceleratorPoolOptions, mode: NodeCap
   rejectToken(options.diskSizeGiB, 'diskSizeGiB', 'it is checked against the ephemeral storage the pods request at synthesis', String(DEFAULT_NODE_DISK_SIZE_GIB));
   const duplicates = options.instanceTypes.filter((t, i) => options.instanceTypes.indexOf(t) !== i);
   if (duplicates.length > 0) {
-    throw new InferenceConstructsError('PropInvalid', {
+    throw new InferenceConstructsError('PoolInstanceTypeDuplicate', {
       prop: 'instanceTypes',
       problem: 'an instance type is listed twice',
       received: options.instanceTypes,
@@ -359,7 +349,7 @@ function validatePool(id: string, options: AcceleratorPoolOptions, mode: NodeCap
   }
   const capacityType = options.capacityType ?? PoolCapacityType.ON_DEMAND;
   if (!CAPACITY_TYPES.includes(capacityType)) {
-    throw new InferenceConstructsError('PropInvalid', {
+    throw new InferenceConstructsError('PoolCapacityTypeInvalid', {
       prop: 'capacityType',
       problem: 'unknown capacity type',
       received: capacityType,
@@ -373,7 +363,7 @@ function validatePool(id: string, options: AcceleratorPoolOptions, mode: NodeCap
 
   if (options.maxDevices !== undefined) {
     if (!isPositiveInteger(options.maxDevices) || options.maxDevices < maxDevicesPerNode) {
-      throw new InferenceConstructsError('PropInvalid', {
+      throw new InferenceConstructsError(isPositiveInteger(options.maxDevices) ? 'PoolMaxDevicesBelowNode' : 'PoolMaxDevicesInvalid', {
         prop: 'maxDevices',
         problem: 'the device limit must allow at least one node of every instance type of the pool',
         received: options.maxDevices,
@@ -386,7 +376,7 @@ function validatePool(id: string, options: AcceleratorPoolOptions, mode: NodeCap
   const autoMode = mode === NodeCapacityMode.AUTO_MODE;
   for (const prop of ['nodeExpireAfter', 'nodeTerminationGracePeriod'] as const) {
     if (!autoMode && options[prop] !== undefined) {
-      throw new InferenceConstructsError('PropInvalid', {
+      throw new InferenceConstructsError('CapacityModePropUnsupported', {
         prop,
         problem: `${prop} applies to EKS Auto Mode pools only; managed node groups do not expire nodes`,
         received: options[prop]!.toHumanString(),
@@ -398,7 +388,7 @@ function validatePool(id: string, options: AcceleratorPoolOptions, mode: NodeCap
   const lifetime = nodeLifetime(options);
   for (const prop of ['minNodes', 'amiType', 'diskSizeGiB'] as const) {
     if (autoMode && options[prop] !== undefined) {
-      throw new InferenceConstructsError('PropInvalid', {
+      throw new InferenceConstructsError('CapacityModePropUnsupported', {
         prop,
         problem: `${prop} applies to managed node groups only; EKS Auto Mode chooses nodes, AMIs and disks itself`,
         received: options[prop],
@@ -409,7 +399,7 @@ function validatePool(id: string, options: AcceleratorPoolOptions, mode: NodeCap
   }
   if (!autoMode) {
     if (minDevicesPerNode !== maxDevicesPerNode) {
-      throw new InferenceConstructsError('PropInvalid', {
+      throw new InferenceConstructsError('NodeGroupDeviceCountsMixed', {
         prop: 'instanceTypes',
         problem: 'a managed node group scales by node count, so its instance types must have the same number of devices',
         received: rows.map((r) => `${r.name} (${r.devicesPerNode})`),
@@ -430,7 +420,7 @@ function validatePool(id: string, options: AcceleratorPoolOptions, mode: NodeCap
       }
     }
     if (options.minNodes !== undefined && (!Number.isInteger(options.minNodes) || options.minNodes < 0)) {
-      throw new InferenceConstructsError('PropInvalid', {
+      throw new InferenceConstructsError('MinNodesInvalid', {
         prop: 'minNodes',
         problem: 'minNodes is not a non-negative integer',
         received: options.minNodes,
@@ -451,7 +441,7 @@ function validatePool(id: string, options: AcceleratorPoolOptions, mode: NodeCap
       }
     }
     if (options.diskSizeGiB !== undefined && !isPositiveInteger(options.diskSizeGiB)) {
-      throw new InferenceConstructsError('PropInvalid', {
+      throw new InferenceConstructsError('NodeDiskSizeInvalid', {
         prop: 'diskSizeGiB',
         problem: 'diskSizeGiB is not a positive integer',
         received: options.diskSizeGiB,
@@ -499,7 +489,7 @@ function nodeLifetime(options: AcceleratorPoolOptions): { expireAfter: string; t
       });
     }
     if (d.toSeconds() <= 0 || !Number.isInteger(d.toSeconds())) {
-      throw new InferenceConstructsError('PropInvalid', {
+      throw new InferenceConstructsError('NodeDurationInvalid', {
         prop,
         problem: `${prop} is not a positive whole number of seconds`,
         received: d.toHumanString(),
@@ -551,7 +541,8 @@ export class AcceleratorPool extends Construct {
 
   private readonly spec: PoolSpec;
   private readonly explicitMaxDevices?: number;
-  private readonly workloadSource?: IWorkloadDemandSource;
+  /** The workload manifests the pool is sized for, in the order they were added. */
+  private readonly workloadManifests: { [key: string]: unknown }[] = [];
 
   constructor(scope: Construct, id: string, props: AcceleratorPoolProps) {
     const spec = validatePool(id, props, props.mode);
@@ -564,7 +555,6 @@ export class AcceleratorPool extends Construct {
     this.instanceTypes = spec.rows.map((r) => r.name);
     this.taints = spec.taints;
     this.explicitMaxDevices = props.maxDevices;
-    this.workloadSource = props.workloadSource;
     this.devicesPerNode = spec.maxDevicesPerNode;
 
     if (props.mode === NodeCapacityMode.AUTO_MODE) {
@@ -621,12 +611,24 @@ export class AcceleratorPool extends Construct {
   }
 
   /**
+   * Size the pool for the workloads in these Kubernetes manifests (a cdk8s chart's `toJson()`):
+   * their Deployments / LeaderWorkerSets, and the KEDA ScaledObjects or HPAs whose replica
+   * ceiling bounds them. The pool's limit is rendered at synthesis from every manifest added, so
+   * the order of pools and workloads does not matter. `EksInferenceCluster.addInferenceWorkload`
+   * adds each chart it deploys to every pool of the cluster; only the workloads that select the
+   * pool's labels and request its resource count.
+   */
+  public addWorkloadManifests(manifests: { [key: string]: any }[]): void {
+    this.workloadManifests.push(...manifests);
+  }
+
+  /**
    * Devices the workloads on this pool need at their maximum replicas plus a rollout's surge (workloads whose node
    * selector the pool's labels satisfy and that request the pool's resource).
    */
   public demandedDevices(): number {
     let total = 0;
-    for (const w of this.workloadSource?.workloadDemands() ?? []) {
+    for (const w of workloadDemandsFromManifests(this.workloadManifests)) {
       const perReplica = w.resourcesPerReplica[this.resourceName];
       if (!perReplica || !selectorMatches(w.nodeSelector, this.labels)) continue;
       // A rolling update runs its surge pods beside maxReplicas; a pool without room for them stalls the rollout.

@@ -15,7 +15,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct, type IConstruct } from 'constructs';
 import { checkPlacement, workloadDemandsFromManifests, type WorkloadDemand } from '../../lib/placement.js';
 import { InferenceConstructsError } from '../../lib/errors.js';
-import { AcceleratorPool, NodeCapacityMode, selectorMatches, type AcceleratorPoolOptions, type IWorkloadDemandSource } from './eks-accelerator-pools.js';
+import { AcceleratorPool, NodeCapacityMode, selectorMatches, type AcceleratorPoolOptions } from './eks-accelerator-pools.js';
 import { EksTokenMetrics, MetricsBackend } from './eks-metrics.js';
 import { EksSecretDelivery, HUGGING_FACE_TOKEN_KUBERNETES_SECRET, requiredSecrets, type SecretsManagerSecretOptions } from './eks-secrets.js';
 import { ephemeralStorageByWorkload, minReplicasByWorkload } from './eks-workload-needs.js';
@@ -140,7 +140,7 @@ function isChartLike(c: unknown): c is ChartLike {
  * cluster.addAcceleratorPool('Inferentia2', { accelerator: 'inferentia2', instanceTypes: ['inf2.xlarge'] });
  * cluster.addInferenceWorkload('Llama', llamaChart); // a cdk8s Chart
  */
-export class EksInferenceCluster extends Construct implements IWorkloadDemandSource {
+export class EksInferenceCluster extends Construct {
   /** The EKS cluster (escape hatch: every aws-eks-v2 API). */
   public readonly cluster: eks.Cluster;
   /** The VPC of the cluster. */
@@ -269,12 +269,12 @@ export class EksInferenceCluster extends Construct implements IWorkloadDemandSou
    * EKS Pod Identity role that may read only the secrets added here; the value never appears in
    * the template.
    *
-   * @throws InferenceConstructsError PropInvalid when a secret is already delivered under that name
+   * @throws InferenceConstructsError SecretNameConflict when a secret is already delivered under that name
    */
   public addSecretFromSecretsManager(id: string, options: SecretsManagerSecretOptions): void {
     const name = options.kubernetesSecretName ?? HUGGING_FACE_TOKEN_KUBERNETES_SECRET;
     if (this.secretDeliveryScope?.delivers(name)) {
-      throw new InferenceConstructsError('PropInvalid', {
+      throw new InferenceConstructsError('SecretNameConflict', {
         prop: 'kubernetesSecretName',
         problem: 'a secret is already delivered under this Kubernetes Secret name',
         received: name,
@@ -316,12 +316,13 @@ export class EksInferenceCluster extends Construct implements IWorkloadDemandSou
    * Add an accelerator node pool: an Auto Mode `NodePool` or a managed node group (with the
    * accelerator's device plugin chart), depending on the cluster's capacity mode.
    *
-   * @throws InferenceConstructsError AcceleratorMismatch, AmiTypeMismatch, PropInvalid, MinAboveMax
+   * @throws InferenceConstructsError AcceleratorMismatch, AmiTypeMismatch, MinAboveMax, PoolNameConflict and the pool checks
+   * (PoolNameInvalid, PoolInstanceTypesEmpty, PoolMaxDevicesBelowNode, CapacityModePropUnsupported, ...)
    */
   public addAcceleratorPool(id: string, options: AcceleratorPoolOptions): AcceleratorPool {
     const poolName = options.poolName ?? id.toLowerCase();
     if (this.pools.some((p) => p.poolName === poolName)) {
-      throw new InferenceConstructsError('PropInvalid', {
+      throw new InferenceConstructsError('PoolNameConflict', {
         prop: 'poolName',
         problem: 'two pools of the cluster have the same name',
         received: poolName,
@@ -333,8 +334,9 @@ export class EksInferenceCluster extends Construct implements IWorkloadDemandSou
       ...options,
       cluster: this.cluster,
       mode: this.capacityMode,
-      workloadSource: this,
     });
+    // The pool is sized at synthesis from every workload deployed on the cluster, before or after it.
+    for (const w of this.workloads) pool.addWorkloadManifests(w.manifests);
     this.pools.push(pool);
     if (pool.nodegroup) acknowledgeNodegroupNagFindings(pool.nodegroup);
     if (this.capacityMode === NodeCapacityMode.MANAGED_NODE_GROUPS) {
@@ -359,7 +361,7 @@ export class EksInferenceCluster extends Construct implements IWorkloadDemandSou
    */
   public addInferenceWorkload(id: string, chart: IConstruct): eks.KubernetesManifest {
     if (!isChartLike(chart)) {
-      throw new InferenceConstructsError('PropInvalid', {
+      throw new InferenceConstructsError('WorkloadNotChart', {
         prop: 'chart',
         problem: 'the workload is not a cdk8s chart (it has no toJson method)',
         received: chart.node.path,
@@ -372,7 +374,7 @@ export class EksInferenceCluster extends Construct implements IWorkloadDemandSou
       (m) => typeof m !== 'object' || m === null || typeof (m as { kind?: unknown }).kind !== 'string',
     );
     if (invalid !== undefined) {
-      throw new InferenceConstructsError('PropInvalid', {
+      throw new InferenceConstructsError('ManifestKindMissing', {
         prop: 'chart',
         problem: 'the chart holds an object that is not a Kubernetes object (no kind)',
         received: invalid,
@@ -407,7 +409,10 @@ export class EksInferenceCluster extends Construct implements IWorkloadDemandSou
       if (creator) resource.node.addDependency(creator);
     }
     for (const dep of this.metrics.readiness) resource.node.addDependency(dep);
-    for (const pool of this.pools) resource.node.addDependency(pool);
+    for (const pool of this.pools) {
+      resource.node.addDependency(pool);
+      pool.addWorkloadManifests(objects);
+    }
     const deployed = { id, manifests: objects, resource };
     this.workloads.push(deployed);
     this.wireSecrets(deployed);
@@ -556,7 +561,7 @@ export class EksInferenceCluster extends Construct implements IWorkloadDemandSou
         const name = (o.metadata as { name?: unknown } | undefined)?.name;
         if (o.kind === 'NodePool' && typeof name === 'string' && poolNames.has(name)) {
           return [
-            new InferenceConstructsError('PropInvalid', {
+            new InferenceConstructsError('PoolNameConflict', {
               prop: `${w.id}.NodePool/${name}`,
               problem: 'the workload chart renders a NodePool with the name of a pool this cluster already applies',
               received: name,
@@ -619,7 +624,7 @@ function validateClusterProps(props: EksInferenceClusterProps, mode: NodeCapacit
   rejectToken(props.systemNodeCount, 'systemNodeCount', 'it is checked at synthesis (at least one node for KEDA and CoreDNS)', String(DEFAULT_SYSTEM_NODE_COUNT));
   if (props.publicEndpointCidrs !== undefined) {
     if (props.publicEndpointCidrs.length === 0) {
-      throw new InferenceConstructsError('PropInvalid', {
+      throw new InferenceConstructsError('EndpointCidrsEmpty', {
         prop: 'publicEndpointCidrs',
         problem: 'an empty list would open nothing; leave the prop out for a private endpoint',
         received: props.publicEndpointCidrs,
@@ -639,7 +644,7 @@ function validateClusterProps(props: EksInferenceClusterProps, mode: NodeCapacit
         });
       }
       if (cidr === '0.0.0.0/0') {
-        throw new InferenceConstructsError('PropInvalid', {
+        throw new InferenceConstructsError('EndpointOpenToInternet', {
           prop: 'publicEndpointCidrs',
           problem: 'the API endpoint would be open to the whole internet',
           received: cidr,
@@ -652,7 +657,7 @@ function validateClusterProps(props: EksInferenceClusterProps, mode: NodeCapacit
   const autoMode = mode === NodeCapacityMode.AUTO_MODE;
   for (const prop of ['systemInstanceType', 'systemNodeCount'] as const) {
     if (autoMode && props[prop] !== undefined) {
-      throw new InferenceConstructsError('PropInvalid', {
+      throw new InferenceConstructsError('CapacityModePropUnsupported', {
         prop,
         problem: `${prop} applies to managed node groups only; EKS Auto Mode runs system pods on its built-in node pools`,
         received: props[prop],
@@ -662,7 +667,7 @@ function validateClusterProps(props: EksInferenceClusterProps, mode: NodeCapacit
     }
   }
   if (props.systemNodeCount !== undefined && (!Number.isInteger(props.systemNodeCount) || props.systemNodeCount < 1)) {
-    throw new InferenceConstructsError('PropInvalid', {
+    throw new InferenceConstructsError('SystemNodeCountInvalid', {
       prop: 'systemNodeCount',
       problem: 'the system node group needs at least one node for KEDA and CoreDNS',
       received: props.systemNodeCount,

@@ -31,7 +31,7 @@ export {
   type TokenTrackingPolicyOptions,
 } from './sagemaker-token-metric.js';
 export { type SageMakerImage } from './sagemaker-image.js';
-export { AcceleratorPool, NodeCapacityMode, PoolCapacityType, type AcceleratorPoolOptions, type AcceleratorPoolProps, type IWorkloadDemandSource } from './eks-accelerator-pools.js';
+export { AcceleratorPool, NodeCapacityMode, PoolCapacityType, type AcceleratorPoolOptions, type AcceleratorPoolProps } from './eks-accelerator-pools.js';
 export { EksInferenceCluster, type EksInferenceClusterProps } from './eks-inference-cluster.js';
 export {
   EksTokenMetrics,

@@ -20,8 +20,9 @@ import {
   ComputeClassSpecWhenUnsatisfiable,
 } from '../../imports/gke-computeclasses-cloud.google.com.js';
 import { GKE_COMPUTE_CLASS_LABEL } from './model-deployment.js';
-import type { IAcceleratorPool, WorkloadAtScale } from './node-pools.js';
-import { clusterScoped, devicesAtScale } from './node-pools.js';
+import type { IScalableModelWorkload } from './model-deployment.js';
+import type { IAcceleratorPool } from './node-pools.js';
+import { PoolWorkloads, clusterScoped } from './node-pools.js';
 import { AcceleratorClass } from '../../lib/accelerators.js';
 import type { TpuSliceReference } from '../../lib/planner.js';
 
@@ -30,6 +31,9 @@ import type { TpuSliceReference } from '../../lib/planner.js';
  * nodes take minutes to provision and load a model, so short lulls should not cost a cold start.
  */
 export const DEFAULT_CONSOLIDATION_DELAY_MINUTES = 10;
+/** `spec.autoscalingPolicy.consolidationDelayMinutes` range GKE accepts. @see https://cloud.google.com/kubernetes-engine/docs/reference/crds/computeclass */
+const MIN_CONSOLIDATION_DELAY_MINUTES = 1;
+const MAX_CONSOLIDATION_DELAY_MINUTES = 1440;
 
 /** What GKE does when no priority rule of a ComputeClass can be satisfied (`spec.whenUnsatisfiable`). */
 export enum WhenUnsatisfiable {
@@ -76,12 +80,14 @@ export interface GkeAcceleratorComputeClassProps {
   readonly consolidationDelayMinutes?: number;
   /**
    * Limit the placement check applies to the accelerator resource (a ComputeClass has no limit
-   * field; GKE caps it with the cluster's autoscaling resource limits).
-   * @default - the sum over `sizedFor`, else unlimited
+   * field; GKE caps it with the cluster's autoscaling resource limits). When given it wins over
+   * the workloads placed on the class.
+   * @default - read at synthesis from the workloads placed on the class (those given to
+   * {@link GkeAcceleratorComputeClass.addWorkload}, else the chart's workloads whose node selector
+   * and tolerations match it): the whole nodes each needs at its scaler's maxReplicas plus its
+   * rollout's surge; unlimited when no workload is placed on it
    */
   readonly maxDevices?: number;
-  /** Workloads at their maximum scale, for the placement limit. @default - none */
-  readonly sizedFor?: WorkloadAtScale[];
 }
 
 /**
@@ -102,13 +108,13 @@ export class GkeAcceleratorComputeClass extends Construct implements IAccelerato
   public readonly taints: Taint[];
   /** The accelerator resource nodes of the class offer. */
   public readonly resourceName: string;
-  /** Limit for the placement check, when known. */
-  public readonly maxDevices?: number;
+  private readonly explicitMaxDevices?: number;
+  private readonly workloads: PoolWorkloads;
 
   constructor(scope: Construct, id: string, props: GkeAcceleratorComputeClassProps) {
     super(scope, id);
     if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(props.name)) {
-      throw new InferenceConstructsError('PropInvalid', {
+      throw new InferenceConstructsError('PoolNameInvalid', {
         prop: 'name',
         problem: 'not a valid Kubernetes name',
         received: props.name,
@@ -117,7 +123,7 @@ export class GkeAcceleratorComputeClass extends Construct implements IAccelerato
       });
     }
     if ((props.tpuSlice === undefined) === (props.gpuMachineType === undefined)) {
-      throw new InferenceConstructsError('PropInvalid', {
+      throw new InferenceConstructsError('ComputeClassShapeInvalid', {
         prop: 'tpuSlice | gpuMachineType',
         problem: 'a ComputeClass here provisions exactly one accelerator shape',
         received: { tpuSlice: props.tpuSlice, gpuMachineType: props.gpuMachineType },
@@ -126,8 +132,8 @@ export class GkeAcceleratorComputeClass extends Construct implements IAccelerato
       });
     }
     const delay = props.consolidationDelayMinutes ?? DEFAULT_CONSOLIDATION_DELAY_MINUTES;
-    if (!Number.isInteger(delay) || delay < 1 || delay > 1440) {
-      throw new InferenceConstructsError('PropInvalid', {
+    if (!Number.isInteger(delay) || delay < MIN_CONSOLIDATION_DELAY_MINUTES || delay > MAX_CONSOLIDATION_DELAY_MINUTES) {
+      throw new InferenceConstructsError('ConsolidationDelayInvalid', {
         prop: 'consolidationDelayMinutes',
         problem: 'out of the range GKE accepts',
         received: delay,
@@ -173,7 +179,22 @@ export class GkeAcceleratorComputeClass extends Construct implements IAccelerato
     taints.push({ key: GKE_COMPUTE_CLASS_LABEL, value: this.name, effect: 'NoSchedule' });
     this.labels = labels;
     this.taints = taints;
-    this.maxDevices = props.maxDevices ?? (props.sizedFor?.length ? devicesAtScale(props.sizedFor) : undefined);
+    if (props.maxDevices !== undefined && (!Number.isInteger(props.maxDevices) || props.maxDevices < 1)) {
+      throw new InferenceConstructsError('PoolMaxDevicesInvalid', {
+        prop: 'maxDevices',
+        problem: 'the placement limit must be a whole number of devices',
+        received: props.maxDevices,
+        allowed: 'a positive integer',
+        fix: 'pass maxDevices as a whole number, or leave it out to size the class from its workloads',
+      });
+    }
+    this.explicitMaxDevices = props.maxDevices;
+    const nodeRow = instanceType(props.tpuSlice ? tpuSlice(props.tpuSlice.accelerator, props.tpuSlice.topology).machineType : props.gpuMachineType!);
+    this.workloads = new PoolWorkloads(
+      this,
+      { name: this.name, resourceName: this.resourceName, labels, taints, largestNodeDevices: nodeRow.devicesPerNode },
+      nodeRow.device.displayName,
+    );
 
     this.computeClass = new ComputeClass(this, 'Resource', {
       metadata: { name: this.name },
@@ -192,13 +213,34 @@ export class GkeAcceleratorComputeClass extends Construct implements IAccelerato
     clusterScoped(this.computeClass);
   }
 
+  /**
+   * Size the class's placement limit for this workload (a {@link ModelDeployment}, or any workload
+   * rendered in a chart), read at synthesis from its rendered manifests. Once a workload is added,
+   * only added workloads size the class; without any, the chart's workloads that land on it do.
+   *
+   * @throws InferenceConstructsError AcceleratorMismatch when the workload requests another
+   * accelerator resource; at synthesis PoolWorkloadNotFound or PoolWorkloadNotPlaced
+   */
+  public addWorkload(workload: IScalableModelWorkload): void {
+    this.workloads.add(workload);
+  }
+
+  /**
+   * The limit the placement check applies: `maxDevices` when given, else the devices the placed
+   * workloads need now; undefined (unlimited) when neither is there.
+   */
+  public maxDevices(): number | undefined {
+    return this.explicitMaxDevices ?? this.workloads.devicesAtScale();
+  }
+
   /** The class as the placement check sees it: its labels, taints and (optional) device limit. */
   public toPoolCapacity(): PoolCapacity {
+    const max = this.maxDevices();
     return {
       name: this.name,
       labels: this.labels,
       taints: this.taints,
-      limits: this.maxDevices !== undefined ? { [this.resourceName]: this.maxDevices } : {},
+      limits: max !== undefined ? { [this.resourceName]: max } : {},
     };
   }
 }

@@ -45,7 +45,7 @@ export {
   type TokenThroughputScalerProps,
   type TriggerAuthenticationReference,
 } from './token-scaler.js';
-export { AcceleratorNodePool, CapacityType, type AcceleratorNodePoolProps, type IAcceleratorPool, type WorkloadAtScale } from './node-pools.js';
+export { AcceleratorNodePool, CapacityType, type AcceleratorNodePoolProps, type IAcceleratorPool } from './node-pools.js';
 export { GkeAcceleratorComputeClass, WhenUnsatisfiable, type GkeAcceleratorComputeClassProps } from './compute-class.js';
 export { PlacementCheck, type PlacementCheckProps } from './placement-check.js';
 export { InferenceRules, type InferenceRulesOptions } from './rule-pack.js';

@@ -8,13 +8,14 @@
  * @see https://karpenter.sh/docs/concepts/nodeclasses/
  * @see https://docs.aws.amazon.com/eks/latest/userguide/create-node-pool.html
  */
-import { ApiObject, Chart, JsonPatch } from 'cdk8s';
-import { Construct } from 'constructs';
+import { ApiObject, Chart, JsonPatch, Lazy } from 'cdk8s';
+import { Construct, type IConstruct } from 'constructs';
 import { DEFAULT_NODE_TERMINATION_GRACE_PERIOD, KARPENTER_CAPACITY_TYPE_LABEL, KARPENTER_NODEPOOL_LABEL, NODE_POOL_DEFAULTS, NODE_POOL_NAME_LABEL, assertAutoModeNodeLifetime, durationHours } from '../../lib/node-pool-defaults.js';
-import { InferenceConstructsError } from '../../lib/errors.js';
+import { type ErrorCode, InferenceConstructsError } from '../../lib/errors.js';
 import { InstanceTypeSpec, NodeRequirement, Taint, instanceType } from '../../lib/accelerators.js';
-import { PoolCapacity } from '../../lib/placement.js';
-import { nodesForReplicas } from '../../lib/planner.js';
+import { type PoolCapacity, type WorkloadDemand, tolerates, workloadDemandsFromManifests } from '../../lib/placement.js';
+import { type CapacityPlan, nodesForReplicas } from '../../lib/planner.js';
+import { ephemeralStorageByWorkload } from '../../lib/private/workload-storage.js';
 import {
   Ec2NodeClass,
   Ec2NodeClassSpecBlockDeviceMappingsEbsVolumeType,
@@ -29,7 +30,7 @@ import {
   NodePoolSpecTemplateSpecTaintsEffect,
 } from '../../imports/karpenter-nodepools-karpenter.sh.js';
 import { AcceleratorDevicePlugin, type DevicePluginPool, type IDevicePluginConsumer } from './device-plugins.js';
-import type { ModelDeployment } from './model-deployment.js';
+import type { IScalableModelWorkload } from './model-deployment.js';
 import { KubernetesPlatform } from '../../lib/platforms.js';
 
 export {
@@ -104,11 +105,6 @@ export interface IAcceleratorPool {
   toPoolCapacity(): PoolCapacity;
 }
 
-/** One workload at its maximum scale, for pool limits. */
-export interface WorkloadAtScale {
-  readonly workload: ModelDeployment;
-  readonly maxReplicas: number;
-}
 
 /** Karpenter capacity type. */
 export enum CapacityType {
@@ -139,12 +135,15 @@ export interface AcceleratorNodePoolProps {
    */
   readonly capacityTypes?: CapacityType[];
   /**
-   * Pool-wide limit on the accelerator resource (chips / GPUs). Give this or `sizedFor`.
-   * @default - the sum over `sizedFor` of maxReplicas x devices per replica
+   * Pool-wide limit on the accelerator resource (chips / GPUs). When given it wins over the
+   * workloads placed on the pool.
+   * @default - rendered at synthesis from the workloads placed on the pool (those given to
+   * {@link AcceleratorNodePool.addWorkload}, else the chart's workloads whose node selector and
+   * tolerations match the pool): the whole nodes each needs at its scaler's maxReplicas plus its
+   * rollout's surge replicas, summed. A pool with no such workload fails synthesis with
+   * `PoolSizeUnknown`: an accelerator pool without a limit could launch nodes without bound.
    */
   readonly maxDevices?: number;
-  /** Workloads at their maximum scale; sizes the limit and the root volume. @default - none */
-  readonly sizedFor?: WorkloadAtScale[];
   /**
    * IAM role name of the nodes (Karpenter mode; Auto Mode uses its own).
    * @default - required in karpenter mode
@@ -162,7 +161,8 @@ export interface AcceleratorNodePoolProps {
   readonly amiAlias?: string;
   /**
    * Root volume size, GiB (gp3, encrypted).
-   * @default - image space plus the weights cache of the largest workload per node, at least 200
+   * @default - rendered at synthesis: image space plus the ephemeral storage of the pods one node
+   * runs of the largest workload placed on the pool, rounded up to 50 GiB, at least 200
    */
   readonly rootVolumeSizeGiB?: number;
   /**
@@ -207,8 +207,8 @@ export interface AcceleratorNodePoolProps {
   readonly devicePlugin?: boolean;
 }
 
-function invalid(prop: string, problem: string, received: unknown, allowed: string | readonly (string | number)[], fix: string): never {
-  throw new InferenceConstructsError('PropInvalid', { prop, problem, received, allowed, fix });
+function invalid(code: ErrorCode, prop: string, problem: string, received: unknown, allowed: string | readonly (string | number)[], fix: string): never {
+  throw new InferenceConstructsError(code, { prop, problem, received, allowed, fix });
 }
 
 /** Union of requirements over several catalogue rows: same key and operator `In` merge their values. */
@@ -225,21 +225,200 @@ export function mergeRequirements(rows: readonly InstanceTypeSpec[]): (NodeRequi
   return [...byKey.entries()].map(([key, values]) => ({ key, operator: 'In' as const, values: [...values].sort() }));
 }
 
+/** Kinds whose manifests say what a workload needs: the workloads and the scalers that bound them. */
+const WORKLOAD_MANIFEST_KINDS = new Set(['Deployment', 'LeaderWorkerSet', 'ScaledObject', 'HorizontalPodAutoscaler']);
+
 /**
- * Devices the workloads need at their maximum scale plus a rollout's surge, in whole nodes: the nodes their replicas
- * occupy (`nodesForReplicas`: several replicas per node, or several nodes per replica for a
- * pipelined or multi-host group) times the devices of a node. Karpenter launches a node only
- * when all its devices fit under the pool's limit ("If the NodePool's limits have been
- * exceeded, Karpenter will not launch new nodes"), so a limit below a whole node strands a
- * replica in Pending.
- * @see https://karpenter.sh/v1.0/concepts/nodepools/#speclimits
+ * The workload and scaler manifests of a chart, rendered now. Only those kinds are rendered, so
+ * a pool reading them never renders itself (its own limits are what is being computed).
  */
-export function devicesAtScale(workloads: readonly WorkloadAtScale[]): number {
-  // A Deployment rolls out with maxSurge 1 (ModelDeployment's strategy): one more replica at
-  // the maximum. A LeaderWorkerSet's default rollout replaces groups without surge (maxSurge 0).
-  // @see https://lws.sigs.k8s.io/docs/reference/leaderworkerset.v1/
-  const surge = (w: WorkloadAtScale): number => (w.workload.podsPerReplica === 1 ? 1 : 0);
-  return workloads.reduce((sum, w) => sum + nodesForReplicas(w.workload.plan, w.maxReplicas + surge(w)) * w.workload.plan.instance.devicesPerNode, 0);
+function workloadManifests(chart: Chart): unknown[] {
+  return chart.node
+    .findAll()
+    .filter((c): c is ApiObject => c instanceof ApiObject && WORKLOAD_MANIFEST_KINDS.has(c.kind))
+    .map((o) => o.toJson());
+}
+
+/** `kind/namespace/name` of a workload, as in `WorkloadDemand.name`. */
+function demandName(w: IScalableModelWorkload): string {
+  return `${w.scaleTargetRef.kind}/${w.namespace}/${w.scaleTargetRef.name}`;
+}
+
+function isScalableWorkload(c: IConstruct): c is IConstruct & IScalableModelWorkload {
+  const w = c as Partial<IScalableModelWorkload>;
+  return typeof w.scaleTargetRef?.kind === 'string' && typeof w.namespace === 'string' && typeof w.plan?.instance === 'object';
+}
+
+function isConstruct(w: unknown): w is IConstruct {
+  return typeof (w as Partial<IConstruct>).node?.findAll === 'function';
+}
+
+/** The parts of a pool that decide which workloads land on it. */
+interface PoolMatch {
+  readonly name: string;
+  readonly resourceName: string;
+  readonly labels: { readonly [key: string]: string };
+  readonly taints: readonly Taint[];
+  /** Devices of one node of the largest instance type (sizes workloads rendered without a plan). */
+  readonly largestNodeDevices: number;
+}
+
+/** A workload placed on a pool, read at synthesis. */
+export interface PlacedWorkload {
+  /** What the rendered manifests ask: devices per replica, the scaler's maxReplicas, the rollout's surge. */
+  readonly demand: WorkloadDemand;
+  /** The plan behind the workload, when it is a model workload of the library. */
+  readonly plan?: CapacityPlan;
+  /** Ephemeral storage of one pod, GiB. */
+  readonly podEphemeralGiB: number;
+}
+
+/** True when the workload selects the pool's nodes, tolerates their taints and requests its resource (lib/placement.ts semantics). */
+function landsOn(d: WorkloadDemand, pool: PoolMatch): boolean {
+  if (!((d.resourcesPerReplica[pool.resourceName] ?? 0) > 0)) return false;
+  if (!Object.entries(d.nodeSelector).every(([k, v]) => pool.labels[k] === v)) return false;
+  return pool.taints.filter((t) => t.effect !== 'PreferNoSchedule').every((taint) => d.tolerations.some((t) => tolerates(t, taint)));
+}
+
+/**
+ * The workloads of a pool: the ones added with `addWorkload`, else the chart's workloads that
+ * land on it. Read at synthesis (after every scaler is attached), from the rendered manifests
+ * with the reader the placement check and the EKS cluster use (`workloadDemandsFromManifests`),
+ * so the replica ceiling is the scaler's and the surge is the rollout strategy's.
+ * Internal to the cdk8s pools; not exported from the package.
+ */
+export class PoolWorkloads {
+  private readonly added: IScalableModelWorkload[] = [];
+
+  constructor(
+    private readonly scope: Construct,
+    private readonly pool: PoolMatch,
+    private readonly displayName: string,
+  ) {}
+
+  /** Place a workload on the pool; its resource is checked now, the rest at synthesis. */
+  public add(workload: IScalableModelWorkload): void {
+    const resource = workload.plan.instance.kubernetes.resourceName;
+    if (resource !== this.pool.resourceName) {
+      throw new InferenceConstructsError('AcceleratorMismatch', {
+        prop: 'addWorkload',
+        problem: `workload ${workload.scaleTargetRef.name} requests ${resource}, pool ${this.pool.name} offers ${this.pool.resourceName}`,
+        received: workload.scaleTargetRef.name,
+        allowed: `workloads on ${this.displayName}`,
+        fix: 'add each workload to the pool it runs on',
+      });
+    }
+    if (!this.added.some((w) => demandName(w) === demandName(workload))) this.added.push(workload);
+  }
+
+  /** True when no workload was added explicitly (the chart's workloads are found instead). */
+  public get discovering(): boolean {
+    return this.added.length === 0;
+  }
+
+  /** The workloads placed on the pool, in name order, read from their manifests now. */
+  public placed(): PlacedWorkload[] {
+    const poolChart = Chart.of(this.scope);
+    const charts = new Set<Chart>([poolChart]);
+    for (const w of this.added) if (isConstruct(w)) charts.add(Chart.of(w));
+    // Each chart's workloads are rendered and read once per call.
+    const read = new Map(
+      [...charts].map((c) => {
+        const objects = workloadManifests(c);
+        const json = objects.filter((o): o is Record<string, unknown> => typeof o === 'object' && o !== null);
+        return [c, { demands: workloadDemandsFromManifests(objects), ephemeral: ephemeralStorageByWorkload(json) }] as const;
+      }),
+    );
+    const result: PlacedWorkload[] = [];
+    const placedIn = (chart: Chart, demand: WorkloadDemand, plan: CapacityPlan | undefined): PlacedWorkload => ({
+      demand,
+      plan,
+      podEphemeralGiB: read.get(chart)!.ephemeral.get(demand.name) ?? 0,
+    });
+    if (!this.discovering) {
+      for (const w of this.added) {
+        const chart = isConstruct(w) ? Chart.of(w) : poolChart;
+        const demand = read.get(chart)!.demands.find((d) => d.name === demandName(w));
+        if (!demand) {
+          throw new InferenceConstructsError('PoolWorkloadNotFound', {
+            prop: `${this.pool.name}.addWorkload`,
+            problem: `no ${w.scaleTargetRef.kind} ${w.scaleTargetRef.name} in namespace ${w.namespace} is rendered in chart ${chart.node.path}, so the pool cannot read its replicas`,
+            received: demandName(w),
+            allowed: 'workloads rendered in the pool\'s chart or in the chart of the workload construct',
+            fix: 'add the ModelDeployment itself, or render the workload in the pool\'s chart',
+          });
+        }
+        const placed = placedIn(chart, demand, w.plan);
+        if (!landsOn(placed.demand, this.pool)) {
+          throw new InferenceConstructsError('PoolWorkloadNotPlaced', {
+            prop: `${this.pool.name}.addWorkload`,
+            problem: `${placed.demand.name} does not select the labels or tolerate the taints of pool ${this.pool.name}, so its pods never run there`,
+            received: { nodeSelector: placed.demand.nodeSelector, tolerations: placed.demand.tolerations },
+            allowed: `node selectors within ${JSON.stringify(this.pool.labels)} and tolerations of its taints`,
+            fix: 'add the workload to the pool its node selector picks, or render it for this pool\'s platform',
+          });
+        }
+        result.push(placed);
+      }
+    } else {
+      const plans = new Map(poolChart.node.findAll().filter(isScalableWorkload).map((w) => [demandName(w), w.plan] as const));
+      for (const d of read.get(poolChart)!.demands) {
+        if (landsOn(d, this.pool)) result.push(placedIn(poolChart, d, plans.get(d.name)));
+      }
+    }
+    return result.sort((a, b) => a.demand.name.localeCompare(b.demand.name));
+  }
+
+  /**
+   * Devices the placed workloads need at their maximum replicas plus a rollout's surge, in whole
+   * nodes: the nodes their replicas occupy (`nodesForReplicas`: several replicas per node, or
+   * several nodes per replica for a pipelined or multi-host group) times the devices of a node.
+   * Karpenter launches a node only when all its devices fit under the pool's limit ("If the
+   * NodePool's limits have been exceeded, Karpenter will not launch new nodes"), so a limit below
+   * a whole node strands a replica in Pending. A workload rendered without a plan counts its
+   * devices per replica, rounded up to whole nodes of the pool's largest instance type.
+   * @see https://karpenter.sh/v1.0/concepts/nodepools/#speclimits
+   * @returns undefined when no workload is placed on the pool
+   */
+  public devicesAtScale(): number | undefined {
+    const placed = this.placed();
+    if (placed.length === 0) return undefined;
+    return placed.reduce((sum, p) => sum + devicesAtScale(p, this.pool), 0);
+  }
+}
+
+/** Devices one placed workload needs at maxReplicas plus its surge, in whole nodes. */
+function devicesAtScale(p: PlacedWorkload, pool: PoolMatch): number {
+  // The surge is the rendered rollout strategy's (a Deployment's maxSurge, a LeaderWorkerSet's
+  // rolloutStrategy maxSurge, 0 by default), read by the same function the EKS cluster pools use.
+  const replicas = p.demand.maxReplicas + (p.demand.surgeReplicas ?? 0);
+  if (replicas === 0) return 0;
+  if (p.plan) return nodesForReplicas(p.plan, replicas) * p.plan.instance.devicesPerNode;
+  const devices = (p.demand.resourcesPerReplica[pool.resourceName] ?? 0) * replicas;
+  return Math.ceil(devices / pool.largestNodeDevices) * pool.largestNodeDevices;
+}
+
+/** Root volume sizes are rounded up to this step, GiB. */
+const ROOT_VOLUME_STEP_GIB = 50;
+/** Largest gp3 volume, GiB. @see https://docs.aws.amazon.com/ebs/latest/userguide/general-purpose.html#gp3-ebs-volume-type */
+const GP3_MAX_GIB = 16384;
+/**
+ * Smallest root volume the pool accepts, GiB: the disk EKS gives a node by default.
+ * @see https://docs.aws.amazon.com/eks/latest/APIReference/API_CreateNodegroup.html (diskSize default 20)
+ */
+const ROOT_VOLUME_FLOOR_GIB = 20;
+
+function assertRootVolumeRange(gib: number): void {
+  if (!Number.isInteger(gib) || gib < ROOT_VOLUME_FLOOR_GIB || gib > GP3_MAX_GIB) {
+    invalid('NodeDiskSizeInvalid', 'rootVolumeSizeGiB', 'gp3 volume size out of range', gib, `an integer from ${ROOT_VOLUME_FLOOR_GIB} to ${GP3_MAX_GIB}`, 'pass a size in GiB');
+  }
+}
+
+/** Pods of one workload a node runs: the plan's replicas per node, else as many as the largest node's devices hold. */
+function podsPerNode(p: PlacedWorkload, resourceName: string, largestNodeDevices: number): number {
+  if (p.plan) return p.plan.replicasPerNode;
+  const perPod = p.demand.resourcesPerReplica[resourceName] ?? 0;
+  return perPod > 0 ? Math.max(1, Math.floor(largestNodeDevices / perPod)) : 1;
 }
 
 /**
@@ -249,7 +428,8 @@ export function devicesAtScale(workloads: readonly WorkloadAtScale[]): number {
  * - requirements: the catalogue's instance family / GPU name / instance types, plus the
  *   capacity types (spot and on-demand when both are given: Karpenter prefers spot)
  * - taints: the catalogue's (`aws.amazon.com/neuron=true:NoSchedule`, `nvidia.com/gpu:NoSchedule`)
- * - limits: the accelerator resource, sized from the workloads' maximum replicas
+ * - limits: the accelerator resource, rendered at synthesis from the workloads placed on the
+ *   pool (their scalers' maximum replicas plus the rollout's surge), unless `maxDevices` is given
  * - disruption: `WhenEmpty` after `consolidateAfter`, at most one node at a time; running
  *   servers are never consolidated away mid-generation, and empty nodes are returned
  * - EC2NodeClass: pinned AL2023 alias, encrypted gp3 root volume sized for image + weights,
@@ -264,8 +444,6 @@ export class AcceleratorNodePool extends Construct implements IAcceleratorPool, 
   public readonly name: string;
   /** The accelerator resource the pool limits. */
   public readonly resourceName: string;
-  /** The pool's limit on that resource. */
-  public readonly maxDevices: number;
   /** Labels every node carries that workloads may select on. */
   public readonly labels: { [key: string]: string };
   /** Taints every node carries. */
@@ -273,17 +451,21 @@ export class AcceleratorNodePool extends Construct implements IAcceleratorPool, 
   /** The chart's device plugin for this pool's accelerator (karpenter mode, unless opted out). */
   public readonly devicePlugin?: AcceleratorDevicePlugin;
   private readonly devicePluginOptOut: boolean;
+  private readonly explicitMaxDevices?: number;
+  private readonly workloads: PoolWorkloads;
+  private readonly largestNodeDevices: number;
+  private rootVolumeCheck?: () => number;
 
   constructor(scope: Construct, id: string, props: AcceleratorNodePoolProps) {
     super(scope, id);
     if (props.instanceTypes.length === 0) {
-      invalid('instanceTypes', 'a pool needs at least one instance type', props.instanceTypes, 'catalogue names such as inf2.xlarge', 'list the instance types the pool may launch');
+      invalid('PoolInstanceTypesEmpty', 'instanceTypes', 'a pool needs at least one instance type', props.instanceTypes, 'catalogue names such as inf2.xlarge', 'list the instance types the pool may launch');
     }
     const rows = props.instanceTypes.map((n) => instanceType(n));
     const first = rows[0]!;
     for (const row of rows) {
       if (row.cloud !== 'aws') {
-        invalid('instanceTypes', 'Karpenter and EKS Auto Mode pools launch EC2 instances only', row.name, 'EC2 instance types', 'use GkeAcceleratorComputeClass for GKE machine types');
+        invalid('PoolInstanceTypeNotEc2', 'instanceTypes', 'Karpenter and EKS Auto Mode pools launch EC2 instances only', row.name, 'EC2 instance types', 'use GkeAcceleratorComputeClass for GKE machine types');
       }
       if (row.device.kind !== first.device.kind) {
         throw new InferenceConstructsError('AcceleratorMismatch', {
@@ -297,57 +479,32 @@ export class AcceleratorNodePool extends Construct implements IAcceleratorPool, 
     }
     this.name = props.name ?? first.family;
     if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(this.name)) {
-      invalid('name', 'not a valid Kubernetes name', this.name, 'a DNS-1123 label', 'pass a lower-case name');
+      invalid('PoolNameInvalid', 'name', 'not a valid Kubernetes name', this.name, 'a DNS-1123 label', 'pass a lower-case name');
     }
     this.resourceName = first.kubernetes.resourceName;
     const capacityTypes = [...new Set(props.capacityTypes ?? ['on-demand'])].sort();
     if (capacityTypes.length === 0) {
-      invalid('capacityTypes', 'at least one capacity type is needed', props.capacityTypes, ['on-demand', 'spot', 'reserved'], 'pass e.g. ["spot", "on-demand"]');
+      invalid('PoolCapacityTypeInvalid', 'capacityTypes', 'at least one capacity type is needed', props.capacityTypes, ['on-demand', 'spot', 'reserved'], 'pass e.g. ["spot", "on-demand"]');
     }
 
-    const sized = props.sizedFor ?? [];
-    for (const w of sized) {
-      if (w.workload.plan.instance.kubernetes.resourceName !== this.resourceName) {
-        throw new InferenceConstructsError('AcceleratorMismatch', {
-          prop: 'sizedFor',
-          problem: `workload ${w.workload.name} requests ${w.workload.plan.instance.kubernetes.resourceName}, this pool offers ${this.resourceName}`,
-          received: w.workload.name,
-          allowed: `workloads on ${first.device.displayName}`,
-          fix: 'size each pool for the workloads that run on it',
-        });
-      }
-      if (!Number.isInteger(w.maxReplicas) || w.maxReplicas < 1) {
-        throw new InferenceConstructsError('ReplicasInvalid', {
-          prop: 'sizedFor.maxReplicas',
-          problem: 'maxReplicas must be a positive integer',
-          received: w.maxReplicas,
-          allowed: 'an integer >= 1',
-          fix: 'pass the policy maxReplicas',
-        });
-      }
-    }
-    const maxDevices = props.maxDevices ?? (sized.length ? devicesAtScale(sized) : undefined);
-    if (maxDevices === undefined || !Number.isInteger(maxDevices) || maxDevices < 1) {
-      invalid(
-        'maxDevices',
-        'an accelerator pool needs a limit, or a burst of pending pods could launch nodes without bound',
-        maxDevices,
-        'a positive integer, or sizedFor workloads',
-        'pass maxDevices or sizedFor: [{ workload, maxReplicas }]',
-      );
-    }
-    this.maxDevices = maxDevices;
     const largestNode = Math.max(...rows.map((r) => r.devicesPerNode));
-    if (maxDevices < largestNode && props.maxDevices !== undefined) {
-      invalid('maxDevices', `the limit is below one node's ${largestNode} devices, so no node could launch`, maxDevices, `at least ${largestNode}`, 'raise maxDevices or pick smaller instance types');
+    if (props.maxDevices !== undefined) {
+      if (!Number.isInteger(props.maxDevices) || props.maxDevices < 1) {
+        invalid('PoolMaxDevicesInvalid', 'maxDevices', 'the pool limit must be a whole number of devices', props.maxDevices, 'a positive integer', 'pass maxDevices as a whole number, or leave it out to size the pool from its workloads');
+      }
+      if (props.maxDevices < largestNode) {
+        invalid('PoolMaxDevicesBelowNode', 'maxDevices', `the limit is below one node's ${largestNode} devices, so no node could launch`, props.maxDevices, `at least ${largestNode}`, 'raise maxDevices or pick smaller instance types');
+      }
     }
+    this.explicitMaxDevices = props.maxDevices;
+    this.largestNodeDevices = largestNode;
 
     const autoMode = props.mode === KubernetesPlatform.EKS_AUTO_MODE;
     const expireAfter = props.expireAfter ?? NODE_POOL_DEFAULTS.expireAfter;
     const nodeGrace = props.terminationGracePeriod ?? NODE_POOL_DEFAULTS.terminationGracePeriod;
     for (const [prop, value] of [['expireAfter', expireAfter], ['terminationGracePeriod', nodeGrace]] as const) {
       if (durationHours(value) === undefined && !(prop === 'expireAfter' && value === 'Never' && !autoMode)) {
-        invalid(prop, 'not a Karpenter duration', value, 'hours, minutes and seconds such as 336h or 1h30m (expireAfter also Never, outside Auto Mode)', `use e.g. ${prop === 'expireAfter' ? DEFAULT_EXPIRE_AFTER : DEFAULT_NODE_TERMINATION_GRACE_PERIOD}`);
+        invalid('NodeDurationInvalid', prop, 'not a Karpenter duration', value, 'hours, minutes and seconds such as 336h or 1h30m (expireAfter also Never, outside Auto Mode)', `use e.g. ${prop === 'expireAfter' ? DEFAULT_EXPIRE_AFTER : DEFAULT_NODE_TERMINATION_GRACE_PERIOD}`);
       }
     }
     // Auto Mode's own NodePool validation caps the node lifetime at 21 days.
@@ -370,12 +527,14 @@ export class AcceleratorNodePool extends Construct implements IAcceleratorPool, 
     const labels: Record<string, string> = { [KARPENTER_NODEPOOL_LABEL]: this.name };
     for (const r of requirements) if (r.values.length === 1) labels[r.key] = r.values[0]!;
     this.labels = labels;
+    this.workloads = new PoolWorkloads(this, { name: this.name, resourceName: this.resourceName, labels, taints, largestNodeDevices: largestNode }, first.device.displayName);
 
     let nodeClassRef: { group: string; kind: string; name: string };
     if (autoMode) {
       nodeClassRef = { ...EKS_AUTO_MODE_NODE_CLASS };
       if (props.nodeRoleName || props.amiAlias || props.rootVolumeSizeGiB || props.kmsKeyId) {
         invalid(
+          'CapacityModePropUnsupported',
           'mode',
           'EKS Auto Mode pools use the built-in NodeClass: node role, AMI and volumes are managed by EKS',
           { nodeRoleName: props.nodeRoleName, amiAlias: props.amiAlias, rootVolumeSizeGiB: props.rootVolumeSizeGiB, kmsKeyId: props.kmsKeyId },
@@ -384,35 +543,19 @@ export class AcceleratorNodePool extends Construct implements IAcceleratorPool, 
         );
       }
     } else {
-      if (!props.nodeRoleName) invalid('nodeRoleName', 'Karpenter needs the IAM role its nodes run with', undefined, 'an IAM role name', 'pass the Karpenter node role name');
-      if (!props.clusterName) invalid('clusterName', 'subnets and security groups are discovered by the cluster tag', undefined, 'the EKS cluster name', 'pass clusterName');
+      if (!props.nodeRoleName) invalid('KarpenterPoolPropMissing', 'nodeRoleName', 'Karpenter needs the IAM role its nodes run with', undefined, 'an IAM role name', 'pass the Karpenter node role name');
+      if (!props.clusterName) invalid('KarpenterPoolPropMissing', 'clusterName', 'subnets and security groups are discovered by the cluster tag', undefined, 'the EKS cluster name', 'pass clusterName');
       const alias = props.amiAlias ?? DEFAULT_AL2023_AMI_ALIAS;
       if (!/^(al2023|bottlerocket)@v\d[\w.]*$/.test(alias)) {
-        invalid('amiAlias', 'the AMI alias must be pinned to a release', alias, 'al2023@vYYYYMMDD or bottlerocket@vX.Y.Z', `use e.g. ${DEFAULT_AL2023_AMI_ALIAS}`);
+        invalid('AmiAliasNotPinned', 'amiAlias', 'the AMI alias must be pinned to a release', alias, 'al2023@vYYYYMMDD or bottlerocket@vX.Y.Z', `use e.g. ${DEFAULT_AL2023_AMI_ALIAS}`);
       }
       const hopLimit = props.metadataHopLimit ?? DEFAULT_IMDS_HOP_LIMIT;
-      if (hopLimit !== 1 && hopLimit !== 2) invalid('metadataHopLimit', 'IMDS hop limit out of range', hopLimit, [1, 2], 'use 1 (pods cannot reach IMDS) or 2');
-      // The pods' ephemeral storage (model cache, scratch) lives on the root volume, next to
-      // the images: the volume holds every pod a node runs plus the image space.
-      const podsGiB = Math.max(0, ...sized.map((w) => w.workload.ephemeralStorageGiB * w.workload.plan.replicasPerNode));
-      const neededGiB = podsGiB + NODE_IMAGE_SPACE_GIB;
-      const rootGiB = props.rootVolumeSizeGiB ?? Math.max(MIN_ROOT_VOLUME_GIB, Math.ceil(neededGiB / 50) * 50);
-      if (!Number.isInteger(rootGiB) || rootGiB < 20 || rootGiB > 16384) {
-        invalid('rootVolumeSizeGiB', 'gp3 volume size out of range', rootGiB, 'an integer from 20 to 16384', 'pass a size in GiB');
-      }
-      if (rootGiB < neededGiB) {
-        const largest = sized.reduce((a, w) => (w.workload.ephemeralStorageGiB > a.workload.ephemeralStorageGiB ? w : a));
-        throw new InferenceConstructsError('NodeDiskTooSmall', {
-          prop: 'rootVolumeSizeGiB',
-          problem:
-            `the root volume holds the pods' ephemeral storage and the images: workload ${largest.workload.name} requests ` +
-            `${largest.workload.ephemeralStorageGiB} GiB per pod (${podsGiB} GiB per node) plus ${NODE_IMAGE_SPACE_GIB} GiB for images, ` +
-            'so its pods would never schedule (or be evicted)',
-          received: rootGiB,
-          allowed: `at least ${neededGiB} GiB`,
-          fix: `raise rootVolumeSizeGiB to ${Math.ceil(neededGiB / 50) * 50} or leave it unset, or give the workload a modelCacheClaimName`,
-        });
-      }
+      if (hopLimit !== 1 && hopLimit !== 2) invalid('MetadataHopLimitInvalid', 'metadataHopLimit', 'IMDS hop limit out of range', hopLimit, [1, 2], 'use 1 (pods cannot reach IMDS) or 2');
+      if (props.rootVolumeSizeGiB !== undefined) assertRootVolumeRange(props.rootVolumeSizeGiB);
+      const explicitRootGiB = props.rootVolumeSizeGiB;
+      // The root volume is sized late, from the workloads placed on the pool; an explicit size is
+      // checked against them then.
+      this.rootVolumeCheck = () => this.rootVolumeGiB(explicitRootGiB);
       const discovery = { 'karpenter.sh/discovery': props.clusterName! };
       this.nodeClass = new Ec2NodeClass(this, 'NodeClass', {
         metadata: { name: this.name },
@@ -431,7 +574,7 @@ export class AcceleratorNodePool extends Construct implements IAcceleratorPool, 
               deviceName: '/dev/xvda',
               rootVolume: true,
               ebs: {
-                volumeSize: `${rootGiB}Gi`,
+                volumeSize: Lazy.any({ produce: () => `${this.rootVolumeGiB(explicitRootGiB)}Gi` }),
                 volumeType: Ec2NodeClassSpecBlockDeviceMappingsEbsVolumeType.GP3,
                 encrypted: true,
                 deleteOnTermination: true,
@@ -452,7 +595,8 @@ export class AcceleratorNodePool extends Construct implements IAcceleratorPool, 
       metadata: { name: this.name },
       spec: {
         ...(props.weight !== undefined ? { weight: props.weight } : {}),
-        limits: { [this.resourceName]: NodePoolSpecLimits.fromNumber(maxDevices) },
+        // Rendered at synthesis, after every workload and scaler of the chart exists.
+        limits: Lazy.any({ produce: () => ({ [this.resourceName]: NodePoolSpecLimits.fromNumber(this.maxDevices()) }) }),
         disruption: {
           consolidationPolicy: NodePoolSpecDisruptionConsolidationPolicy.WHEN_EMPTY,
           consolidateAfter: props.consolidateAfter ?? DEFAULT_CONSOLIDATE_AFTER,
@@ -481,6 +625,81 @@ export class AcceleratorNodePool extends Construct implements IAcceleratorPool, 
     clusterScoped(this.nodePool);
     this.devicePluginOptOut = props.devicePlugin === false;
     if (!autoMode && !this.devicePluginOptOut) this.devicePlugin = AcceleratorDevicePlugin.forPool(this, this.devicePluginPool()!);
+    // A pool without a limit, or with a root volume too small for its pods, fails synthesis here
+    // rather than render an unbounded NodePool or nodes whose pods never schedule.
+    this.node.addValidation({
+      validate: () => {
+        this.maxDevices();
+        this.rootVolumeCheck?.();
+        return [];
+      },
+    });
+  }
+
+  /**
+   * Size the pool for this workload (a {@link ModelDeployment}, or any workload rendered in a
+   * chart): its maximum replicas and rollout surge are read from its rendered manifests at
+   * synthesis, so a scaler attached after this call still counts. Once a workload is added, only
+   * added workloads size the pool; without any, the chart's workloads that land on the pool do.
+   *
+   * @throws InferenceConstructsError AcceleratorMismatch when the workload requests another
+   * accelerator resource; at synthesis PoolWorkloadNotFound or PoolWorkloadNotPlaced
+   */
+  public addWorkload(workload: IScalableModelWorkload): void {
+    this.workloads.add(workload);
+  }
+
+  /**
+   * The pool's limit on its accelerator resource: `maxDevices` when given, else the devices the
+   * placed workloads need now (the NodePool renders the value at synthesis).
+   * @throws InferenceConstructsError PoolSizeUnknown when neither is there
+   */
+  public maxDevices(): number {
+    if (this.explicitMaxDevices !== undefined) return this.explicitMaxDevices;
+    const devices = this.workloads.devicesAtScale();
+    if (devices === undefined || devices < 1) {
+      throw new InferenceConstructsError('PoolSizeUnknown', {
+        prop: `${this.name}.maxDevices`,
+        problem: this.workloads.discovering
+          ? 'no workload of the chart lands on the pool and maxDevices is not given; an accelerator pool needs a limit, or a burst of pending pods could launch nodes without bound'
+          : 'the workloads added to the pool need no devices at their maximum replicas, and maxDevices is not given',
+        received: undefined,
+        allowed: 'maxDevices, or workloads placed on the pool',
+        fix: 'call pool.addWorkload(model) for the workloads that run on the pool, or pass maxDevices',
+      });
+    }
+    return devices;
+  }
+
+  /**
+   * Root volume, GiB: the pods' ephemeral storage (model cache, scratch) lives on it next to the
+   * images, so it holds every pod a node runs of the largest placed workload plus the image space.
+   */
+  private rootVolumeGiB(explicit: number | undefined): number {
+    const perNode = this.workloads.placed().map((p) => ({
+      name: p.demand.name,
+      podGiB: p.podEphemeralGiB,
+      nodeGiB: p.podEphemeralGiB * podsPerNode(p, this.resourceName, this.largestNodeDevices),
+    }));
+    const podsGiB = Math.max(0, ...perNode.map((p) => p.nodeGiB));
+    const neededGiB = podsGiB + NODE_IMAGE_SPACE_GIB;
+    const suggested = Math.ceil(neededGiB / ROOT_VOLUME_STEP_GIB) * ROOT_VOLUME_STEP_GIB;
+    const rootGiB = explicit ?? Math.max(MIN_ROOT_VOLUME_GIB, suggested);
+    assertRootVolumeRange(rootGiB);
+    if (rootGiB < neededGiB) {
+      const largest = perNode.reduce((a, p) => (p.nodeGiB > a.nodeGiB ? p : a));
+      throw new InferenceConstructsError('NodeDiskTooSmall', {
+        prop: 'rootVolumeSizeGiB',
+        problem:
+          `the root volume holds the pods' ephemeral storage and the images: workload ${largest.name} requests ` +
+          `${largest.podGiB} GiB per pod (${podsGiB} GiB per node) plus ${NODE_IMAGE_SPACE_GIB} GiB for images, ` +
+          'so its pods would never schedule (or be evicted)',
+        received: rootGiB,
+        allowed: `at least ${neededGiB} GiB`,
+        fix: `raise rootVolumeSizeGiB to ${suggested} or leave it unset, or give the workload a modelCacheClaimName`,
+      });
+    }
+    return rootGiB;
   }
 
   /** The pool as its device plugin sees it; undefined in Auto Mode or when opted out (`devicePlugin: false`). */
@@ -495,7 +714,7 @@ export class AcceleratorNodePool extends Construct implements IAcceleratorPool, 
       name: this.name,
       labels: { ...this.labels, [NODE_POOL_NAME_LABEL]: this.name },
       taints: this.taints,
-      limits: { [this.resourceName]: this.maxDevices },
+      limits: { [this.resourceName]: this.maxDevices() },
     };
   }
 }

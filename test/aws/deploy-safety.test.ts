@@ -95,7 +95,7 @@ describe('EKS Auto Mode node lifetime', () => {
   test('rejects node lifetime props on managed node groups', () => {
     expect(() =>
       newCluster(mng).addAcceleratorPool('Gpu', { accelerator: AcceleratorClass.NVIDIA_GPU, instanceTypes: ['g6.xlarge'], nodeExpireAfter: Duration.hours(100) }),
-    ).toThrow(/\[PropInvalid\] nodeExpireAfter: .*Auto Mode pools only/);
+    ).toThrow(/\[CapacityModePropUnsupported\] nodeExpireAfter: .*Auto Mode pools only/);
   });
 });
 
@@ -105,7 +105,7 @@ describe('EKS inputs that used to synthesize silently', () => {
       /\[CidrInvalid\] publicEndpointCidrs: not an IPv4 CIDR block .*received "10\.0\.0\.0\/33"/,
     );
     expect(() => newCluster({ publicEndpointCidrs: ['256.1.1.0/24'] })).toThrow(/\[CidrInvalid\]/);
-    expect(() => newCluster({ publicEndpointCidrs: ['0.0.0.0/0'] })).toThrow(/\[PropInvalid\] publicEndpointCidrs: the API endpoint would be open/);
+    expect(() => newCluster({ publicEndpointCidrs: ['0.0.0.0/0'] })).toThrow(/\[EndpointOpenToInternet\] publicEndpointCidrs: the API endpoint would be open/);
     expect(() => newCluster({ publicEndpointCidrs: ['198.51.100.7/32'] })).not.toThrow();
   });
 
@@ -190,6 +190,12 @@ describe('Kubernetes Secrets the workloads read', () => {
     cluster.addSecretFromSecretsManager('HuggingFace', {
       secret: secretsmanager.Secret.fromSecretNameV2(stack, 'Token', 'inference-constructs/hugging-face-token'),
     });
+    // A second secret under the same Kubernetes Secret name would overwrite the first.
+    expect(() =>
+      cluster.addSecretFromSecretsManager('Again', {
+        secret: secretsmanager.Secret.fromSecretNameV2(stack, 'Token2', 'inference-constructs/other-token'),
+      }),
+    ).toThrow(/\[SecretNameConflict\] kubernetesSecretName: a secret is already delivered under this Kubernetes Secret name; received "hf-token"/);
     const workload = cluster.addInferenceWorkload('Qwen', gpuWorkload({ tokenSecret: hfToken, nodeSelector: { 'eks.amazonaws.com/instance-family': 'g6' } }));
     expect(cluster.node.validate()).toEqual([]);
     const { violations, assembly } = synthWithNag(app);

@@ -3,7 +3,7 @@
  * errors throw while the construct is built, and the placement check is read with
  * `node.validate()` (the same validation `app.synth()` runs).
  */
-import { Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { ApiObject, App as K8sApp, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
@@ -60,10 +60,10 @@ describe('EksInferenceCluster accelerator pools', () => {
     );
   });
 
-  test('throws PropInvalid for a TPU pool on EKS', () => {
+  test('throws PoolAcceleratorUnsupported for a TPU pool on EKS', () => {
     expect(() =>
       auto.addAcceleratorPool('Tpu', { accelerator: 'tpu' as never, instanceTypes: ['ct5lp-hightpu-4t'] }),
-    ).toThrow(/\[PropInvalid\] accelerator: EKS pools serve Inferentia2 or NVIDIA GPUs only/);
+    ).toThrow(/\[PoolAcceleratorUnsupported\] accelerator: EKS pools serve Inferentia2 or NVIDIA GPUs only/);
   });
 
   test('throws AmiTypeMismatch when the AMI type does not carry the instances drivers', () => {
@@ -76,24 +76,24 @@ describe('EksInferenceCluster accelerator pools', () => {
     ).toThrow(/\[AmiTypeMismatch\]/);
   });
 
-  test('throws PropInvalid when maxDevices cannot hold one node of the largest instance type', () => {
+  test('throws PoolMaxDevicesBelowNode when maxDevices cannot hold one node of the largest instance type', () => {
     expect(() =>
       auto.addAcceleratorPool('Inf2', { accelerator: AcceleratorClass.INFERENTIA2, instanceTypes: ['inf2.xlarge', 'inf2.24xlarge'], maxDevices: 4 }),
-    ).toThrow(/\[PropInvalid\] maxDevices: .*received 4; allowed: an integer >= 6/);
+    ).toThrow(/\[PoolMaxDevicesBelowNode\] maxDevices: .*received 4; allowed: an integer >= 6/);
   });
 
-  test('throws PropInvalid for managed-node-group props in Auto Mode', () => {
+  test('throws CapacityModePropUnsupported for managed-node-group props in Auto Mode', () => {
     for (const extra of [{ minNodes: 1 }, { amiType: 'AL2023_x86_64_NEURON' }, { diskSizeGiB: 100 }]) {
       expect(() =>
         auto.addAcceleratorPool('Inf2', { accelerator: AcceleratorClass.INFERENTIA2, instanceTypes: ['inf2.xlarge'], ...extra }),
-      ).toThrow(/\[PropInvalid\] (minNodes|amiType|diskSizeGiB): .* applies to managed node groups only/);
+      ).toThrow(/\[CapacityModePropUnsupported\] (minNodes|amiType|diskSizeGiB): .* applies to managed node groups only/);
     }
   });
 
-  test('throws PropInvalid when a managed node group mixes device counts', () => {
+  test('throws NodeGroupDeviceCountsMixed when a managed node group mixes device counts', () => {
     expect(() =>
       managed.addAcceleratorPool('Gpu', { accelerator: AcceleratorClass.NVIDIA_GPU, instanceTypes: ['g5.xlarge', 'g5.12xlarge'] }),
-    ).toThrow(/\[PropInvalid\] instanceTypes: a managed node group scales by node count/);
+    ).toThrow(/\[NodeGroupDeviceCountsMixed\] instanceTypes: a managed node group scales by node count/);
   });
 
   test('throws MinAboveMax when minNodes exceeds the nodes maxDevices allows', () => {
@@ -102,14 +102,44 @@ describe('EksInferenceCluster accelerator pools', () => {
     ).toThrow(/\[MinAboveMax\] minNodes/);
   });
 
-  test('throws PropInvalid for a pool name that is not a DNS label, or used twice', () => {
+  test('throws PoolNameInvalid for a pool name that is not a DNS label, PoolNameConflict for one used twice', () => {
     const cluster = auto;
     expect(() => cluster.addAcceleratorPool('Pool', { accelerator: AcceleratorClass.INFERENTIA2, instanceTypes: ['inf2.xlarge'], poolName: 'Inf_2' })).toThrow(
-      /\[PropInvalid\] poolName: the pool name is not a DNS-1123 label/,
+      /\[PoolNameInvalid\] poolName: the pool name is not a DNS-1123 label/,
     );
     cluster.addAcceleratorPool('A', { accelerator: AcceleratorClass.INFERENTIA2, instanceTypes: ['inf2.xlarge'], poolName: 'inf2' });
     expect(() => cluster.addAcceleratorPool('B', { accelerator: AcceleratorClass.INFERENTIA2, instanceTypes: ['inf2.8xlarge'], poolName: 'inf2' })).toThrow(
-      /\[PropInvalid\] poolName: two pools of the cluster have the same name/,
+      /\[PoolNameConflict\] poolName: two pools of the cluster have the same name/,
+    );
+  });
+
+  // The pool's limit is read from every workload deployed on the cluster at synthesis, whichever
+  // came first: (3 replicas + 1 surge, the Deployment default 25 % rounded up) x 1 device.
+  test('sizes a pool from the workloads deployed before and after it alike', () => {
+    const before = newCluster();
+    before.addInferenceWorkload('Llama', inf2Workload(3));
+    const early = before.addAcceleratorPool('Inf2', { accelerator: AcceleratorClass.INFERENTIA2, instanceTypes: ['inf2.xlarge'] });
+    const after = newCluster();
+    const late = after.addAcceleratorPool('Inf2', { accelerator: AcceleratorClass.INFERENTIA2, instanceTypes: ['inf2.xlarge'] });
+    expect(late.maxDevices()).toBe(1);
+    after.addInferenceWorkload('Llama', inf2Workload(3));
+    expect(early.maxDevices()).toBe(4);
+    expect(late.maxDevices()).toBe(4);
+    expect(late.capacity().limits).toEqual({ 'aws.amazon.com/neuron': 4 });
+  });
+
+  test('gives each bad pool input its own code', () => {
+    const inf2 = { accelerator: AcceleratorClass.INFERENTIA2, instanceTypes: ['inf2.xlarge'] };
+    expect(() => auto.addAcceleratorPool('Empty', { ...inf2, instanceTypes: [] })).toThrow(/\[PoolInstanceTypesEmpty\] instanceTypes/);
+    expect(() => auto.addAcceleratorPool('Twice', { ...inf2, instanceTypes: ['inf2.xlarge', 'inf2.xlarge'] })).toThrow(
+      /\[PoolInstanceTypeDuplicate\] instanceTypes: an instance type is listed twice/,
+    );
+    expect(() => auto.addAcceleratorPool('Cap', { ...inf2, capacityType: 'reserved' as never })).toThrow(/\[PoolCapacityTypeInvalid\] capacityType/);
+    expect(() => auto.addAcceleratorPool('Frac', { ...inf2, maxDevices: 1.5 })).toThrow(/\[PoolMaxDevicesInvalid\] maxDevices/);
+    expect(() => managed.addAcceleratorPool('Min', { ...inf2, minNodes: -1 })).toThrow(/\[MinNodesInvalid\] minNodes/);
+    expect(() => managed.addAcceleratorPool('Disk', { ...inf2, diskSizeGiB: 0 })).toThrow(/\[NodeDiskSizeInvalid\] diskSizeGiB/);
+    expect(() => auto.addAcceleratorPool('Expire', { ...inf2, nodeExpireAfter: Duration.seconds(0) })).toThrow(
+      /\[NodeDurationInvalid\] nodeExpireAfter: nodeExpireAfter is not a positive whole number of seconds/,
     );
   });
 });
@@ -125,15 +155,15 @@ describe('EksInferenceCluster with managed node groups and managed Prometheus', 
 });
 
 describe('EksInferenceCluster props', () => {
-  test('throws PropInvalid when the public endpoint would be open to the internet', () => {
-    expect(() => newCluster({ publicEndpointCidrs: ['0.0.0.0/0'] })).toThrow(/\[PropInvalid\] publicEndpointCidrs: the API endpoint would be open/);
-    expect(() => newCluster({ publicEndpointCidrs: [] })).toThrow(/\[PropInvalid\] publicEndpointCidrs/);
+  test('throws EndpointOpenToInternet when the public endpoint would be open to the internet, EndpointCidrsEmpty for an empty list', () => {
+    expect(() => newCluster({ publicEndpointCidrs: ['0.0.0.0/0'] })).toThrow(/\[EndpointOpenToInternet\] publicEndpointCidrs: the API endpoint would be open/);
+    expect(() => newCluster({ publicEndpointCidrs: [] })).toThrow(/\[EndpointCidrsEmpty\] publicEndpointCidrs/);
     expect(() => newCluster({ publicEndpointCidrs: ['10.0.0.0'] })).toThrow(/not an IPv4 CIDR block/);
   });
 
-  test('throws PropInvalid for system node props in Auto Mode and for an empty system node group', () => {
-    expect(() => newCluster({ systemNodeCount: 3 })).toThrow(/\[PropInvalid\] systemNodeCount: .* managed node groups only/);
-    expect(() => newCluster({ ...mng, systemNodeCount: 0 })).toThrow(/\[PropInvalid\] systemNodeCount: the system node group needs at least one node/);
+  test('throws CapacityModePropUnsupported for system node props in Auto Mode, SystemNodeCountInvalid for an empty system node group', () => {
+    expect(() => newCluster({ systemNodeCount: 3 })).toThrow(/\[CapacityModePropUnsupported\] systemNodeCount: .* managed node groups only/);
+    expect(() => newCluster({ ...mng, systemNodeCount: 0 })).toThrow(/\[SystemNodeCountInvalid\] systemNodeCount: the system node group needs at least one node/);
   });
 
   test('throws ScrapeIntervalInvalid or MetricsRetentionInvalid for a scrape interval or retention out of range', () => {
@@ -151,18 +181,18 @@ describe('EksInferenceCluster props', () => {
     expect(stack.node.tryFindChild('Metrics')?.node.children ?? []).toHaveLength(0);
   });
 
-  test('throws PropInvalid when the workload is not a cdk8s chart', () => {
+  test('throws WorkloadNotChart when the workload is not a cdk8s chart', () => {
     const cluster = auto;
     expect(() => cluster.addInferenceWorkload('Bad', new Construct(new Stack(testApp(), 'Other'), 'NotAChart'))).toThrow(
-      /\[PropInvalid\] chart: the workload is not a cdk8s chart/,
+      /\[WorkloadNotChart\] chart: the workload is not a cdk8s chart/,
     );
   });
 
-  test('throws PropInvalid when the chart holds an object without kind', () => {
+  test('throws ManifestKindMissing when the chart holds an object without kind', () => {
     const chart = new Chart(new K8sApp(), 'odd');
     new ApiObject(chart, 'x', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' } });
     const notAnObject = { toJson: () => ['not an object'], node: chart.node } as unknown as Construct;
-    expect(() => auto.addInferenceWorkload('Odd', notAnObject)).toThrow(/\[PropInvalid\] chart: the chart holds an object that is not a Kubernetes object/);
+    expect(() => auto.addInferenceWorkload('Odd', notAnObject)).toThrow(/\[ManifestKindMissing\] chart: the chart holds an object that is not a Kubernetes object/);
   });
 });
 
@@ -220,13 +250,13 @@ describe('EksInferenceCluster placement check', () => {
     expect(cluster.node.validate()).toEqual([expect.stringMatching(/\[PoolNotFound\]/)]);
   });
 
-  test('reports PropInvalid when a workload chart renders a NodePool the cluster already applies', () => {
+  test('reports PoolNameConflict when a workload chart renders a NodePool the cluster already applies', () => {
     const cluster = newCluster();
     cluster.addAcceleratorPool('Inferentia2', { accelerator: AcceleratorClass.INFERENTIA2, instanceTypes: ['inf2.xlarge'] });
     const chart = inf2Workload(1);
     new ApiObject(chart, 'Pool', { apiVersion: 'karpenter.sh/v1', kind: 'NodePool', metadata: { name: 'inferentia2' }, spec: {} });
     cluster.addInferenceWorkload('Llama', chart);
-    expect(cluster.node.validate()).toEqual([expect.stringMatching(/^\[PropInvalid\] Llama\.NodePool\/inferentia2: the workload chart renders a NodePool/)]);
+    expect(cluster.node.validate()).toEqual([expect.stringMatching(/^\[PoolNameConflict\] Llama\.NodePool\/inferentia2: the workload chart renders a NodePool/)]);
   });
 
   test('fails synthesis with the placement error', () => {

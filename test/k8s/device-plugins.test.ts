@@ -382,11 +382,11 @@ describe('AcceleratorNodePool in karpenter mode renders its device plugin', () =
     const pool = new AcceleratorNodePool(chart, 'Pool', {
       mode: KubernetesPlatform.EKS_KARPENTER,
       instanceTypes: ['inf2.8xlarge'],
-      sizedFor: [{ workload: model, maxReplicas: 2 }],
       clusterName: 'inference',
       nodeRoleName: 'KarpenterNodeRole-inference',
       ...(devicePlugin !== undefined ? { devicePlugin } : {}),
     });
+    pool.addWorkload(model);
     new PlacementCheck(chart, 'Placement');
     return { chart, pool };
   };

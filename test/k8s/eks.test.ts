@@ -36,12 +36,12 @@ function inferentiaScenario(): Manifest[] {
     queueDepthPerReplica: 8,
     scrapeIntervalSeconds: 30,
   });
-  new AcceleratorNodePool(chart, 'Pool', {
+  const pool = new AcceleratorNodePool(chart, 'Pool', {
     mode: KubernetesPlatform.EKS_AUTO_MODE,
     name: 'inferentia2',
     instanceTypes: ['inf2.8xlarge'],
-    sizedFor: [{ workload: model, maxReplicas: policy.maxReplicas }],
   });
+  pool.addWorkload(model);
   new PlacementCheck(chart, 'Placement');
   return Testing.synth(chart);
 }
@@ -246,15 +246,15 @@ function gpuScenario(): Manifest[] {
     policy,
     prometheus: PrometheusSource.inCluster({ serverAddress: 'http://prometheus-operated.monitoring.svc:9090' }),
   });
-  new AcceleratorNodePool(chart, 'Pool', {
+  const pool = new AcceleratorNodePool(chart, 'Pool', {
     mode: KubernetesPlatform.EKS_KARPENTER,
     name: 'nvidia-l40s',
     instanceTypes: ['g6e.12xlarge'],
     capacityTypes: [CapacityType.SPOT, CapacityType.ON_DEMAND],
-    sizedFor: [{ workload: model, maxReplicas: policy.maxReplicas }],
     clusterName: 'inference',
     nodeRoleName: 'KarpenterNodeRole-inference',
   });
+  pool.addWorkload(model);
   new PlacementCheck(chart, 'Placement');
   return Testing.synth(chart);
 }
@@ -374,29 +374,36 @@ describe('AcceleratorNodePool', () => {
 
   // Pod ephemeral storage (emptyDir model cache) lives on the node's root volume: a smaller disk
   // leaves the pod Pending or gets it evicted (Kubernetes node-pressure eviction).
-  test('throws NodeDiskTooSmall when the root volume cannot hold the pods ephemeral storage', () => {
-    const chart = new Chart(Testing.app(), 'c');
-    const workload = new ModelDeployment(chart, 'Model', { plan: plan(), huggingFaceTokenSecret: { name: 'hf' } });
-    const props = {
-      mode: KubernetesPlatform.EKS_KARPENTER,
-      instanceTypes: ['g6e.12xlarge'],
-      sizedFor: [{ workload, maxReplicas: 2 }],
-      nodeRoleName: 'r',
-      clusterName: 'c',
-    };
-    expect(() => new AcceleratorNodePool(chart, 'Small', { ...props, rootVolumeSizeGiB: 200 })).toThrow(
+  // The root volume is sized at synthesis from the workloads placed on the pool, so an explicit
+  // size too small for them fails synthesis.
+  test('fails synthesis with NodeDiskTooSmall when the root volume cannot hold the pods ephemeral storage', () => {
+    const props = { mode: KubernetesPlatform.EKS_KARPENTER, instanceTypes: ['g6e.12xlarge'], nodeRoleName: 'r', clusterName: 'c' };
+    const small = new Chart(Testing.app(), 'small');
+    const workload = new ModelDeployment(small, 'Model', { plan: plan(), platform: KubernetesPlatform.EKS_KARPENTER, huggingFaceTokenSecret: { name: 'hf' } });
+    new AcceleratorNodePool(small, 'Small', { ...props, rootVolumeSizeGiB: 200 }).addWorkload(workload);
+    expect(() => Testing.synth(small)).toThrow(
       new RegExp(`\\[NodeDiskTooSmall\\] rootVolumeSizeGiB: .*requests ${workload.ephemeralStorageGiB} GiB per pod.*received 200`),
     );
+    const chart = new Chart(Testing.app(), 'sized');
+    const sizedWorkload = new ModelDeployment(chart, 'Model', { plan: plan(), platform: KubernetesPlatform.EKS_KARPENTER, huggingFaceTokenSecret: { name: 'hf' } });
     const sized = new AcceleratorNodePool(chart, 'Sized', props);
-    const size = Number(String(sized.nodeClass!.toJson().spec.blockDeviceMappings[0].ebs.volumeSize).replace(/Gi$/, ''));
-    expect(size).toBeGreaterThanOrEqual(workload.ephemeralStorageGiB + 100);
+    sized.addWorkload(sizedWorkload);
+    const ec2NodeClass = one(Testing.synth(chart), 'EC2NodeClass');
+    const size = Number(String(ec2NodeClass.spec.blockDeviceMappings[0].ebs.volumeSize).replace(/Gi$/, ''));
+    expect(size).toBeGreaterThanOrEqual(sizedWorkload.ephemeralStorageGiB + 100);
   });
 
-  test('throws when an accelerator pool has no limit', () => {
+  test('fails synthesis with PoolSizeUnknown when an accelerator pool has no limit and no workload', () => {
+    const chart = new Chart(Testing.app(), 'c');
+    new AcceleratorNodePool(chart, 'Pool', { mode: KubernetesPlatform.EKS_AUTO_MODE, instanceTypes: ['g6e.12xlarge'] });
+    expect(() => Testing.synth(chart)).toThrow(/\[PoolSizeUnknown\] g6e\.maxDevices/);
+  });
+
+  test('throws PoolMaxDevicesInvalid for a limit that is not a whole number of devices', () => {
     const chart = new Chart(Testing.app(), 'c');
     expect(
-      () => new AcceleratorNodePool(chart, 'Pool', { mode: KubernetesPlatform.EKS_AUTO_MODE, instanceTypes: ['g6e.12xlarge'] }),
-    ).toThrow(/\[PropInvalid\] maxDevices/);
+      () => new AcceleratorNodePool(chart, 'Pool', { mode: KubernetesPlatform.EKS_AUTO_MODE, instanceTypes: ['g6e.12xlarge'], maxDevices: 8.5 }),
+    ).toThrow(/\[PoolMaxDevicesInvalid\] maxDevices/);
   });
 
   test('throws when instance types mix accelerators', () => {
@@ -411,7 +418,7 @@ describe('AcceleratorNodePool', () => {
     const chart = new Chart(Testing.app(), 'c');
     expect(
       () => new AcceleratorNodePool(chart, 'Pool', { mode: KubernetesPlatform.EKS_KARPENTER, instanceTypes: ['g6e.12xlarge'], maxDevices: 8, clusterName: 'x' }),
-    ).toThrow(/\[PropInvalid\] nodeRoleName/);
+    ).toThrow(/\[KarpenterPoolPropMissing\] nodeRoleName/);
   });
 
   test('throws when the AMI alias is not pinned', () => {
@@ -426,7 +433,7 @@ describe('AcceleratorNodePool', () => {
           nodeRoleName: 'r',
           amiAlias: 'al2023@latest',
         }),
-    ).toThrow(/\[PropInvalid\] amiAlias.*al2023@latest/);
+    ).toThrow(/\[AmiAliasNotPinned\] amiAlias.*al2023@latest/);
   });
 
   test('throws when Auto Mode is given EC2NodeClass settings', () => {
@@ -434,26 +441,34 @@ describe('AcceleratorNodePool', () => {
     expect(
       () =>
         new AcceleratorNodePool(chart, 'Pool', { mode: KubernetesPlatform.EKS_AUTO_MODE, instanceTypes: ['g6e.12xlarge'], maxDevices: 8, nodeRoleName: 'r' }),
-    ).toThrow(/\[PropInvalid\] mode/);
+    ).toThrow(/\[CapacityModePropUnsupported\] mode/);
   });
 
   test('throws when the limit is below one node', () => {
     const chart = new Chart(Testing.app(), 'c');
     expect(
       () => new AcceleratorNodePool(chart, 'Pool', { mode: KubernetesPlatform.EKS_AUTO_MODE, instanceTypes: ['g6e.12xlarge'], maxDevices: 2 }),
-    ).toThrow(/\[PropInvalid\] maxDevices.*4 devices/);
+    ).toThrow(/\[PoolMaxDevicesBelowNode\] maxDevices.*4 devices/);
   });
 
-  test('throws when a sizing workload uses another accelerator', () => {
+  test('gives each bad input its own code', () => {
+    const chart = new Chart(Testing.app(), 'codes');
+    const karpenter = { mode: KubernetesPlatform.EKS_KARPENTER, instanceTypes: ['g6e.12xlarge'], maxDevices: 8, clusterName: 'x', nodeRoleName: 'r' };
+    const pool = (id: string, props: Partial<typeof karpenter> & Record<string, unknown>) => () => new AcceleratorNodePool(chart, id, { ...karpenter, ...props });
+    expect(pool('A', { instanceTypes: [] })).toThrow(/\[PoolInstanceTypesEmpty\] instanceTypes/);
+    expect(pool('B', { instanceTypes: ['ct5lp-hightpu-4t'] })).toThrow(/\[PoolInstanceTypeNotEc2\] instanceTypes/);
+    expect(pool('C', { name: 'GPU_Pool' })).toThrow(/\[PoolNameInvalid\] name/);
+    expect(pool('D', { capacityTypes: [] })).toThrow(/\[PoolCapacityTypeInvalid\] capacityTypes/);
+    expect(pool('E', { expireAfter: '14 days' })).toThrow(/\[NodeDurationInvalid\] expireAfter/);
+    expect(pool('F', { metadataHopLimit: 3 })).toThrow(/\[MetadataHopLimitInvalid\] metadataHopLimit/);
+    expect(pool('G', { rootVolumeSizeGiB: 10 })).toThrow(/\[NodeDiskSizeInvalid\] rootVolumeSizeGiB/);
+    expect(pool('H', { clusterName: undefined })).toThrow(/\[KarpenterPoolPropMissing\] clusterName/);
+  });
+
+  test('throws AcceleratorMismatch when a workload added to the pool uses another accelerator', () => {
     const m = model();
     const chart = new Chart(Testing.app(), 'c2');
-    expect(
-      () =>
-        new AcceleratorNodePool(chart, 'Pool', {
-          mode: KubernetesPlatform.EKS_AUTO_MODE,
-          instanceTypes: ['inf2.8xlarge'],
-          sizedFor: [{ workload: m, maxReplicas: 2 }],
-        }),
-    ).toThrow(/\[AcceleratorMismatch\] sizedFor/);
+    const pool = new AcceleratorNodePool(chart, 'Pool', { mode: KubernetesPlatform.EKS_AUTO_MODE, instanceTypes: ['inf2.8xlarge'] });
+    expect(() => pool.addWorkload(m)).toThrow(/\[AcceleratorMismatch\] addWorkload/);
   });
 });

@@ -25,7 +25,7 @@ function singleHostScenario(): Manifest[] {
   const chart = new Chart(Testing.app(), 'gemma', { namespace: 'inference' });
   const plan = tpuPlan();
   const policy = tokenScalingPolicy(plan, { minReplicas: 1, maxReplicas: 4 });
-  const cc = new GkeAcceleratorComputeClass(chart, 'ComputeClass', { name: 'tpu-v5e-2x4', tpuSlice: plan.tpuSlice!, sizedFor: [] });
+  const cc = new GkeAcceleratorComputeClass(chart, 'ComputeClass', { name: 'tpu-v5e-2x4', tpuSlice: plan.tpuSlice! });
   const model = new ModelDeployment(chart, 'Model', {
     plan,
     huggingFaceTokenSecret: { name: 'hf-token' },
@@ -154,7 +154,13 @@ describe('GkeAcceleratorComputeClass', () => {
           tpuSlice: { accelerator: 'tpu-v5-lite-podslice', topology: '2x4' },
           gpuMachineType: 'g2-standard-24',
         }),
-    ).toThrow(/\[PropInvalid\]/);
+    ).toThrow(/\[ComputeClassShapeInvalid\] tpuSlice \| gpuMachineType/);
+    expect(() => new GkeAcceleratorComputeClass(new Chart(Testing.app(), 'd'), 'C', { name: 'x' })).toThrow(/\[ComputeClassShapeInvalid\]/);
+  });
+
+  test('throws PoolNameInvalid for a name that is not a DNS-1123 label', () => {
+    const chart = new Chart(Testing.app(), 'c');
+    expect(() => new GkeAcceleratorComputeClass(chart, 'C', { name: 'TPU_v5e', gpuMachineType: 'g2-standard-24' })).toThrow(/\[PoolNameInvalid\] name/);
   });
 
   test('throws when the TPU topology is not valid for the accelerator', () => {
@@ -175,7 +181,7 @@ describe('GkeAcceleratorComputeClass', () => {
     const chart = new Chart(Testing.app(), 'c');
     expect(
       () => new GkeAcceleratorComputeClass(chart, 'C', { name: 'x', gpuMachineType: 'g2-standard-24', consolidationDelayMinutes: 2000 }),
-    ).toThrow(/\[PropInvalid\] consolidationDelayMinutes/);
+    ).toThrow(/\[ConsolidationDelayInvalid\] consolidationDelayMinutes/);
   });
 });
 

@@ -35,14 +35,14 @@ function scenario(): { objects: Manifest[]; chart: Chart } {
     // The Prometheus community chart's default scrape interval (global.scrape_interval: 1m).
     scrapeIntervalSeconds: 60,
   });
-  new AcceleratorNodePool(chart, 'Pool', {
+  const pool = new AcceleratorNodePool(chart, 'Pool', {
     mode: KubernetesPlatform.EKS_KARPENTER,
     name: 'nvidia-h100',
     instanceTypes: ['p5.48xlarge'],
-    sizedFor: [{ workload: model, maxReplicas: policy.maxReplicas }],
     clusterName: 'inference',
     nodeRoleName: 'KarpenterNodeRole-inference',
   });
+  pool.addWorkload(model);
   new PlacementCheck(chart, 'Placement');
   return { objects: Testing.synth(chart), chart };
 }

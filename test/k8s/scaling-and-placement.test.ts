@@ -217,11 +217,11 @@ describe('PlacementCheck', () => {
     const policy = tokenScalingPolicy(plan, { maxReplicas: 6 });
     const model = new ModelDeployment(chart, 'Model', { plan, platform: KubernetesPlatform.EKS_AUTO_MODE, huggingFaceTokenSecret: { name: 'hf' } });
     new TokenThroughputScaler(chart, 'Scaler', { target: model, policy, prometheus: placementPrometheus(), scrapeIntervalSeconds: 15 });
-    new AcceleratorNodePool(chart, 'Pool', {
+    const pool = new AcceleratorNodePool(chart, 'Pool', {
       mode: KubernetesPlatform.EKS_AUTO_MODE,
       instanceTypes: ['inf2.8xlarge'],
-      sizedFor: [{ workload: model, maxReplicas: policy.maxReplicas }],
     });
+    pool.addWorkload(model);
     new PlacementCheck(chart, 'Placement');
     expect(() => Testing.synth(chart)).not.toThrow();
   });

@@ -32,13 +32,13 @@ describe('ModelDeployment with TGI', () => {
       // Pods are scraped through annotations; the backend's interval is given explicitly.
       scrapeIntervalSeconds: 15,
     });
-    new AcceleratorNodePool(chart, 'Pool', {
+    const pool = new AcceleratorNodePool(chart, 'Pool', {
       mode: KubernetesPlatform.EKS_KARPENTER,
       instanceTypes: ['g6e.xlarge'],
       clusterName: 'inference',
       nodeRoleName: 'KarpenterNodeRole-inference',
-      sizedFor: [{ workload: model, maxReplicas: policy.maxReplicas }],
     });
+    pool.addWorkload(model);
     new PlacementCheck(chart, 'Placement');
     // WHEN
     objects = Testing.synth(chart);
