@@ -1,4 +1,12 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
+
+// One temporary directory per run, handed to the workers as TMPDIR and removed at the end
+// (test/support/temp-dir-teardown.ts): every App synthesized without an outdir writes a cdk.out*
+// directory under the OS temp dir, thousands per run.
+process.env.IC_TEST_TMPDIR ??= mkdtempSync(join(tmpdir(), 'ic-test-'));
 
 export default defineConfig({
   test: {
@@ -10,7 +18,8 @@ export default defineConfig({
     hookTimeout: 60_000,
     snapshotSerializers: ['test/support/asset-hash-serializer.ts'],
     // Templates are linted by cfn-lint in the suites; skip aws-cdk-lib's slower built-in validation.
-    env: { CDK_VALIDATION: 'false' },
+    env: { CDK_VALIDATION: 'false', TMPDIR: process.env.IC_TEST_TMPDIR },
+    globalSetup: ['test/support/temp-dir-teardown.ts'],
     // Two cores on CI machines: one fork per core.
     pool: 'forks',
     isolate: false,
