@@ -18,18 +18,22 @@ import { type ReplayDeployment, type ReplayResult, replayDeployment } from '../l
 import { parseAzureTrace, syntheticTrace } from '../lib/replay/trace.js';
 import { renderReplayReport, renderReplayTable } from '../lib/replay/report.js';
 import { toReplayDeployment } from '../lib/replay/deployments.js';
+import { type RequestShape, plannedForShape, traceRequestShape } from '../lib/replay/shape.js';
 import { plannedDeployments } from './plan-report.js';
 import { addKubernetesReference } from './reference/k8s.js';
 import { addSageMakerReference } from './reference/sagemaker.js';
 
-/** The reference fleet's deployments as the replay models them. */
-export function referenceReplayDeployments(): ReplayDeployment[] {
+/**
+ * The reference fleet's deployments as the replay models them; with `shape`, each replanned for
+ * that request shape (plan and policy, see lib/replay/shape.ts).
+ */
+export function referenceReplayDeployments(shape?: RequestShape): ReplayDeployment[] {
   const app = new App();
   addSageMakerReference(app);
   const k8s = new K8sApp({ outdir: 'dist' });
   addKubernetesReference(k8s, {});
   const found: PlannedDeployment[] = [...plannedDeployments(app), ...plannedDeployments(k8s)];
-  return found.map((d) => toReplayDeployment(d)).sort((a, b) => a.name.localeCompare(b.name));
+  return found.map((d) => toReplayDeployment(shape === undefined ? d : plannedForShape(d, shape))).sort((a, b) => a.name.localeCompare(b.name));
 }
 
 /**
@@ -71,7 +75,15 @@ function main(argv: string[]): void {
     : parseAzureTrace(readFileSync(tracePath, 'utf8'), basename(tracePath).replace(/\.csv$/, ''));
   const scale = arg('--rate-scale');
   const rateScale = scale === undefined ? undefined : Number(scale);
-  let deployments = referenceReplayDeployments();
+  // `--plan-shape trace` (default): every deployment planned for the trace's mean prompt and
+  // output tokens, as a platform engineer serving that traffic plans it; `rendered`: the
+  // reference fleet's own plans (the planner's default conversation shape).
+  const planShape = arg('--plan-shape') ?? 'trace';
+  if (planShape !== 'trace' && planShape !== 'rendered') {
+    throw new InferenceConstructsError('ReplayPlanShapeInvalid', { prop: '--plan-shape', problem: 'the plan shape is neither trace nor rendered', received: planShape, allowed: ['trace', 'rendered'], fix: 'pass --plan-shape trace (plan for the trace) or rendered (the fleet as rendered)' });
+  }
+  const shape = planShape === 'trace' ? traceRequestShape(trace) : undefined;
+  let deployments = referenceReplayDeployments(shape);
   // `--target-scale f` replays every policy with its per-replica target x f (headroom for
   // start-up lag), to study the default's tuning without changing what the stacks render.
   const targetScale = arg('--target-scale');
@@ -115,7 +127,7 @@ function main(argv: string[]): void {
   }
   for (const d of deployments) {
     const rs = results.filter((r) => r.deployment === d.name);
-    process.stdout.write(`${d.name}: rate x${rs[0].rateScale}, ${rs[0].requests} requests, targets TTFT ${rs[0].ttftTargetSeconds} s TPOT ${rs[0].tpotTargetSeconds} s, start-up ${d.startupSeconds} s, step budget ${rs[0].stepTokenBudget} tokens\n`);
+    process.stdout.write(`${d.name}: rate x${rs[0].rateScale}, ${rs[0].requests} requests, targets TTFT ${rs[0].ttftTargetSeconds} s TPOT ${rs[0].tpotTargetSeconds} s, start-up ${d.startupSeconds} s expected (probe budget ${d.startupBudgetSeconds ?? d.startupSeconds} s), step budget ${rs[0].stepTokenBudget} tokens\n`);
   }
   process.stdout.write(`${renderReplayTable(results)}\n`);
   const defaults = results.filter((x) => x.default);
@@ -124,7 +136,8 @@ function main(argv: string[]): void {
   }
   // Last line: the trace-level aggregate of the default policy over the fleet.
   const total = aggregateReplay(defaults);
-  process.stdout.write(`replay: ${trace.name} ${defaults[0].policy} efficiency ${total.efficiency} attainment ${total.attainment}\n`);
+  const planned = shape === undefined ? 'as rendered' : `for ${shape.inputTokens} in / ${shape.outputTokens} out tokens`;
+  process.stdout.write(`replay: ${trace.name} ${defaults[0].policy} efficiency ${total.efficiency} attainment ${total.attainment} planned ${planned}\n`);
 }
 
 // Run only as the CLI, not when imported (the plan report and tests import the deployments).

@@ -60,8 +60,10 @@ export interface ReplayDeployment {
   readonly queueDepthPerReplica?: number;
   /** The SageMaker concurrency guard's target, in-flight requests per instance, when rendered. */
   readonly concurrencyGuardPerReplica?: number;
-  /** Seconds from a scale-out decision to a ready replica (node + image + model load). */
+  /** Expected seconds from a scale-out decision to a ready replica (node + image + server start + weights). */
   readonly startupSeconds: number;
+  /** The startup probes' budget (node + image + `startupProbeSeconds`): the upper bound, for the report. @default - not reported */
+  readonly startupBudgetSeconds?: number;
   /** Seconds a node stays billed after its last replica leaves (consolidation delay). */
   readonly releaseSeconds: number;
   /**
