@@ -112,7 +112,10 @@ function main(argv: string[]): void {
   // `--max-batched-tokens <n>` replays every step at vLLM's flag value instead of the TPOT budget.
   const batched = arg('--max-batched-tokens');
   const maxBatchedTokens = batched === undefined ? undefined : Number(batched);
-  for (const d of deployments) results.push(...replayDeployment(d, trace, { rateScale, maxBatchedTokens }));
+  // `--predict-ahead f`: the KEDA predictive study term (ReplayOptions.predictAheadStartupFraction).
+  const predict = arg('--predict-ahead');
+  const predictAheadStartupFraction = predict === undefined ? undefined : Number(predict);
+  for (const d of deployments) results.push(...replayDeployment(d, trace, { rateScale, maxBatchedTokens, predictAheadStartupFraction }));
   const outDir = arg('--out');
   if (outDir !== undefined) {
     // The report section and its pictures, as the plan report embeds them.

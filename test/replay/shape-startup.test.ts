@@ -12,6 +12,7 @@ import { MODEL_SERVERS, checkpointGiB, startupProbeSeconds } from '../../lib/ser
 import { EXPECTED_WEIGHT_FETCH_GIB_PER_SECOND, IMAGE_PULL_SECONDS, NODE_LAUNCH_SECONDS, expectedStartupSeconds, toReplayDeployment } from '../../lib/replay/deployments.js';
 import { plannedForShape, replanForShape, traceRequestShape } from '../../lib/replay/shape.js';
 import { type RequestTrace } from '../../lib/replay/trace.js';
+import { PREDICT_RANGE_SECONDS, PREDICT_STEP_SECONDS, predictLinearOfRate, prometheusRate } from '../../lib/replay/replay.js';
 
 const llama70b = planCapacity({ model: modelPreset('llama-3-1-70b'), instanceType: 'g6e.12xlarge' });
 const neuron8b = planCapacity({ model: modelPreset('llama-3-1-8b'), instanceType: 'inf2.8xlarge', modelServer: MODEL_SERVERS['vllm-neuron'] });
@@ -82,5 +83,24 @@ describe('planning for the trace request shape', () => {
   it('returns the deployment unchanged when it is already planned for the shape', () => {
     const d = planned();
     expect(plannedForShape(d, { inputTokens: d.plan.inputTokens, outputTokens: d.plan.outputTokens })).toBe(d);
+  });
+});
+
+describe('predict_linear over a rate subquery (the KEDA predictive study term)', () => {
+  // Prometheus predict_linear: least-squares line through the range's samples, evaluated `ahead`
+  // seconds after the evaluation time (https://prometheus.io/docs/prometheus/latest/querying/functions/#predict_linear).
+  const seconds = 3600;
+  it('predicts a constant rate as itself', () => {
+    const counter = Array.from({ length: seconds }, (_, t) => 50 * t);
+    expect(predictLinearOfRate(counter, 1800, 30, 120, PREDICT_RANGE_SECONDS, PREDICT_STEP_SECONDS, 600)).toBeCloseTo(50, 6);
+  });
+
+  it('extrapolates a ramp: rate 10 + 0.1 t tokens/s is predicted at now + ahead, lagged by half the rate window', () => {
+    const counter = Array.from({ length: seconds }, (_, t) => 10 * t + 0.05 * t * t);
+    const now = 1800;
+    const got = predictLinearOfRate(counter, now, 30, 120, PREDICT_RANGE_SECONDS, PREDICT_STEP_SECONDS, 600);
+    // rate(x[120s]) from 30 s scrapes spans 90 s ending at the last scrape: centred 45 s back.
+    expect(got).toBeCloseTo(10 + 0.1 * (now + 600 - 45), 0);
+    expect(got).toBeGreaterThan(prometheusRate(counter, now, 30, 120));
   });
 });
