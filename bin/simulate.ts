@@ -101,6 +101,16 @@ function main(argv: string[]): void {
       },
     }));
   }
+  // `--scale-down-window s` replays every policy with that scale-down stabilisation (KEDA / HPA
+  // window, SageMaker scale-in cooldown), to study holding capacity across lulls.
+  const downWindow = arg('--scale-down-window');
+  if (downWindow !== undefined) {
+    const w = Number(downWindow);
+    if (!(Number.isInteger(w) && w >= 0 && w <= 3600)) {
+      throw new InferenceConstructsError('ScalingBehaviourInvalid', { prop: '--scale-down-window', problem: 'the scale-down window is not a whole number of seconds from 0 to 3600', received: downWindow, allowed: 'an integer from 0 to 3600 (the HPA limit)', fix: 'pass e.g. 900' });
+    }
+    deployments = deployments.map((d) => ({ ...d, scalingPolicy: { ...d.scalingPolicy, scaleDown: { ...d.scalingPolicy.scaleDown, stabilizationWindowSeconds: w } } }));
+  }
   const only = arg('--deployment');
   if (only !== undefined) {
     deployments = deployments.filter((d) => d.name === only);
@@ -136,6 +146,12 @@ function main(argv: string[]): void {
   const defaults = results.filter((x) => x.default);
   for (const r of defaults) {
     process.stdout.write(`replay: ${trace.name} ${r.policy} efficiency ${r.efficiency} attainment ${r.sloAttainment} deployment ${r.deployment}\n`);
+  }
+  // Every peer's fleet aggregate (to compare at equal attainment), then, last, the default's.
+  for (const policy of [...new Set(results.map((x) => x.policy))]) {
+    if (policy === defaults[0].policy) continue;
+    const peer = aggregateReplay(results.filter((x) => x.policy === policy));
+    process.stdout.write(`replay: ${trace.name} ${policy} (peer) efficiency ${peer.efficiency} attainment ${peer.attainment}\n`);
   }
   // Last line: the trace-level aggregate of the default policy over the fleet.
   const total = aggregateReplay(defaults);
