@@ -355,7 +355,7 @@ export function clairvoyantScaler(busyPerMinute: number[], headroom: number, min
 }
 
 /** Build the scaler for one deployment and policy. */
-function scalerFor(d: ReplayDeployment, kind: ReplayPolicyKind, staticReplicas: number, predictAhead = 0): IReplayScaler {
+function scalerFor(d: ReplayDeployment, kind: ReplayPolicyKind, staticReplicas: number, predictAhead = 0, initialReplicas = 0): IReplayScaler {
   const p = d.scalingPolicy;
   const plan = d.plan;
   // Token work as the policy renders it (weights and busy target carried by the policy).
@@ -406,6 +406,9 @@ function scalerFor(d: ReplayDeployment, kind: ReplayPolicyKind, staticReplicas: 
     { stabilizationWindowSeconds: p.scaleUp.stabilizationWindowSeconds, percent: p.scaleUp.maxPercentPerPeriod, pods: p.scaleUp.maxReplicasPerPeriod, periodSeconds: p.scaleUp.periodSeconds, selectPolicy: HpaSelectPolicy.MAX },
     { stabilizationWindowSeconds: p.scaleDown.stabilizationWindowSeconds, percent: p.scaleDown.maxPercentPerPeriod, pods: p.scaleDown.maxReplicasPerPeriod, periodSeconds: p.scaleDown.periodSeconds, selectPolicy: HpaSelectPolicy.MIN },
   );
+  // Every policy starts warm (see replayDeployment): its HPA has been recommending the initial
+  // replicas, so the scale-down window holds them from t = 0.
+  if (initialReplicas > 0) hpa.seed(0, initialReplicas);
   // KEDA with minReplicaCount 0: its activation phase in front of an HPA with minReplicas 1.
   const keda = d.scaler === ReplayScalerKind.KEDA && p.minReplicas === 0 ? new KedaActivationModel(KEDA_COOLDOWN_PERIOD_SECONDS) : undefined;
   return {
@@ -523,7 +526,7 @@ export function replayDeployment(d: ReplayDeployment, rawTrace: RequestTrace, op
   for (const kind of options.policies ?? REPLAY_POLICIES) {
     const r = runEngine({
       plan, profile, targets, trace,
-      scaler: scalerFor(d, kind, staticReplicas, options.predictAheadStartupFraction ?? 0),
+      scaler: scalerFor(d, kind, staticReplicas, options.predictAheadStartupFraction ?? 0, initial),
       delays,
       maxBatchedTokens: budget,
       initialReplicas: kind === ReplayPolicyKind.STATIC_PEAK ? staticReplicas : initial,
