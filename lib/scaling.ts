@@ -118,9 +118,9 @@ export const DEFAULT_SCALE_UP: ScalingBehaviour = Object.freeze({
  * lull shorter than its return. Twice the HPA's default 300 s window: a replica that leaves
  * costs a start-up to come back (7.5 minutes for the reference fleet's fastest GPU replicas,
  * 33 on Inferentia2), and the replay (`npm run simulate`) measured the lull: on the
- * conversation trace 600 s kept 99.37 % of requests within both targets against 97.52 % at
- * 300 s, for 0.2 % more cost; on the coding trace 55.4 % against 49.4 %; on the synthetic
- * traces (not tuned on) equal attainment for 3-4 % more cost. The window is the HPA
+ * conversation trace 600 s kept 99.94 % of requests within both targets against 97.99 % at
+ * 300 s, at the same cost; on the coding trace 63.9 % against 51.1 %; on the synthetic traces
+ * (not tuned on) equal attainment for 3-5 % more cost. The window is the HPA
  * `behavior.scaleDown.stabilizationWindowSeconds` (KEDA and plain HPA) and the SageMaker
  * target-tracking `ScaleInCooldown`.
  * @see https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/#stabilization-window
