@@ -18,18 +18,22 @@ import { type ReplayDeployment, type ReplayResult, replayDeployment } from '../l
 import { parseAzureTrace, syntheticTrace } from '../lib/replay/trace.js';
 import { renderReplayReport, renderReplayTable } from '../lib/replay/report.js';
 import { toReplayDeployment } from '../lib/replay/deployments.js';
+import { type RequestShape, plannedForShape, traceRequestShape } from '../lib/replay/shape.js';
 import { plannedDeployments } from './plan-report.js';
 import { addKubernetesReference } from './reference/k8s.js';
 import { addSageMakerReference } from './reference/sagemaker.js';
 
-/** The reference fleet's deployments as the replay models them. */
-export function referenceReplayDeployments(): ReplayDeployment[] {
+/**
+ * The reference fleet's deployments as the replay models them; with `shape`, each replanned for
+ * that request shape (plan and policy, see lib/replay/shape.ts).
+ */
+export function referenceReplayDeployments(shape?: RequestShape): ReplayDeployment[] {
   const app = new App();
   addSageMakerReference(app);
   const k8s = new K8sApp({ outdir: 'dist' });
   addKubernetesReference(k8s, {});
   const found: PlannedDeployment[] = [...plannedDeployments(app), ...plannedDeployments(k8s)];
-  return found.map((d) => toReplayDeployment(d)).sort((a, b) => a.name.localeCompare(b.name));
+  return found.map((d) => toReplayDeployment(shape === undefined ? d : plannedForShape(d, shape))).sort((a, b) => a.name.localeCompare(b.name));
 }
 
 /**
@@ -71,7 +75,15 @@ function main(argv: string[]): void {
     : parseAzureTrace(readFileSync(tracePath, 'utf8'), basename(tracePath).replace(/\.csv$/, ''));
   const scale = arg('--rate-scale');
   const rateScale = scale === undefined ? undefined : Number(scale);
-  let deployments = referenceReplayDeployments();
+  // `--plan-shape trace` (default): every deployment planned for the trace's mean prompt and
+  // output tokens, as a platform engineer serving that traffic plans it; `rendered`: the
+  // reference fleet's own plans (the planner's default conversation shape).
+  const planShape = arg('--plan-shape') ?? 'trace';
+  if (planShape !== 'trace' && planShape !== 'rendered') {
+    throw new InferenceConstructsError('ReplayPlanShapeInvalid', { prop: '--plan-shape', problem: 'the plan shape is neither trace nor rendered', received: planShape, allowed: ['trace', 'rendered'], fix: 'pass --plan-shape trace (plan for the trace) or rendered (the fleet as rendered)' });
+  }
+  const shape = planShape === 'trace' ? traceRequestShape(trace) : undefined;
+  let deployments = referenceReplayDeployments(shape);
   // `--target-scale f` replays every policy with its per-replica target x f (headroom for
   // start-up lag), to study the default's tuning without changing what the stacks render.
   const targetScale = arg('--target-scale');
@@ -89,6 +101,16 @@ function main(argv: string[]): void {
       },
     }));
   }
+  // `--scale-down-window s` replays every policy with that scale-down stabilisation (KEDA / HPA
+  // window, SageMaker scale-in cooldown), to study holding capacity across lulls.
+  const downWindow = arg('--scale-down-window');
+  if (downWindow !== undefined) {
+    const w = Number(downWindow);
+    if (!(Number.isInteger(w) && w >= 0 && w <= 3600)) {
+      throw new InferenceConstructsError('ScalingBehaviourInvalid', { prop: '--scale-down-window', problem: 'the scale-down window is not a whole number of seconds from 0 to 3600', received: downWindow, allowed: 'an integer from 0 to 3600 (the HPA limit)', fix: 'pass e.g. 900' });
+    }
+    deployments = deployments.map((d) => ({ ...d, scalingPolicy: { ...d.scalingPolicy, scaleDown: { ...d.scalingPolicy.scaleDown, stabilizationWindowSeconds: w } } }));
+  }
   const only = arg('--deployment');
   if (only !== undefined) {
     deployments = deployments.filter((d) => d.name === only);
@@ -100,7 +122,10 @@ function main(argv: string[]): void {
   // `--max-batched-tokens <n>` replays every step at vLLM's flag value instead of the TPOT budget.
   const batched = arg('--max-batched-tokens');
   const maxBatchedTokens = batched === undefined ? undefined : Number(batched);
-  for (const d of deployments) results.push(...replayDeployment(d, trace, { rateScale, maxBatchedTokens }));
+  // `--predict-ahead f`: the KEDA predictive study term (ReplayOptions.predictAheadStartupFraction).
+  const predict = arg('--predict-ahead');
+  const predictAheadStartupFraction = predict === undefined ? undefined : Number(predict);
+  for (const d of deployments) results.push(...replayDeployment(d, trace, { rateScale, maxBatchedTokens, predictAheadStartupFraction }));
   const outDir = arg('--out');
   if (outDir !== undefined) {
     // The report section and its pictures, as the plan report embeds them.
@@ -115,16 +140,23 @@ function main(argv: string[]): void {
   }
   for (const d of deployments) {
     const rs = results.filter((r) => r.deployment === d.name);
-    process.stdout.write(`${d.name}: rate x${rs[0].rateScale}, ${rs[0].requests} requests, targets TTFT ${rs[0].ttftTargetSeconds} s TPOT ${rs[0].tpotTargetSeconds} s, start-up ${d.startupSeconds} s, step budget ${rs[0].stepTokenBudget} tokens\n`);
+    process.stdout.write(`${d.name}: rate x${rs[0].rateScale}, ${rs[0].requests} requests, targets TTFT ${rs[0].ttftTargetSeconds} s TPOT ${rs[0].tpotTargetSeconds} s, start-up ${d.startupSeconds} s expected (probe budget ${d.startupBudgetSeconds ?? d.startupSeconds} s), step budget ${rs[0].stepTokenBudget} tokens\n`);
   }
   process.stdout.write(`${renderReplayTable(results)}\n`);
   const defaults = results.filter((x) => x.default);
   for (const r of defaults) {
     process.stdout.write(`replay: ${trace.name} ${r.policy} efficiency ${r.efficiency} attainment ${r.sloAttainment} deployment ${r.deployment}\n`);
   }
+  // Every peer's fleet aggregate (to compare at equal attainment), then, last, the default's.
+  for (const policy of [...new Set(results.map((x) => x.policy))]) {
+    if (policy === defaults[0].policy) continue;
+    const peer = aggregateReplay(results.filter((x) => x.policy === policy));
+    process.stdout.write(`replay: ${trace.name} ${policy} (peer) efficiency ${peer.efficiency} attainment ${peer.attainment}\n`);
+  }
   // Last line: the trace-level aggregate of the default policy over the fleet.
   const total = aggregateReplay(defaults);
-  process.stdout.write(`replay: ${trace.name} ${defaults[0].policy} efficiency ${total.efficiency} attainment ${total.attainment}\n`);
+  const planned = shape === undefined ? 'as rendered' : `for ${shape.inputTokens} in / ${shape.outputTokens} out tokens`;
+  process.stdout.write(`replay: ${trace.name} ${defaults[0].policy} efficiency ${total.efficiency} attainment ${total.attainment} planned ${planned}\n`);
 }
 
 // Run only as the CLI, not when imported (the plan report and tests import the deployments).

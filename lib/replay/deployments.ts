@@ -3,7 +3,8 @@
  * the platform renders, its scrape interval and guards, and how late capacity arrives.
  */
 import type { PlannedDeployment } from '../report.js';
-import { MODEL_SERVERS, startupProbeSeconds } from '../servers.js';
+import type { CapacityPlan } from '../planner.js';
+import { MODEL_SERVERS, type ModelServerProfile, checkpointGiB, startupProbeSeconds } from '../servers.js';
 import { type ReplayDeployment, ReplayScalerKind } from './replay.js';
 
 /**
@@ -43,16 +44,63 @@ export interface ReplayDeploymentOptions {
 }
 
 /**
- * The replay's view of a planned deployment. Start-up: node launch + image pull + the server's
- * start-up estimate that the startup probes and SageMaker timeouts already use
- * (`startupProbeSeconds`: fixed overhead + weights at the load rate, rounded up to a minute).
+ * Rate at which a fresh replica is EXPECTED to fetch its checkpoint, GiB/s: about 500 MB/s, the
+ * rate the Hugging Face Hub's Python client reaches on a high-bandwidth network (the Rust
+ * `hf_transfer` exists "to go beyond ~500MB/s on very high bandwidth network, where Python
+ * cannot cap out the available bandwidth"). Every reference instance has more network
+ * bandwidth than that (>= 10 Gbit/s). The startup probes keep their conservative
+ * `WEIGHT_LOAD_GIB_PER_SECOND` (0.1 GiB/s, lib/servers.ts): a probe's budget is an upper
+ * bound (too short restarts the load and never converges), not the time a scale-out waits.
+ * @see https://github.com/huggingface/hf_transfer (README disclaimer)
  */
-export function toReplayDeployment(d: PlannedDeployment, options: ReplayDeploymentOptions = {}): ReplayDeployment {
-  const server = Object.values(MODEL_SERVERS).find((s) => s.displayName === d.server || s.name === d.server)
+export const EXPECTED_WEIGHT_FETCH_GIB_PER_SECOND = 500e6 / 2 ** 30;
+
+/**
+ * The server's fixed start-up cost a scale-out pays on a FRESH node, seconds: the profile's
+ * `startupOverheadSeconds`, which is also the expected cost, not only the probe's margin,
+ * because every compile cache the servers render lives in the pod's own writable cache volume:
+ * - NVIDIA GPU (vLLM, TGI): engine start, memory profiling and CUDA-graph capture, 1-3 min
+ *   (180 s; vLLM v0.11 docs, conserving memory);
+ * - Neuron: the model is compiled on start (1800 s), and the compiled NEFF cache is not reused
+ *   across pods (aws-neuron-sdk #1368, vllm-neuron 0.21: "full recompile every cold start");
+ * - Cloud TPU: XLA compiles every bucket on start, 10-30 min cold against 1-3 min with a warm
+ *   cache (vllm-project/vllm PR #7533); a new pod's cache is cold, so 900 s (in that range).
+ * @see https://docs.vllm.ai/en/v0.11.0/configuration/conserving_memory.html
+ * @see https://github.com/aws-neuron/aws-neuron-sdk/issues/1368
+ * @see https://github.com/vllm-project/vllm/pull/7533
+ */
+export function expectedServerStartSeconds(server: ModelServerProfile): number {
+  return server.startupOverheadSeconds;
+}
+
+/**
+ * Expected seconds from a scale-out decision to a ready replica: node launch + image pull +
+ * the server's fixed start ({@link expectedServerStartSeconds}) + the checkpoint at
+ * {@link EXPECTED_WEIGHT_FETCH_GIB_PER_SECOND}, rounded up to 30 s (the probes' granularity
+ * is a minute; half a minute keeps the estimate from gaining a probe period).
+ */
+export function expectedStartupSeconds(server: ModelServerProfile, plan: CapacityPlan): number {
+  const fetch = checkpointGiB(plan) / EXPECTED_WEIGHT_FETCH_GIB_PER_SECOND;
+  return NODE_LAUNCH_SECONDS + IMAGE_PULL_SECONDS + Math.ceil((expectedServerStartSeconds(server) + fetch) / 30) * 30;
+}
+
+/** The server profile a planned deployment names (display name or name), else the first for its accelerator. */
+export function serverForPlannedDeployment(d: PlannedDeployment): ModelServerProfile {
+  return Object.values(MODEL_SERVERS).find((s) => s.displayName === d.server || s.name === d.server)
     ?? Object.values(MODEL_SERVERS).find((s) => (s.accelerators as readonly string[]).includes(d.plan.instance.acceleratorClass))
     ?? Object.values(MODEL_SERVERS)[0];
-  const startupSeconds = NODE_LAUNCH_SECONDS + IMAGE_PULL_SECONDS + startupProbeSeconds(server, d.plan);
-  const base = { name: d.name, plan: d.plan, scalingPolicy: d.scalingPolicy, startupSeconds };
+}
+
+/**
+ * The replay's view of a planned deployment. Start-up: the expected start-up
+ * ({@link expectedStartupSeconds}); the startup-probe budget (`startupProbeSeconds`) is kept
+ * beside it for the report, as the bound a replica may take before it is restarted.
+ */
+export function toReplayDeployment(d: PlannedDeployment, options: ReplayDeploymentOptions = {}): ReplayDeployment {
+  const server = serverForPlannedDeployment(d);
+  const startupSeconds = expectedStartupSeconds(server, d.plan);
+  const startupBudgetSeconds = NODE_LAUNCH_SECONDS + IMAGE_PULL_SECONDS + startupProbeSeconds(server, d.plan);
+  const base = { name: d.name, plan: d.plan, scalingPolicy: d.scalingPolicy, startupSeconds, startupBudgetSeconds };
   const scaler = options.scaler ?? (d.platform === 'SageMaker' ? ReplayScalerKind.SAGEMAKER : d.platform === 'EKS' ? ReplayScalerKind.KEDA : ReplayScalerKind.HPA);
   if (scaler === ReplayScalerKind.SAGEMAKER) {
     return {

@@ -60,8 +60,10 @@ export interface ReplayDeployment {
   readonly queueDepthPerReplica?: number;
   /** The SageMaker concurrency guard's target, in-flight requests per instance, when rendered. */
   readonly concurrencyGuardPerReplica?: number;
-  /** Seconds from a scale-out decision to a ready replica (node + image + model load). */
+  /** Expected seconds from a scale-out decision to a ready replica (node + image + server start + weights). */
   readonly startupSeconds: number;
+  /** The startup probes' budget (node + image + `startupProbeSeconds`): the upper bound, for the report. @default - not reported */
+  readonly startupBudgetSeconds?: number;
   /** Seconds a node stays billed after its last replica leaves (consolidation delay). */
   readonly releaseSeconds: number;
   /**
@@ -97,7 +99,20 @@ export interface ReplayOptions {
    * @default true
    */
   readonly oracle?: boolean;
+  /**
+   * Study of a predictive term on KEDA (not rendered): the output-tokens trigger reads
+   * `max(sum(rate(x[w])), predict_linear(sum(rate(x[w]))[15m:1m], f x start-up))`, f this
+   * fraction. GKE's Stackdriver adapter serves a counter's rate, not a PromQL expression, and
+   * CloudWatch metric math has no regression over past datapoints, so only KEDA could render it.
+   * @default 0 (off: the rendered policy)
+   */
+  readonly predictAheadStartupFraction?: number;
 }
+
+/** Range of the predictive study term's subquery, seconds (`[15m:1m]`). */
+export const PREDICT_RANGE_SECONDS = 900;
+/** Resolution of the predictive study term's subquery, seconds. */
+export const PREDICT_STEP_SECONDS = 60;
 
 /** Share of maxReplicas x target utilisation the busiest minute needs after fitting the trace. */
 export const FIT_PEAK_SHARE = 0.75;
@@ -251,6 +266,30 @@ export function prometheusRate(series: number[], now: number, scrape: number, wi
   return (series[s1] - series[s0]) / (s1 - s0);
 }
 
+/**
+ * `predict_linear(sum(rate(counter[window]))[range:step], ahead)` as Prometheus evaluates it at
+ * `now`: the subquery's samples at the multiples of `step` within `(now - range, now]`, a
+ * least-squares line through them, its value `ahead` seconds after `now`.
+ */
+export function predictLinearOfRate(series: number[], now: number, scrape: number, window: number, range: number, step: number, ahead: number): number {
+  const xs: number[] = [];
+  const ys: number[] = [];
+  for (let t = Math.floor(now / step) * step; t > now - range; t -= step) {
+    if (t < window) break;
+    xs.push(t - now);
+    ys.push(prometheusRate(series, t, scrape, window));
+  }
+  const n = xs.length;
+  if (n < 2) return prometheusRate(series, now, scrape, window);
+  let sx = 0, sy = 0, sxx = 0, sxy = 0;
+  for (let i = 0; i < n; i++) { sx += xs[i]; sy += ys[i]; sxx += xs[i] * xs[i]; sxy += xs[i] * ys[i]; }
+  const cov = sxy - (sx * sy) / n;
+  const varx = sxx - (sx * sx) / n;
+  const slope = varx > 0 ? cov / varx : 0;
+  const intercept = sy / n - slope * (sx / n);
+  return intercept + slope * ahead;
+}
+
 /** A gauge's value at the last scrape before `now`. */
 export function prometheusGauge(series: number[], now: number, scrape: number): number {
   const s1 = Math.min(series.length - 1, Math.floor(now / scrape) * scrape);
@@ -316,7 +355,7 @@ export function clairvoyantScaler(busyPerMinute: number[], headroom: number, min
 }
 
 /** Build the scaler for one deployment and policy. */
-function scalerFor(d: ReplayDeployment, kind: ReplayPolicyKind, staticReplicas: number): IReplayScaler {
+function scalerFor(d: ReplayDeployment, kind: ReplayPolicyKind, staticReplicas: number, predictAhead = 0, initialReplicas = 0): IReplayScaler {
   const p = d.scalingPolicy;
   const plan = d.plan;
   // Token work as the policy renders it (weights and busy target carried by the policy).
@@ -367,6 +406,9 @@ function scalerFor(d: ReplayDeployment, kind: ReplayPolicyKind, staticReplicas: 
     { stabilizationWindowSeconds: p.scaleUp.stabilizationWindowSeconds, percent: p.scaleUp.maxPercentPerPeriod, pods: p.scaleUp.maxReplicasPerPeriod, periodSeconds: p.scaleUp.periodSeconds, selectPolicy: HpaSelectPolicy.MAX },
     { stabilizationWindowSeconds: p.scaleDown.stabilizationWindowSeconds, percent: p.scaleDown.maxPercentPerPeriod, pods: p.scaleDown.maxReplicasPerPeriod, periodSeconds: p.scaleDown.periodSeconds, selectPolicy: HpaSelectPolicy.MIN },
   );
+  // Every policy starts warm (see replayDeployment): its HPA has been recommending the initial
+  // replicas, so the scale-down window holds them from t = 0.
+  if (initialReplicas > 0) hpa.seed(0, initialReplicas);
   // KEDA with minReplicaCount 0: its activation phase in front of an HPA with minReplicas 1.
   const keda = d.scaler === ReplayScalerKind.KEDA && p.minReplicas === 0 ? new KedaActivationModel(KEDA_COOLDOWN_PERIOD_SECONDS) : undefined;
   return {
@@ -393,8 +435,13 @@ function scalerFor(d: ReplayDeployment, kind: ReplayPolicyKind, staticReplicas: 
           });
           queueGuard();
           break;
-        case ReplayPolicyKind.OUTPUT_TOKENS:
-          readings.push({ total: prometheusRate(obs.generatedTokens, now, scrape, window), targetPerReplica: p.targetTokensPerSecondPerReplica });
+        case ReplayPolicyKind.OUTPUT_TOKENS: {
+          const cur = prometheusRate(obs.generatedTokens, now, scrape, window);
+          // The predictive study term (KEDA only, see ReplayOptions.predictAheadStartupFraction).
+          const ahead = predictAhead * d.startupSeconds;
+          const total = ahead > 0 && d.scaler === ReplayScalerKind.KEDA ? Math.max(cur, predictLinearOfRate(obs.generatedTokens, now, scrape, window, PREDICT_RANGE_SECONDS, PREDICT_STEP_SECONDS, ahead)) : cur;
+          readings.push({ total, targetPerReplica: p.targetTokensPerSecondPerReplica });
+          }
           queueGuard();
           break;
         case ReplayPolicyKind.REQUEST_CONCURRENCY:
@@ -479,7 +526,7 @@ export function replayDeployment(d: ReplayDeployment, rawTrace: RequestTrace, op
   for (const kind of options.policies ?? REPLAY_POLICIES) {
     const r = runEngine({
       plan, profile, targets, trace,
-      scaler: scalerFor(d, kind, staticReplicas),
+      scaler: scalerFor(d, kind, staticReplicas, options.predictAheadStartupFraction ?? 0, initial),
       delays,
       maxBatchedTokens: budget,
       initialReplicas: kind === ReplayPolicyKind.STATIC_PEAK ? staticReplicas : initial,

@@ -84,6 +84,16 @@ export class HpaModel {
     private readonly tolerance = HPA_TOLERANCE,
   ) {}
 
+  /**
+   * Start warm: record `replicas` as the recommendation at `now`, as an HPA that had been
+   * running at that count would have it in its stabilisation history, so the scale-down window
+   * holds it for its length instead of acting on the first sync's reading (which, at the start
+   * of a replay, sees a rate window with no traffic before the trace).
+   */
+  public seed(now: number, replicas: number): void {
+    this.recommendations.push({ t: now, r: replicas });
+  }
+
   /** One sync: the replicas the HPA sets given the current replicas and every metric's reading. */
   public sync(now: number, current: number, readings: HpaMetricReading[]): number {
     let desired = 0;

@@ -203,7 +203,7 @@ describe('SageMakerInferenceEndpoint', () => {
         TargetTrackingScalingPolicyConfiguration: {
           TargetValue: built.inf2.plan.targetTokensPerSecondPerReplica,
           ScaleOutCooldown: 0,
-          ScaleInCooldown: 300,
+          ScaleInCooldown: 600,
           CustomizedMetricSpecification: {
             Metrics: [
               {

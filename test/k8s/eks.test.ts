@@ -199,7 +199,7 @@ describe('Llama 3.1 8B on Inferentia2 with EKS Auto Mode and KEDA on AMP', () =>
   test('scales up fast and down slowly through the HPA behaviour', () => {
     const behavior = one(objects, 'ScaledObject').spec.advanced.horizontalPodAutoscalerConfig.behavior;
     expect(behavior.scaleUp).toMatchObject({ stabilizationWindowSeconds: 0, selectPolicy: 'Max' });
-    expect(behavior.scaleDown).toMatchObject({ stabilizationWindowSeconds: 300, selectPolicy: 'Min' });
+    expect(behavior.scaleDown).toMatchObject({ stabilizationWindowSeconds: 600, selectPolicy: 'Min' });
   });
 
   test("authenticates to AMP with the KEDA operator's AWS identity", () => {

@@ -24,7 +24,7 @@ describe('tokenScalingPolicy', () => {
       scaleToZero: false,
       activationTokensPerSecond: 1,
       scaleUp: { stabilizationWindowSeconds: 0, maxPercentPerPeriod: 100, maxReplicasPerPeriod: 4, periodSeconds: 15 },
-      scaleDown: { stabilizationWindowSeconds: 300, maxPercentPerPeriod: 50, maxReplicasPerPeriod: 1, periodSeconds: 60 },
+      scaleDown: { stabilizationWindowSeconds: 600, maxPercentPerPeriod: 50, maxReplicasPerPeriod: 1, periodSeconds: 60 },
       metricWindowSeconds: 60,
       fallbackReplicas: 1,
       planFingerprint: `llama-3-1-8b@g6e.xlarge/tp1/700`,

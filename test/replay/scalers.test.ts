@@ -29,6 +29,17 @@ describe('HPA algorithm (kubernetes.io horizontal-pod-autoscale, algorithm detai
     expect(hpa.sync(315, 4, [{ total: 100, targetPerReplica: 100 }])).toBe(3); // one pod per minute
     expect(hpa.sync(330, 3, [{ total: 100, targetPerReplica: 100 }])).toBe(3);
   });
+  it('a warm start (seeded recommendation) holds the replicas through the scale-down window (horizontal.go stabilizeRecommendationWithBehaviors)', () => {
+    const down = { stabilizationWindowSeconds: 600, percent: 50, pods: 1, periodSeconds: 60, selectPolicy: HpaSelectPolicy.MIN };
+    const up = { stabilizationWindowSeconds: 0, percent: 100, pods: 4, periodSeconds: 15, selectPolicy: HpaSelectPolicy.MAX };
+    const cold = new HpaModel(2, 10, up, down);
+    expect(cold.sync(15, 3, [{ total: 10, targetPerReplica: 100 }])).toBe(2); // no history: acts on the first reading
+    const warm = new HpaModel(2, 10, up, down);
+    warm.seed(0, 3);
+    expect(warm.sync(15, 3, [{ total: 10, targetPerReplica: 100 }])).toBe(3);
+    expect(warm.sync(600, 3, [{ total: 10, targetPerReplica: 100 }])).toBe(3);
+    expect(warm.sync(615, 3, [{ total: 10, targetPerReplica: 100 }])).toBe(2);
+  });
   it('scale-up Max of 100 % and 4 pods per 15 s: from 2 at most to 6', () => {
     const hpa = new HpaModel(1, 20, { stabilizationWindowSeconds: 0, percent: 100, pods: 4, periodSeconds: 15, selectPolicy: HpaSelectPolicy.MAX },
       { stabilizationWindowSeconds: 300, percent: 50, pods: 1, periodSeconds: 60, selectPolicy: HpaSelectPolicy.MIN });

@@ -1,0 +1,85 @@
+/**
+ * Plan a deployment for the request shape of the trace it serves.
+ *
+ * A platform engineer serving coding traffic (prompts of 2k-8k tokens, ~28 output tokens) plans
+ * for that shape (`PlanInput.inputTokens` / `outputTokens`), not for the planner's default
+ * conversation shape (1155 / 211): the batch that meets the latency targets, and with it the
+ * per-replica token target the scaler renders, depend on it (Llama 3.1 70B on g6e.12xlarge:
+ * 117 sequences and 411 tokens/s for the conversation shape, 15 and 53 for the coding shape).
+ * The replay replans every deployment for its trace's shape by default, through the planner
+ * and the policy builder the constructs use, so what it replays is what the stacks would render
+ * for that plan.
+ */
+import { InferenceConstructsError } from '../errors.js';
+import { type CapacityPlan, planCapacity } from '../planner.js';
+import type { PlannedDeployment } from '../report.js';
+import { type TokenScalingPolicy, tokenScalingPolicy } from '../scaling.js';
+import type { RequestTrace } from './trace.js';
+
+/** Mean prompt and output tokens of a request stream. */
+export interface RequestShape {
+  /** Mean prompt tokens per request. */
+  readonly inputTokens: number;
+  /** Mean output tokens per request. */
+  readonly outputTokens: number;
+}
+
+/** The trace's mean prompt and output tokens, rounded to whole tokens (at least 1). */
+export function traceRequestShape(trace: RequestTrace): RequestShape {
+  const n = trace.requests.length;
+  if (n === 0) {
+    throw new InferenceConstructsError('TraceInvalid', { prop: 'trace', problem: 'the trace has no requests', received: trace.name, allowed: 'a trace with at least one request', fix: 'pass a non-empty trace' });
+  }
+  let input = 0;
+  let output = 0;
+  for (const r of trace.requests) {
+    input += r.promptTokens;
+    output += r.outputTokens;
+  }
+  return { inputTokens: Math.max(1, Math.round(input / n)), outputTokens: Math.max(1, Math.round(output / n)) };
+}
+
+/**
+ * The same plan for another request shape: the model, instance or TPU slice, precisions,
+ * context, tensor-parallel degree, expert parallelism, target utilisation, latency targets and
+ * node price of `plan`, with `shape`'s mean prompt and output tokens. The concurrency and the
+ * scaling target follow from the planner as for any plan.
+ */
+export function replanForShape(plan: CapacityPlan, shape: RequestShape): CapacityPlan {
+  return planCapacity({
+    model: plan.model,
+    ...(plan.tpuSlice !== undefined ? { tpuSlice: plan.tpuSlice } : { instanceType: plan.instance }),
+    precision: plan.precision,
+    kvCachePrecision: plan.kvCachePrecision,
+    contextTokens: plan.contextTokens,
+    inputTokens: shape.inputTokens,
+    outputTokens: shape.outputTokens,
+    tensorParallelDegree: plan.tensorParallelDegree,
+    expertParallel: plan.expertParallel,
+    targetUtilization: plan.targetUtilization,
+    ...(plan.latency.targets !== undefined ? { latencyTargets: plan.latency.targets } : {}),
+    pricePerNodeHourUsd: plan.cost.perNodeHourUsd,
+  });
+}
+
+/** The rendered policy's options applied to another plan (the per-replica target follows the plan). */
+export function policyForPlan(plan: CapacityPlan, policy: TokenScalingPolicy): TokenScalingPolicy {
+  return tokenScalingPolicy(plan, {
+    signal: policy.signal,
+    minReplicas: policy.minReplicas,
+    maxReplicas: policy.maxReplicas,
+    scaleToZero: policy.scaleToZero,
+    activationTokensPerSecond: policy.activationTokensPerSecond,
+    scaleUp: policy.scaleUp,
+    scaleDown: policy.scaleDown,
+    metricWindowSeconds: policy.metricWindowSeconds,
+    fallbackReplicas: policy.fallbackReplicas,
+  });
+}
+
+/** A planned deployment replanned for `shape` (plan and policy; name, platform and server kept). */
+export function plannedForShape(d: PlannedDeployment, shape: RequestShape): PlannedDeployment {
+  if (d.plan.inputTokens === shape.inputTokens && d.plan.outputTokens === shape.outputTokens) return d;
+  const plan = replanForShape(d.plan, shape);
+  return { ...d, plan, scalingPolicy: policyForPlan(plan, d.scalingPolicy) };
+}

@@ -1,0 +1,106 @@
+/**
+ * The replay's request shape (lib/replay/shape.ts) and expected start-up (lib/replay/deployments.ts).
+ * Sources: hf_transfer README (the Python client tops out near 500 MB/s), aws-neuron-sdk #1368
+ * (the NEFF cache is not reused across pods), vllm-project/vllm PR #7533 (TPU XLA: 10-30 min cold).
+ */
+import { describe, expect, it } from 'vitest';
+import { modelPreset } from '../../lib/models.js';
+import { planCapacity } from '../../lib/planner.js';
+import { type PlannedDeployment } from '../../lib/report.js';
+import { tokenScalingPolicy } from '../../lib/scaling.js';
+import { MODEL_SERVERS, checkpointGiB, startupProbeSeconds } from '../../lib/servers.js';
+import { EXPECTED_WEIGHT_FETCH_GIB_PER_SECOND, IMAGE_PULL_SECONDS, NODE_LAUNCH_SECONDS, expectedStartupSeconds, toReplayDeployment } from '../../lib/replay/deployments.js';
+import { plannedForShape, replanForShape, traceRequestShape } from '../../lib/replay/shape.js';
+import { type RequestTrace } from '../../lib/replay/trace.js';
+import { PREDICT_RANGE_SECONDS, PREDICT_STEP_SECONDS, predictLinearOfRate, prometheusRate } from '../../lib/replay/replay.js';
+
+const llama70b = planCapacity({ model: modelPreset('llama-3-1-70b'), instanceType: 'g6e.12xlarge' });
+const neuron8b = planCapacity({ model: modelPreset('llama-3-1-8b'), instanceType: 'inf2.8xlarge', modelServer: MODEL_SERVERS['vllm-neuron'] });
+
+function planned(plan = llama70b): PlannedDeployment {
+  return { name: 'eks/inference/x', platform: 'EKS', server: 'vLLM', plan, scalingPolicy: tokenScalingPolicy(plan, { maxReplicas: 4, scaleDown: { stabilizationWindowSeconds: 600 } }) };
+}
+
+describe('expected start-up (not the probe budget)', () => {
+  it('is node launch + image pull + the server fixed start + the checkpoint at ~500 MB/s (hf_transfer README), rounded up to 30 s', () => {
+    const s = expectedStartupSeconds(MODEL_SERVERS.vllm, llama70b);
+    const raw = NODE_LAUNCH_SECONDS + IMAGE_PULL_SECONDS + MODEL_SERVERS.vllm.startupOverheadSeconds + checkpointGiB(llama70b) / EXPECTED_WEIGHT_FETCH_GIB_PER_SECOND;
+    expect(s).toBeGreaterThanOrEqual(raw);
+    expect(s - raw).toBeLessThan(30);
+    expect(EXPECTED_WEIGHT_FETCH_GIB_PER_SECOND).toBeCloseTo(0.4657, 4);
+  });
+
+  it('is below the startup-probe budget, which stays the upper bound the replay reports beside it', () => {
+    const r = toReplayDeployment(planned());
+    expect(r.startupSeconds).toBeLessThan(r.startupBudgetSeconds as number);
+    expect(r.startupBudgetSeconds).toBe(NODE_LAUNCH_SECONDS + IMAGE_PULL_SECONDS + startupProbeSeconds(MODEL_SERVERS.vllm, llama70b));
+  });
+
+  it('keeps the Neuron compile on every fresh pod (aws-neuron-sdk #1368: the NEFF cache is not reused across pods)', () => {
+    const s = expectedStartupSeconds(MODEL_SERVERS['vllm-neuron'], neuron8b);
+    expect(s).toBeGreaterThanOrEqual(NODE_LAUNCH_SECONDS + IMAGE_PULL_SECONDS + MODEL_SERVERS['vllm-neuron'].startupOverheadSeconds);
+  });
+});
+
+describe('planning for the trace request shape', () => {
+  const trace: RequestTrace = {
+    name: 't',
+    durationSeconds: 10,
+    requests: [
+      { arrivalSeconds: 0, promptTokens: 3000, outputTokens: 20 },
+      { arrivalSeconds: 1, promptTokens: 5001, outputTokens: 37 },
+    ],
+  };
+
+  it('takes the trace mean prompt and output tokens', () => {
+    expect(traceRequestShape(trace)).toEqual({ inputTokens: 4001, outputTokens: 29 });
+  });
+
+  it('refuses an empty trace (TraceInvalid)', () => {
+    expect(() => traceRequestShape({ name: 'e', durationSeconds: 1, requests: [] })).toThrow(/TraceInvalid/);
+  });
+
+  it('replans the same model, instance, precision, degree and price for the shape; the batch and the token target follow', () => {
+    const re = replanForShape(llama70b, { inputTokens: 2048, outputTokens: 28 });
+    expect(re.inputTokens).toBe(2048);
+    expect(re.outputTokens).toBe(28);
+    expect(re.instance.name).toBe(llama70b.instance.name);
+    expect(re.tensorParallelDegree).toBe(llama70b.tensorParallelDegree);
+    expect(re.cost.perNodeHourUsd).toBe(llama70b.cost.perNodeHourUsd);
+    // Prompt-heavy traffic: fewer sequences meet the TPOT target, and fewer output tokens per replica.
+    expect(re.concurrentSequences).toBeLessThan(llama70b.concurrentSequences);
+    expect(re.targetTokensPerSecondPerReplica).toBeLessThan(llama70b.targetTokensPerSecondPerReplica);
+  });
+
+  it("keeps the rendered policy's options and takes the new plan's target", () => {
+    const d = plannedForShape(planned(), { inputTokens: 2048, outputTokens: 28 });
+    expect(d.scalingPolicy.maxReplicas).toBe(4);
+    expect(d.scalingPolicy.scaleDown.stabilizationWindowSeconds).toBe(600);
+    expect(d.scalingPolicy.targetTokensPerSecondPerReplica).toBe(d.plan.targetTokensPerSecondPerReplica);
+    expect(d.scalingPolicy.planFingerprint).not.toBe(planned().scalingPolicy.planFingerprint);
+  });
+
+  it('returns the deployment unchanged when it is already planned for the shape', () => {
+    const d = planned();
+    expect(plannedForShape(d, { inputTokens: d.plan.inputTokens, outputTokens: d.plan.outputTokens })).toBe(d);
+  });
+});
+
+describe('predict_linear over a rate subquery (the KEDA predictive study term)', () => {
+  // Prometheus predict_linear: least-squares line through the range's samples, evaluated `ahead`
+  // seconds after the evaluation time (https://prometheus.io/docs/prometheus/latest/querying/functions/#predict_linear).
+  const seconds = 3600;
+  it('predicts a constant rate as itself', () => {
+    const counter = Array.from({ length: seconds }, (_, t) => 50 * t);
+    expect(predictLinearOfRate(counter, 1800, 30, 120, PREDICT_RANGE_SECONDS, PREDICT_STEP_SECONDS, 600)).toBeCloseTo(50, 6);
+  });
+
+  it('extrapolates a ramp: rate 10 + 0.1 t tokens/s is predicted at now + ahead, lagged by half the rate window', () => {
+    const counter = Array.from({ length: seconds }, (_, t) => 10 * t + 0.05 * t * t);
+    const now = 1800;
+    const got = predictLinearOfRate(counter, now, 30, 120, PREDICT_RANGE_SECONDS, PREDICT_STEP_SECONDS, 600);
+    // rate(x[120s]) from 30 s scrapes spans 90 s ending at the last scrape: centred 45 s back.
+    expect(got).toBeCloseTo(10 + 0.1 * (now + 600 - 45), 0);
+    expect(got).toBeGreaterThan(prometheusRate(counter, now, 30, 120));
+  });
+});
