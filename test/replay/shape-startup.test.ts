@@ -8,14 +8,14 @@ import { modelPreset } from '../../lib/models.js';
 import { planCapacity } from '../../lib/planner.js';
 import { type PlannedDeployment } from '../../lib/report.js';
 import { tokenScalingPolicy } from '../../lib/scaling.js';
-import { MODEL_SERVERS, checkpointGiB, startupProbeSeconds } from '../../lib/servers.js';
+import { MODEL_SERVERS, ModelServer, checkpointGiB, startupProbeSeconds } from '../../lib/servers.js';
 import { EXPECTED_WEIGHT_FETCH_GIB_PER_SECOND, IMAGE_PULL_SECONDS, NODE_LAUNCH_SECONDS, expectedStartupSeconds, toReplayDeployment } from '../../lib/replay/deployments.js';
 import { plannedForShape, replanForShape, traceRequestShape } from '../../lib/replay/shape.js';
 import { type RequestTrace } from '../../lib/replay/trace.js';
 import { PREDICT_RANGE_SECONDS, PREDICT_STEP_SECONDS, predictLinearOfRate, prometheusRate } from '../../lib/replay/replay.js';
 
 const llama70b = planCapacity({ model: modelPreset('llama-3-1-70b'), instanceType: 'g6e.12xlarge' });
-const neuron8b = planCapacity({ model: modelPreset('llama-3-1-8b'), instanceType: 'inf2.8xlarge', modelServer: MODEL_SERVERS['vllm-neuron'] });
+const neuron8b = planCapacity({ model: modelPreset('llama-3-1-8b'), instanceType: 'inf2.8xlarge', modelServer: ModelServer.VLLM_NEURON });
 
 function planned(plan = llama70b): PlannedDeployment {
   return { name: 'eks/inference/x', platform: 'EKS', server: 'vLLM', plan, scalingPolicy: tokenScalingPolicy(plan, { maxReplicas: 4, scaleDown: { stabilizationWindowSeconds: 600 } }) };
