@@ -102,6 +102,8 @@ export const ERROR_CODES = {
   ParametersNotInBillions: 'parametersBillion is a raw parameter count, not a number of billions',
   // scalers bound to their workload's plan
   ScalingPolicyPlanMismatch: 'the scaling policy was built from a different capacity plan than the workload it scales',
+  // reference app context (bin/fleet.ts)
+  ReplayTraceFlagInvalid: 'the reference app\'s trace-replay context switch is neither true nor false',
 } as const;
 
 /** A stable error code. */
