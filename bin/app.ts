@@ -10,6 +10,7 @@ import { App } from 'aws-cdk-lib';
 import { App as K8sApp, YamlOutputType } from 'cdk8s';
 import { InferenceRulesPlugin } from '../constructs/aws/rule-pack.js';
 import { InferenceRules } from '../constructs/k8s/rule-pack.js';
+import { SynthPass } from '../constructs/k8s/synth-pass.js';
 import { buildReferenceFleet } from './fleet.js';
 
 /**
@@ -35,7 +36,8 @@ app.synth();
 // Replace the previous manifests so renamed charts leave no stale file behind.
 mkdirSync(outdir, { recursive: true });
 for (const f of readdirSync(outdir)) if (f.endsWith('.k8s.yaml')) rmSync(join(outdir, f));
-k8s.synth();
+// The rule pack and the placement checks once, not once per chart written (constructs/k8s/synth-pass.ts).
+SynthPass.run(() => k8s.synth());
 // The plan report, and the replay charts it links to (with the replay on), beside it; charts of
 // an earlier replay are removed either way, so dist/ never holds a chart the report does not link.
 const report = fleet.report();
