@@ -23,8 +23,9 @@ export class SynthPass {
   private static outcomes: Map<object, Outcome> | undefined;
 
   /**
-   * Run `synth` (e.g. `() => app.synth()`) with each check's result computed once.
-   * Nested runs share the outer run's results.
+   * Run `synth` (e.g. `() => app.synth()`, or several `chart.toJson()` calls between which no
+   * chart changes) with each check's result computed once. Nested runs share the outer run's
+   * results.
    */
   public static run<T>(synth: () => T): T {
     if (SynthPass.outcomes !== undefined) return synth();
