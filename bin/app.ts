@@ -1,6 +1,8 @@
 /**
  * The reference app: `npm run synth` (cdk synth) runs it. CloudFormation goes to cdk.out/, the
- * standalone Kubernetes manifests and the plan report to dist/ (or $K8S_OUTDIR).
+ * standalone Kubernetes manifests and the plan report to dist/ (or $K8S_OUTDIR). The plan
+ * report's trace replay (about 1 s) runs only with `-c inference-constructs:replay-trace=true`
+ * (bin/fleet.ts REPLAY_TRACE_CONTEXT).
  */
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,6 +10,7 @@ import { App } from 'aws-cdk-lib';
 import { App as K8sApp, YamlOutputType } from 'cdk8s';
 import { InferenceRulesPlugin } from '../constructs/aws/rule-pack.js';
 import { InferenceRules } from '../constructs/k8s/rule-pack.js';
+import { SynthPass } from '../constructs/k8s/synth-pass.js';
 import { buildReferenceFleet } from './fleet.js';
 
 /**
@@ -33,8 +36,10 @@ app.synth();
 // Replace the previous manifests so renamed charts leave no stale file behind.
 mkdirSync(outdir, { recursive: true });
 for (const f of readdirSync(outdir)) if (f.endsWith('.k8s.yaml')) rmSync(join(outdir, f));
-k8s.synth();
-// The plan report, and the replay charts it links to, beside it.
+// The rule pack and the placement checks once, not once per chart written (constructs/k8s/synth-pass.ts).
+SynthPass.run(() => k8s.synth());
+// The plan report, and the replay charts it links to (with the replay on), beside it; charts of
+// an earlier replay are removed either way, so dist/ never holds a chart the report does not link.
 const report = fleet.report();
 for (const f of readdirSync(outdir)) if (/^replay-.*\.svg$/.test(f)) rmSync(join(outdir, f));
 writeFileSync(join(outdir, 'inference-plan.md'), report.markdown);

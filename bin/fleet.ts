@@ -11,9 +11,11 @@
  * - `account` / `region`: pin the stacks to an environment (default: environment-agnostic, so
  *   synth needs no credentials);
  * - `gcpProjectId`: scale the GKE deployment with KEDA on Google Managed Prometheus in that
- *   project (default: an HPA on GKE's Custom Metrics Stackdriver Adapter).
+ *   project (default: an HPA on GKE's Custom Metrics Stackdriver Adapter);
+ * - `inference-constructs:replay-trace`: `true` adds the trace replay to the plan report
+ *   ({@link REPLAY_TRACE_CONTEXT}; default: off, the report says how to add it).
  */
-import { join } from 'node:path';
+import { basename, extname, join } from 'node:path';
 import { App, type Environment } from 'aws-cdk-lib';
 import { App as K8sApp } from 'cdk8s';
 import { PrometheusSource } from '../constructs/k8s/token-scaler.js';
@@ -29,11 +31,19 @@ import { TriggerAuthenticationKind } from '../constructs/k8s/token-scaler.js';
  * Deployments whose synthesized scaling policy the plan report replays against a request trace
  * (deployment name -> trace CSV, relative to the app's working directory): Llama 3.1 8B on
  * Inferentia2, whose mean request (1155 prompt + 211 output tokens) is the conversation trace's.
- * The full trace (19,365 requests at the fitted rate, six policies) adds about 1 s to a synth.
+ * The full trace (19,365 requests at the fitted rate, six policies) adds about 1 s to a synth, so
+ * it runs only with {@link REPLAY_TRACE_CONTEXT} set.
  */
 export const REFERENCE_REPLAY_TRACES: { readonly [deployment: string]: string } = {
   'eks/inference/llama-3-1-8b': 'test/fixtures/traces/AzureLLMInferenceTrace_conv.csv',
 };
+
+/**
+ * CDK context key that adds the trace replay to the plan report: `cdk synth -c
+ * inference-constructs:replay-trace=true`. Without it the report's replay section names the
+ * deployments and traces it would replay and this command, and no SVG is written.
+ */
+export const REPLAY_TRACE_CONTEXT = 'inference-constructs:replay-trace';
 
 /** The reference fleet's plan report, with the replay section and the SVG files it links to. */
 export interface FleetReport {
@@ -51,13 +61,45 @@ function context(app: App, key: string): string | undefined {
   return v === undefined || v === null || v === '' ? undefined : String(v);
 }
 
+/** Whether {@link REPLAY_TRACE_CONTEXT} asks for the replay: `true` / `false` (a boolean or its string, as `-c` passes it). */
+function replayRequested(app: App): boolean {
+  const v = context(app, REPLAY_TRACE_CONTEXT);
+  if (v === undefined || v === 'false') return false;
+  if (v === 'true') return true;
+  throw new InferenceConstructsError('ReplayTraceFlagInvalid', {
+    prop: `context.${REPLAY_TRACE_CONTEXT}`,
+    problem: 'the replay switch is neither true nor false',
+    received: v,
+    allowed: ['true', 'false'],
+    fix: `pass -c ${REPLAY_TRACE_CONTEXT}=true to add the trace replay to the plan report, or leave it unset`,
+  });
+}
+
+/**
+ * The replay section when the replay is off: what it would replay (deployment and trace file's
+ * base name, never a path) and how to run it.
+ */
+function replayNotRunSection(deployments: readonly PlannedDeployment[]): string {
+  const named = deployments
+    .filter((d) => d.replayTrace !== undefined)
+    .map((d) => `${d.name} on ${basename(d.replayTrace!, extname(d.replayTrace!))}`)
+    .sort();
+  if (named.length === 0) return '';
+  return [
+    '## Replay',
+    '',
+    `Not run by this synth: \`cdk synth -c ${REPLAY_TRACE_CONTEXT}=true\` replays the synthesized scaling policy of ${named.join(', ')} against the oracle and the peer policies, here and as SVG charts beside this report.`,
+    '',
+  ].join('\n');
+}
+
 /**
  * Add the reference fleet to a CDK app (stacks) and a cdk8s app (standalone charts), reading the
  * platform choices from the CDK app's context.
  *
  * @param baseDir directory the replay traces ({@link REFERENCE_REPLAY_TRACES}) are read from
- * @returns the plan report (Markdown, and with `report` the replay's SVG files); render it after
- *   both apps are built
+ * @returns the plan report (Markdown, and with `report` the replay's SVG files, none unless
+ *   {@link REPLAY_TRACE_CONTEXT} is true); render it after both apps are built
  */
 export function buildReferenceFleet(app: App, k8s: K8sApp, baseDir: string = process.cwd()): { planReport: () => string; report: () => FleetReport } {
   const wanted = (context(app, 'stacks') ?? FLEET_STACKS.join(',')).split(',').map((s) => s.trim()).filter(Boolean);
@@ -76,6 +118,7 @@ export function buildReferenceFleet(app: App, k8s: K8sApp, baseDir: string = pro
   const region = context(app, 'region');
   const env: Environment | undefined = account || region ? { account, region } : undefined;
   const gcpProjectId = context(app, 'gcpProjectId');
+  const replay = replayRequested(app);
 
   // Standalone manifests for any cluster, each EKS chart with its own pools.
   addKubernetesReference(k8s, { gcpProjectId });
@@ -109,8 +152,8 @@ export function buildReferenceFleet(app: App, k8s: K8sApp, baseDir: string = pro
         REFERENCE_REPLAY_TRACES[d.name] === undefined ? d : { ...d, replayTrace: REFERENCE_REPLAY_TRACES[d.name] },
       );
       const plan = renderPlanReport(deployments, { title: 'Inference capacity plan: reference fleet' });
-      const replay: ReplaySection = replaySection(deployments, baseDir);
-      built = { markdown: replay.markdown === '' ? plan : `${plan.replace(/\n*$/, '')}\n\n${replay.markdown.replace(/\n*$/, '')}\n`, svgs: replay.svgs };
+      const section: ReplaySection = replay ? replaySection(deployments, baseDir) : { markdown: replayNotRunSection(deployments), svgs: {} };
+      built = { markdown: section.markdown === '' ? plan : `${plan.replace(/\n*$/, '')}\n\n${section.markdown.replace(/\n*$/, '')}\n`, svgs: section.svgs };
     }
     return built;
   };

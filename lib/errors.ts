@@ -191,6 +191,8 @@ export const ERROR_CODES = {
   EndpointCidrsEmpty: 'the list of CIDR blocks allowed to reach the cluster endpoint is empty',
   EndpointOpenToInternet: 'the cluster endpoint would be reachable from the whole internet',
   SystemNodeCountInvalid: 'the system node group has fewer than one node or a count that is not an integer',
+  // reference app context (bin/fleet.ts)
+  ReplayTraceFlagInvalid: 'the reference app\'s trace-replay context switch is neither true nor false',
 } as const;
 
 /** A stable error code. */

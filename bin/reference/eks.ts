@@ -25,6 +25,7 @@ import type { Construct } from 'constructs';
 import { EksInferenceCluster } from '../../constructs/aws/eks-inference-cluster.js';
 import { HUGGING_FACE_TOKEN_SECRET_NAME } from './sagemaker.js';
 import { AcceleratorClass } from '../../lib/accelerators.js';
+import { SynthPass } from '../../constructs/k8s/synth-pass.js';
 
 /** Inferentia2 chips of the reference pool: up to 8 single-chip nodes. */
 export const REFERENCE_INFERENTIA2_DEVICES = 8;
@@ -100,8 +101,12 @@ export function addEksReference(
 ): EksReferenceStack {
   const stack = new EksReferenceStack(app, 'InferenceEks', props);
   const charts = typeof workloads === 'function' ? workloads(stack.cluster) : workloads;
-  charts.forEach((chart, index) => {
-    stack.cluster.addInferenceWorkload(`Workload${index + 1}`, chart);
-  });
+  // Each chart.toJson() inside addInferenceWorkload validates every chart of their cdk8s app again;
+  // adding workloads changes no chart, so the checks run once for the loop (constructs/k8s/synth-pass.ts).
+  SynthPass.run(() =>
+    charts.forEach((chart, index) => {
+      stack.cluster.addInferenceWorkload(`Workload${index + 1}`, chart);
+    }),
+  );
   return stack;
 }

@@ -11,6 +11,7 @@ import { Construct, IConstruct } from 'constructs';
 import { type PoolCapacity, checkPlacement, workloadDemandsFromManifests } from '../../lib/placement.js';
 import { type DevicePluginPool, type IDevicePluginConsumer, checkDevicePlugins } from './device-plugins.js';
 import type { IAcceleratorPool } from './node-pools.js';
+import { SynthPass } from './synth-pass.js';
 
 /** Properties of {@link PlacementCheck}. */
 export interface PlacementCheckProps {
@@ -67,10 +68,12 @@ export class PlacementCheck extends Construct {
     super(scope, id);
     const external = props.externalPools ?? [];
     this.node.addValidation({
-      validate: () => {
-        checkChartPlacement(Chart.of(this), external);
-        return [];
-      },
+      // Once per synth: cdk8s validates the whole app again for every chart it writes.
+      validate: () =>
+        SynthPass.once(this, () => {
+          checkChartPlacement(Chart.of(this), external);
+          return [];
+        }),
     });
   }
 }

@@ -10,6 +10,7 @@
  */
 import { ApiObject, App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
+import { SynthPass } from './synth-pass.js';
 import { InferenceRulePack, RuleSeverity, formatFinding, type ManifestCheckOptions, type RuleCheckOptions, type RuleFinding, type RulePackResult } from '../../lib/rules/index.js';
 
 /** Options of {@link InferenceRules}. */
@@ -47,11 +48,14 @@ export class InferenceRules extends Construct {
    * chart count for workloads in another). Findings are reported on the first chart.
    */
   public static ofApp(app: App, options: InferenceRulesOptions = {}): void {
+    const key = {};
     app.node.addValidation({
-      validate: () => {
-        const result = InferenceRules.checkCharts(app.charts, options);
-        return failing(result, options.failOnWarnings ?? false).map(formatFinding);
-      },
+      // Once per synth: cdk8s validates the whole app again for every chart it writes.
+      validate: () =>
+        SynthPass.once(key, () => {
+          const result = InferenceRules.checkCharts(app.charts, options);
+          return failing(result, options.failOnWarnings ?? false).map(formatFinding);
+        }),
     });
   }
 
@@ -75,10 +79,12 @@ export class InferenceRules extends Construct {
   private constructor(scope: Chart, id: string, props: { charts: () => Chart[]; options: InferenceRulesOptions }) {
     super(scope, id);
     this.node.addValidation({
-      validate: () => {
-        this.result = InferenceRules.checkCharts(props.charts(), props.options);
-        return failing(this.result, props.options.failOnWarnings ?? false).map(formatFinding);
-      },
+      // Once per synth: cdk8s validates the whole app again for every chart it writes.
+      validate: () =>
+        SynthPass.once(this, () => {
+          this.result = InferenceRules.checkCharts(props.charts(), props.options);
+          return failing(this.result, props.options.failOnWarnings ?? false).map(formatFinding);
+        }),
     });
   }
 }

@@ -1,7 +1,7 @@
 /**
  * Two synths of the same commit from two checkout paths give byte-identical CloudFormation
- * templates, Kubernetes manifests and plan report: no timestamps, no absolute paths, no random
- * names, no `latest` images.
+ * templates, Kubernetes manifests, plan report and replay charts: no timestamps, no absolute
+ * paths, no random names, no `latest` images.
  */
 import { spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
@@ -12,7 +12,12 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 const ROOT = join(import.meta.dirname, '..', '..');
 // test/fixtures/traces: the request trace the plan report replays (bin/fleet.ts REFERENCE_REPLAY_TRACES).
 const SOURCES = ['bin', 'lib', 'constructs', 'imports', 'test/fixtures/traces', 'package.json', 'cdk.json', 'tsconfig.json'];
-const CDK_JSON_CONTEXT: unknown = (JSON.parse(readFileSync(join(ROOT, 'cdk.json'), 'utf8')) as { context: unknown }).context;
+// With the plan report's trace replay on (bin/fleet.ts REPLAY_TRACE_CONTEXT), so its table and
+// SVG chart are checked too: the synth without it writes a subset of these files.
+const CDK_JSON_CONTEXT: unknown = {
+  ...(JSON.parse(readFileSync(join(ROOT, 'cdk.json'), 'utf8')) as { context: object }).context,
+  'inference-constructs:replay-trace': true,
+};
 
 /** Copy the sources (not node_modules, which is linked) into a fresh directory. */
 function checkout(parent: string, name: string): string {
@@ -44,7 +49,7 @@ function outputs(dir: string): Map<string, string> {
     for (const entry of readdirSync(d).sort()) {
       const p = join(d, entry);
       if (statSync(p).isDirectory()) walk(p);
-      else if (/\.(template\.json|k8s\.yaml|md|assets\.json)$/.test(entry)) files.set(relative(dir, p), readFileSync(p, 'utf8'));
+      else if (/\.(template\.json|k8s\.yaml|md|svg|assets\.json)$/.test(entry)) files.set(relative(dir, p), readFileSync(p, 'utf8'));
     }
   };
   walk(join(dir, 'cdk.out'));
@@ -72,6 +77,7 @@ describe('reference app synth', () => {
     expect(names.some((n) => n.endsWith('.template.json'))).toBe(true);
     expect(names.some((n) => n.endsWith('.k8s.yaml'))).toBe(true);
     expect(names).toContain('dist/inference-plan.md');
+    expect(names.some((n) => /^dist\/replay-.*\.svg$/.test(n))).toBe(true);
   });
 
   test('is byte-identical across checkout paths', () => {

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { App as K8sApp } from 'cdk8s';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { buildReferenceFleet } from '../../bin/fleet.js';
+import { buildReferenceFleet, REPLAY_TRACE_CONTEXT } from '../../bin/fleet.js';
 import { formatManifestIssues, validateManifests } from '../support/k8s-validate.js';
 import { addNagChecks, formatNagViolations, synthWithNag } from '../support/nag.js';
 
@@ -70,6 +70,28 @@ describe('reference fleet context', () => {
     const { app } = fleet({ stacks: 'sagemaker', account: '123456789012', region: 'eu-west-1' });
     const stack = app.node.findChild('InferenceConstructsSageMaker') as import('aws-cdk-lib').Stack;
     expect([stack.account, stack.region]).toEqual(['123456789012', 'eu-west-1']);
+  });
+
+  test(`the plan report's trace replay is off unless ${REPLAY_TRACE_CONTEXT} is true: the section says how to run it, and no chart is written`, () => {
+    const report = fleet({ stacks: 'sagemaker' }).report();
+    expect(report.markdown).toContain(
+      `## Replay\n\nNot run by this synth: \`cdk synth -c ${REPLAY_TRACE_CONTEXT}=true\` replays the synthesized scaling policy of eks/inference/llama-3-1-8b on AzureLLMInferenceTrace_conv`,
+    );
+    expect(report.svgs).toEqual({});
+    expect(fleet({ stacks: 'sagemaker', [REPLAY_TRACE_CONTEXT]: false }).report()).toEqual(report);
+  });
+
+  test(`${REPLAY_TRACE_CONTEXT}=true (as cdk synth -c passes it, a string) replays the conversation trace into the report and one SVG chart`, () => {
+    const { markdown, svgs } = fleet({ stacks: 'sagemaker', [REPLAY_TRACE_CONTEXT]: 'true' }).report();
+    expect(markdown).toContain('## Replay\n\n### eks/inference/llama-3-1-8b on AzureLLMInferenceTrace_conv');
+    expect(markdown).not.toContain('Not run by this synth');
+    expect(Object.keys(svgs)).toEqual(['replay-eks-inference-llama-3-1-8b-azurellminferencetrace-conv.svg']);
+  }, 60_000);
+
+  test(`throws ReplayTraceFlagInvalid for a ${REPLAY_TRACE_CONTEXT} that is neither true nor false`, () => {
+    expect(() => fleet({ stacks: 'sagemaker', [REPLAY_TRACE_CONTEXT]: 'yes' })).toThrow(
+      /\[ReplayTraceFlagInvalid\] context\.inference-constructs:replay-trace: the replay switch is neither true nor false; received "yes"/,
+    );
   });
 
   test('throws FleetStackUnknown for an unknown stack', () => {
