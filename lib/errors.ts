@@ -190,6 +190,8 @@ export const ERROR_CODES = {
   EndpointCidrsEmpty: 'the list of CIDR blocks allowed to reach the cluster endpoint is empty',
   EndpointOpenToInternet: 'the cluster endpoint would be reachable from the whole internet',
   SystemNodeCountInvalid: 'the system node group has fewer than one node or a count that is not an integer',
+  // node packing of pool limits (lib/private/node-packing.ts)
+  PodDevicesAboveNode: 'a pod requests more accelerator devices than one node of any instance type of its pool has',
 } as const;
 
 /** A stable error code. */
