@@ -495,7 +495,10 @@ export class EksInferenceCluster extends Construct {
       const onPool = this.workloadDemands().filter(
         (d) => (d.resourcesPerReplica[pool.resourceName] ?? 0) > 0 && selectorMatches(d.nodeSelector, pool.labels),
       );
-      const minDevices = onPool.reduce((sum, d) => sum + (d.resourcesPerReplica[pool.resourceName] ?? 0) * (mins.get(d.name) ?? 1), 0);
+      // Whole nodes per workload, as the pool's limit counts them (lib/private/node-packing.ts): a
+      // pod's devices all come from one node (Kubernetes device plugins), so 8-device pods on
+      // 12-device nodes need a node each, not 2 nodes for 3 of them.
+      const minDevices = pool.demandedDevicesFor(Object.fromEntries(onPool.map((d) => [d.name, mins.get(d.name) ?? 1])));
       const held = pool.minNodes * pool.devicesPerNode;
       if (minDevices > held) {
         const nodes = Math.ceil(minDevices / pool.devicesPerNode);
@@ -503,7 +506,7 @@ export class EksInferenceCluster extends Construct {
           new InferenceConstructsError('NodeGroupCannotGrow', {
             prop: `${pool.poolName}.minNodes`,
             problem:
-              `the workloads' minimum replicas need ${minDevices} ${pool.resourceName} but the node group keeps ${pool.minNodes} ` +
+              `the workloads' minimum replicas need ${nodes} node(s) (${minDevices} ${pool.resourceName}; a pod's devices come from one node) but the node group keeps ${pool.minNodes} ` +
               `node(s) with ${held}; managed node groups here run no node autoscaler, so nothing adds nodes and the pods stay Pending`,
             received: pool.minNodes,
             allowed: `an integer >= ${nodes}`,
