@@ -174,7 +174,8 @@ export interface AcceleratorPoolOptions {
    * Pool-wide cap on accelerator devices (the pool's `aws.amazon.com/neuron` or
    * `nvidia.com/gpu`): the Auto Mode NodePool `limits`, and for managed node groups
    * `maxSize = ceil(maxDevices / devicesPerNode)`. Workloads whose maximum replicas need more
-   * devices fail synthesis with `PoolLimitExceeded`.
+   * devices, or more than the whole nodes their pods occupy (a pod's devices come from one node),
+   * fail synthesis with `PoolLimitExceeded`.
    *
    * @default - rendered at synthesis from the workloads deployed on the pool
    * (`EksInferenceCluster.addInferenceWorkload`, or {@link AcceleratorPool.addWorkloadManifests}):

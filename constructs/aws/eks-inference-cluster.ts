@@ -577,15 +577,47 @@ export class EksInferenceCluster extends Construct {
     }
     const early = [...this.undeliveredSecrets(), ...this.platformMismatches()];
     if (early.length > 0) return early;
-    const shortfalls = this.nodeGroupShortfalls();
-    if (shortfalls.length > 0) return shortfalls;
     try {
+      const shortfalls = this.nodeGroupShortfalls();
+      if (shortfalls.length > 0) return shortfalls;
       checkPlacement(this.workloadDemands(), this.pools.map((p) => p.capacity()));
+      return this.limitsBelowWholeNodes();
     } catch (e) {
       if (e instanceof InferenceConstructsError) return [e.message];
       throw e;
     }
-    return [];
+  }
+
+  /**
+   * The placement check compares devices; a pool's limit must also hold the whole nodes the
+   * workloads' pods occupy at their maximum replicas (a pod's devices all come from one node,
+   * https://kubernetes.io/docs/concepts/extend-kubernetes/compute-storage-net/device-plugins/), or
+   * Karpenter stops launching nodes below what the pods need
+   * (https://karpenter.sh/v1.0/concepts/nodepools/#speclimits) and a node group stops at maxSize.
+   * Only an explicit `maxDevices` can fall short: a pool sized from its workloads holds their surge too.
+   */
+  private limitsBelowWholeNodes(): string[] {
+    const demands = this.workloadDemands();
+    const atMax = Object.fromEntries(demands.map((d) => [d.name, d.maxReplicas]));
+    const errors: string[] = [];
+    for (const pool of this.pools) {
+      const need = pool.demandedDevicesFor(atMax);
+      const limit = pool.maxDevices();
+      if (need <= limit) continue;
+      const on = demands.filter((d) => (d.resourcesPerReplica[pool.resourceName] ?? 0) > 0 && selectorMatches(d.nodeSelector, pool.labels)).map((d) => d.name);
+      errors.push(
+        new InferenceConstructsError('PoolLimitExceeded', {
+          prop: `${pool.poolName}.limits["${pool.resourceName}"]`,
+          problem:
+            `workloads ${on.join(', ')} at their maximum replicas occupy whole nodes with ${need} ${pool.resourceName} (a pod's devices come ` +
+            `from one node, so a node's unrequested devices stay idle), more than pool ${pool.poolName} allows; the last replicas would stay Pending`,
+          received: limit,
+          allowed: `at least ${need}`,
+          fix: `raise maxDevices to ${need} (or leave it out to size the pool from its workloads), or lower the workloads' maxReplicas`,
+        }).message,
+      );
+    }
+    return errors;
   }
 }
 

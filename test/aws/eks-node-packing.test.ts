@@ -108,6 +108,10 @@ describe('EKS Auto Mode pools: whole nodes per workload', () => {
     const pool = cluster.addAcceleratorPool('Inf2', { accelerator: AcceleratorClass.INFERENTIA2, instanceTypes: ['inf2.24xlarge'] });
     cluster.addInferenceWorkload('Llama', inf2('llama', 8, 1));
     expect(() => pool.maxDevices()).toThrow(/\[PodDevicesAboveNode\] Deployment\/llm\/llama resources\.limits\["aws\.amazon\.com\/neuron"\]: a pod requests 8 .*allowed: at most 6 \(inf2\.24xlarge: 6\)/);
+    // The cluster's validation (what app.synth() runs) reports it rather than crashing.
+    const errors = cluster.node.validate();
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/^\[PodDevicesAboveNode\] Deployment\/llm\/llama/);
   });
 });
 
@@ -129,5 +133,32 @@ describe('EKS managed node groups: maxSize and minNodes in whole nodes per workl
     const errors = cluster.node.validate();
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatch(/\[NodeGroupCannotGrow\] inf2\.minNodes: the workloads' minimum replicas need 3 node\(s\) \(36 aws\.amazon\.com\/neuron; .*allowed: an integer >= 3/);
+  });
+});
+
+describe('EKS pools with an explicit maxDevices', () => {
+  test('fails PoolLimitExceeded when maxDevices 24 holds 3 x 8 devices but not the 3 whole 12-device nodes those pods occupy (a pod\'s devices come from one node; Karpenter stops at the limit)', () => {
+    const { cluster } = newCluster();
+    cluster.addAcceleratorPool('Inf2', { accelerator: AcceleratorClass.INFERENTIA2, instanceTypes: ['inf2.48xlarge'], maxDevices: 24 });
+    cluster.addInferenceWorkload('Llama', inf2('llama', 8, 3));
+    const errors = cluster.node.validate();
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/\[PoolLimitExceeded\] inf2\.limits\["aws\.amazon\.com\/neuron"\]: workloads Deployment\/llm\/llama at their maximum replicas occupy whole nodes with 36 .*received 24; allowed: at least 36/);
+  });
+
+  test('accepts maxDevices 36 for the same workload', () => {
+    const { cluster } = newCluster();
+    cluster.addAcceleratorPool('Inf2', { accelerator: AcceleratorClass.INFERENTIA2, instanceTypes: ['inf2.48xlarge'], maxDevices: 36 });
+    cluster.addInferenceWorkload('Llama', inf2('llama', 8, 3));
+    expect(cluster.node.validate()).toEqual([]);
+  });
+
+  test('a managed node group reports PodDevicesAboveNode from its validation too', () => {
+    const { cluster } = newCluster({ capacityMode: NodeCapacityMode.MANAGED_NODE_GROUPS });
+    cluster.addAcceleratorPool('Inf2', { accelerator: AcceleratorClass.INFERENTIA2, instanceTypes: ['inf2.24xlarge'], minNodes: 1 });
+    cluster.addInferenceWorkload('Llama', mngInf2('llama', 8, 1));
+    const errors = cluster.node.validate();
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/^\[PodDevicesAboveNode\] Deployment\/llm\/llama/);
   });
 });
