@@ -13,7 +13,7 @@ import { AUTO_MODE_MAX_NODE_LIFETIME_HOURS, NODE_POOL_DEFAULTS, assertAutoModeNo
 import { InferenceConstructsError } from '../../lib/errors.js';
 import { instanceType as catalogueInstanceType, AcceleratorClass, type InstanceTypeSpec, type Taint } from '../../lib/accelerators.js';
 import { type PoolCapacity, type WorkloadDemand, workloadDemandsFromManifests } from '../../lib/placement.js';
-import { type NodeShape, devicesForPods } from '../../lib/private/node-packing.js';
+import { type NodeShape, devicesForPods, podsFitNodes } from '../../lib/private/node-packing.js';
 import { podGroupsByWorkload } from '../../lib/private/pod-resources.js';
 import { PICKS_THE_CATALOGUE_ROW, rejectToken } from './token-guards.js';
 
@@ -631,8 +631,8 @@ export class AcceleratorPool extends Construct {
    * pod) and nodes = ceil(pods / pods per node), times the node's devices. Karpenter launches no
    * node past the NodePool's `limits` (https://karpenter.sh/v1.0/concepts/nodepools/#speclimits),
    * so the idle devices of those nodes count. Of several instance types, the one that packs a
-   * workload's pods worst counts.
-   * @throws InferenceConstructsError PodDevicesAboveNode when a pod needs more devices than a node of any type has
+   * workload's pods worst counts. A workload whose pods fit no instance type of the pool does not
+   * count: it cannot land on the pool.
    */
   public demandedDevices(): number {
     return this.demandedDevicesAt((w) => w.maxReplicas + (w.surgeReplicas ?? 0));
@@ -647,15 +647,24 @@ export class AcceleratorPool extends Construct {
     return this.demandedDevicesAt((w) => replicaCounts[w.name] ?? w.maxReplicas + (w.surgeReplicas ?? 0));
   }
 
+  /** The instance types of the pool as the node-packing rule sees them (name, devices per node). */
+  private nodeShapes(): NodeShape[] {
+    return this.spec.rows.map((r) => ({ name: r.name, devices: r.devicesPerNode }));
+  }
+
   private demandedDevicesAt(replicasOf: (w: WorkloadDemand) => number): number {
-    const shapes: NodeShape[] = this.spec.rows.map((r) => ({ name: r.name, devices: r.devicesPerNode }));
+    const shapes = this.nodeShapes();
     const pods = podGroupsByWorkload(this.workloadManifests, this.resourceName);
     let total = 0;
     for (const w of workloadDemandsFromManifests(this.workloadManifests)) {
       const perReplica = w.resourcesPerReplica[this.resourceName];
       if (!perReplica || !selectorMatches(w.nodeSelector, this.labels)) continue;
+      // A pod larger than every node of this pool never lands here (it may on another pool its
+      // selector matches; the cluster reports one that fits no pool, PodDevicesAboveNode).
+      const groups = pods.get(w.name) ?? [];
+      if (!podsFitNodes(groups, shapes)) continue;
       // A rolling update runs its surge pods beside maxReplicas; a pool without room for them stalls the rollout.
-      total += devicesForPods(w.name, replicasOf(w), pods.get(w.name) ?? [], shapes, this.resourceName);
+      total += devicesForPods(w.name, replicasOf(w), groups, shapes, this.resourceName);
     }
     return total;
   }

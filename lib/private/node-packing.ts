@@ -37,8 +37,8 @@ export interface NodeShape {
   /** Devices of the pool's resource on one node. */
   readonly devices: number;
   /**
-   * Pods of the workload one node runs, when something else than devices bounds it (a capacity
-   * plan's replicas per node, which also counts host memory).
+   * Pods of the workload one node runs, when something besides devices bounds it (a capacity
+   * plan's replicas per node, which also counts host memory); never more than the devices hold.
    * @default floor(devices / devicesPerPod)
    */
   readonly podsPerNode?: number;
@@ -46,15 +46,26 @@ export interface NodeShape {
 
 /**
  * Nodes of one shape that hold `pods` pods of `devicesPerPod` devices each: pods per node =
- * `floor(node devices / devices per pod)` (or the shape's own `podsPerNode`), nodes =
+ * `floor(node devices / devices per pod)` (or the shape's `podsPerNode` when lower), nodes =
  * `ceil(pods / pods per node)`. A pod needs all its devices on one node.
  * @returns undefined when one pod needs more devices than the node has (it never schedules there)
  */
 export function nodesForPods(pods: number, devicesPerPod: number, node: NodeShape): number | undefined {
   if (pods <= 0 || devicesPerPod <= 0) return 0;
   if (devicesPerPod > node.devices) return undefined;
-  const perNode = node.podsPerNode ?? Math.floor(node.devices / devicesPerPod);
+  // A plan's bound (host memory) can only lower what the devices allow.
+  const byDevices = Math.floor(node.devices / devicesPerPod);
+  const perNode = Math.min(node.podsPerNode ?? byDevices, byDevices);
   return Math.ceil(pods / Math.max(1, perNode));
+}
+
+/**
+ * True when every pod of the groups fits one node of some shape. A pod that fits no instance type
+ * of a pool never lands there (Karpenter offers a pending pod only the instance types that hold
+ * it), so a pool does not count it; it may run on another pool its node selector matches.
+ */
+export function podsFitNodes(groups: readonly PodGroup[], nodes: readonly NodeShape[]): boolean {
+  return groups.every((g) => g.pods <= 0 || g.devicesPerPod <= 0 || nodes.some((n) => g.devicesPerPod <= n.devices));
 }
 
 /**

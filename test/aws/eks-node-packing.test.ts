@@ -103,15 +103,26 @@ describe('EKS Auto Mode pools: whole nodes per workload', () => {
     expect(pool.maxDevices()).toBe(36);
   });
 
-  test('fails PodDevicesAboveNode at synthesis when a pod requests more devices than any node of the pool has', () => {
+  test('fails PodDevicesAboveNode at synthesis when a pod requests more devices than any node of the pools it selects has', () => {
     const { cluster } = newCluster();
     const pool = cluster.addAcceleratorPool('Inf2', { accelerator: AcceleratorClass.INFERENTIA2, instanceTypes: ['inf2.24xlarge'] });
     cluster.addInferenceWorkload('Llama', inf2('llama', 8, 1));
-    expect(() => pool.maxDevices()).toThrow(/\[PodDevicesAboveNode\] Deployment\/llm\/llama resources\.limits\["aws\.amazon\.com\/neuron"\]: a pod requests 8 .*allowed: at most 6 \(inf2\.24xlarge: 6\)/);
-    // The cluster's validation (what app.synth() runs) reports it rather than crashing.
+    // The pod cannot land on the pool, so the pool does not count it (one node, its floor).
+    expect(pool.maxDevices()).toBe(6);
     const errors = cluster.node.validate();
     expect(errors).toHaveLength(1);
-    expect(errors[0]).toMatch(/^\[PodDevicesAboveNode\] Deployment\/llm\/llama/);
+    expect(errors[0]).toMatch(/^\[PodDevicesAboveNode\] Deployment\/llm\/llama resources\.limits\["aws\.amazon\.com\/neuron"\]: a pod requests 8 .*allowed: at most 6 \(inf2\.24xlarge: 6\)/);
+  });
+
+  test('a pod larger than the nodes of one pool its selector matches runs on another: the small pool does not count it, and nothing fails', () => {
+    const { cluster } = newCluster();
+    // Both pools carry the inf2 instance-family label the workload selects.
+    const small = cluster.addAcceleratorPool('Small', { accelerator: AcceleratorClass.INFERENTIA2, instanceTypes: ['inf2.24xlarge'], maxDevices: 6 });
+    const large = cluster.addAcceleratorPool('Large', { accelerator: AcceleratorClass.INFERENTIA2, instanceTypes: ['inf2.48xlarge'] });
+    cluster.addInferenceWorkload('Llama', inf2('llama', 8, 2));
+    expect(small.demandedDevices()).toBe(0);
+    expect(large.maxDevices()).toBe(24);
+    expect(cluster.node.validate()).toEqual([]);
   });
 });
 

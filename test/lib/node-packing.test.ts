@@ -9,7 +9,7 @@
  *   so the limit must count the idle devices of those nodes too.
  */
 import { describe, expect, test } from 'vitest';
-import { devicesForPods, nodesForPods } from '../../lib/private/node-packing.js';
+import { devicesForPods, nodesForPods, podsFitNodes } from '../../lib/private/node-packing.js';
 import { podGroupsByWorkload } from '../../lib/private/pod-resources.js';
 import { instanceType } from '../../lib/accelerators.js';
 
@@ -44,6 +44,15 @@ describe('devicesForPods: whole nodes per pod shape', () => {
 
   test('a planned pods-per-node bound (host memory) wins over the device count', () => {
     expect(nodesForPods(4, 1, { name: 'inf2.48xlarge', devices: 12, podsPerNode: 2 })).toBe(2);
+  });
+
+  test('a planned pods-per-node bound above what the devices hold is capped by the devices: 24 one-device pods on 12 devices are 2 nodes', () => {
+    expect(nodesForPods(24, 1, { name: 'inf2.48xlarge', devices: 12, podsPerNode: 24 })).toBe(2);
+  });
+
+  test('podsFitNodes: a pod fits when some instance type of the pool holds all its devices', () => {
+    expect(podsFitNodes([{ pods: 1, devicesPerPod: 8 }], [inf2_24, inf2_48])).toBe(true);
+    expect(podsFitNodes([{ pods: 1, devicesPerPod: 8 }], [inf2_24])).toBe(false);
   });
 
   test('no replicas need no devices', () => {
