@@ -15,7 +15,7 @@ import { type ErrorCode, InferenceConstructsError } from '../../lib/errors.js';
 import { InstanceTypeSpec, NodeRequirement, Taint, instanceType } from '../../lib/accelerators.js';
 import { type PoolCapacity, type WorkloadDemand, tolerates, workloadDemandsFromManifests } from '../../lib/placement.js';
 import type { CapacityPlan } from '../../lib/planner.js';
-import { type NodeShape, type PodGroup, devicesForPods } from '../../lib/private/node-packing.js';
+import { type NodeShape, type PodGroup, devicesForPods, podsFitNodes } from '../../lib/private/node-packing.js';
 import { podGroupsByWorkload } from '../../lib/private/pod-resources.js';
 import { ephemeralStorageByWorkload } from '../../lib/private/workload-storage.js';
 import {
@@ -408,6 +408,9 @@ function devicesAtScale(p: PlacedWorkload, pool: PoolMatch): number {
   const nodes: readonly NodeShape[] = p.plan
     ? [{ name: p.plan.instance.name, devices: p.plan.instance.devicesPerNode, podsPerNode: p.plan.replicasPerNode }]
     : pool.nodeShapes;
+  // A pod larger than every node of the pool never lands on it (Karpenter offers a pending pod
+  // only the instance types that hold it); it may run on another pool its selector matches.
+  if (!p.plan && !podsFitNodes(p.pods, nodes)) return 0;
   return devicesForPods(p.demand.name, replicas, p.pods, nodes, pool.resourceName);
 }
 

@@ -242,6 +242,15 @@ describe('AcceleratorNodePool sized from a workload rendered without a plan', ()
     expect(one(Testing.synth(chart), 'NodePool').spec.limits[NEURON]).toBe(36);
   });
 
+  test('a pod larger than every node of the pool does not count on it (it can only run on another pool): 8-device pods on inf2.24xlarge (6)', () => {
+    const chart = new Chart(Testing.app(), 'c', { namespace: 'inference' });
+    const pool = new AcceleratorNodePool(chart, 'Pool', { mode: KubernetesPlatform.EKS_AUTO_MODE, name: 'inf2', instanceTypes: ['inf2.24xlarge'] });
+    handWritten(chart, pool, 8, 3);
+    handWritten(chart, pool, 2, 3);
+    // Only the 2-device pods count: three to a 6-device node.
+    expect(pool.maxDevices()).toBe(6);
+  });
+
   test('a mixed pool counts the type that packs worst: 3 pods of 4 devices take 3 inf2.24xlarge = 18', () => {
     const chart = new Chart(Testing.app(), 'c', { namespace: 'inference' });
     const pool = new AcceleratorNodePool(chart, 'Pool', { mode: KubernetesPlatform.EKS_AUTO_MODE, name: 'inf2', instanceTypes: ['inf2.24xlarge', 'inf2.48xlarge'] });
