@@ -193,6 +193,8 @@ export const ERROR_CODES = {
   SystemNodeCountInvalid: 'the system node group has fewer than one node or a count that is not an integer',
   // reference app context (bin/fleet.ts)
   ReplayTraceFlagInvalid: 'the reference app\'s trace-replay context switch is neither true nor false',
+  // node packing of pool limits (lib/private/node-packing.ts)
+  PodDevicesAboveNode: 'a pod requests more accelerator devices than one node of any instance type of its pool has',
 } as const;
 
 /** A stable error code. */

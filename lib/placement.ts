@@ -19,6 +19,7 @@
 import type { Taint } from './accelerators.js';
 import { InferenceConstructsError } from './errors.js';
 import { type Json, get, isObject, objectName } from './private/manifest-json.js';
+import { podExtendedResources } from './private/pod-resources.js';
 
 /** A pod toleration (core/v1 Toleration). */
 export interface Toleration {
@@ -60,33 +61,6 @@ export interface WorkloadDemand {
 
 /** KEDA's default `maxReplicaCount` when a ScaledObject leaves it out. */
 const KEDA_DEFAULT_MAX_REPLICAS = 100;
-
-/** Resource names that are not accelerators (the rest, `vendor/name`, are extended resources). */
-const CORE_RESOURCES = new Set(['cpu', 'memory', 'ephemeral-storage', 'storage']);
-
-/** Parse a Kubernetes quantity for a countable extended resource ("4", 4). */
-function parseCount(v: unknown): number {
-  if (typeof v === 'number') return v;
-  if (typeof v === 'string' && /^\d+$/.test(v)) return Number(v);
-  return NaN;
-}
-
-/** Extended resources one pod requests (limits, else requests), summed over its containers. */
-function podExtendedResources(podSpec: unknown): Record<string, number> {
-  const total: Record<string, number> = {};
-  const containers = get(podSpec, 'containers');
-  if (!Array.isArray(containers)) return total;
-  for (const c of containers) {
-    const limits = (get(c, 'resources', 'limits') ?? get(c, 'resources', 'requests')) as unknown;
-    if (!isObject(limits)) continue;
-    for (const [res, q] of Object.entries(limits)) {
-      if (CORE_RESOURCES.has(res) || !res.includes('/')) continue;
-      const n = parseCount(q);
-      if (Number.isFinite(n)) total[res] = (total[res] ?? 0) + n;
-    }
-  }
-  return total;
-}
 
 function addInto(target: Record<string, number>, add: Record<string, number>, times = 1): void {
   for (const [k, v] of Object.entries(add)) target[k] = (target[k] ?? 0) + v * times;

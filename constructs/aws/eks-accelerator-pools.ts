@@ -12,7 +12,9 @@ import { Construct } from 'constructs';
 import { AUTO_MODE_MAX_NODE_LIFETIME_HOURS, NODE_POOL_DEFAULTS, assertAutoModeNodeLifetime, durationHours } from '../../lib/node-pool-defaults.js';
 import { InferenceConstructsError } from '../../lib/errors.js';
 import { instanceType as catalogueInstanceType, AcceleratorClass, type InstanceTypeSpec, type Taint } from '../../lib/accelerators.js';
-import { type PoolCapacity, workloadDemandsFromManifests } from '../../lib/placement.js';
+import { type PoolCapacity, type WorkloadDemand, workloadDemandsFromManifests } from '../../lib/placement.js';
+import { type NodeShape, devicesForPods, podsFitNodes } from '../../lib/private/node-packing.js';
+import { podGroupsByWorkload } from '../../lib/private/pod-resources.js';
 import { PICKS_THE_CATALOGUE_ROW, rejectToken } from './token-guards.js';
 
 /**
@@ -172,12 +174,15 @@ export interface AcceleratorPoolOptions {
    * Pool-wide cap on accelerator devices (the pool's `aws.amazon.com/neuron` or
    * `nvidia.com/gpu`): the Auto Mode NodePool `limits`, and for managed node groups
    * `maxSize = ceil(maxDevices / devicesPerNode)`. Workloads whose maximum replicas need more
-   * devices fail synthesis with `PoolLimitExceeded`.
+   * devices, or more than the whole nodes their pods occupy (a pod's devices come from one node),
+   * fail synthesis with `PoolLimitExceeded`.
    *
    * @default - rendered at synthesis from the workloads deployed on the pool
    * (`EksInferenceCluster.addInferenceWorkload`, or {@link AcceleratorPool.addWorkloadManifests}):
-   * the sum of (max replicas + rollout surge) x devices per replica, rounded up to whole nodes of
-   * the largest instance type (at least one node)
+   * for each workload, the whole nodes its (max replicas + rollout surge) pods occupy (a pod's
+   * devices come from one node: pods per node = floor(node devices / devices per pod)) times the
+   * devices of a node, for the instance type that packs it worst; summed over the workloads, at
+   * least one node of the largest instance type
    */
   readonly maxDevices?: number;
 
@@ -265,11 +270,6 @@ function commonLabels(maps: readonly (Readonly<Record<string, string>> | undefin
     if (rest.every((m) => m?.[key] === first[key])) out[key] = first[key]!;
   }
   return out;
-}
-
-/** Round `n` up to a multiple of `step`. */
-function roundUp(n: number, step: number): number {
-  return Math.ceil(n / step) * step;
 }
 
 /** True when every selector entry is a label of the pool. */
@@ -623,27 +623,59 @@ export class AcceleratorPool extends Construct {
   }
 
   /**
-   * Devices the workloads on this pool need at their maximum replicas plus a rollout's surge (workloads whose node
-   * selector the pool's labels satisfy and that request the pool's resource).
+   * Devices the workloads on this pool need at their maximum replicas plus a rollout's surge
+   * (workloads whose node selector the pool's labels satisfy and that request the pool's
+   * resource), in whole nodes per workload and pod shape (`devicesForPods` of
+   * lib/private/node-packing.ts, the rule the cdk8s node pools use): a pod's devices all come
+   * from one node (Kubernetes device plugins), so pods per node = floor(node devices / devices per
+   * pod) and nodes = ceil(pods / pods per node), times the node's devices. Karpenter launches no
+   * node past the NodePool's `limits` (https://karpenter.sh/v1.0/concepts/nodepools/#speclimits),
+   * so the idle devices of those nodes count. Of several instance types, the one that packs a
+   * workload's pods worst counts. A workload whose pods fit no instance type of the pool does not
+   * count: it cannot land on the pool.
    */
   public demandedDevices(): number {
+    return this.demandedDevicesAt((w) => w.maxReplicas + (w.surgeReplicas ?? 0));
+  }
+
+  /**
+   * Whole-node devices the pool's workloads need at the given replicas (see
+   * {@link demandedDevices}). `replicaCounts` maps a workload name (`kind/namespace/name`) to its
+   * replicas; a workload it leaves out counts its maximum replicas plus its rollout surge.
+   */
+  public demandedDevicesFor(replicaCounts: { [workload: string]: number }): number {
+    return this.demandedDevicesAt((w) => replicaCounts[w.name] ?? w.maxReplicas + (w.surgeReplicas ?? 0));
+  }
+
+  /** The instance types of the pool as the node-packing rule sees them (name, devices per node). */
+  private nodeShapes(): NodeShape[] {
+    return this.spec.rows.map((r) => ({ name: r.name, devices: r.devicesPerNode }));
+  }
+
+  private demandedDevicesAt(replicasOf: (w: WorkloadDemand) => number): number {
+    const shapes = this.nodeShapes();
+    const pods = podGroupsByWorkload(this.workloadManifests, this.resourceName);
     let total = 0;
     for (const w of workloadDemandsFromManifests(this.workloadManifests)) {
       const perReplica = w.resourcesPerReplica[this.resourceName];
       if (!perReplica || !selectorMatches(w.nodeSelector, this.labels)) continue;
+      // A pod larger than every node of this pool never lands here (it may on another pool its
+      // selector matches; the cluster reports one that fits no pool, PodDevicesAboveNode).
+      const groups = pods.get(w.name) ?? [];
+      if (!podsFitNodes(groups, shapes)) continue;
       // A rolling update runs its surge pods beside maxReplicas; a pool without room for them stalls the rollout.
-      total += perReplica * (w.maxReplicas + (w.surgeReplicas ?? 0));
+      total += devicesForPods(w.name, replicasOf(w), groups, shapes, this.resourceName);
     }
     return total;
   }
 
   /**
-   * The pool's device limit: `maxDevices` when given, else the workloads' demand rounded up to
-   * whole nodes of the largest instance type (at least one node).
+   * The pool's device limit: `maxDevices` when given, else {@link demandedDevices} (whole nodes
+   * per workload), at least one node of the largest instance type.
    */
   public maxDevices(): number {
     if (this.explicitMaxDevices !== undefined) return this.explicitMaxDevices;
-    return Math.max(roundUp(this.demandedDevices(), this.spec.maxDevicesPerNode), this.spec.maxDevicesPerNode);
+    return Math.max(this.demandedDevices(), this.spec.maxDevicesPerNode);
   }
 
   /** Nodes the pool may grow to: `ceil(maxDevices / devicesPerNode)` of the largest type. */

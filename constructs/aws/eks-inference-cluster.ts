@@ -22,7 +22,9 @@ import { ephemeralStorageByWorkload, minReplicasByWorkload } from './eks-workloa
 import { NEURON_HELM_CHART, NVIDIA_DEVICE_PLUGIN_CHART, type PinnedHelmChart } from './eks-versions.js';
 import { guardStackResourceBudget } from './stack-budget.js';
 import { rejectToken } from './token-guards.js';
-import { AcceleratorClass } from '../../lib/accelerators.js';
+import { AcceleratorClass, instanceType as catalogueInstanceType } from '../../lib/accelerators.js';
+import { devicesForPods } from '../../lib/private/node-packing.js';
+import { podGroupsByWorkload } from '../../lib/private/pod-resources.js';
 import { KubernetesPlatform } from '../../lib/platforms.js';
 
 /**
@@ -495,7 +497,10 @@ export class EksInferenceCluster extends Construct {
       const onPool = this.workloadDemands().filter(
         (d) => (d.resourcesPerReplica[pool.resourceName] ?? 0) > 0 && selectorMatches(d.nodeSelector, pool.labels),
       );
-      const minDevices = onPool.reduce((sum, d) => sum + (d.resourcesPerReplica[pool.resourceName] ?? 0) * (mins.get(d.name) ?? 1), 0);
+      // Whole nodes per workload, as the pool's limit counts them (lib/private/node-packing.ts): a
+      // pod's devices all come from one node (Kubernetes device plugins), so 8-device pods on
+      // 12-device nodes need a node each, not 2 nodes for 3 of them.
+      const minDevices = pool.demandedDevicesFor(Object.fromEntries(onPool.map((d) => [d.name, mins.get(d.name) ?? 1])));
       const held = pool.minNodes * pool.devicesPerNode;
       if (minDevices > held) {
         const nodes = Math.ceil(minDevices / pool.devicesPerNode);
@@ -503,7 +508,7 @@ export class EksInferenceCluster extends Construct {
           new InferenceConstructsError('NodeGroupCannotGrow', {
             prop: `${pool.poolName}.minNodes`,
             problem:
-              `the workloads' minimum replicas need ${minDevices} ${pool.resourceName} but the node group keeps ${pool.minNodes} ` +
+              `the workloads' minimum replicas need ${nodes} node(s) (${minDevices} ${pool.resourceName}; a pod's devices come from one node) but the node group keeps ${pool.minNodes} ` +
               `node(s) with ${held}; managed node groups here run no node autoscaler, so nothing adds nodes and the pods stay Pending`,
             received: pool.minNodes,
             allowed: `an integer >= ${nodes}`,
@@ -574,15 +579,68 @@ export class EksInferenceCluster extends Construct {
     }
     const early = [...this.undeliveredSecrets(), ...this.platformMismatches()];
     if (early.length > 0) return early;
-    const shortfalls = this.nodeGroupShortfalls();
-    if (shortfalls.length > 0) return shortfalls;
     try {
+      this.checkPodsFitNodes();
+      const shortfalls = this.nodeGroupShortfalls();
+      if (shortfalls.length > 0) return shortfalls;
       checkPlacement(this.workloadDemands(), this.pools.map((p) => p.capacity()));
+      return this.limitsBelowWholeNodes();
     } catch (e) {
       if (e instanceof InferenceConstructsError) return [e.message];
       throw e;
     }
-    return [];
+  }
+
+  /**
+   * The placement check compares devices; a pool's limit must also hold the whole nodes the
+   * workloads' pods occupy at their maximum replicas (a pod's devices all come from one node,
+   * https://kubernetes.io/docs/concepts/extend-kubernetes/compute-storage-net/device-plugins/), or
+   * Karpenter stops launching nodes below what the pods need
+   * (https://karpenter.sh/v1.0/concepts/nodepools/#speclimits) and a node group stops at maxSize.
+   * Only an explicit `maxDevices` can fall short: a pool sized from its workloads holds their surge too.
+   */
+  /**
+   * A pod that fits no node of any pool its selector matches stays Pending (a pod's devices all
+   * come from one node); each pool leaves such a workload out of its count, so it is reported here,
+   * before the limits are compared.
+   * @throws InferenceConstructsError PodDevicesAboveNode
+   */
+  private checkPodsFitNodes(): void {
+    const demands = this.workloadDemands();
+    const all = this.workloads.flatMap((w) => w.manifests);
+    for (const d of demands) {
+      for (const [res, perReplica] of Object.entries(d.resourcesPerReplica)) {
+        const matching = this.pools.filter((p) => p.resourceName === res && perReplica > 0 && selectorMatches(d.nodeSelector, p.labels));
+        if (matching.length === 0) continue;
+        const shapes = matching.flatMap((p) => p.instanceTypes.map((t) => ({ name: t, devices: catalogueInstanceType(t).devicesPerNode })));
+        // Raises PodDevicesAboveNode when no shape holds a pod.
+        devicesForPods(d.name, 1, podGroupsByWorkload(all, res).get(d.name) ?? [], shapes, res);
+      }
+    }
+  }
+
+  private limitsBelowWholeNodes(): string[] {
+    const demands = this.workloadDemands();
+    const atMax = Object.fromEntries(demands.map((d) => [d.name, d.maxReplicas]));
+    const errors: string[] = [];
+    for (const pool of this.pools) {
+      const need = pool.demandedDevicesFor(atMax);
+      const limit = pool.maxDevices();
+      if (need <= limit) continue;
+      const on = demands.filter((d) => (d.resourcesPerReplica[pool.resourceName] ?? 0) > 0 && selectorMatches(d.nodeSelector, pool.labels)).map((d) => d.name);
+      errors.push(
+        new InferenceConstructsError('PoolLimitExceeded', {
+          prop: `${pool.poolName}.limits["${pool.resourceName}"]`,
+          problem:
+            `workloads ${on.join(', ')} at their maximum replicas occupy whole nodes with ${need} ${pool.resourceName} (a pod's devices come ` +
+            `from one node, so a node's unrequested devices stay idle), more than pool ${pool.poolName} allows; the last replicas would stay Pending`,
+          received: limit,
+          allowed: `at least ${need}`,
+          fix: `raise maxDevices to ${need} (or leave it out to size the pool from its workloads), or lower the workloads' maxReplicas`,
+        }).message,
+      );
+    }
+    return errors;
   }
 }
 

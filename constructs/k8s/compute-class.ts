@@ -192,7 +192,7 @@ export class GkeAcceleratorComputeClass extends Construct implements IAccelerato
     const nodeRow = instanceType(props.tpuSlice ? tpuSlice(props.tpuSlice.accelerator, props.tpuSlice.topology).machineType : props.gpuMachineType!);
     this.workloads = new PoolWorkloads(
       this,
-      { name: this.name, resourceName: this.resourceName, labels, taints, largestNodeDevices: nodeRow.devicesPerNode },
+      { name: this.name, resourceName: this.resourceName, labels, taints, largestNodeDevices: nodeRow.devicesPerNode, nodeShapes: [{ name: nodeRow.name, devices: nodeRow.devicesPerNode }] },
       nodeRow.device.displayName,
     );
 

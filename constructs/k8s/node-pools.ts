@@ -14,7 +14,9 @@ import { DEFAULT_NODE_TERMINATION_GRACE_PERIOD, KARPENTER_CAPACITY_TYPE_LABEL, K
 import { type ErrorCode, InferenceConstructsError } from '../../lib/errors.js';
 import { InstanceTypeSpec, NodeRequirement, Taint, instanceType } from '../../lib/accelerators.js';
 import { type PoolCapacity, type WorkloadDemand, tolerates, workloadDemandsFromManifests } from '../../lib/placement.js';
-import { type CapacityPlan, nodesForReplicas } from '../../lib/planner.js';
+import type { CapacityPlan } from '../../lib/planner.js';
+import { type NodeShape, type PodGroup, devicesForPods, podsFitNodes } from '../../lib/private/node-packing.js';
+import { podGroupsByWorkload } from '../../lib/private/pod-resources.js';
 import { ephemeralStorageByWorkload } from '../../lib/private/workload-storage.js';
 import {
   Ec2NodeClass,
@@ -259,8 +261,10 @@ interface PoolMatch {
   readonly resourceName: string;
   readonly labels: { readonly [key: string]: string };
   readonly taints: readonly Taint[];
-  /** Devices of one node of the largest instance type (sizes workloads rendered without a plan). */
+  /** Devices of one node of the largest instance type (pods per node of workloads rendered without a plan). */
   readonly largestNodeDevices: number;
+  /** The instance types the pool may launch (sizes workloads rendered without a plan). */
+  readonly nodeShapes: readonly NodeShape[];
 }
 
 /** A workload placed on a pool, read at synthesis. */
@@ -271,6 +275,8 @@ export interface PlacedWorkload {
   readonly plan?: CapacityPlan;
   /** Ephemeral storage of one pod, GiB. */
   readonly podEphemeralGiB: number;
+  /** The pods of one replica that request the pool's resource, by shape. */
+  readonly pods: PodGroup[];
 }
 
 /** True when the workload selects the pool's nodes, tolerates their taints and requests its resource (lib/placement.ts semantics). */
@@ -326,7 +332,7 @@ export class PoolWorkloads {
       [...charts].map((c) => {
         const objects = workloadManifests(c);
         const json = objects.filter((o): o is Record<string, unknown> => typeof o === 'object' && o !== null);
-        return [c, { demands: workloadDemandsFromManifests(objects), ephemeral: ephemeralStorageByWorkload(json) }] as const;
+        return [c, { demands: workloadDemandsFromManifests(objects), ephemeral: ephemeralStorageByWorkload(json), pods: podGroupsByWorkload(json, this.pool.resourceName) }] as const;
       }),
     );
     const result: PlacedWorkload[] = [];
@@ -334,6 +340,7 @@ export class PoolWorkloads {
       demand,
       plan,
       podEphemeralGiB: read.get(chart)!.ephemeral.get(demand.name) ?? 0,
+      pods: read.get(chart)!.pods.get(demand.name) ?? [],
     });
     if (!this.discovering) {
       for (const w of this.added) {
@@ -371,13 +378,16 @@ export class PoolWorkloads {
 
   /**
    * Devices the placed workloads need at their maximum replicas plus a rollout's surge, in whole
-   * nodes: the nodes their replicas occupy (`nodesForReplicas`: several replicas per node, or
-   * several nodes per replica for a pipelined or multi-host group) times the devices of a node.
-   * Karpenter launches a node only when all its devices fit under the pool's limit ("If the
-   * NodePool's limits have been exceeded, Karpenter will not launch new nodes"), so a limit below
-   * a whole node strands a replica in Pending. A workload rendered without a plan counts its
-   * devices per replica, rounded up to whole nodes of the pool's largest instance type.
+   * nodes per workload (`devicesForPods` of lib/private/node-packing.ts, the rule the EKS cluster
+   * pools use): a pod's devices all come from one node (Kubernetes device plugins), so the nodes
+   * a workload's pods occupy are ceil(pods / pods per node), times the devices of a node. Karpenter
+   * launches a node only when all its devices fit under the pool's limit ("If the NodePool's limits
+   * have been exceeded, Karpenter will not launch new nodes"), so a limit below a whole node
+   * strands a replica in Pending. Pods per node: the plan's replicas per node (which also counts
+   * host memory) on the plan's instance type; for a workload rendered without a plan,
+   * floor(node devices / devices per pod) on the pool's instance type that packs it worst.
    * @see https://karpenter.sh/v1.0/concepts/nodepools/#speclimits
+   * @see https://kubernetes.io/docs/concepts/extend-kubernetes/compute-storage-net/device-plugins/
    * @returns undefined when no workload is placed on the pool
    */
   public devicesAtScale(): number | undefined {
@@ -393,9 +403,15 @@ function devicesAtScale(p: PlacedWorkload, pool: PoolMatch): number {
   // rolloutStrategy maxSurge, 0 by default), read by the same function the EKS cluster pools use.
   const replicas = p.demand.maxReplicas + (p.demand.surgeReplicas ?? 0);
   if (replicas === 0) return 0;
-  if (p.plan) return nodesForReplicas(p.plan, replicas) * p.plan.instance.devicesPerNode;
-  const devices = (p.demand.resourcesPerReplica[pool.resourceName] ?? 0) * replicas;
-  return Math.ceil(devices / pool.largestNodeDevices) * pool.largestNodeDevices;
+  // A planned workload runs on its plan's instance type, replicasPerNode per node (1 for a
+  // replica spread over several hosts, one pod per host).
+  const nodes: readonly NodeShape[] = p.plan
+    ? [{ name: p.plan.instance.name, devices: p.plan.instance.devicesPerNode, podsPerNode: p.plan.replicasPerNode }]
+    : pool.nodeShapes;
+  // A pod larger than every node of the pool never lands on it (Karpenter offers a pending pod
+  // only the instance types that hold it); it may run on another pool its selector matches.
+  if (!p.plan && !podsFitNodes(p.pods, nodes)) return 0;
+  return devicesForPods(p.demand.name, replicas, p.pods, nodes, pool.resourceName);
 }
 
 /** Root volume sizes are rounded up to this step, GiB. */
@@ -527,7 +543,11 @@ export class AcceleratorNodePool extends Construct implements IAcceleratorPool, 
     const labels: Record<string, string> = { [KARPENTER_NODEPOOL_LABEL]: this.name };
     for (const r of requirements) if (r.values.length === 1) labels[r.key] = r.values[0]!;
     this.labels = labels;
-    this.workloads = new PoolWorkloads(this, { name: this.name, resourceName: this.resourceName, labels, taints, largestNodeDevices: largestNode }, first.device.displayName);
+    this.workloads = new PoolWorkloads(
+      this,
+      { name: this.name, resourceName: this.resourceName, labels, taints, largestNodeDevices: largestNode, nodeShapes: rows.map((r) => ({ name: r.name, devices: r.devicesPerNode })) },
+      first.device.displayName,
+    );
 
     let nodeClassRef: { group: string; kind: string; name: string };
     if (autoMode) {

@@ -130,7 +130,7 @@ describe('EKS inputs that used to synthesize silently', () => {
     const errors = cluster.node.validate();
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatch(
-      /\[NodeGroupCannotGrow\] gpu\.minNodes: the workloads' minimum replicas need 1 nvidia\.com\/gpu but the node group keeps 0 node\(s\).*allowed: an integer >= 1; fix: set minNodes to 1 or more/,
+      /\[NodeGroupCannotGrow\] gpu\.minNodes: the workloads' minimum replicas need 1 node\(s\) \(1 nvidia\.com\/gpu; a pod's devices come from one node\) but the node group keeps 0 node\(s\).*allowed: an integer >= 1; fix: set minNodes to 1 or more/,
     );
   });
 

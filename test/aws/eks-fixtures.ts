@@ -26,6 +26,8 @@ export interface FixtureWorkload {
   readonly tokenSecret?: { readonly name: string; readonly key: string };
   /** ScaledObject `minReplicaCount` (default 1). */
   readonly minReplicas?: number;
+  /** Deployment `spec.strategy` (default: none, so the 25 % rolling-update surge). */
+  readonly strategy?: Record<string, unknown>;
 }
 
 export const NEURON_TOLERATION = { key: 'aws.amazon.com/neuron', operator: 'Exists', effect: 'NoSchedule' };
@@ -41,6 +43,7 @@ export function workloadChart(w: FixtureWorkload): Chart {
     metadata: { name: w.name },
     spec: {
       selector: { matchLabels: { 'app.kubernetes.io/name': w.name } },
+      ...(w.strategy ? { strategy: w.strategy } : {}),
       template: {
         metadata: {
           labels: { 'app.kubernetes.io/name': w.name },

@@ -61,8 +61,11 @@ describe('EksInferenceCluster with managed node groups', () => {
     expect(ng.DiskSize).toBe(200);
   });
 
-  test('sizes the node group from its workload: (4 replicas + 1 rollout surge) x 4 devices on 6-device nodes is 4 nodes', () => {
-    expect(nodegroupProps('InferencePoolsInferentia2').ScalingConfig).toEqual({ MinSize: 1, DesiredSize: 1, MaxSize: 4 });
+  // A pod's devices all come from one node (Kubernetes device plugins,
+  // https://kubernetes.io/docs/concepts/extend-kubernetes/compute-storage-net/device-plugins/), so one
+  // 4-device pod per 6-device inf2.24xlarge: 5 pods are 5 nodes, not ceil(5 x 4 / 6) = 4.
+  test('sizes the node group from its workload: (4 replicas + 1 rollout surge) pods of 4 devices on 6-device nodes are 5 nodes, one pod per node', () => {
+    expect(nodegroupProps('InferencePoolsInferentia2').ScalingConfig).toEqual({ MinSize: 1, DesiredSize: 1, MaxSize: 5 });
   });
 
   test('accepts p5 with the NVIDIA AMI and sizes it from maxDevices', () => {

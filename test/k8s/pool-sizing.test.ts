@@ -11,7 +11,7 @@
  * exceeded, Karpenter will not launch new nodes"): https://karpenter.sh/v1.0/concepts/nodepools/#speclimits
  * Deployment maxSurge: https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/deployment-v1/#DeploymentSpec
  */
-import { Chart, JsonPatch, Testing } from 'cdk8s';
+import { ApiObject, Chart, JsonPatch, Testing } from 'cdk8s';
 import { describe, expect, test } from 'vitest';
 import { GkeAcceleratorComputeClass } from '../../constructs/k8s/compute-class.js';
 import { type IScalableModelWorkload, ModelDeployment } from '../../constructs/k8s/model-deployment.js';
@@ -28,6 +28,7 @@ const prometheus = () => PrometheusSource.inCluster({ serverAddress: 'http://pro
 const llama = () => planCapacity({ model: modelPreset('llama-3-1-8b'), instanceType: 'g6e.xlarge' });
 const mistral = () => planCapacity({ model: modelPreset('mistral-7b'), instanceType: 'g6e.xlarge' });
 const GPU = 'nvidia.com/gpu';
+const NEURON = 'aws.amazon.com/neuron';
 
 function model(chart: Chart, id: string, plan = llama(), platform = KubernetesPlatform.EKS_AUTO_MODE): ModelDeployment {
   return new ModelDeployment(chart, id, { plan, platform, name: id.toLowerCase(), huggingFaceTokenSecret: { name: 'hf' }, scrapeBackend: ScrapeBackend.PROMETHEUS_OPERATOR });
@@ -203,5 +204,57 @@ describe('GkeAcceleratorComputeClass sized from its workloads', () => {
   test('is unlimited without workloads or maxDevices, and an explicit maxDevices wins', () => {
     expect(gke(false).cc.toPoolCapacity().limits).toEqual({});
     expect(gke(true, 64).cc.toPoolCapacity().limits).toEqual({ 'google.com/tpu': 64 });
+  });
+});
+
+// A container's devices all come from the node its pod runs on (Kubernetes device plugins,
+// https://kubernetes.io/docs/concepts/extend-kubernetes/compute-storage-net/device-plugins/), and
+// Karpenter launches no node past the NodePool's limits (https://karpenter.sh/v1.0/concepts/nodepools/#speclimits):
+// a workload rendered without a plan is counted in whole nodes per pod with the function the EKS
+// cluster pools use (lib/private/node-packing.ts), not as devices summed then rounded.
+describe('AcceleratorNodePool sized from a workload rendered without a plan', () => {
+  function handWritten(chart: Chart, pool: AcceleratorNodePool, devices: number, replicas: number): void {
+    new ApiObject(chart, `Server${devices}`, {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: `server-${devices}` },
+      spec: {
+        replicas,
+        strategy: { type: 'Recreate' },
+        selector: { matchLabels: { app: `server-${devices}` } },
+        template: {
+          metadata: { labels: { app: `server-${devices}` } },
+          spec: {
+            nodeSelector: { ...pool.labels },
+            tolerations: pool.taints.map((t) => ({ key: t.key, operator: 'Exists', effect: t.effect })),
+            containers: [{ name: 'server', image: 'public.ecr.aws/docker/library/busybox:1.37.0', resources: { limits: { [NEURON]: devices } } }],
+          },
+        },
+      },
+    });
+  }
+
+  test('3 pods of 8 Neuron devices on 12-device inf2.48xlarge: limit 36 (3 nodes), not 24 (a pod\'s devices come from one node)', () => {
+    const chart = new Chart(Testing.app(), 'c', { namespace: 'inference' });
+    const pool = new AcceleratorNodePool(chart, 'Pool', { mode: KubernetesPlatform.EKS_AUTO_MODE, name: 'inf2', instanceTypes: ['inf2.48xlarge'] });
+    handWritten(chart, pool, 8, 3);
+    expect(pool.maxDevices()).toBe(36);
+    expect(one(Testing.synth(chart), 'NodePool').spec.limits[NEURON]).toBe(36);
+  });
+
+  test('a pod larger than every node of the pool does not count on it (it can only run on another pool): 8-device pods on inf2.24xlarge (6)', () => {
+    const chart = new Chart(Testing.app(), 'c', { namespace: 'inference' });
+    const pool = new AcceleratorNodePool(chart, 'Pool', { mode: KubernetesPlatform.EKS_AUTO_MODE, name: 'inf2', instanceTypes: ['inf2.24xlarge'] });
+    handWritten(chart, pool, 8, 3);
+    handWritten(chart, pool, 2, 3);
+    // Only the 2-device pods count: three to a 6-device node.
+    expect(pool.maxDevices()).toBe(6);
+  });
+
+  test('a mixed pool counts the type that packs worst: 3 pods of 4 devices take 3 inf2.24xlarge = 18', () => {
+    const chart = new Chart(Testing.app(), 'c', { namespace: 'inference' });
+    const pool = new AcceleratorNodePool(chart, 'Pool', { mode: KubernetesPlatform.EKS_AUTO_MODE, name: 'inf2', instanceTypes: ['inf2.24xlarge', 'inf2.48xlarge'] });
+    handWritten(chart, pool, 4, 3);
+    expect(pool.maxDevices()).toBe(18);
   });
 });
