@@ -55,18 +55,23 @@ export function typeCheck(files: ReadonlyMap<string, string>): string[] {
 describe('README examples', () => {
   const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
   const blocks = typescriptBlocks(readme);
+  const examples = new Map(blocks.map((b) => [join(ROOT, `readme-example-line-${b.line}.ts`), `export {};\n${b.code}`]));
+  // A known-bad example checked in the same program (one program: building a second would parse
+  // and bind the library and aws-cdk-lib's declarations again, doubling the test's time).
+  const badFile = join(ROOT, 'readme-example-bad.ts');
+  const bad = "import { CapacityPlanner } from 'inference-constructs';\nCapacityPlanner.plan({ modle: 1 });\n";
+  let messages: string[] | undefined;
+  const diagnostics = (): string[] => (messages ??= typeCheck(new Map([...examples, [badFile, bad]])));
 
   test('there are examples to check', () => {
     expect(blocks.length).toBeGreaterThan(0);
   });
 
   test('every example compiles', () => {
-    const files = new Map(blocks.map((b) => [join(ROOT, `readme-example-line-${b.line}.ts`), `export {};\n${b.code}`]));
-    expect(typeCheck(files)).toEqual([]);
+    expect(diagnostics().filter((m) => !m.startsWith(`${badFile}:`))).toEqual([]);
   });
 
   test('the checker rejects an example that does not compile', () => {
-    const bad = new Map([[join(ROOT, 'readme-example-bad.ts'), "import { CapacityPlanner } from 'inference-constructs';\nCapacityPlanner.plan({ modle: 1 });\n"]]);
-    expect(typeCheck(bad).join('\n')).toMatch(/modle/);
+    expect(diagnostics().filter((m) => m.startsWith(`${badFile}:`)).join('\n')).toMatch(/modle/);
   });
 });
