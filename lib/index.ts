@@ -61,7 +61,7 @@ export {
   type TokenScalingPolicyOptions,
   type TokenWorkWeights,
 } from './scaling.js';
-export { type PoolCapacity, type Toleration, type WorkloadDemand } from './placement.js';
+export { type PoolCapacity, type PoolNodeType, type ReplicaPods, type Toleration, type WorkloadDemand } from './placement.js';
 export { type PlannedDeployment, type PlannedWorkload, type PlanReportOptions } from './report.js';
 export { StepTime, type StepTimeProfile } from './step-time.js';
 export { PlanAnnotations } from './plan-annotations.js';

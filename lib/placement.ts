@@ -19,6 +19,7 @@
 import type { Taint } from './accelerators.js';
 import { InferenceConstructsError } from './errors.js';
 import { type Json, get, isObject, objectName } from './private/manifest-json.js';
+import { type NodeShape, type PodGroup, type PodPacking, packPods, podsFitNodes } from './private/node-packing.js';
 import { podExtendedResources } from './private/pod-resources.js';
 
 /** A pod toleration (core/v1 Toleration). */
@@ -29,6 +30,14 @@ export interface Toleration {
   readonly effect?: string;
 }
 
+/** One instance type a node pool may launch, as the placement check sees it. */
+export interface PoolNodeType {
+  /** Instance (or machine) type name, e.g. "inf2.48xlarge". */
+  readonly instanceType: string;
+  /** Extended resources one node of the type advertises, by resource name (e.g. "aws.amazon.com/neuron": 12). */
+  readonly devices: { [key: string]: number };
+}
+
 /** A node pool as the check sees it. */
 export interface PoolCapacity {
   readonly name: string;
@@ -37,6 +46,25 @@ export interface PoolCapacity {
   readonly taints: Taint[];
   /** Pool-wide limits by resource name (e.g. "nvidia.com/gpu": 32); absent = unlimited. */
   readonly limits: { [key: string]: number };
+  /**
+   * The instance types the pool may launch and the devices of one node of each. With them, a
+   * limit is checked in whole nodes: a pod's devices all come from one node (Kubernetes device
+   * plugins), and Karpenter launches no node past a NodePool's `limits`, so the idle devices of
+   * the nodes the pods occupy count (e.g. 3 pods of 8 devices on 12-device nodes take 3 nodes,
+   * 36 devices, not 24). Of several types, the one that packs a workload's pods worst counts.
+   * @see https://kubernetes.io/docs/concepts/extend-kubernetes/compute-storage-net/device-plugins/
+   * @see https://karpenter.sh/v1.0/concepts/nodepools/#speclimits
+   * @default - none: a limit is compared with the devices the pods request, summed
+   */
+  readonly nodeTypes?: PoolNodeType[];
+}
+
+/** Pods of one shape in one replica of a workload. */
+export interface ReplicaPods {
+  /** Pods of this shape per replica. */
+  readonly pods: number;
+  /** Extended resources one pod of this shape requests (all its containers), by resource name. */
+  readonly resourcesPerPod: { [key: string]: number };
 }
 
 /** What one workload needs at its maximum scale. */
@@ -47,6 +75,12 @@ export interface WorkloadDemand {
   readonly tolerations: Toleration[];
   /** Extended resources requested per replica, summed over all pods of a replica (all hosts). */
   readonly resourcesPerReplica: { [key: string]: number };
+  /**
+   * The pods of one replica by shape, when a replica is more than one pod (a LeaderWorkerSet's
+   * leader and its `size - 1` workers). Pools with `nodeTypes` pack them per pod.
+   * @default - one pod per replica, requesting `resourcesPerReplica`
+   */
+  readonly podShapes?: ReplicaPods[];
   readonly maxReplicas: number;
   /**
    * Extra replicas a rolling update runs beside `maxReplicas`: a Deployment's
@@ -107,6 +141,7 @@ export function workloadDemandsFromManifests(manifests: readonly unknown[]): Wor
   const demands: WorkloadDemand[] = [];
   for (const obj of objects) {
     let podSpec: unknown;
+    let podShapes: ReplicaPods[] | undefined;
     const perReplica: Record<string, number> = {};
     if (obj.kind === 'Deployment' && obj.apiVersion === 'apps/v1') {
       podSpec = get(obj, 'spec', 'template', 'spec');
@@ -120,6 +155,10 @@ export function workloadDemandsFromManifests(manifests: readonly unknown[]): Wor
       podSpec = worker;
       addInto(perReplica, podExtendedResources(leader));
       addInto(perReplica, podExtendedResources(worker), size - 1);
+      podShapes = [
+        { pods: 1, resourcesPerPod: sortedRecord(podExtendedResources(leader)) },
+        ...(size > 1 ? [{ pods: size - 1, resourcesPerPod: sortedRecord(podExtendedResources(worker)) }] : []),
+      ];
     } else {
       continue;
     }
@@ -132,6 +171,7 @@ export function workloadDemandsFromManifests(manifests: readonly unknown[]): Wor
       nodeSelector: isObject(nodeSelector) ? (nodeSelector as Record<string, string>) : {},
       tolerations: Array.isArray(tolerations) ? (tolerations as Toleration[]) : [],
       resourcesPerReplica: sortedRecord(perReplica),
+      ...(podShapes ? { podShapes } : {}),
       maxReplicas,
       surgeReplicas: surgeReplicasFor(obj, maxReplicas),
     });
@@ -172,6 +212,35 @@ function selects(selector: Readonly<Record<string, string>>, pool: PoolCapacity)
   return Object.entries(selector).every(([k, v]) => pool.labels[k] === v);
 }
 
+/** The pool's instance types that carry `res`, as the packing rule sees them; undefined when the pool names none. */
+function nodeShapesOf(pool: PoolCapacity, res: string): NodeShape[] | undefined {
+  const shapes = (pool.nodeTypes ?? [])
+    .filter((t) => (t.devices[res] ?? 0) > 0)
+    .map((t) => ({ name: t.instanceType, devices: t.devices[res]! }));
+  return shapes.length > 0 ? shapes : undefined;
+}
+
+/** The pods of one replica that request `res`, by devices per pod (pods shaped alike pack together). */
+function podGroupsOf(w: WorkloadDemand, res: string): PodGroup[] {
+  const groups: PodGroup[] = [];
+  for (const shape of w.podShapes ?? [{ pods: 1, resourcesPerPod: w.resourcesPerReplica }]) {
+    const devicesPerPod = shape.resourcesPerPod[res] ?? 0;
+    if (shape.pods <= 0 || devicesPerPod <= 0) continue;
+    const i = groups.findIndex((g) => g.devicesPerPod === devicesPerPod);
+    if (i >= 0) groups[i] = { pods: groups[i]!.pods + shape.pods, devicesPerPod };
+    else groups.push({ pods: shape.pods, devicesPerPod });
+  }
+  return groups;
+}
+
+/** True when every pod of the workload fits one node of some instance type of the pool (a pool without node types: always). */
+function fitsNodes(w: WorkloadDemand, pool: PoolCapacity): boolean {
+  return Object.keys(w.resourcesPerReplica).every((res) => {
+    const shapes = nodeShapesOf(pool, res);
+    return shapes === undefined || podsFitNodes(podGroupsOf(w, res), shapes);
+  });
+}
+
 function describeTaint(t: Taint): string {
   return `${t.key}${t.value !== undefined ? `=${t.value}` : ''}:${t.effect}`;
 }
@@ -184,10 +253,18 @@ function describeTaint(t: Taint): string {
  * pools match one workload, the workload may use their combined limits; demand is summed per pool
  * for workloads that match exactly one pool.
  *
- * @throws InferenceConstructsError PoolNotFound, SelectorMismatch or PoolLimitExceeded
+ * A pool with `nodeTypes` is checked in whole nodes per workload, with the rule the node pools
+ * size their limits by (`lib/private/node-packing.ts`): a pod's devices all come from one node
+ * (Kubernetes device plugins), so a workload takes ceil(pods / pods per node) nodes, and
+ * Karpenter launches no node past a NodePool's `limits`, so those nodes' idle devices count. A
+ * pod larger than every node of such a pool does not land there; it may on another pool.
+ * @see https://kubernetes.io/docs/concepts/extend-kubernetes/compute-storage-net/device-plugins/
+ * @see https://karpenter.sh/v1.0/concepts/nodepools/#speclimits
+ *
+ * @throws InferenceConstructsError PoolNotFound, SelectorMismatch, PodDevicesAboveNode or PoolLimitExceeded
  */
 export function checkPlacement(workloads: readonly WorkloadDemand[], pools: readonly PoolCapacity[]): void {
-  const poolDemand = new Map<string, { resources: Record<string, number>; by: string[] }>();
+  const poolDemand = new Map<string, { resources: Record<string, number>; nodes: Record<string, number>; by: string[] }>();
   for (const w of workloads) {
     const needsAccelerator = Object.keys(w.resourcesPerReplica).length > 0;
     if (!needsAccelerator && Object.keys(w.nodeSelector).length === 0) continue;
@@ -204,12 +281,12 @@ export function checkPlacement(workloads: readonly WorkloadDemand[], pools: read
         fix: 'select the labels of one of the pools above, or add a node pool for this accelerator',
       });
     }
-    const tolerable = matching.filter((p) =>
+    const tolerating = matching.filter((p) =>
       p.taints
         .filter((t) => t.effect !== 'PreferNoSchedule')
         .every((taint) => w.tolerations.some((tol) => tolerates(tol, taint))),
     );
-    if (tolerable.length === 0) {
+    if (tolerating.length === 0) {
       const pool = matching[0]!;
       const missing = pool.taints.filter(
         (taint) => taint.effect !== 'PreferNoSchedule' && !w.tolerations.some((tol) => tolerates(tol, taint)),
@@ -222,7 +299,31 @@ export function checkPlacement(workloads: readonly WorkloadDemand[], pools: read
         fix: `add a toleration for each taint of pool ${pool.name}`,
       });
     }
+    // Karpenter offers a pending pod only the instance types that hold it: a pool whose nodes are
+    // all smaller than a pod is not where it runs. None left: the pod stays Pending everywhere.
+    const tolerable = tolerating.filter((p) => fitsNodes(w, p));
+    if (tolerable.length === 0) {
+      const pool = tolerating[0]!;
+      for (const res of Object.keys(w.resourcesPerReplica)) {
+        const shapes = nodeShapesOf(pool, res);
+        // Throws PodDevicesAboveNode for the resource whose pod fits no node of the pool.
+        if (shapes !== undefined && !podsFitNodes(podGroupsOf(w, res), shapes)) packPods(w.name, w.maxReplicas, podGroupsOf(w, res), shapes, res);
+      }
+    }
+    // One pool with instance types: the workload's whole nodes, checked against the pool's limit
+    // below with the other workloads on it.
+    const wholeNodes = new Map<string, PodPacking>();
+    if (tolerable.length === 1) {
+      const pool = tolerable[0]!;
+      for (const res of Object.keys(w.resourcesPerReplica)) {
+        const shapes = nodeShapesOf(pool, res);
+        if (shapes !== undefined) wholeNodes.set(res, packPods(w.name, w.maxReplicas, podGroupsOf(w, res), shapes, res));
+      }
+    }
     for (const [res, perReplica] of Object.entries(w.resourcesPerReplica)) {
+      // Whole nodes that hold more than the pods request: the pool check below names the nodes.
+      const packing = wholeNodes.get(res);
+      if (packing !== undefined && packing.devices !== perReplica * w.maxReplicas) continue;
       const need = perReplica * w.maxReplicas;
       const limits = tolerable.map((p) => p.limits[res]);
       if (limits.some((l) => l === undefined)) continue; // one pool is unlimited for this resource
@@ -239,8 +340,13 @@ export function checkPlacement(workloads: readonly WorkloadDemand[], pools: read
     }
     if (tolerable.length === 1) {
       const pool = tolerable[0]!;
-      const entry = poolDemand.get(pool.name) ?? { resources: {}, by: [] };
-      addInto(entry.resources, w.resourcesPerReplica, w.maxReplicas);
+      const entry = poolDemand.get(pool.name) ?? { resources: {}, nodes: {}, by: [] };
+      // Each workload's whole nodes (its own pods share them; two workloads' pods may not).
+      for (const [res, perReplica] of Object.entries(w.resourcesPerReplica)) {
+        const packing = wholeNodes.get(res);
+        entry.resources[res] = (entry.resources[res] ?? 0) + (packing ? packing.devices : perReplica * w.maxReplicas);
+        if (packing) entry.nodes[res] = (entry.nodes[res] ?? 0) + packing.nodes;
+      }
       entry.by.push(w.name);
       poolDemand.set(pool.name, entry);
     }
@@ -251,12 +357,22 @@ export function checkPlacement(workloads: readonly WorkloadDemand[], pools: read
     for (const [res, need] of Object.entries(entry.resources)) {
       const limit = pool.limits[res];
       if (limit !== undefined && need > limit) {
+        const nodes = entry.nodes[res];
         throw new InferenceConstructsError('PoolLimitExceeded', {
           prop: `${pool.name}.limits["${res}"]`,
-          problem: `workloads ${entry.by.join(', ')} together need ${need} ${res} at their maximum replicas, more than pool ${pool.name} allows`,
+          problem:
+            nodes !== undefined
+              ? `workloads ${entry.by.join(', ')} at their maximum replicas occupy whole nodes with ${need} ${res} (${nodes} node(s) of ` +
+                `${nodeShapesOf(pool, res)!.map((n) => `${n.name}: ${n.devices}`).join(', ')}; a pod's devices come from one node, so a node's ` +
+                `unrequested devices stay idle), more than the ${limit} that pool ${pool.name} allows; Karpenter launches no node past a ` +
+                `NodePool's limits, so the last replicas would stay Pending`
+              : `workloads ${entry.by.join(', ')} together need ${need} ${res} at their maximum replicas, more than pool ${pool.name} allows`,
           received: limit,
           allowed: `at least ${need}`,
-          fix: `raise the pool's ${res} limit to ${need} or lower the workloads' maxReplicas`,
+          fix:
+            nodes !== undefined
+              ? `raise maxDevices to ${need}, or drop maxDevices to size the pool from its workloads, or lower the workloads' maxReplicas`
+              : `raise the pool's ${res} limit to ${need} or lower the workloads' maxReplicas`,
         });
       }
     }

@@ -683,13 +683,18 @@ export class AcceleratorPool extends Construct {
     return Math.ceil(this.maxDevices() / this.spec.maxDevicesPerNode);
   }
 
-  /** The pool as the placement check sees it. */
+  /**
+   * The pool as the placement check sees it, with its instance types' devices per node so the
+   * limit is checked in whole nodes (a pod's devices all come from one node; Karpenter launches
+   * no node past the NodePool's `limits`).
+   */
   public capacity(): PoolCapacity {
     return {
       name: this.poolName,
       labels: this.labels,
       taints: this.taints,
       limits: { [this.resourceName]: this.maxDevices() },
+      nodeTypes: this.nodeShapes().map((n) => ({ instanceType: n.name, devices: { [this.resourceName]: n.devices } })),
     };
   }
 

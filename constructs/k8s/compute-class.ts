@@ -110,6 +110,8 @@ export class GkeAcceleratorComputeClass extends Construct implements IAccelerato
   public readonly resourceName: string;
   private readonly explicitMaxDevices?: number;
   private readonly workloads: PoolWorkloads;
+  /** The machine type and its devices per node (the placement check counts whole nodes). */
+  private readonly nodeDevices: { readonly instanceType: string; readonly devices: number };
 
   constructor(scope: Construct, id: string, props: GkeAcceleratorComputeClassProps) {
     super(scope, id);
@@ -190,6 +192,7 @@ export class GkeAcceleratorComputeClass extends Construct implements IAccelerato
     }
     this.explicitMaxDevices = props.maxDevices;
     const nodeRow = instanceType(props.tpuSlice ? tpuSlice(props.tpuSlice.accelerator, props.tpuSlice.topology).machineType : props.gpuMachineType!);
+    this.nodeDevices = { instanceType: nodeRow.name, devices: nodeRow.devicesPerNode };
     this.workloads = new PoolWorkloads(
       this,
       { name: this.name, resourceName: this.resourceName, labels, taints, largestNodeDevices: nodeRow.devicesPerNode, nodeShapes: [{ name: nodeRow.name, devices: nodeRow.devicesPerNode }] },
@@ -233,7 +236,11 @@ export class GkeAcceleratorComputeClass extends Construct implements IAccelerato
     return this.explicitMaxDevices ?? this.workloads.devicesAtScale();
   }
 
-  /** The class as the placement check sees it: its labels, taints and (optional) device limit. */
+  /**
+   * The class as the placement check sees it: its labels, taints, (optional) device limit and its
+   * machine type's devices per node, so the limit is checked in whole nodes (a pod's devices all
+   * come from one node).
+   */
   public toPoolCapacity(): PoolCapacity {
     const max = this.maxDevices();
     return {
@@ -241,6 +248,7 @@ export class GkeAcceleratorComputeClass extends Construct implements IAccelerato
       labels: this.labels,
       taints: this.taints,
       limits: max !== undefined ? { [this.resourceName]: max } : {},
+      nodeTypes: [{ instanceType: this.nodeDevices.instanceType, devices: { [this.resourceName]: this.nodeDevices.devices } }],
     };
   }
 }

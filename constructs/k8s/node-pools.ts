@@ -13,7 +13,7 @@ import { Construct, type IConstruct } from 'constructs';
 import { DEFAULT_NODE_TERMINATION_GRACE_PERIOD, KARPENTER_CAPACITY_TYPE_LABEL, KARPENTER_NODEPOOL_LABEL, NODE_POOL_DEFAULTS, NODE_POOL_NAME_LABEL, assertAutoModeNodeLifetime, durationHours } from '../../lib/node-pool-defaults.js';
 import { type ErrorCode, InferenceConstructsError } from '../../lib/errors.js';
 import { InstanceTypeSpec, NodeRequirement, Taint, instanceType } from '../../lib/accelerators.js';
-import { type PoolCapacity, type WorkloadDemand, tolerates, workloadDemandsFromManifests } from '../../lib/placement.js';
+import { type PoolCapacity, type PoolNodeType, type WorkloadDemand, tolerates, workloadDemandsFromManifests } from '../../lib/placement.js';
 import type { CapacityPlan } from '../../lib/planner.js';
 import { type NodeShape, type PodGroup, devicesForPods, podsFitNodes } from '../../lib/private/node-packing.js';
 import { podGroupsByWorkload } from '../../lib/private/pod-resources.js';
@@ -470,6 +470,8 @@ export class AcceleratorNodePool extends Construct implements IAcceleratorPool, 
   private readonly explicitMaxDevices?: number;
   private readonly workloads: PoolWorkloads;
   private readonly largestNodeDevices: number;
+  /** The instance types and their devices per node (the placement check counts whole nodes). */
+  private readonly nodeTypes: PoolNodeType[];
   private rootVolumeCheck?: () => number;
 
   constructor(scope: Construct, id: string, props: AcceleratorNodePoolProps) {
@@ -479,6 +481,7 @@ export class AcceleratorNodePool extends Construct implements IAcceleratorPool, 
     }
     const rows = props.instanceTypes.map((n) => instanceType(n));
     const first = rows[0]!;
+    this.nodeTypes = rows.map((r) => ({ instanceType: r.name, devices: { [r.kubernetes.resourceName]: r.devicesPerNode } }));
     for (const row of rows) {
       if (row.cloud !== 'aws') {
         invalid('PoolInstanceTypeNotEc2', 'instanceTypes', 'Karpenter and EKS Auto Mode pools launch EC2 instances only', row.name, 'EC2 instance types', 'use GkeAcceleratorComputeClass for GKE machine types');
@@ -728,13 +731,18 @@ export class AcceleratorNodePool extends Construct implements IAcceleratorPool, 
     return { name: this.name, resourceName: this.resourceName, taints: [...this.taints], labels: { ...this.labels } };
   }
 
-  /** The pool as the placement check sees it: single-valued requirements as labels, taints, limit. */
+  /**
+   * The pool as the placement check sees it: single-valued requirements as labels, taints, limit,
+   * and its instance types' devices per node, so the limit is checked in whole nodes (a pod's
+   * devices all come from one node; Karpenter launches no node past the NodePool's `limits`).
+   */
   public toPoolCapacity(): PoolCapacity {
     return {
       name: this.name,
       labels: { ...this.labels, [NODE_POOL_NAME_LABEL]: this.name },
       taints: this.taints,
       limits: { [this.resourceName]: this.maxDevices() },
+      nodeTypes: this.nodeTypes.map((t) => ({ instanceType: t.instanceType, devices: { ...t.devices } })),
     };
   }
 }

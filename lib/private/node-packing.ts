@@ -81,14 +81,35 @@ export function podsFitNodes(groups: readonly PodGroup[], nodes: readonly NodeSh
  * instance type of the pool has
  */
 export function devicesForPods(workload: string, replicas: number, groups: readonly PodGroup[], nodes: readonly NodeShape[], resourceName: string): number {
+  return packPods(workload, replicas, groups, nodes, resourceName).devices;
+}
+
+/** What {@link packPods} counts: the devices a pool must allow and the whole nodes they are. */
+export interface PodPacking {
+  /** Devices of the whole nodes (what {@link devicesForPods} returns). */
+  readonly devices: number;
+  /** Whole nodes the pods occupy, of the instance type counted for each pod shape. */
+  readonly nodes: number;
+}
+
+/**
+ * {@link devicesForPods} with the whole nodes it counts, for messages that name both.
+ * @throws InferenceConstructsError PodDevicesAboveNode as {@link devicesForPods}
+ */
+export function packPods(workload: string, replicas: number, groups: readonly PodGroup[], nodes: readonly NodeShape[], resourceName: string): PodPacking {
   let total = 0;
+  let nodeCount = 0;
   for (const g of groups) {
     const pods = g.pods * replicas;
     if (pods <= 0 || g.devicesPerPod <= 0) continue;
     let worst: number | undefined;
+    let worstNodes = 0;
     for (const node of nodes) {
       const n = nodesForPods(pods, g.devicesPerPod, node);
-      if (n !== undefined) worst = Math.max(worst ?? 0, n * node.devices);
+      if (n !== undefined && n * node.devices > (worst ?? -1)) {
+        worst = n * node.devices;
+        worstNodes = n;
+      }
     }
     if (worst === undefined) {
       throw new InferenceConstructsError('PodDevicesAboveNode', {
@@ -100,6 +121,7 @@ export function devicesForPods(workload: string, replicas: number, groups: reado
       });
     }
     total += worst;
+    nodeCount += worstNodes;
   }
-  return total;
+  return { devices: total, nodes: nodeCount };
 }

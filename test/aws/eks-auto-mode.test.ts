@@ -245,6 +245,12 @@ describe('EksInferenceCluster in EKS Auto Mode', () => {
       },
       taints: [{ key: 'aws.amazon.com/neuron', value: 'true', effect: 'NoSchedule' }],
       limits: { 'aws.amazon.com/neuron': 7 },
+      // The pool's instance types and their devices per node: the placement check counts whole
+      // nodes (a pod's devices come from one node; Karpenter stops at the NodePool's limits).
+      nodeTypes: [
+        { instanceType: 'inf2.8xlarge', devices: { 'aws.amazon.com/neuron': 1 } },
+        { instanceType: 'inf2.xlarge', devices: { 'aws.amazon.com/neuron': 1 } },
+      ],
     });
     expect(gpu!.capacity().limits).toEqual({ 'nvidia.com/gpu': 8 });
     expect(stack.resolve(cluster.prometheusQueryEndpoint)).toEqual({

@@ -258,3 +258,52 @@ describe('AcceleratorNodePool sized from a workload rendered without a plan', ()
     expect(pool.maxDevices()).toBe(18);
   });
 });
+
+// The chart's PlacementCheck counts the same whole nodes as the pool's own sizing: a pod's
+// devices all come from one node (Kubernetes device plugins,
+// https://kubernetes.io/docs/concepts/extend-kubernetes/compute-storage-net/device-plugins/) and
+// Karpenter launches no node past the NodePool's limits (https://karpenter.sh/v1.0/concepts/nodepools/#speclimits).
+describe('PlacementCheck against an explicit maxDevices, in whole nodes', () => {
+  function chartWith(maxDevices: number | undefined, devices: number, replicas: number) {
+    const chart = new Chart(Testing.app(), 'c', { namespace: 'inference' });
+    const pool = new AcceleratorNodePool(chart, 'Pool', { mode: KubernetesPlatform.EKS_AUTO_MODE, name: 'inf2', instanceTypes: ['inf2.48xlarge'], maxDevices });
+    new ApiObject(chart, 'Server', {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'server' },
+      spec: {
+        replicas,
+        strategy: { type: 'Recreate' },
+        selector: { matchLabels: { app: 'server' } },
+        template: {
+          metadata: { labels: { app: 'server' } },
+          spec: {
+            nodeSelector: { ...pool.labels },
+            tolerations: pool.taints.map((t) => ({ key: t.key, operator: 'Exists', effect: t.effect })),
+            containers: [{ name: 'server', image: 'public.ecr.aws/docker/library/busybox:1.37.0', resources: { limits: { [NEURON]: devices } } }],
+          },
+        },
+      },
+    });
+    new PlacementCheck(chart, 'Placement');
+    return { chart, pool };
+  }
+
+  test('maxDevices 24 for 3 replicas of 8 devices on 12-device inf2.48xlarge fails PoolLimitExceeded: 3 whole nodes = 36 (the third replica would stay Pending)', () => {
+    const { chart, pool } = chartWith(24, 8, 3);
+    expect(pool.toPoolCapacity().nodeTypes).toEqual([{ instanceType: 'inf2.48xlarge', devices: { [NEURON]: 12 } }]);
+    expect(() => Testing.synth(chart)).toThrow(
+      /\[PoolLimitExceeded\] inf2\.limits\["aws\.amazon\.com\/neuron"\]: workloads Deployment\/inference\/server at their maximum replicas occupy whole nodes with 36 .*\(3 node\(s\) of inf2\.48xlarge: 12;.*received 24; allowed: at least 36; fix: raise maxDevices to 36, or drop maxDevices to size the pool from its workloads/,
+    );
+  });
+
+  test('maxDevices 36, or none (sized from the workload), passes for the same 3 x 8', () => {
+    expect(() => Testing.synth(chartWith(36, 8, 3).chart)).not.toThrow();
+    expect(() => Testing.synth(chartWith(undefined, 8, 3).chart)).not.toThrow();
+  });
+
+  test('2-device replicas pack 6 to a node: 12 replicas pass at maxDevices 24, 13 fail (a third node)', () => {
+    expect(() => Testing.synth(chartWith(24, 2, 12).chart)).not.toThrow();
+    expect(() => Testing.synth(chartWith(26, 2, 13).chart)).toThrow(/\[PoolLimitExceeded\].*whole nodes with 36/);
+  });
+});
