@@ -684,9 +684,10 @@ export class AcceleratorPool extends Construct {
   }
 
   /**
-   * The pool as the placement check sees it, with its instance types' devices per node so the
-   * limit is checked in whole nodes (a pod's devices all come from one node; Karpenter launches
-   * no node past the NodePool's `limits`).
+   * The pool as the placement check sees it, with the devices per node of its instance types.
+   *
+   * With those the check counts whole nodes: a pod's devices all come from one node, and
+   * Karpenter launches no node past the NodePool's `limits`.
    */
   public capacity(): PoolCapacity {
     return {

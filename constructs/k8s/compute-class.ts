@@ -237,9 +237,10 @@ export class GkeAcceleratorComputeClass extends Construct implements IAccelerato
   }
 
   /**
-   * The class as the placement check sees it: its labels, taints, (optional) device limit and its
-   * machine type's devices per node, so the limit is checked in whole nodes (a pod's devices all
-   * come from one node).
+   * The class as the placement check sees it: its labels, taints, (optional) device limit and the
+   * devices per node of its machine type.
+   *
+   * With those the check counts whole nodes: a pod's devices all come from one node.
    */
   public toPoolCapacity(): PoolCapacity {
     const max = this.maxDevices();

@@ -733,8 +733,10 @@ export class AcceleratorNodePool extends Construct implements IAcceleratorPool, 
 
   /**
    * The pool as the placement check sees it: single-valued requirements as labels, taints, limit,
-   * and its instance types' devices per node, so the limit is checked in whole nodes (a pod's
-   * devices all come from one node; Karpenter launches no node past the NodePool's `limits`).
+   * and the devices per node of its instance types.
+   *
+   * With those the check counts whole nodes: a pod's devices all come from one node, and
+   * Karpenter launches no node past the NodePool's `limits`.
    */
   public toPoolCapacity(): PoolCapacity {
     return {

@@ -11,8 +11,9 @@ import { type PoolCapacity, type WorkloadDemand, checkPlacement, workloadDemands
 export class Placement {
   /**
    * Throw `PoolNotFound`, `SelectorMismatch`, `PodDevicesAboveNode` or `PoolLimitExceeded` when
-   * the workloads at their maximum scale do not fit the pools; return normally when they do. A
-   * pool with `nodeTypes` is checked in whole nodes: a pod's devices all come from one node
+   * the workloads at their maximum scale do not fit the pools; return normally when they do.
+   *
+   * A pool with `nodeTypes` is checked in whole nodes: a pod's devices all come from one node
    * (Kubernetes device plugins) and Karpenter launches no node past a NodePool's `limits`.
    *
    * @param workloads what each workload needs at its maximum scale
