@@ -11,6 +11,7 @@ import { type ErrorCode, InferenceConstructsError } from './errors.js';
 import { BYTES_PER_WEIGHT, PRECISIONS, Precision } from './models.js';
 import type { CapacityPlan } from './planner.js';
 import { AcceleratorClass } from './accelerators.js';
+import { isLatestImage } from './private/image-reference.js';
 
 /** Names of the pinned profiles (the keys of {@link MODEL_SERVERS}); the public choice is {@link ModelServer}. */
 export type ModelServerName = 'vllm' | 'vllm-neuron' | 'vllm-neuron-plugin' | 'djl-lmi-neuronx' | 'vllm-tpu' | 'jetstream' | 'tgi';
@@ -1214,15 +1215,6 @@ const MODEL_SERVER_NAME_PATTERN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 /** Highest TCP port number. */
 const MAX_PORT = 65535;
 
-/**
- * True when an image reference names a tag other than `latest` or a digest (the last path
- * part carries `:tag` or `@sha256:...`), so every node pulls the same build.
- */
-export function isPinnedImage(image: string): boolean {
-  const last = image.split('/').pop() ?? '';
-  return !/:latest$/.test(image) && /[:@]/.test(last);
-}
-
 function checkProfile(p: ModelServerProfile): void {
   const fail = (code: ErrorCode, prop: string, problem: string, received: unknown, allowed: string | readonly (string | number)[], fix: string): never => {
     throw new InferenceConstructsError(code, { prop: `profile.${prop}`, problem, received, allowed, fix });
@@ -1252,7 +1244,7 @@ function checkProfile(p: ModelServerProfile): void {
       'kubernetesImage, sagemakerImage or both', 'give the pinned image the server runs from');
   }
   const pinned = (prop: string, image: string | undefined): void => {
-    if (image !== undefined && (typeof image !== 'string' || !isPinnedImage(image))) {
+    if (image !== undefined && (typeof image !== 'string' || isLatestImage(image))) {
       fail('ModelServerImageUnpinned', prop, 'the image is not pinned, so every node may run a different server version', image,
         'an image with an explicit tag other than latest, or a digest', 'pin the image to a release tag or digest');
     }

@@ -87,17 +87,8 @@ export function sagemakerImage(scope: IConstruct, server: ModelServerProfile): S
       prop: 'modelServer',
       problem: 'the model server has no SageMaker image',
       received: server.name,
-      allowed: 'a profile with a sagemakerImage (defaultModelServer(accelerator, "sagemaker"))',
+      allowed: 'a server with a SageMaker image (ModelServer.defaultFor(accelerator, ServerPlatform.SAGEMAKER))',
       fix: 'pick a model-server profile that SageMaker can host, or leave modelServer unset for the default',
-    });
-  }
-  if (image.tag === 'latest' || image.tag.length === 0) {
-    throw new InferenceConstructsError('ImageNotPinned', {
-      prop: 'modelServer.sagemakerImage.tag',
-      problem: 'the image tag is not pinned',
-      received: image.tag,
-      allowed: 'a pinned DLC tag such as "0.33.0-neuronx-sdk2.24.1"',
-      fix: 'use a profile whose SageMaker image carries a pinned tag',
     });
   }
   const stack = Stack.of(scope);

@@ -17,7 +17,8 @@ import { CHECKPOINT_GIB_ANNOTATION, HOST_LOAD_GIB_ANNOTATION, PLANNED_STARTUP_SE
 import { CapacityPlan } from '../../lib/planner.js';
 import { GKE_TPU_TOPOLOGY_LABEL, TPU_SLICES, Taint, TpuSliceSpec } from '../../lib/accelerators.js';
 import { type ErrorCode, InferenceConstructsError } from '../../lib/errors.js';
-import { ModelServer, ModelServerProfile, assertServerPlatform, assertServerRuns, checkpointGiB, hostLoadGiB, isPinnedImage, serverArgs, serverEnvironment, startupProbeSeconds, weightLoadSeconds } from '../../lib/servers.js';
+import { isLatestImage } from '../../lib/private/image-reference.js';
+import { ModelServer, ModelServerProfile, assertServerPlatform, assertServerRuns, checkpointGiB, hostLoadGiB, serverArgs, serverEnvironment, startupProbeSeconds, weightLoadSeconds } from '../../lib/servers.js';
 import { Toleration } from '../../lib/placement.js';
 import { PodMonitoring, PodMonitoringSpecEndpointsPort } from '../../imports/gmp-podmonitorings-monitoring.googleapis.com.js';
 import { LeaderWorkerSet } from '../../imports/leaderworkersets-leaderworkerset.x-k8s.io.js';
@@ -718,7 +719,7 @@ export class ModelDeployment extends Construct implements IScalableModelWorkload
         fix: 'pass image explicitly or pick a server with a Kubernetes image',
       });
     }
-    if (!isPinnedImage(image)) {
+    if (isLatestImage(image)) {
       throw new InferenceConstructsError('ImageNotPinned', {
         prop: 'image',
         problem: 'the image is not pinned, so every node may run a different server version',

@@ -9,23 +9,7 @@
 import { RuleScope, RuleSeverity, type RuleViolation } from './engine.js';
 import { containersOf, isWorkload, locate, podTemplates } from './k8s-objects.js';
 import type { KubernetesRule, KubernetesRuleInput } from './rule.js';
-
-/**
- * The tag of an image reference: `undefined` when it has none, `null` when it is pinned by digest.
- * The tag follows the last `:` after the last `/` (a `:` before it is a registry port).
- */
-export function imageTag(image: string): string | undefined | null {
-  if (image.includes('@')) return null;
-  const lastSlash = image.lastIndexOf('/');
-  const colon = image.lastIndexOf(':');
-  return colon > lastSlash ? image.slice(colon + 1) : undefined;
-}
-
-/** True when an image reference resolves to `latest`. */
-export function isLatestImage(image: string): boolean {
-  const tag = imageTag(image);
-  return tag === undefined || tag === 'latest';
-}
+import { imageTag, isLatestImage } from '../private/image-reference.js';
 
 export const pinnedImage: KubernetesRule = {
   description: {

@@ -9,7 +9,7 @@
 import { RuleScope, RuleSeverity, type RuleViolation } from './engine.js';
 import { asArray, get, isObject } from './k8s-objects.js';
 import { renderValue } from './cfn.js';
-import { isLatestImage } from './pinned-image.js';
+import { isLatestImage } from '../private/image-reference.js';
 import type { TemplateRule, TemplateRuleInput } from './rule.js';
 
 export const sagemakerPinnedImage: TemplateRule = {

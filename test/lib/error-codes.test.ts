@@ -1,8 +1,8 @@
 /**
  * One stable code per kind of check (lib/errors.ts): every code the sources under lib/,
  * constructs/ and bin/ raise is in ERROR_CODES, every ERROR_CODES entry is raised somewhere (a code
- * nothing raises is stale), the catch-all PropInvalid is raised only where the list below still
- * allows it, and a code is not reused for props that have nothing in common.
+ * nothing raises is stale), there is no catch-all code, and a code is not reused for props that
+ * have nothing in common.
  */
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
@@ -11,14 +11,6 @@ import { type ErrorSite, errorSitesIn, errorSitesUnder } from '../support/error-
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const SOURCE_FOLDERS = ['lib', 'constructs', 'bin'];
-
-/**
- * Files whose checks still report the catch-all PropInvalid, with the most sites each may keep.
- * A file leaves the list once its checks have codes of their own; when the list is empty nothing
- * may raise PropInvalid, and the "every code is raised" test then asks for its removal from
- * ERROR_CODES.
- */
-const PROP_INVALID_PENDING: { [file: string]: number } = {};
 
 /**
  * Codes whose one check is reported against props that share no word, because the check relates
@@ -106,7 +98,7 @@ const sites = errorSitesUnder(ROOT, SOURCE_FOLDERS);
 const codeSites = sites.filter((s): s is ErrorSite & { code: string } => s.code !== undefined);
 const propsByCode = new Map<string, Set<string>>();
 for (const s of codeSites) {
-  if (s.prop === undefined || s.code === 'PropInvalid') continue;
+  if (s.prop === undefined) continue;
   if (!propsByCode.has(s.code)) propsByCode.set(s.code, new Set());
   propsByCode.get(s.code)!.add(s.prop);
 }
@@ -152,12 +144,16 @@ describe('ERROR_CODES against the sources', () => {
     expect(codeSites.length).toBeGreaterThan(100);
   });
 
+  test('has no catch-all code: the former PropInvalid is gone, so raising it fails the test below', () => {
+    expect(Object.prototype.hasOwnProperty.call(ERROR_CODES, 'PropInvalid')).toBe(false);
+  });
+
   test('every code a source raises is in ERROR_CODES', () => {
     const unknown = codeSites.filter((s) => !Object.prototype.hasOwnProperty.call(ERROR_CODES, s.code)).map((s) => `${s.file}:${s.line} ${s.code}`);
     expect(unknown).toEqual([]);
   });
 
-  test('every ERROR_CODES entry is raised somewhere (PropInvalid only while files still raise it)', () => {
+  test('every ERROR_CODES entry is raised somewhere', () => {
     const raised = new Set(codeSites.map((s) => s.code));
     const stale = Object.keys(ERROR_CODES).filter((c) => !raised.has(c));
     expect(stale).toEqual([]);
@@ -169,27 +165,6 @@ describe('ERROR_CODES against the sources', () => {
     const helpers = sites.filter((s) => s.kind === 'helper' && s.code === undefined);
     expect(helpers.map((s) => `${s.file} ${s.helper}`).sort()).toEqual(['constructs/aws/eks-accelerator-pools.ts validatePool', 'constructs/k8s/model-deployment.ts assertInteger', 'constructs/k8s/node-pools.ts invalid', 'lib/servers.ts fail']);
     expect(sites.filter((s) => s.kind === 'helper' && s.code !== undefined).length).toBeGreaterThan(0);
-  });
-});
-
-describe('PropInvalid, the catch-all', () => {
-  const counts: { [file: string]: number } = {};
-  for (const s of codeSites) if (s.code === 'PropInvalid') counts[s.file] = (counts[s.file] ?? 0) + 1;
-
-  test('is raised only by the files still listed, and no more often than listed', () => {
-    const over = Object.entries(counts)
-      .filter(([file, n]) => n > (PROP_INVALID_PENDING[file] ?? 0))
-      .map(([file, n]) => `${file}: ${n} PropInvalid sites, allowed ${PROP_INVALID_PENDING[file] ?? 0}; give each check a code of its own`);
-    expect(over).toEqual([]);
-  });
-
-  test('the list names no file that has stopped raising it', () => {
-    const done = Object.keys(PROP_INVALID_PENDING).filter((file) => (counts[file] ?? 0) === 0);
-    expect(done, 'remove these files from PROP_INVALID_PENDING').toEqual([]);
-  });
-
-  test('stays in ERROR_CODES exactly as long as something raises it', () => {
-    expect(Object.prototype.hasOwnProperty.call(ERROR_CODES, 'PropInvalid')).toBe(Object.keys(PROP_INVALID_PENDING).length > 0);
   });
 });
 
