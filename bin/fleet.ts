@@ -15,13 +15,13 @@
  * - `inference-constructs:replay-trace`: `true` adds the trace replay to the plan report
  *   ({@link REPLAY_TRACE_CONTEXT}; default: off, the report says how to add it).
  */
-import { basename, extname, join } from 'node:path';
+import { join } from 'node:path';
 import { App, type Environment } from 'aws-cdk-lib';
 import { App as K8sApp } from 'cdk8s';
 import { PrometheusSource } from '../constructs/k8s/token-scaler.js';
 import { InferenceConstructsError } from '../lib/errors.js';
 import { renderPlanReport, type PlannedDeployment } from '../lib/report.js';
-import { plannedDeployments, replaySection, type ReplaySection } from './plan-report.js';
+import { plannedDeployments, replayNotRunSection, replaySection, type ReplaySection } from './plan-report.js';
 import { addEksReference } from './reference/eks.js';
 import { addKubernetesReference } from './reference/k8s.js';
 import { addSageMakerReference } from './reference/sagemaker.js';
@@ -73,24 +73,6 @@ function replayRequested(app: App): boolean {
     allowed: ['true', 'false'],
     fix: `pass -c ${REPLAY_TRACE_CONTEXT}=true to add the trace replay to the plan report, or leave it unset`,
   });
-}
-
-/**
- * The replay section when the replay is off: what it would replay (deployment and trace file's
- * base name, never a path) and how to run it.
- */
-function replayNotRunSection(deployments: readonly PlannedDeployment[]): string {
-  const named = deployments
-    .filter((d) => d.replayTrace !== undefined)
-    .map((d) => `${d.name} on ${basename(d.replayTrace!, extname(d.replayTrace!))}`)
-    .sort();
-  if (named.length === 0) return '';
-  return [
-    '## Replay',
-    '',
-    `Not run by this synth: \`cdk synth -c ${REPLAY_TRACE_CONTEXT}=true\` replays the synthesized scaling policy of ${named.join(', ')} against the oracle and the peer policies, here and as SVG charts beside this report.`,
-    '',
-  ].join('\n');
 }
 
 /**
@@ -152,7 +134,7 @@ export function buildReferenceFleet(app: App, k8s: K8sApp, baseDir: string = pro
         REFERENCE_REPLAY_TRACES[d.name] === undefined ? d : { ...d, replayTrace: REFERENCE_REPLAY_TRACES[d.name] },
       );
       const plan = renderPlanReport(deployments, { title: 'Inference capacity plan: reference fleet' });
-      const section: ReplaySection = replay ? replaySection(deployments, baseDir) : { markdown: replayNotRunSection(deployments), svgs: {} };
+      const section: ReplaySection = replay ? replaySection(deployments, baseDir) : { markdown: replayNotRunSection(deployments, REPLAY_TRACE_CONTEXT), svgs: {} };
       built = { markdown: section.markdown === '' ? plan : `${plan.replace(/\n*$/, '')}\n\n${section.markdown.replace(/\n*$/, '')}\n`, svgs: section.svgs };
     }
     return built;

@@ -61,6 +61,29 @@ export interface ReplaySection {
   readonly svgs: { [fileName: string]: string };
 }
 
+/** A trace's name in the report: its file's base name, never its path. */
+function traceName(path: string): string {
+  return basename(path, extname(path));
+}
+
+/**
+ * The replay section when the replay is off: what {@link replaySection} would replay (deployment
+ * and trace name) and the CDK context key that turns it on.
+ */
+export function replayNotRunSection(deployments: readonly PlannedDeployment[], contextKey: string): string {
+  const named = deployments
+    .filter((d) => d.replayTrace !== undefined)
+    .map((d) => `${d.name} on ${traceName(d.replayTrace!)}`)
+    .sort();
+  if (named.length === 0) return '';
+  return [
+    '## Replay',
+    '',
+    `Not run by this synth: \`cdk synth -c ${contextKey}=true\` replays the synthesized scaling policy of ${named.join(', ')} against the oracle and the peer policies, here and as SVG charts beside this report.`,
+    '',
+  ].join('\n');
+}
+
 /**
  * Replay the synthesized scaling policy of every deployment that names a trace
  * (`replayTrace`), against the oracle and the peer policies (lib/replay). The trace is read
@@ -74,7 +97,7 @@ export function replaySection(deployments: PlannedDeployment[], baseDir: string,
     if (d.replayTrace === undefined) continue;
     let trace = traces.get(d.replayTrace);
     if (trace === undefined) {
-      trace = parseAzureTrace(readFileSync(join(baseDir, d.replayTrace), 'utf8'), basename(d.replayTrace, extname(d.replayTrace)));
+      trace = parseAzureTrace(readFileSync(join(baseDir, d.replayTrace), 'utf8'), traceName(d.replayTrace));
       traces.set(d.replayTrace, trace);
     }
     results.push(...replayDeployment(toReplayDeployment(d), trace, options));

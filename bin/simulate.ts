@@ -13,6 +13,7 @@ import { pathToFileURL } from 'node:url';
 import { App } from 'aws-cdk-lib';
 import { App as K8sApp } from 'cdk8s';
 import { InferenceConstructsError } from '../lib/errors.js';
+import { MAX_STABILIZATION_WINDOW_SECONDS } from '../lib/scaling.js';
 import { type PlannedDeployment } from '../lib/report.js';
 import { type ReplayDeployment, type ReplayResult, replayDeployment } from '../lib/replay/replay.js';
 import { parseAzureTrace, syntheticTrace } from '../lib/replay/trace.js';
@@ -106,8 +107,8 @@ function main(argv: string[]): void {
   const downWindow = arg('--scale-down-window');
   if (downWindow !== undefined) {
     const w = Number(downWindow);
-    if (!(Number.isInteger(w) && w >= 0 && w <= 3600)) {
-      throw new InferenceConstructsError('ScalingBehaviourInvalid', { prop: '--scale-down-window', problem: 'the scale-down window is not a whole number of seconds from 0 to 3600', received: downWindow, allowed: 'an integer from 0 to 3600 (the HPA limit)', fix: 'pass e.g. 900' });
+    if (!(Number.isInteger(w) && w >= 0 && w <= MAX_STABILIZATION_WINDOW_SECONDS)) {
+      throw new InferenceConstructsError('ScalingBehaviourInvalid', { prop: '--scale-down-window', problem: `the scale-down window is not a whole number of seconds from 0 to ${MAX_STABILIZATION_WINDOW_SECONDS}`, received: downWindow, allowed: `an integer from 0 to ${MAX_STABILIZATION_WINDOW_SECONDS} (the HPA limit)`, fix: 'pass e.g. 900' });
     }
     deployments = deployments.map((d) => ({ ...d, scalingPolicy: { ...d.scalingPolicy, scaleDown: { ...d.scalingPolicy.scaleDown, stabilizationWindowSeconds: w } } }));
   }
