@@ -19,7 +19,7 @@
 import type { Taint } from './accelerators.js';
 import { InferenceConstructsError } from './errors.js';
 import { type Json, get, isObject, objectName } from './private/manifest-json.js';
-import { type NodeShape, type PodGroup, type PodPacking, packPods, podsFitNodes } from './private/node-packing.js';
+import { type NodeShape, type PodPacking, packPods, podGroupsOf, podsFitNodes } from './private/node-packing.js';
 import { podExtendedResources } from './private/pod-resources.js';
 
 /** A pod toleration (core/v1 Toleration). */
@@ -218,19 +218,6 @@ function nodeShapesOf(pool: PoolCapacity, res: string): NodeShape[] | undefined 
     .filter((t) => (t.devices[res] ?? 0) > 0)
     .map((t) => ({ name: t.instanceType, devices: t.devices[res]! }));
   return shapes.length > 0 ? shapes : undefined;
-}
-
-/** The pods of one replica that request `res`, by devices per pod (pods shaped alike pack together). */
-function podGroupsOf(w: WorkloadDemand, res: string): PodGroup[] {
-  const groups: PodGroup[] = [];
-  for (const shape of w.podShapes ?? [{ pods: 1, resourcesPerPod: w.resourcesPerReplica }]) {
-    const devicesPerPod = shape.resourcesPerPod[res] ?? 0;
-    if (shape.pods <= 0 || devicesPerPod <= 0) continue;
-    const i = groups.findIndex((g) => g.devicesPerPod === devicesPerPod);
-    if (i >= 0) groups[i] = { pods: groups[i]!.pods + shape.pods, devicesPerPod };
-    else groups.push({ pods: shape.pods, devicesPerPod });
-  }
-  return groups;
 }
 
 /** True when every pod of the workload fits one node of some instance type of the pool (a pool without node types: always). */

@@ -15,8 +15,7 @@ import { type ErrorCode, InferenceConstructsError } from '../../lib/errors.js';
 import { InstanceTypeSpec, NodeRequirement, Taint, instanceType } from '../../lib/accelerators.js';
 import { type PoolCapacity, type PoolNodeType, type WorkloadDemand, tolerates, workloadDemandsFromManifests } from '../../lib/placement.js';
 import type { CapacityPlan } from '../../lib/planner.js';
-import { type NodeShape, type PodGroup, devicesForPods, podsFitNodes } from '../../lib/private/node-packing.js';
-import { podGroupsByWorkload } from '../../lib/private/pod-resources.js';
+import { type NodeShape, type PodGroup, devicesForPods, podGroupsOf, podsFitNodes } from '../../lib/private/node-packing.js';
 import { ephemeralStorageByWorkload } from '../../lib/private/workload-storage.js';
 import {
   Ec2NodeClass,
@@ -332,7 +331,7 @@ export class PoolWorkloads {
       [...charts].map((c) => {
         const objects = workloadManifests(c);
         const json = objects.filter((o): o is Record<string, unknown> => typeof o === 'object' && o !== null);
-        return [c, { demands: workloadDemandsFromManifests(objects), ephemeral: ephemeralStorageByWorkload(json), pods: podGroupsByWorkload(json, this.pool.resourceName) }] as const;
+        return [c, { demands: workloadDemandsFromManifests(objects), ephemeral: ephemeralStorageByWorkload(json) }] as const;
       }),
     );
     const result: PlacedWorkload[] = [];
@@ -340,7 +339,7 @@ export class PoolWorkloads {
       demand,
       plan,
       podEphemeralGiB: read.get(chart)!.ephemeral.get(demand.name) ?? 0,
-      pods: read.get(chart)!.pods.get(demand.name) ?? [],
+      pods: podGroupsOf(demand, this.pool.resourceName),
     });
     if (!this.discovering) {
       for (const w of this.added) {
