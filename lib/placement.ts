@@ -208,8 +208,22 @@ export function tolerates(t: Toleration, taint: Taint): boolean {
   return (t.value ?? '') === (taint.value ?? '');
 }
 
-function selects(selector: Readonly<Record<string, string>>, pool: PoolCapacity): boolean {
-  return Object.entries(selector).every(([k, v]) => pool.labels[k] === v);
+/**
+ * True when every entry of the node selector is a label of the nodes (core/v1 `nodeSelector`).
+ * Internal: not exported from `lib/index.ts`.
+ */
+export function selectorMatches(selector: Readonly<Record<string, string>>, labels: Readonly<Record<string, string>>): boolean {
+  return Object.entries(selector).every(([k, v]) => labels[k] === v);
+}
+
+/**
+ * True when the tolerations let a pod schedule onto nodes with the taints: each `NoSchedule` and
+ * `NoExecute` taint is tolerated; `PreferNoSchedule` only steers the scheduler away, it never
+ * keeps a pod off a node. Internal: not exported from `lib/index.ts`.
+ * @see https://kubernetes.io/docs/concepts/scheduling-eviction/taint-and-toleration/
+ */
+export function toleratesTaints(tolerations: readonly Toleration[], taints: readonly Taint[]): boolean {
+  return taints.filter((t) => t.effect !== 'PreferNoSchedule').every((taint) => tolerations.some((tol) => tolerates(tol, taint)));
 }
 
 /** The pool's instance types that carry `res`, as the packing rule sees them; undefined when the pool names none. */
@@ -255,7 +269,7 @@ export function checkPlacement(workloads: readonly WorkloadDemand[], pools: read
   for (const w of workloads) {
     const needsAccelerator = Object.keys(w.resourcesPerReplica).length > 0;
     if (!needsAccelerator && Object.keys(w.nodeSelector).length === 0) continue;
-    const matching = pools.filter((p) => selects(w.nodeSelector, p));
+    const matching = pools.filter((p) => selectorMatches(w.nodeSelector, p.labels));
     if (matching.length === 0) {
       if (!needsAccelerator) continue; // selects nodes outside the accelerator pools
       throw new InferenceConstructsError('PoolNotFound', {
@@ -268,11 +282,7 @@ export function checkPlacement(workloads: readonly WorkloadDemand[], pools: read
         fix: 'select the labels of one of the pools above, or add a node pool for this accelerator',
       });
     }
-    const tolerating = matching.filter((p) =>
-      p.taints
-        .filter((t) => t.effect !== 'PreferNoSchedule')
-        .every((taint) => w.tolerations.some((tol) => tolerates(tol, taint))),
-    );
+    const tolerating = matching.filter((p) => toleratesTaints(w.tolerations, p.taints));
     if (tolerating.length === 0) {
       const pool = matching[0]!;
       const missing = pool.taints.filter(
