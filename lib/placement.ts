@@ -19,7 +19,7 @@
 import type { Taint } from './accelerators.js';
 import { InferenceConstructsError } from './errors.js';
 import { type Json, get, isObject, objectName } from './private/manifest-json.js';
-import { type NodeShape, type PodGroup, type PodPacking, packPods, podsFitNodes } from './private/node-packing.js';
+import { type NodeShape, type PodPacking, packPods, podGroupsOf, podsFitNodes } from './private/node-packing.js';
 import { podExtendedResources } from './private/pod-resources.js';
 
 /** A pod toleration (core/v1 Toleration). */
@@ -208,8 +208,22 @@ export function tolerates(t: Toleration, taint: Taint): boolean {
   return (t.value ?? '') === (taint.value ?? '');
 }
 
-function selects(selector: Readonly<Record<string, string>>, pool: PoolCapacity): boolean {
-  return Object.entries(selector).every(([k, v]) => pool.labels[k] === v);
+/**
+ * True when every entry of the node selector is a label of the nodes (core/v1 `nodeSelector`).
+ * Internal: not exported from `lib/index.ts`.
+ */
+export function selectorMatches(selector: Readonly<Record<string, string>>, labels: Readonly<Record<string, string>>): boolean {
+  return Object.entries(selector).every(([k, v]) => labels[k] === v);
+}
+
+/**
+ * True when the tolerations let a pod schedule onto nodes with the taints: each `NoSchedule` and
+ * `NoExecute` taint is tolerated; `PreferNoSchedule` only steers the scheduler away, it never
+ * keeps a pod off a node. Internal: not exported from `lib/index.ts`.
+ * @see https://kubernetes.io/docs/concepts/scheduling-eviction/taint-and-toleration/
+ */
+export function toleratesTaints(tolerations: readonly Toleration[], taints: readonly Taint[]): boolean {
+  return taints.filter((t) => t.effect !== 'PreferNoSchedule').every((taint) => tolerations.some((tol) => tolerates(tol, taint)));
 }
 
 /** The pool's instance types that carry `res`, as the packing rule sees them; undefined when the pool names none. */
@@ -218,19 +232,6 @@ function nodeShapesOf(pool: PoolCapacity, res: string): NodeShape[] | undefined 
     .filter((t) => (t.devices[res] ?? 0) > 0)
     .map((t) => ({ name: t.instanceType, devices: t.devices[res]! }));
   return shapes.length > 0 ? shapes : undefined;
-}
-
-/** The pods of one replica that request `res`, by devices per pod (pods shaped alike pack together). */
-function podGroupsOf(w: WorkloadDemand, res: string): PodGroup[] {
-  const groups: PodGroup[] = [];
-  for (const shape of w.podShapes ?? [{ pods: 1, resourcesPerPod: w.resourcesPerReplica }]) {
-    const devicesPerPod = shape.resourcesPerPod[res] ?? 0;
-    if (shape.pods <= 0 || devicesPerPod <= 0) continue;
-    const i = groups.findIndex((g) => g.devicesPerPod === devicesPerPod);
-    if (i >= 0) groups[i] = { pods: groups[i]!.pods + shape.pods, devicesPerPod };
-    else groups.push({ pods: shape.pods, devicesPerPod });
-  }
-  return groups;
 }
 
 /** True when every pod of the workload fits one node of some instance type of the pool (a pool without node types: always). */
@@ -268,7 +269,7 @@ export function checkPlacement(workloads: readonly WorkloadDemand[], pools: read
   for (const w of workloads) {
     const needsAccelerator = Object.keys(w.resourcesPerReplica).length > 0;
     if (!needsAccelerator && Object.keys(w.nodeSelector).length === 0) continue;
-    const matching = pools.filter((p) => selects(w.nodeSelector, p));
+    const matching = pools.filter((p) => selectorMatches(w.nodeSelector, p.labels));
     if (matching.length === 0) {
       if (!needsAccelerator) continue; // selects nodes outside the accelerator pools
       throw new InferenceConstructsError('PoolNotFound', {
@@ -281,11 +282,7 @@ export function checkPlacement(workloads: readonly WorkloadDemand[], pools: read
         fix: 'select the labels of one of the pools above, or add a node pool for this accelerator',
       });
     }
-    const tolerating = matching.filter((p) =>
-      p.taints
-        .filter((t) => t.effect !== 'PreferNoSchedule')
-        .every((taint) => w.tolerations.some((tol) => tolerates(tol, taint))),
-    );
+    const tolerating = matching.filter((p) => toleratesTaints(w.tolerations, p.taints));
     if (tolerating.length === 0) {
       const pool = matching[0]!;
       const missing = pool.taints.filter(

@@ -12,10 +12,12 @@ import { Construct } from 'constructs';
 import { AUTO_MODE_MAX_NODE_LIFETIME_HOURS, NODE_POOL_DEFAULTS, assertAutoModeNodeLifetime, durationHours } from '../../lib/node-pool-defaults.js';
 import { InferenceConstructsError } from '../../lib/errors.js';
 import { instanceType as catalogueInstanceType, AcceleratorClass, type InstanceTypeSpec, type Taint } from '../../lib/accelerators.js';
-import { type PoolCapacity, type WorkloadDemand, workloadDemandsFromManifests } from '../../lib/placement.js';
-import { type NodeShape, devicesForPods, podsFitNodes } from '../../lib/private/node-packing.js';
-import { podGroupsByWorkload } from '../../lib/private/pod-resources.js';
+import { type PoolCapacity, type WorkloadDemand, selectorMatches, workloadDemandsFromManifests } from '../../lib/placement.js';
+import { type NodeShape, devicesForPods, podGroupsOf, podsFitNodes } from '../../lib/private/node-packing.js';
 import { PICKS_THE_CATALOGUE_ROW, rejectToken } from './token-guards.js';
+
+/** The cluster matches workloads to pools with the placement check's selector rule. */
+export { selectorMatches };
 
 /**
  * Node label every pool puts on its nodes, with the pool name as value, so a workload can pin
@@ -270,11 +272,6 @@ function commonLabels(maps: readonly (Readonly<Record<string, string>> | undefin
     if (rest.every((m) => m?.[key] === first[key])) out[key] = first[key]!;
   }
   return out;
-}
-
-/** True when every selector entry is a label of the pool. */
-export function selectorMatches(selector: Readonly<Record<string, string>>, labels: Readonly<Record<string, string>>): boolean {
-  return Object.entries(selector).every(([k, v]) => labels[k] === v);
 }
 
 function validatePool(id: string, options: AcceleratorPoolOptions, mode: NodeCapacityMode): PoolSpec {
@@ -654,14 +651,13 @@ export class AcceleratorPool extends Construct {
 
   private demandedDevicesAt(replicasOf: (w: WorkloadDemand) => number): number {
     const shapes = this.nodeShapes();
-    const pods = podGroupsByWorkload(this.workloadManifests, this.resourceName);
     let total = 0;
     for (const w of workloadDemandsFromManifests(this.workloadManifests)) {
       const perReplica = w.resourcesPerReplica[this.resourceName];
       if (!perReplica || !selectorMatches(w.nodeSelector, this.labels)) continue;
       // A pod larger than every node of this pool never lands here (it may on another pool its
       // selector matches; the cluster reports one that fits no pool, PodDevicesAboveNode).
-      const groups = pods.get(w.name) ?? [];
+      const groups = podGroupsOf(w, this.resourceName);
       if (!podsFitNodes(groups, shapes)) continue;
       // A rolling update runs its surge pods beside maxReplicas; a pool without room for them stalls the rollout.
       total += devicesForPods(w.name, replicasOf(w), groups, shapes, this.resourceName);

@@ -22,9 +22,7 @@ import { ephemeralStorageByWorkload, minReplicasByWorkload } from './eks-workloa
 import { NEURON_HELM_CHART, NVIDIA_DEVICE_PLUGIN_CHART, type PinnedHelmChart } from './eks-versions.js';
 import { guardStackResourceBudget } from './stack-budget.js';
 import { rejectToken } from './token-guards.js';
-import { AcceleratorClass, instanceType as catalogueInstanceType } from '../../lib/accelerators.js';
-import { devicesForPods } from '../../lib/private/node-packing.js';
-import { podGroupsByWorkload } from '../../lib/private/pod-resources.js';
+import { AcceleratorClass } from '../../lib/accelerators.js';
 import { KubernetesPlatform } from '../../lib/platforms.js';
 
 /**
@@ -580,67 +578,14 @@ export class EksInferenceCluster extends Construct {
     const early = [...this.undeliveredSecrets(), ...this.platformMismatches()];
     if (early.length > 0) return early;
     try {
-      this.checkPodsFitNodes();
       const shortfalls = this.nodeGroupShortfalls();
       if (shortfalls.length > 0) return shortfalls;
       checkPlacement(this.workloadDemands(), this.pools.map((p) => p.capacity()));
-      return this.limitsBelowWholeNodes();
+      return [];
     } catch (e) {
       if (e instanceof InferenceConstructsError) return [e.message];
       throw e;
     }
-  }
-
-  /**
-   * The placement check compares devices; a pool's limit must also hold the whole nodes the
-   * workloads' pods occupy at their maximum replicas (a pod's devices all come from one node,
-   * https://kubernetes.io/docs/concepts/extend-kubernetes/compute-storage-net/device-plugins/), or
-   * Karpenter stops launching nodes below what the pods need
-   * (https://karpenter.sh/v1.0/concepts/nodepools/#speclimits) and a node group stops at maxSize.
-   * Only an explicit `maxDevices` can fall short: a pool sized from its workloads holds their surge too.
-   */
-  /**
-   * A pod that fits no node of any pool its selector matches stays Pending (a pod's devices all
-   * come from one node); each pool leaves such a workload out of its count, so it is reported here,
-   * before the limits are compared.
-   * @throws InferenceConstructsError PodDevicesAboveNode
-   */
-  private checkPodsFitNodes(): void {
-    const demands = this.workloadDemands();
-    const all = this.workloads.flatMap((w) => w.manifests);
-    for (const d of demands) {
-      for (const [res, perReplica] of Object.entries(d.resourcesPerReplica)) {
-        const matching = this.pools.filter((p) => p.resourceName === res && perReplica > 0 && selectorMatches(d.nodeSelector, p.labels));
-        if (matching.length === 0) continue;
-        const shapes = matching.flatMap((p) => p.instanceTypes.map((t) => ({ name: t, devices: catalogueInstanceType(t).devicesPerNode })));
-        // Raises PodDevicesAboveNode when no shape holds a pod.
-        devicesForPods(d.name, 1, podGroupsByWorkload(all, res).get(d.name) ?? [], shapes, res);
-      }
-    }
-  }
-
-  private limitsBelowWholeNodes(): string[] {
-    const demands = this.workloadDemands();
-    const atMax = Object.fromEntries(demands.map((d) => [d.name, d.maxReplicas]));
-    const errors: string[] = [];
-    for (const pool of this.pools) {
-      const need = pool.demandedDevicesFor(atMax);
-      const limit = pool.maxDevices();
-      if (need <= limit) continue;
-      const on = demands.filter((d) => (d.resourcesPerReplica[pool.resourceName] ?? 0) > 0 && selectorMatches(d.nodeSelector, pool.labels)).map((d) => d.name);
-      errors.push(
-        new InferenceConstructsError('PoolLimitExceeded', {
-          prop: `${pool.poolName}.limits["${pool.resourceName}"]`,
-          problem:
-            `workloads ${on.join(', ')} at their maximum replicas occupy whole nodes with ${need} ${pool.resourceName} (a pod's devices come ` +
-            `from one node, so a node's unrequested devices stay idle), more than pool ${pool.poolName} allows; the last replicas would stay Pending`,
-          received: limit,
-          allowed: `at least ${need}`,
-          fix: `raise maxDevices to ${need} (or leave it out to size the pool from its workloads), or lower the workloads' maxReplicas`,
-        }).message,
-      );
-    }
-    return errors;
   }
 }
 

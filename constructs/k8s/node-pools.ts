@@ -13,10 +13,9 @@ import { Construct, type IConstruct } from 'constructs';
 import { DEFAULT_NODE_TERMINATION_GRACE_PERIOD, KARPENTER_CAPACITY_TYPE_LABEL, KARPENTER_NODEPOOL_LABEL, NODE_POOL_DEFAULTS, NODE_POOL_NAME_LABEL, assertAutoModeNodeLifetime, durationHours } from '../../lib/node-pool-defaults.js';
 import { type ErrorCode, InferenceConstructsError } from '../../lib/errors.js';
 import { InstanceTypeSpec, NodeRequirement, Taint, instanceType } from '../../lib/accelerators.js';
-import { type PoolCapacity, type PoolNodeType, type WorkloadDemand, tolerates, workloadDemandsFromManifests } from '../../lib/placement.js';
+import { type PoolCapacity, type PoolNodeType, type WorkloadDemand, selectorMatches, toleratesTaints, workloadDemandsFromManifests } from '../../lib/placement.js';
 import type { CapacityPlan } from '../../lib/planner.js';
-import { type NodeShape, type PodGroup, devicesForPods, podsFitNodes } from '../../lib/private/node-packing.js';
-import { podGroupsByWorkload } from '../../lib/private/pod-resources.js';
+import { type NodeShape, type PodGroup, devicesForPods, podGroupsOf, podsFitNodes } from '../../lib/private/node-packing.js';
 import { ephemeralStorageByWorkload } from '../../lib/private/workload-storage.js';
 import {
   Ec2NodeClass,
@@ -282,8 +281,7 @@ export interface PlacedWorkload {
 /** True when the workload selects the pool's nodes, tolerates their taints and requests its resource (lib/placement.ts semantics). */
 function landsOn(d: WorkloadDemand, pool: PoolMatch): boolean {
   if (!((d.resourcesPerReplica[pool.resourceName] ?? 0) > 0)) return false;
-  if (!Object.entries(d.nodeSelector).every(([k, v]) => pool.labels[k] === v)) return false;
-  return pool.taints.filter((t) => t.effect !== 'PreferNoSchedule').every((taint) => d.tolerations.some((t) => tolerates(t, taint)));
+  return selectorMatches(d.nodeSelector, pool.labels) && toleratesTaints(d.tolerations, pool.taints);
 }
 
 /**
@@ -332,7 +330,7 @@ export class PoolWorkloads {
       [...charts].map((c) => {
         const objects = workloadManifests(c);
         const json = objects.filter((o): o is Record<string, unknown> => typeof o === 'object' && o !== null);
-        return [c, { demands: workloadDemandsFromManifests(objects), ephemeral: ephemeralStorageByWorkload(json), pods: podGroupsByWorkload(json, this.pool.resourceName) }] as const;
+        return [c, { demands: workloadDemandsFromManifests(objects), ephemeral: ephemeralStorageByWorkload(json) }] as const;
       }),
     );
     const result: PlacedWorkload[] = [];
@@ -340,7 +338,7 @@ export class PoolWorkloads {
       demand,
       plan,
       podEphemeralGiB: read.get(chart)!.ephemeral.get(demand.name) ?? 0,
-      pods: read.get(chart)!.pods.get(demand.name) ?? [],
+      pods: podGroupsOf(demand, this.pool.resourceName),
     });
     if (!this.discovering) {
       for (const w of this.added) {

@@ -21,6 +21,7 @@
  * summing first (3 x 8 = 24, rounded to 2 nodes = 24 devices) strands the third replica.
  */
 import { InferenceConstructsError } from '../errors.js';
+import type { WorkloadDemand } from '../placement.js';
 
 /** Pods of one shape in one replica of a workload. */
 export interface PodGroup {
@@ -124,4 +125,20 @@ export function packPods(workload: string, replicas: number, groups: readonly Po
     nodeCount += worstNodes;
   }
   return { devices: total, nodes: nodeCount };
+}
+
+/**
+ * The pods of one replica of the workload that request `resourceName`, by devices per pod (pods
+ * shaped alike are one group, so they pack together: a leader shaped like its workers).
+ */
+export function podGroupsOf(demand: WorkloadDemand, resourceName: string): PodGroup[] {
+  const groups: PodGroup[] = [];
+  for (const shape of demand.podShapes ?? [{ pods: 1, resourcesPerPod: demand.resourcesPerReplica }]) {
+    const devicesPerPod = shape.resourcesPerPod[resourceName] ?? 0;
+    if (shape.pods <= 0 || devicesPerPod <= 0) continue;
+    const i = groups.findIndex((g) => g.devicesPerPod === devicesPerPod);
+    if (i >= 0) groups[i] = { pods: groups[i]!.pods + shape.pods, devicesPerPod };
+    else groups.push({ pods: shape.pods, devicesPerPod });
+  }
+  return groups;
 }
