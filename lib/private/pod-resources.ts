@@ -1,13 +1,9 @@
 /**
  * The extended resources (accelerators) each pod of a Deployment / LeaderWorkerSet requests, read
- * from synthesized manifests as plain JSON. The placement check sums them per replica; the node
- * pools pack them per pod, because a pod's devices all come from one node (see
- * `lib/private/node-packing.ts`). Internal: not exported from `lib/index.ts`.
- *
- * @see https://lws.sigs.k8s.io/docs/reference/leaderworkerset.v1/ (size: pods per group, leader included)
+ * from synthesized manifests as plain JSON (`workloadDemandsFromManifests` in lib/placement.ts reads
+ * every pod through it). Internal: not exported from `lib/index.ts`.
  */
-import { type Json, get, isObject, objectName } from './manifest-json.js';
-import type { PodGroup } from './node-packing.js';
+import { get, isObject } from './manifest-json.js';
 
 /** Resource names that are not accelerators (the rest, `vendor/name`, are extended resources). */
 const CORE_RESOURCES = new Set(['cpu', 'memory', 'ephemeral-storage', 'storage']);
@@ -34,44 +30,4 @@ export function podExtendedResources(podSpec: unknown): Record<string, number> {
     }
   }
   return total;
-}
-
-/**
- * The pods of one replica of each Deployment / LeaderWorkerSet that request `resourceName`, by
- * workload name (`kind/namespace/name`, as `WorkloadDemand.name`): a Deployment's one pod; a
- * LeaderWorkerSet's leader and its `size - 1` workers (the leader template defaults to the
- * worker's, as the LeaderWorkerSet controller does).
- */
-export function podGroupsByWorkload(manifests: readonly unknown[], resourceName: string): Map<string, PodGroup[]> {
-  const out = new Map<string, PodGroup[]>();
-  for (const obj of manifests.filter(isObject) as Json[]) {
-    let groups: { pods: number; podSpec: unknown }[];
-    if (obj.kind === 'Deployment' && obj.apiVersion === 'apps/v1') {
-      groups = [{ pods: 1, podSpec: get(obj, 'spec', 'template', 'spec') }];
-    } else if (obj.kind === 'LeaderWorkerSet' && String(obj.apiVersion).startsWith('leaderworkerset.x-k8s.io/')) {
-      const lwt = get(obj, 'spec', 'leaderWorkerTemplate');
-      const sizeRaw = get(lwt, 'size');
-      const size = typeof sizeRaw === 'number' ? sizeRaw : 1;
-      const worker = get(lwt, 'workerTemplate', 'spec');
-      groups = [
-        { pods: 1, podSpec: get(lwt, 'leaderTemplate', 'spec') ?? worker },
-        { pods: size - 1, podSpec: worker },
-      ];
-    } else {
-      continue;
-    }
-    const { kind, namespace, name } = objectName(obj);
-    const shapes = groups
-      .map((g) => ({ pods: g.pods, devicesPerPod: podExtendedResources(g.podSpec)[resourceName] ?? 0 }))
-      .filter((g) => g.pods > 0 && g.devicesPerPod > 0);
-    // Pods of one shape are one group, so they pack together (a leader shaped like its workers).
-    const merged: PodGroup[] = [];
-    for (const g of shapes) {
-      const same = merged.find((m) => m.devicesPerPod === g.devicesPerPod);
-      if (same) merged[merged.indexOf(same)] = { pods: same.pods + g.pods, devicesPerPod: g.devicesPerPod };
-      else merged.push(g);
-    }
-    out.set(`${kind}/${namespace}/${name}`, merged);
-  }
-  return out;
 }

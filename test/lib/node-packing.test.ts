@@ -9,8 +9,8 @@
  *   so the limit must count the idle devices of those nodes too.
  */
 import { describe, expect, test } from 'vitest';
-import { devicesForPods, nodesForPods, podsFitNodes } from '../../lib/private/node-packing.js';
-import { podGroupsByWorkload } from '../../lib/private/pod-resources.js';
+import { devicesForPods, nodesForPods, podGroupsOf, podsFitNodes } from '../../lib/private/node-packing.js';
+import { workloadDemandsFromManifests } from '../../lib/placement.js';
 import { instanceType } from '../../lib/accelerators.js';
 
 const NEURON = 'aws.amazon.com/neuron';
@@ -66,10 +66,10 @@ describe('devicesForPods: whole nodes per pod shape', () => {
   });
 });
 
-describe('podGroupsByWorkload: the pods of one replica', () => {
+describe('podGroupsOf: the pods of one replica', () => {
   test('a Deployment has one pod; a LeaderWorkerSet of size 2 has a leader and a worker shaped alike, so one group of 2 pods', () => {
     const container = (n: number) => ({ name: 's', image: 'x', resources: { limits: { [NEURON]: n } } });
-    const groups = podGroupsByWorkload(
+    const demands = workloadDemandsFromManifests(
       [
         { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd', namespace: 'llm' }, spec: { template: { spec: { containers: [container(8)] } } } },
         {
@@ -80,8 +80,8 @@ describe('podGroupsByWorkload: the pods of one replica', () => {
         },
         { apiVersion: 'v1', kind: 'Service', metadata: { name: 'd' } },
       ],
-      NEURON,
     );
+    const groups = new Map(demands.map((d) => [d.name, podGroupsOf(d, NEURON)]));
     expect(Object.fromEntries(groups)).toEqual({
       'Deployment/llm/d': [{ pods: 1, devicesPerPod: 8 }],
       'LeaderWorkerSet/llm/l': [{ pods: 2, devicesPerPod: 12 }],
