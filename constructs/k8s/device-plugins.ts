@@ -30,7 +30,7 @@ import { type DevicePluginSpec, devicePluginFor, devicePluginImage } from '../..
 import { InferenceConstructsError } from '../../lib/errors.js';
 import { KARPENTER_NODEPOOL_LABEL } from '../../lib/node-pool-defaults.js';
 import { type Taint } from '../../lib/accelerators.js';
-import { type WorkloadDemand, tolerates } from '../../lib/placement.js';
+import { type Toleration, type WorkloadDemand, toleratesTaints } from '../../lib/placement.js';
 
 /** A Karpenter pool a device plugin serves: its name (the `karpenter.sh/nodepool` label) and taints. */
 export interface DevicePluginPool {
@@ -246,7 +246,7 @@ export function daemonSetServesPool(daemonSet: unknown, spec: DevicePluginSpec, 
     if (!terms.some(termAdmits)) return false;
   }
   const tolerations = Array.isArray(podSpec.tolerations) ? podSpec.tolerations : [];
-  return pool.taints.filter((t) => t.effect !== 'PreferNoSchedule').every((taint) => tolerations.some((t: any) => isObject(t) && tolerates(t, taint)));
+  return toleratesTaints(tolerations.filter(isObject) as unknown as Toleration[], pool.taints);
 }
 
 /**
