@@ -19,22 +19,25 @@ import { type ReplayDeployment, type ReplayResult, replayDeployment } from '../l
 import { parseAzureTrace, syntheticTrace } from '../lib/replay/trace.js';
 import { renderReplayReport, renderReplayTable } from '../lib/replay/report.js';
 import { toReplayDeployment } from '../lib/replay/deployments.js';
-import { type RequestShape, plannedForShape, traceRequestShape } from '../lib/replay/shape.js';
+import { plannedForShape, plannedForTrace, traceRequestShape } from '../lib/replay/shape.js';
+import type { RequestTrace } from '../lib/replay/trace.js';
 import { plannedDeployments } from './plan-report.js';
 import { addKubernetesReference } from './reference/k8s.js';
 import { addSageMakerReference } from './reference/sagemaker.js';
 
 /**
- * The reference fleet's deployments as the replay models them; with `shape`, each replanned for
- * that request shape (plan and policy, see lib/replay/shape.ts).
+ * The reference fleet's deployments as the replay models them; with `trace`, each replanned for
+ * that traffic (see lib/replay/shape.ts): its mean request shape, and with `bursts` also the
+ * target utilisation its bursts leave.
  */
-export function referenceReplayDeployments(shape?: RequestShape): ReplayDeployment[] {
+export function referenceReplayDeployments(trace?: RequestTrace, bursts = true): ReplayDeployment[] {
   const app = new App();
   addSageMakerReference(app);
   const k8s = new K8sApp({ outdir: 'dist' });
   addKubernetesReference(k8s, {});
   const found: PlannedDeployment[] = [...plannedDeployments(app), ...plannedDeployments(k8s)];
-  return found.map((d) => toReplayDeployment(shape === undefined ? d : plannedForShape(d, shape))).sort((a, b) => a.name.localeCompare(b.name));
+  const replanned = (d: PlannedDeployment): PlannedDeployment => (trace === undefined ? d : bursts ? plannedForTrace(d, trace) : plannedForShape(d, traceRequestShape(trace)));
+  return found.map((d) => toReplayDeployment(replanned(d))).sort((a, b) => a.name.localeCompare(b.name));
 }
 
 /**
@@ -76,15 +79,17 @@ function main(argv: string[]): void {
     : parseAzureTrace(readFileSync(tracePath, 'utf8'), basename(tracePath).replace(/\.csv$/, ''));
   const scale = arg('--rate-scale');
   const rateScale = scale === undefined ? undefined : Number(scale);
-  // `--plan-shape trace` (default): every deployment planned for the trace's mean prompt and
-  // output tokens, as a platform engineer serving that traffic plans it; `rendered`: the
-  // reference fleet's own plans (the planner's default conversation shape).
+  // `--plan-shape trace` (default): every deployment planned for the trace as a platform
+  // engineer serving that traffic plans it: its mean prompt and output tokens, and the target
+  // utilisation its bursts leave (lib/replay/shape.ts plannedForTrace); `mean`: the mean shape
+  // only, at the rendered target utilisation; `rendered`: the reference fleet's own plans (the
+  // planner's default conversation shape).
   const planShape = arg('--plan-shape') ?? 'trace';
-  if (planShape !== 'trace' && planShape !== 'rendered') {
-    throw new InferenceConstructsError('ReplayPlanShapeInvalid', { prop: '--plan-shape', problem: 'the plan shape is neither trace nor rendered', received: planShape, allowed: ['trace', 'rendered'], fix: 'pass --plan-shape trace (plan for the trace) or rendered (the fleet as rendered)' });
+  if (planShape !== 'trace' && planShape !== 'mean' && planShape !== 'rendered') {
+    throw new InferenceConstructsError('ReplayPlanShapeInvalid', { prop: '--plan-shape', problem: 'the plan shape is none of trace, mean, rendered', received: planShape, allowed: ['trace', 'mean', 'rendered'], fix: 'pass --plan-shape trace (plan for the trace and its bursts), mean (its mean request shape) or rendered (the fleet as rendered)' });
   }
-  const shape = planShape === 'trace' ? traceRequestShape(trace) : undefined;
-  let deployments = referenceReplayDeployments(shape);
+  const shape = planShape === 'rendered' ? undefined : traceRequestShape(trace);
+  let deployments = referenceReplayDeployments(planShape === 'rendered' ? undefined : trace, planShape === 'trace');
   // `--target-scale f` replays every policy with its per-replica target x f (headroom for
   // start-up lag), to study the default's tuning without changing what the stacks render.
   const targetScale = arg('--target-scale');
@@ -141,7 +146,7 @@ function main(argv: string[]): void {
   }
   for (const d of deployments) {
     const rs = results.filter((r) => r.deployment === d.name);
-    process.stdout.write(`${d.name}: rate x${rs[0].rateScale}, ${rs[0].requests} requests, targets TTFT ${rs[0].ttftTargetSeconds} s TPOT ${rs[0].tpotTargetSeconds} s, start-up ${d.startupSeconds} s expected (probe budget ${d.startupBudgetSeconds ?? d.startupSeconds} s), step budget ${rs[0].stepTokenBudget} tokens\n`);
+    process.stdout.write(`${d.name}: rate x${rs[0].rateScale}, ${rs[0].requests} requests, targets TTFT ${rs[0].ttftTargetSeconds} s TPOT ${rs[0].tpotTargetSeconds} s, target utilisation ${d.plan.targetUtilization}, start-up ${d.startupSeconds} s expected (probe budget ${d.startupBudgetSeconds ?? d.startupSeconds} s), step budget ${rs[0].stepTokenBudget} tokens\n`);
   }
   process.stdout.write(`${renderReplayTable(results)}\n`);
   const defaults = results.filter((x) => x.default);
@@ -156,7 +161,7 @@ function main(argv: string[]): void {
   }
   // Last line: the trace-level aggregate of the default policy over the fleet.
   const total = aggregateReplay(defaults);
-  const planned = shape === undefined ? 'as rendered' : `for ${shape.inputTokens} in / ${shape.outputTokens} out tokens`;
+  const planned = shape === undefined ? 'as rendered' : `for ${shape.inputTokens} in / ${shape.outputTokens} out tokens${planShape === 'trace' ? ' and its bursts' : ''}`;
   process.stdout.write(`replay: ${trace.name} ${defaults[0].policy} efficiency ${total.efficiency} attainment ${total.attainment} planned ${planned}\n`);
 }
 

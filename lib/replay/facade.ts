@@ -6,7 +6,8 @@ import type { PlannedDeployment } from '../report.js';
 import type { StepTimeProfile } from '../step-time.js';
 import { type ReplayDeploymentOptions, toReplayDeployment } from './deployments.js';
 import { type ReplayLatencyTargets, latencyTargetsForPlan, profileForPlan } from './profile.js';
-import { type ReplayDeployment, type ReplayOptions, type ReplayResult, fitRateScale, oracleCost, replayDeployment } from './replay.js';
+import { type ReplayDeployment, type ReplayOptions, type ReplayResult, burstShare, burstTargetUtilization, fitRateScale, oracleCost, replayDeployment } from './replay.js';
+import { plannedForTrace } from './shape.js';
 import { type ReplayReport, renderReplayReport, renderReplaySvg, renderReplayTable } from './report.js';
 import { type RequestTrace, type SyntheticTraceOptions, parseAzureTrace, scaleTraceRate, syntheticTrace } from './trace.js';
 
@@ -43,6 +44,18 @@ export class Replay {
   /** @see fitRateScale */
   public static fitRateScale(d: ReplayDeployment, trace: RequestTrace): number {
     return fitRateScale(d, trace);
+  }
+  /** @see burstShare */
+  public static burstShare(plan: CapacityPlan, trace: RequestTrace): number {
+    return burstShare(plan, trace);
+  }
+  /** @see burstTargetUtilization */
+  public static burstTargetUtilization(plan: CapacityPlan, trace: RequestTrace): number {
+    return burstTargetUtilization(plan, trace);
+  }
+  /** @see plannedForTrace */
+  public static plannedForTrace(d: PlannedDeployment, trace: RequestTrace): PlannedDeployment {
+    return plannedForTrace(d, trace);
   }
   /** @see oracleCost */
   public static oracleCost(plan: CapacityPlan, minReplicas: number, trace: RequestTrace, targets: ReplayLatencyTargets, endSeconds: number): number {

@@ -154,6 +154,16 @@ export interface ReplayResult {
   readonly stepTokenBudget: number;
   /** oracleCostUsd / costUsd. */
   readonly efficiency: number;
+  /**
+   * The trace's burst share at this plan ({@link burstShare}, on the trace as given, before
+   * rate scaling): target utilisation x this share leaves a reactive scaler room for the
+   * trace's bursts within a minute.
+   */
+  readonly burstShare: number;
+  /** {@link burstTargetUtilization}: the target utilisation this plan would take for the trace's bursts. */
+  readonly burstTargetUtilization: number;
+  /** The plan's own target utilisation. */
+  readonly targetUtilization: number;
   readonly sloAttainment: number;
   readonly failedRequests: number;
   readonly ttftP50Seconds: number;
@@ -182,7 +192,7 @@ function requestWork(profile: StepTimeProfile, conc: number, prompt: number, out
 }
 
 /** Busy-seconds per second per minute at the planned design point (what the picture calls demand). */
-function demandSeries(plan: CapacityPlan, profile: StepTimeProfile, trace: RequestTrace, minutes: number): number[] {
+export function demandSeries(plan: CapacityPlan, profile: StepTimeProfile, trace: RequestTrace, minutes: number): number[] {
   const d = new Array<number>(minutes).fill(0);
   const perDecode = decodeStepSeconds(profile, plan.concurrentSequences, plannedLiveContextTokens(plan)) / plan.concurrentSequences;
   for (const r of trace.requests) {
@@ -190,6 +200,78 @@ function demandSeries(plan: CapacityPlan, profile: StepTimeProfile, trace: Reque
     d[m] += (prefillSeconds(profile, r.promptTokens) + r.outputTokens * perDecode) / 60;
   }
   return d;
+}
+
+/**
+ * Window lengths, seconds, over which {@link burstDemandSeries} looks for bursts: from one
+ * second up to the minute the scalers' metrics resolve.
+ */
+export const BURST_WINDOWS_SECONDS = [1, 2, 5, 10, 20, 30, 60];
+
+/**
+ * Per minute, the busy replicas the minute's bursts need so that no request waits behind a
+ * backlog longer than the time-to-first-token target: max(busy(m), max over windows of length
+ * w in {@link BURST_WINDOWS_SECONDS} starting within minute m of work(window) / (w + ttft)).
+ *
+ * A server of constant capacity C delays no arrival by more than h = sup_w (A(w) / C - w),
+ * A(w) the work arriving in any window of length w (the horizontal deviation between the
+ * arrival curve and the service curve C t), so the delay stays within the target T exactly
+ * when C >= sup_w A(w) / (w + T). Work is counted at arrival (prefill + output tokens x the
+ * decode seconds per token at the planned operating point), as in {@link demandSeries}.
+ * @see J.-Y. Le Boudec, P. Thiran, Network Calculus, LNCS 2050 (Springer, 2001), Theorem 1.4.2 (delay bound)
+ */
+export function burstDemandSeries(plan: CapacityPlan, profile: StepTimeProfile, trace: RequestTrace, minutes: number, ttftSeconds: number): number[] {
+  const perDecode = decodeStepSeconds(profile, plan.concurrentSequences, plannedLiveContextTokens(plan)) / plan.concurrentSequences;
+  const seconds = minutes * 60;
+  const longest = BURST_WINDOWS_SECONDS[BURST_WINDOWS_SECONDS.length - 1];
+  const prefix = new Float64Array(seconds + longest + 1);
+  for (const r of trace.requests) {
+    const s = Math.min(seconds - 1, Math.floor(r.arrivalSeconds));
+    prefix[s + 1] += prefillSeconds(profile, r.promptTokens) + r.outputTokens * perDecode;
+  }
+  for (let i = 1; i < prefix.length; i++) prefix[i] += prefix[i - 1];
+  const busy = demandSeries(plan, profile, trace, minutes);
+  const out = new Array<number>(minutes).fill(0);
+  for (let m = 0; m < minutes; m++) {
+    let need = busy[m];
+    for (let s = m * 60; s < (m + 1) * 60; s++) {
+      for (const w of BURST_WINDOWS_SECONDS) {
+        const a = prefix[Math.min(prefix.length - 1, s + w)] - prefix[s];
+        const c = a / (w + ttftSeconds);
+        if (c > need) need = c;
+      }
+    }
+    out[m] = need;
+  }
+  return out;
+}
+
+/**
+ * The share of the target utilisation a reactive scaler can run at on `trace` and still meet
+ * the time-to-first-token target in its bursts: the busiest minute's busy replicas over the
+ * busiest minute's burst need ({@link burstDemandSeries}), at most 1. A scaler reads per-minute
+ * rates and a new replica takes minutes to start, so the headroom for bursts shorter than a
+ * minute has to be held all along: scaling to target x this share leaves room for them.
+ */
+export function burstShare(plan: CapacityPlan, trace: RequestTrace): number {
+  const profile = profileForPlan(plan);
+  const minutes = Math.max(1, Math.ceil(trace.durationSeconds / 60));
+  const busy = Math.max(...demandSeries(plan, profile, trace, minutes));
+  const burst = Math.max(...burstDemandSeries(plan, profile, trace, minutes, latencyTargetsForPlan(plan).ttftSeconds));
+  return burst > 0 ? Math.min(1, busy / burst) : 1;
+}
+
+/** Lowest target utilisation a trace's bursts may leave (the planner's own lower bound is 0 exclusive). */
+export const MIN_BURST_TARGET_UTILIZATION = 0.05;
+
+/**
+ * The target utilisation to plan `plan` at for the traffic of `trace`: the plan's target x
+ * {@link burstShare}, rounded down to a hundredth, at least {@link MIN_BURST_TARGET_UTILIZATION}
+ * and at most the plan's target.
+ */
+export function burstTargetUtilization(plan: CapacityPlan, trace: RequestTrace): number {
+  const u = plan.targetUtilization;
+  return Math.min(u, Math.max(MIN_BURST_TARGET_UTILIZATION, Math.floor(u * burstShare(plan, trace) * 100 + 1e-9) / 100));
 }
 
 /**
@@ -328,10 +410,10 @@ export const CLAIRVOYANT_PERIOD_SECONDS = 15;
  * The clairvoyant replica schedule: the cheapest schedule of its family with perfect knowledge
  * of the trace and the same start-up and release delays as the policies.
  *
- * - need(m), per minute m of the trace: `ceil(headroom x busy(m))` replicas, busy(m) the
- *   accelerator-seconds per second the minute's arrivals take at the plan's latency-target
- *   operating point (prefill of the prompts + output tokens x the decode seconds per token at
- *   the planned concurrency and mean live context, from the step-time profile), within
+ * - need(m), per minute m of the trace: `ceil(headroom x busy(m))` replicas, busy(m) what the
+ *   minute needs at the plan's latency-target operating point (the replay passes
+ *   {@link burstDemandSeries}: the minute's mean accelerator-seconds per second, or more when its
+ *   bursts need more to keep the wait within the TTFT target), within
  *   [max(minReplicas, 1), maxReplicas];
  * - at time t it asks for max need(m) over the minutes of [t, t + start-up + release]: a
  *   replica is launched one start-up delay before the minute that needs it, and kept through
@@ -515,13 +597,17 @@ export function replayDeployment(d: ReplayDeployment, rawTrace: RequestTrace, op
   const costOf = (r: EngineResult): number => (r.replicaSeconds * plan.cost.perReplicaHourUsd) / 3600;
   // The oracle: the cheapest clairvoyant schedule that meets the goal, replayed in the same engine.
   let oracle = { cost: Number.NaN, attainment: Number.NaN, headroom: 0 };
+  // The oracle knows each minute's bursts, not only its mean.
+  const burstDemand = options.oracle === false ? [] : burstDemandSeries(plan, profile, trace, minutes, targets.ttftSeconds);
   for (const headroom of options.oracle === false ? [] : CLAIRVOYANT_HEADROOMS) {
-    const scaler = clairvoyantScaler(demand, headroom, d.scalingPolicy.minReplicas, d.scalingPolicy.maxReplicas, d.startupSeconds, d.releaseSeconds);
+    const scaler = clairvoyantScaler(burstDemand, headroom, d.scalingPolicy.minReplicas, d.scalingPolicy.maxReplicas, d.startupSeconds, d.releaseSeconds);
     const r = runEngine({ plan, profile, targets, trace, scaler, delays, maxBatchedTokens: budget, initialReplicas: scaler.desired(0, 0, NO_OBSERVATIONS) });
     oracle = { cost: costOf(r), attainment: attainmentOf(r).attainment, headroom };
     if (oracle.attainment >= ATTAINMENT_GOAL) break;
   }
   const results: ReplayResult[] = [];
+  const share = round(burstShare(plan, rawTrace), 3);
+  const burstU = burstTargetUtilization(plan, rawTrace);
   let bound: number | undefined;
   for (const kind of options.policies ?? REPLAY_POLICIES) {
     const r = runEngine({
@@ -549,6 +635,9 @@ export function replayDeployment(d: ReplayDeployment, rawTrace: RequestTrace, op
       boundCostUsd: round(bound, 4),
       stepTokenBudget: budget,
       efficiency: round(cost > 0 ? oracle.cost / cost : 0, 3),
+      burstShare: share,
+      burstTargetUtilization: burstU,
+      targetUtilization: plan.targetUtilization,
       sloAttainment: round(attainment, 4),
       failedRequests: failed,
       ttftP50Seconds: round(quantile(r.ttft, 0.5), 3),

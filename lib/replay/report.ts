@@ -65,6 +65,18 @@ function slug(s: string): string {
   return s.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '').toLowerCase();
 }
 
+/**
+ * What the trace's bursts within a minute ask of the plan (lib/replay/replay.ts burstShare): the
+ * target utilisation that leaves a reactive scaler room for them, against the plan's own.
+ */
+function burstLine(r: ReplayResult): string {
+  if (r.burstShare >= 1) return `Bursts: within every minute the trace stays within what its mean leaves for the ${fixed(r.ttftTargetSeconds, 2)} s TTFT target; the plan's target utilisation needs no burst headroom.`;
+  return (
+    `Bursts: the busiest minute's bursts need ${fixed(1 / r.burstShare, 2)}x its mean work to keep waits within the ${fixed(r.ttftTargetSeconds, 2)} s TTFT target ` +
+    `(burst share ${fixed(r.burstShare, 3)}): for this traffic, plan targetUtilization ${fixed(r.burstTargetUtilization, 2)} (this plan: ${fixed(r.targetUtilization, 2)}).`
+  );
+}
+
 /** Render the replay section of the plan report for results of one or more deployments on one trace. */
 export function renderReplayReport(results: ReplayResult[]): ReplayReport {
   const byDeployment = new Map<string, ReplayResult[]>();
@@ -78,6 +90,7 @@ export function renderReplayReport(results: ReplayResult[]): ReplayReport {
     svgs[file] = renderReplaySvg(rs);
     lines.push(`### ${name} on ${rs[0].trace}`, '');
     lines.push(`Arrival rate x${fixed(rs[0].rateScale, 3)}, ${rs[0].requests} requests; targets TTFT <= ${fixed(rs[0].ttftTargetSeconds, 2)} s, TPOT <= ${fixed(rs[0].tpotTargetSeconds * 1000, 0)} ms.`, '');
+    lines.push(burstLine(rs[0]), '');
     lines.push(renderReplayTable(rs), '', `![replicas over time](${file})`, '');
   }
   return { markdown: `${lines.join('\n')}`, svgs };

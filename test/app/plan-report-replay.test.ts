@@ -4,12 +4,14 @@
  * policies (lib/replay), as a table in the report and an SVG beside it. The trace is the Azure
  * LLM inference conversation trace (test/fixtures/traces/README.md, CC-BY-4.0).
  */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { REFERENCE_REPLAY_TRACES } from '../../bin/fleet.js';
 import { replaySection } from '../../bin/plan-report.js';
 import { ModelServer } from '../../lib/servers.js';
-import { REPLAY_POLICIES } from '../../lib/replay/replay.js';
+import { REPLAY_POLICIES, burstShare, burstTargetUtilization } from '../../lib/replay/replay.js';
+import { parseAzureTrace } from '../../lib/replay/trace.js';
 import { modelPreset } from '../../lib/models.js';
 import { planCapacity } from '../../lib/planner.js';
 import { tokenScalingPolicy } from '../../lib/scaling.js';
@@ -37,6 +39,12 @@ describe('plan report: replay of a deployment that names a trace', () => {
     expect(markdown).toContain(`![replicas over time](${files[0]})`);
     expect(svgs[files[0]]).toMatch(/^<svg/);
     expect(markdown).not.toContain(ROOT);
+    // What the trace's bursts within a minute ask of the plan (lib/replay/replay.ts burstTargetUtilization).
+    const plan = deployment().plan;
+    const trace = parseAzureTrace(readFileSync(join(ROOT, TRACE), 'utf8'), 'AzureLLMInferenceTrace_conv');
+    const share = burstShare(plan, trace);
+    expect(share).toBeLessThan(1);
+    expect(markdown).toContain(`(burst share ${share.toFixed(3)}): for this traffic, plan targetUtilization ${burstTargetUtilization(plan, trace).toFixed(2)} (this plan: ${plan.targetUtilization.toFixed(2)}).`);
     // Same inputs, same bytes.
     expect(replaySection([deployment(TRACE)], ROOT, { rateScale: 0.3 })).toEqual({ markdown, svgs });
   });

@@ -10,9 +10,10 @@ import { type PlannedDeployment } from '../../lib/report.js';
 import { tokenScalingPolicy } from '../../lib/scaling.js';
 import { MODEL_SERVERS, ModelServer, checkpointGiB, startupProbeSeconds } from '../../lib/servers.js';
 import { EXPECTED_WEIGHT_FETCH_GIB_PER_SECOND, IMAGE_PULL_SECONDS, NODE_LAUNCH_SECONDS, expectedStartupSeconds, toReplayDeployment } from '../../lib/replay/deployments.js';
-import { plannedForShape, replanForShape, traceRequestShape } from '../../lib/replay/shape.js';
+import { plannedForShape, plannedForTrace, replanForShape, traceRequestShape } from '../../lib/replay/shape.js';
 import { type RequestTrace } from '../../lib/replay/trace.js';
-import { PREDICT_RANGE_SECONDS, PREDICT_STEP_SECONDS, predictLinearOfRate, prometheusRate } from '../../lib/replay/replay.js';
+import { BURST_WINDOWS_SECONDS, MIN_BURST_TARGET_UTILIZATION, burstTargetUtilization, PREDICT_RANGE_SECONDS, PREDICT_STEP_SECONDS, burstDemandSeries, burstShare, demandSeries, predictLinearOfRate, prometheusRate } from '../../lib/replay/replay.js';
+import { decodeSecondsPerToken, latencyTargetsForPlan, prefillSecondsPerToken } from '../../lib/replay/profile.js';
 
 const llama70b = planCapacity({ model: modelPreset('llama-3-1-70b'), instanceType: 'g6e.12xlarge' });
 const neuron8b = planCapacity({ model: modelPreset('llama-3-1-8b'), instanceType: 'inf2.8xlarge', modelServer: ModelServer.VLLM_NEURON });
@@ -83,6 +84,53 @@ describe('planning for the trace request shape', () => {
   it('returns the deployment unchanged when it is already planned for the shape', () => {
     const d = planned();
     expect(plannedForShape(d, { inputTokens: d.plan.inputTokens, outputTokens: d.plan.outputTokens })).toBe(d);
+  });
+});
+
+describe('bursts within a minute (network calculus delay bound: Le Boudec & Thiran, Network Calculus, Theorem 1.4.2)', () => {
+  // A constant-rate server C delays no arrival by more than sup_w (A(w) / C - w), so it keeps the
+  // wait within the TTFT target T exactly when C >= sup_w A(w) / (w + T).
+  const work = (prompt: number, output: number): number => prompt * prefillSecondsPerToken(llama70b) + output * decodeSecondsPerToken(llama70b);
+  const T = latencyTargetsForPlan(llama70b).ttftSeconds;
+  const steady: RequestTrace = { name: 'steady', durationSeconds: 120, requests: Array.from({ length: 120 }, (_, i) => ({ arrivalSeconds: i, promptTokens: 1000, outputTokens: 100 })) };
+  // The same 120 requests, the first minute's 60 all in its first second.
+  const bursty: RequestTrace = {
+    name: 'bursty',
+    durationSeconds: 120,
+    requests: [...Array.from({ length: 60 }, () => ({ arrivalSeconds: 0.5, promptTokens: 1000, outputTokens: 100 })), ...steady.requests.slice(60)],
+  };
+
+  it('needs no more than the minute mean for a steady stream: w x a / (w + T) stays below a', () => {
+    const busy = demandSeries(llama70b, llama70b.stepTime, steady, 2);
+    expect(burstDemandSeries(llama70b, llama70b.stepTime, steady, 2, T)).toEqual(busy);
+    expect(busy[0]).toBeCloseTo(work(1000, 100), 9);
+    expect(burstShare(llama70b, steady)).toBe(1);
+  });
+
+  it("needs the burst's work over (1 s + T) when a minute's requests arrive in one second", () => {
+    const need = burstDemandSeries(llama70b, llama70b.stepTime, bursty, 2, T);
+    // Every window from 1 s to a minute holds the same 60 requests; the shortest divides by least.
+    expect(BURST_WINDOWS_SECONDS[0]).toBe(1);
+    expect(need[0]).toBeCloseTo((60 * work(1000, 100)) / (1 + T), 9);
+    expect(need[1]).toBeCloseTo(work(1000, 100), 9);
+    expect(burstShare(llama70b, bursty)).toBeCloseTo(work(1000, 100) / need[0], 9);
+  });
+
+  it('plans a steady trace at the rendered target, and a bursty one at target x burst share, rounded down to a hundredth', () => {
+    const d = planned();
+    expect(plannedForTrace(d, steady).plan.targetUtilization).toBe(d.plan.targetUtilization);
+    const b = plannedForTrace(d, bursty);
+    const shaped = plannedForShape(d, traceRequestShape(bursty));
+    const share = burstShare(shaped.plan, bursty);
+    expect(share).toBeLessThan(1);
+    expect(b.plan.targetUtilization).toBe(Math.max(MIN_BURST_TARGET_UTILIZATION, Math.floor(d.plan.targetUtilization * share * 100) / 100));
+    expect(b.plan.targetUtilization).toBe(burstTargetUtilization(shaped.plan, bursty));
+    expect(b.plan.targetUtilization).toBeLessThan(d.plan.targetUtilization);
+    // Same batch and throughput; only the target the scaler renders follows the lower utilisation.
+    expect(b.plan.concurrentSequences).toBe(shaped.plan.concurrentSequences);
+    expect(b.plan.throughput.tokensPerSecondPerReplica).toBe(shaped.plan.throughput.tokensPerSecondPerReplica);
+    expect(b.scalingPolicy.targetTokensPerSecondPerReplica).toBe(Math.max(1, Math.round(shaped.plan.throughput.tokensPerSecondPerReplica * b.plan.targetUtilization)));
+    expect(b.scalingPolicy.maxReplicas).toBe(4);
   });
 });
 
