@@ -59,7 +59,7 @@ export interface EngineResult {
   readonly tpot: number[];
   /** 1 when the request could not be served (longer than the context). */
   readonly failed: number[];
-  /** Replica-seconds charged (launch to release). */
+  /** Replica-seconds charged (launch to release, within {@link EngineInput.chargeUntilSeconds}). */
   readonly replicaSeconds: number;
   /** Scale events (changes of the desired count). */
   readonly scaleEvents: number;
@@ -105,6 +105,13 @@ export interface EngineInput {
   readonly maxBatchedTokens?: number;
   /** Extra seconds simulated after the last arrival so in-flight requests finish. @default 600 */
   readonly drainSeconds?: number;
+  /**
+   * Replica-seconds are charged up to this time: the replay charges the trace's own window, so
+   * the drain after its last arrival (when traffic stops only because the recording does) is
+   * served but not billed to any policy or to the oracle.
+   * @default - the end of the drain
+   */
+  readonly chargeUntilSeconds?: number;
 }
 
 /** Run the simulation. Deterministic: no clock, no randomness (the trace is the only input). */
@@ -323,9 +330,10 @@ export function runEngine(input: EngineInput): EngineResult {
   let replicaSeconds = 0;
   const minutes = Math.ceil(end / 60);
   const replicasPerMinute = new Array<number>(minutes).fill(0);
+  const chargeUntil = Math.min(end, input.chargeUntilSeconds ?? end);
   for (const r of replicas) {
     const stop = Math.min(end, r.releasedAt);
-    replicaSeconds += Math.max(0, stop - r.launchedAt);
+    replicaSeconds += Math.max(0, Math.min(chargeUntil, stop) - r.launchedAt);
     for (let m = Math.floor(r.launchedAt / 60); m < minutes && m * 60 < stop; m++) {
       const a = Math.max(r.launchedAt, m * 60);
       const b = Math.min(stop, (m + 1) * 60);

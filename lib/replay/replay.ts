@@ -322,7 +322,9 @@ export function oracleCost(plan: CapacityPlan, minReplicas: number, trace: Reque
     for (let b = parity; b < buckets; b += 2) {
       const len = Math.min(L + D, endSeconds - b * L);
       if (len <= 0) continue;
-      total += Math.max(minReplicas * len, pre[b] + Math.max(mem[b], comp[b]));
+      // A bucket whose work may finish after endSeconds claims no work inside the window.
+      const inside = b * L + L + D <= endSeconds;
+      total += Math.max(minReplicas * len, inside ? pre[b] + Math.max(mem[b], comp[b]) : 0);
       covered += len;
     }
     total += minReplicas * Math.max(0, endSeconds - covered);
@@ -601,7 +603,7 @@ export function replayDeployment(d: ReplayDeployment, rawTrace: RequestTrace, op
   const burstDemand = options.oracle === false ? [] : burstDemandSeries(plan, profile, trace, minutes, targets.ttftSeconds);
   for (const headroom of options.oracle === false ? [] : CLAIRVOYANT_HEADROOMS) {
     const scaler = clairvoyantScaler(burstDemand, headroom, d.scalingPolicy.minReplicas, d.scalingPolicy.maxReplicas, d.startupSeconds, d.releaseSeconds);
-    const r = runEngine({ plan, profile, targets, trace, scaler, delays, maxBatchedTokens: budget, initialReplicas: scaler.desired(0, 0, NO_OBSERVATIONS) });
+    const r = runEngine({ plan, profile, targets, trace, scaler, delays, maxBatchedTokens: budget, initialReplicas: scaler.desired(0, 0, NO_OBSERVATIONS), chargeUntilSeconds: trace.durationSeconds });
     oracle = { cost: costOf(r), attainment: attainmentOf(r).attainment, headroom };
     if (oracle.attainment >= ATTAINMENT_GOAL) break;
   }
@@ -616,8 +618,9 @@ export function replayDeployment(d: ReplayDeployment, rawTrace: RequestTrace, op
       delays,
       maxBatchedTokens: budget,
       initialReplicas: kind === ReplayPolicyKind.STATIC_PEAK ? staticReplicas : initial,
+      chargeUntilSeconds: trace.durationSeconds,
     });
-    bound ??= oracleCost(plan, d.scalingPolicy.minReplicas, trace, targets, r.endSeconds);
+    bound ??= oracleCost(plan, d.scalingPolicy.minReplicas, trace, targets, trace.durationSeconds);
     const { met: _met, failed, attainment } = attainmentOf(r);
     const cost = costOf(r);
     results.push({

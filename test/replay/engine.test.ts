@@ -49,6 +49,26 @@ describe('replay engine', () => {
     expect(Number.isFinite(r.tpot[0])).toBe(true);
   });
 
+  it("charges replica-seconds within the trace's window when asked: the drain serves in-flight requests, unbilled", () => {
+    const t: RequestTrace = { name: 't', durationSeconds: 100, requests: [{ arrivalSeconds: 99, promptTokens: 1000, outputTokens: 400 }] };
+    const run = (chargeUntilSeconds?: number) => runEngine({ plan, profile: profileForPlan(plan), targets: latencyTargetsForPlan(plan), trace: t, scaler: { periodSeconds: 15, desired: () => 2 }, delays: { startupSeconds: 0, releaseSeconds: 0 }, initialReplicas: 2, drainSeconds: 600, ...(chargeUntilSeconds !== undefined ? { chargeUntilSeconds } : {}) });
+    expect(run().replicaSeconds).toBeCloseTo(2 * 700, 6);
+    const windowed = run(100);
+    expect(windowed.replicaSeconds).toBeCloseTo(2 * 100, 6);
+    // The request arriving at 99 s still finishes in the drain.
+    expect(Number.isFinite(windowed.tpot[0])).toBe(true);
+  });
+
+  it('the strict bound claims no work for a bucket that may finish after the window it charges', () => {
+    // One request at the very end of the window: its work may be done after the window closes.
+    const t: RequestTrace = { name: 't', durationSeconds: 600, requests: [{ arrivalSeconds: 599, promptTokens: 4000, outputTokens: 2000 }] };
+    const targets = latencyTargetsForPlan(plan);
+    expect(oracleCost(plan, 0, t, targets, 600)).toBe(0);
+    // Inside the window, its work is claimed.
+    const early: RequestTrace = { ...t, requests: [{ arrivalSeconds: 1, promptTokens: 4000, outputTokens: 2000 }] };
+    expect(oracleCost(plan, 0, { ...early, requests: [...early.requests, ...Array.from({ length: 200 }, (_, i) => ({ arrivalSeconds: 2 + i, promptTokens: 4000, outputTokens: 2000 }))] }, targets, 3600)).toBeGreaterThan(0);
+  });
+
   it('an idle replica serves one request at the step-time model: TTFT = prefill, TPOT = one decode step', () => {
     const t: RequestTrace = { name: 't', durationSeconds: 0, requests: [{ arrivalSeconds: 0, promptTokens: 1000, outputTokens: 11 }] };
     const profile = profileForPlan(plan);
