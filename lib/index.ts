@@ -101,3 +101,17 @@ export {
   type TemplateCheckOptions,
 } from './rules/index.js';
 export * from './api/index.js';
+export {
+  Replay,
+  ReplayPolicyKind,
+  ReplayScalerKind,
+  type ReplayDeployment,
+  type ReplayDeploymentOptions,
+  type ReplayLatencyTargets,
+  type ReplayOptions,
+  type ReplayReport,
+  type ReplayResult,
+  type RequestTrace,
+  type SyntheticTraceOptions,
+  type TraceRequest,
+} from './replay/index.js';

@@ -25,4 +25,15 @@ const deployment = objects.find((o) => o.kind === 'Deployment');
 assert.ok(deployment, `no Deployment among ${objects.map((o) => o.kind).join(', ')}`);
 const limits = deployment.spec.template.spec.containers[0].resources.limits;
 assert.equal(String(limits['nvidia.com/gpu']), '1');
+// The replay, from the package: a trace, the burst target it asks for, one policy replayed.
+const trace = ic.Replay.syntheticTrace({ seed: 3, durationSeconds: 600, meanRequestsPerSecond: 1 });
+const burstTarget = ic.Replay.burstTargetUtilization(plan, trace);
+assert.ok(burstTarget > 0 && burstTarget <= plan.targetUtilization, `burst target ${burstTarget}`);
+const replayed = ic.Replay.run(
+  ic.Replay.fromPlannedDeployment({ name: 'mistral', platform: 'EKS', server: 'vLLM', plan, scalingPolicy: ic.TokenScaling.fromPlan(plan, { maxReplicas: 2 }) }),
+  trace,
+  { policies: [ic.ReplayPolicyKind.OUTPUT_TOKENS] },
+);
+assert.equal(replayed.length, 1);
+assert.ok(replayed[0].sloAttainment >= 0 && replayed[0].sloAttainment <= 1);
 console.log(`plain JavaScript consumer: ${objects.length} objects, ${plan.model.name} on ${plan.instance.name}`);
