@@ -42,6 +42,27 @@ export function decodeStepSeconds(profile: StepTimeProfile, batch: number, liveC
   return profile.fixedSecondsPerStep + Math.max(memory, compute);
 }
 
+/**
+ * Seconds of one engine step that decodes `decoding` sequences (mean live context
+ * `liveContextTokens`) and prefills a chunk of `chunkTokens` prompt tokens in the same forward
+ * pass, as vLLM's chunked prefill batches them. The pass reads the weights and the decoding
+ * sequences' KV cache once, and the chunk's matrix work runs beside the decode tokens', so the
+ * step takes the larger of its memory time and its summed compute time (the roofline of the
+ * step): decode tokens ride on a compute-bound prefill chunk almost free, and a small chunk
+ * still pays a whole weight read. With no chunk it is {@link decodeStepSeconds}.
+ *
+ * The planner's closed forms ({@link timePerOutputTokenSeconds}, {@link timeToFirstTokenSeconds})
+ * add the prefill to the decode step instead, which never undercounts a step; the replay engine
+ * schedules step by step and takes this roofline.
+ * @see https://docs.vllm.ai/en/v0.11.0/configuration/optimization.html (chunked prefill: "better balancing compute-bound (prefill) and memory-bound (decode) operations")
+ * @see https://www.usenix.org/conference/osdi24/presentation/agrawal (Sarathi-Serve, OSDI 2024: decodes piggybacked on prefill chunks)
+ */
+export function mixedStepSeconds(profile: StepTimeProfile, decoding: number, liveContextTokens: number, chunkTokens: number): number {
+  const memory = profile.weightSecondsPerStep + decoding * liveContextTokens * profile.kvSecondsPerToken;
+  const compute = decoding * profile.computeSecondsPerDecodeToken + prefillSeconds(profile, chunkTokens);
+  return profile.fixedSecondsPerStep + Math.max(memory, compute);
+}
+
 /** Seconds to prefill `promptTokens` prompt tokens. */
 export function prefillSeconds(profile: StepTimeProfile, promptTokens: number): number {
   return promptTokens * profile.prefillSecondsPerToken;
@@ -83,6 +104,10 @@ export class StepTime {
   /** @see decodeStepSeconds */
   public static decodeStepSeconds(profile: StepTimeProfile, batch: number, liveContext: number): number {
     return decodeStepSeconds(profile, batch, liveContext);
+  }
+  /** @see mixedStepSeconds */
+  public static mixedStepSeconds(profile: StepTimeProfile, decoding: number, liveContext: number, chunkTokens: number): number {
+    return mixedStepSeconds(profile, decoding, liveContext, chunkTokens);
   }
   /** @see prefillSeconds */
   public static prefillSeconds(profile: StepTimeProfile, promptTokens: number): number {

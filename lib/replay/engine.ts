@@ -5,7 +5,7 @@
  * arrives late.
  */
 import type { CapacityPlan } from '../planner.js';
-import { type StepTimeProfile, decodeStepSeconds, prefillSeconds } from '../step-time.js';
+import { type StepTimeProfile, decodeStepSeconds, mixedStepSeconds } from '../step-time.js';
 import type { ReplayLatencyTargets } from './profile.js';
 import type { RequestTrace } from './trace.js';
 
@@ -187,7 +187,8 @@ export function runEngine(input: EngineInput): EngineResult {
     }
     const meanCtx = decoding > 0 ? ctxSum / decoding : 0;
     if (chunkTokens > 0 || decoding === 0) {
-      const dt = (decoding > 0 ? decodeStepSeconds(profile, decoding, meanCtx) : profile.fixedSecondsPerStep) + prefillSeconds(profile, chunkTokens);
+      // One forward pass for the chunks and the decode tokens: its roofline (mixedStepSeconds).
+      const dt = mixedStepSeconds(profile, decoding, meanCtx, chunkTokens);
       const doneAt = t + Math.max(dt, 1e-6);
       r.busyUntil = doneAt;
       r.pending = () => {

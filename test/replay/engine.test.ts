@@ -5,7 +5,7 @@ import { type RequestTrace, syntheticTrace } from '../../lib/replay/trace.js';
 import { modelPreset } from '../../lib/models.js';
 import { planCapacity } from '../../lib/planner.js';
 import { profileForPlan, latencyTargetsForPlan } from '../../lib/replay/profile.js';
-import { decodeStepSeconds } from '../../lib/step-time.js';
+import { decodeStepSeconds, mixedStepSeconds, prefillSeconds } from '../../lib/step-time.js';
 import { renderReplayReport } from '../../lib/replay/report.js';
 import { runEngine } from '../../lib/replay/engine.js';
 
@@ -27,6 +27,24 @@ const trace: RequestTrace = full;
 describe('profileForPlan', () => {
   it("is the plan's own step-time profile, so the replay and the planner agree", () => {
     expect(profileForPlan(plan)).toBe(plan.stepTime);
+  });
+});
+
+describe('a step that decodes and prefills in one pass (vLLM chunked prefill; Sarathi-Serve, OSDI 2024)', () => {
+  // vLLM v0.11 optimization guide: chunked prefill batches prefill chunks with decode requests,
+  // "better balancing compute-bound (prefill) and memory-bound (decode) operations": one pass
+  // reads the weights once and runs both tokens' matrix work, so it takes its roofline.
+  const profile = profileForPlan(plan);
+  it('is the decode step without a chunk', () => {
+    expect(mixedStepSeconds(profile, 8, 1200, 0)).toBe(decodeStepSeconds(profile, 8, 1200));
+  });
+  it('is compute-bound for a full 2048-token chunk: the decode tokens ride on it, the weight read is not paid twice', () => {
+    const mixed = mixedStepSeconds(profile, 8, 1200, 2048);
+    expect(mixed).toBeCloseTo(profile.fixedSecondsPerStep + 8 * profile.computeSecondsPerDecodeToken + prefillSeconds(profile, 2048), 12);
+    expect(mixed).toBeLessThan(decodeStepSeconds(profile, 8, 1200) + prefillSeconds(profile, 2048));
+  });
+  it('still pays a whole weight read for a chunk too small to hide it', () => {
+    expect(mixedStepSeconds(profile, 0, 0, 1)).toBeCloseTo(profile.fixedSecondsPerStep + profile.weightSecondsPerStep, 12);
   });
 });
 
