@@ -1,6 +1,9 @@
 /**
  * The step-time profile and latency targets the replay runs a plan with: the plan's own
- * (`plan.stepTime`, `plan.latency.targets`), so the replay and the planner agree by construction.
+ * (`plan.stepTime`, `plan.latency.targets`), so the replay and the planner share one step-time
+ * model. They differ in one place: a step that decodes and prefills at once takes its roofline
+ * in the engine (`mixedStepSeconds`), while the planner's closed forms add the prefill to the
+ * decode step, which never undercounts it: plans are conservative for mixed load.
  */
 import type { CapacityPlan } from '../planner.js';
 import { type StepTimeProfile, decodeStepSeconds, liveContextTokens, prefillSeconds } from '../step-time.js';

@@ -399,10 +399,13 @@ function meanReady(obs: ReplayObservations, a: number, b: number): number {
 
 /**
  * Headroom factors the clairvoyant schedule is tried at, cheapest first: replicas =
- * ceil(headroom x busy replicas at the operating point). The oracle is the first that meets
- * {@link ATTAINMENT_GOAL} in the engine (the last when none does).
+ * ceil(headroom x each minute's burst need), never below max(minReplicas, 1). The oracle is the
+ * first that meets {@link ATTAINMENT_GOAL} in the engine (the last when none does). The burst
+ * need is a sufficient capacity, not a necessary one (1 % of requests may miss, and the step
+ * roofline serves decode tokens inside prefill passes), so the search starts well below 1: from
+ * 0.25 the cheapest schedules found are already the minReplicas floor.
  */
-export const CLAIRVOYANT_HEADROOMS = [1, 1.1, 1.25, 1.5, 2];
+export const CLAIRVOYANT_HEADROOMS = [0.25, 0.35, 0.5, 0.6, 0.7, 0.8, 0.9, 1, 1.1, 1.25, 1.5, 2];
 /** The clairvoyant schedule observes nothing: it knows the trace. */
 const NO_OBSERVATIONS: ReplayObservations = Object.freeze({ promptTokens: [], generatedTokens: [], waiting: [], inFlight: [], kvUsage: [], ready: [] });
 /** Evaluation period of the clairvoyant schedule, seconds (the HPA sync period). */
