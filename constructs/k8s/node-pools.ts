@@ -31,6 +31,8 @@ import {
   NodePoolSpecTemplateSpecTaintsEffect,
 } from '../../imports/karpenter-nodepools-karpenter.sh.js';
 import { AcceleratorDevicePlugin, type DevicePluginPool, type IDevicePluginConsumer } from './device-plugins.js';
+import { renderedObjects } from './private/rendered-json.js';
+import { SynthPass } from './synth-pass.js';
 import type { IScalableModelWorkload } from './model-deployment.js';
 import { KubernetesPlatform } from '../../lib/platforms.js';
 
@@ -230,14 +232,12 @@ export function mergeRequirements(rows: readonly InstanceTypeSpec[]): (NodeRequi
 const WORKLOAD_MANIFEST_KINDS = new Set(['Deployment', 'LeaderWorkerSet', 'ScaledObject', 'HorizontalPodAutoscaler']);
 
 /**
- * The workload and scaler manifests of a chart, rendered now. Only those kinds are rendered, so
- * a pool reading them never renders itself (its own limits are what is being computed).
+ * The workload and scaler manifests of a chart, rendered once per synth for every reader
+ * (private/rendered-json.ts). Only those kinds are rendered, so a pool reading them never renders
+ * itself (its own limits are what is being computed).
  */
 function workloadManifests(chart: Chart): unknown[] {
-  return chart.node
-    .findAll()
-    .filter((c): c is ApiObject => c instanceof ApiObject && WORKLOAD_MANIFEST_KINDS.has(c.kind))
-    .map((o) => o.toJson());
+  return renderedObjects(chart, (o) => WORKLOAD_MANIFEST_KINDS.has(o.kind));
 }
 
 /** `kind/namespace/name` of a workload, as in `WorkloadDemand.name`. */
@@ -320,8 +320,16 @@ export class PoolWorkloads {
     return this.added.length === 0;
   }
 
-  /** The workloads placed on the pool, in name order, read from their manifests now. */
+  /**
+   * The workloads placed on the pool, in name order, read from their manifests now: once per
+   * synth (constructs/k8s/synth-pass.ts), where the pool's limit, its root volume and the
+   * placement check each ask, in every validation pass.
+   */
   public placed(): PlacedWorkload[] {
+    return SynthPass.once(this, () => this.readPlaced());
+  }
+
+  private readPlaced(): PlacedWorkload[] {
     const poolChart = Chart.of(this.scope);
     const charts = new Set<Chart>([poolChart]);
     for (const w of this.added) if (isConstruct(w)) charts.add(Chart.of(w));

@@ -6,11 +6,12 @@
  * A pod whose selector or tolerations match no pool stays Pending forever; this turns that
  * into an error with a fix hint when the app synthesizes.
  */
-import { ApiObject, Chart } from 'cdk8s';
+import { Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { type PoolCapacity, checkPlacement, workloadDemandsFromManifests } from '../../lib/placement.js';
 import { type DevicePluginPool, type IDevicePluginConsumer, checkDevicePlugins } from './device-plugins.js';
 import type { IAcceleratorPool } from './node-pools.js';
+import { renderedObjects } from './private/rendered-json.js';
 import { SynthPass } from './synth-pass.js';
 
 /** Properties of {@link PlacementCheck}. */
@@ -44,11 +45,8 @@ function isDevicePluginConsumer(c: IConstruct): c is IConstruct & IDevicePluginC
  * @throws InferenceConstructsError PoolNotFound, SelectorMismatch, PoolLimitExceeded or DevicePluginMissing
  */
 export function checkChartPlacement(chart: Chart, externalPools: readonly PoolCapacity[] = []): void {
-  // The chart's objects one by one: Chart.toJson() would run the chart's validations, this one included.
-  const manifests = chart.node
-    .findAll()
-    .filter((c): c is ApiObject => c instanceof ApiObject)
-    .map((o) => o.toJson());
+  // Rendered once per synth for every reader (private/rendered-json.ts).
+  const manifests = renderedObjects(chart);
   const demands = workloadDemandsFromManifests(manifests);
   checkPlacement(demands, [...poolsInChart(chart), ...externalPools]);
   const consumers = chart.node

@@ -8,8 +8,9 @@
  * `metadata.annotations["inference-constructs.io/acknowledge"]: "IC-K8S-009: dev model, one replica is fine"`
  * (one `<id>: <reason>` per line), e.g. `ApiObject.of(pdb).metadata.addAnnotation(...)`.
  */
-import { ApiObject, App, Chart } from 'cdk8s';
+import { App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
+import { renderedObjects } from './private/rendered-json.js';
 import { SynthPass } from './synth-pass.js';
 import { InferenceRulePack, RuleSeverity, formatFinding, type ManifestCheckOptions, type RuleCheckOptions, type RuleFinding, type RulePackResult } from '../../lib/rules/index.js';
 
@@ -23,11 +24,8 @@ export interface InferenceRulesOptions extends RuleCheckOptions {
 }
 
 function objectsOf(chart: Chart): unknown[] {
-  // Objects one by one: Chart.toJson() would run the chart's validations, this one included.
-  return chart.node
-    .findAll()
-    .filter((c): c is ApiObject => c instanceof ApiObject)
-    .map((o) => o.toJson());
+  // Rendered once per synth for every reader (private/rendered-json.ts).
+  return renderedObjects(chart);
 }
 
 function failing(result: RulePackResult, failOnWarnings: boolean): RuleFinding[] {
