@@ -53,8 +53,11 @@ export interface FleetReport {
   readonly svgs: { [fileName: string]: string };
 }
 
-/** The CDK stacks the reference fleet can include. */
-export const FLEET_STACKS = ['sagemaker', 'eks'] as const;
+/**
+ * The parts of the reference fleet `-c stacks=` selects: the SageMaker stack, the EKS stack (with
+ * the workloads it deploys) and the standalone manifests written to dist/. All by default.
+ */
+export const FLEET_STACKS = ['sagemaker', 'eks', 'manifests'] as const;
 
 function context(app: App, key: string): string | undefined {
   const v: unknown = app.node.tryGetContext(key);
@@ -92,7 +95,7 @@ export function buildReferenceFleet(app: App, k8s: K8sApp, baseDir: string = pro
         problem: 'unknown stack in the reference fleet',
         received: s,
         allowed: [...FLEET_STACKS],
-        fix: 'pass -c stacks=sagemaker,eks or a subset',
+        fix: 'pass -c stacks=sagemaker,eks,manifests or a subset',
       });
     }
   }
@@ -103,7 +106,7 @@ export function buildReferenceFleet(app: App, k8s: K8sApp, baseDir: string = pro
   const replay = replayRequested(app);
 
   // Standalone manifests for any cluster, each EKS chart with its own pools.
-  addKubernetesReference(k8s, { gcpProjectId });
+  if (wanted.includes('manifests')) addKubernetesReference(k8s, { gcpProjectId });
 
   if (wanted.includes('sagemaker')) addSageMakerReference(app, { env });
   if (wanted.includes('eks')) {

@@ -61,10 +61,18 @@ describe('reference fleet', () => {
 });
 
 describe('reference fleet context', () => {
-  test('stacks=sagemaker leaves the EKS stack out', () => {
-    const { app } = fleet({ stacks: 'sagemaker' });
+  test('stacks=sagemaker leaves the EKS stack and the standalone manifests out', () => {
+    const { app, k8s } = fleet({ stacks: 'sagemaker' });
     expect(app.node.children.map((c) => c.node.id)).toEqual(['InferenceConstructsSageMaker']);
+    expect(k8s.charts).toEqual([]);
   });
+
+  test('stacks=manifests writes only the standalone manifests', () => {
+    const { app, k8s } = fleet({ stacks: 'manifests' });
+    expect(app.node.children).toEqual([]);
+    expect(k8s.charts.length).toBe(6);
+  });
+
 
   test('account and region pin the stacks to an environment', () => {
     const { app } = fleet({ stacks: 'sagemaker', account: '123456789012', region: 'eu-west-1' });
@@ -73,16 +81,16 @@ describe('reference fleet context', () => {
   });
 
   test(`the plan report's trace replay is off unless ${REPLAY_TRACE_CONTEXT} is true: the section says how to run it, and no chart is written`, () => {
-    const report = fleet({ stacks: 'sagemaker' }).report();
+    const report = fleet({ stacks: 'sagemaker,manifests' }).report();
     expect(report.markdown).toContain(
       `## Replay\n\nNot run by this synth: \`cdk synth -c ${REPLAY_TRACE_CONTEXT}=true\` replays the synthesized scaling policy of eks/inference/llama-3-1-8b on AzureLLMInferenceTrace_conv`,
     );
     expect(report.svgs).toEqual({});
-    expect(fleet({ stacks: 'sagemaker', [REPLAY_TRACE_CONTEXT]: false }).report()).toEqual(report);
+    expect(fleet({ stacks: 'sagemaker,manifests', [REPLAY_TRACE_CONTEXT]: false }).report()).toEqual(report);
   });
 
   test(`${REPLAY_TRACE_CONTEXT}=true (as cdk synth -c passes it, a string) replays the conversation trace into the report and one SVG chart`, () => {
-    const { markdown, svgs } = fleet({ stacks: 'sagemaker', [REPLAY_TRACE_CONTEXT]: 'true' }).report();
+    const { markdown, svgs } = fleet({ stacks: 'sagemaker,manifests', [REPLAY_TRACE_CONTEXT]: 'true' }).report();
     expect(markdown).toContain('## Replay\n\n### eks/inference/llama-3-1-8b on AzureLLMInferenceTrace_conv');
     expect(markdown).not.toContain('Not run by this synth');
     expect(Object.keys(svgs)).toEqual(['replay-eks-inference-llama-3-1-8b-azurellminferencetrace-conv.svg']);
@@ -95,6 +103,6 @@ describe('reference fleet context', () => {
   });
 
   test('throws FleetStackUnknown for an unknown stack', () => {
-    expect(() => fleet({ stacks: 'sagemaker,gke' })).toThrow(/\[FleetStackUnknown\] context\.stacks: unknown stack in the reference fleet; received "gke"; allowed: sagemaker, eks/);
+    expect(() => fleet({ stacks: 'sagemaker,gke' })).toThrow(/\[FleetStackUnknown\] context\.stacks: unknown stack in the reference fleet; received "gke"; allowed: sagemaker, eks, manifests/);
   });
 });

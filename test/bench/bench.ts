@@ -8,6 +8,9 @@
  *   the floor (test/bench/floor-app.ts): the aws-cdk-lib L2s and cdk8s core the reference app
  *   builds on, with none of this library's code, so the ratio splits into what aws-cdk-lib and
  *   cdk8s cost by themselves (floor / empty) and what this library adds (reference / floor).
+ * - each stack of the reference app alone (`-c stacks=sagemaker`, `-c stacks=eks`) against the
+ *   empty app, beside the single-stack anchors (a generative-ai-cdk-constructs SageMaker stack
+ *   1.25x, an eks-blueprints EKS stack 1.45x, measured the same way).
  * - consumer app 1 (the `cdk init` template app of test/consumers, with the packed library
  *   installed) against the same app with its stack emptied (IC_BENCH_EMPTY_STACK=true: same
  *   imports, same toolchain, one CfnWaitConditionHandle). Goal <= 1.3x. Needs `npm run build`.
@@ -67,6 +70,8 @@ interface Subject {
   readonly cwd?: string;
   readonly app?: string;
   readonly env?: Record<string, string>;
+  /** CDK context passed with `-c key=value`. */
+  readonly context?: Record<string, string>;
 }
 
 interface SynthResult {
@@ -80,7 +85,8 @@ interface SynthResult {
 function synthOnce(s: Subject): SynthResult {
   const out = mkdtempSync(join(tmpdir(), 'ic-bench-'));
   try {
-    const args = ['synth', '-q', '--output', join(out, 'cdk.out'), ...(s.app ? ['--app', s.app] : [])];
+    const context = Object.entries(s.context ?? {}).flatMap(([k, v]) => ['-c', `${k}=${v}`]);
+    const args = ['synth', '-q', '--output', join(out, 'cdk.out'), ...(s.app ? ['--app', s.app] : []), ...context];
     const started = process.hrtime.bigint();
     const r = spawnSync(s.cdk ?? CDK, args, {
       cwd: s.cwd ?? ROOT,
@@ -152,6 +158,23 @@ for (const validation of ['false', 'true']) {
     `    reference app  ${fmt(reference.seconds)}  ${reference.resources} resources, ${kib(reference.templateBytes)} of templates, ${kib(reference.manifestBytes)} of manifests; ${(reference.seconds / floor.seconds).toFixed(2)}x the floor`,
   );
   console.log(`    ratio          ${ratio.toFixed(2)}x  (like for like; ${verdict(ratio)})`);
+}
+
+// Each stack of the reference app alone (`-c stacks=sagemaker`; `-c stacks=eks`, with the
+// workloads it deploys; no standalone manifests), against the same empty app: like for like
+// with the single-stack anchors (a generative-ai-cdk-constructs SageMaker stack 1.25x, an
+// eks-blueprints EKS stack 1.45x).
+console.log('\nreference app, one stack at a time, vs empty CDK app (built-in validation off on both sides)');
+{
+  const env = { CDK_VALIDATION: 'false' };
+  const [sagemakerOnly, eksOnly, empty] = alternate([
+    { label: 'reference app, SageMaker stack', app: 'node build/bin/app.js', env, context: { stacks: 'sagemaker' } },
+    { label: 'reference app, EKS stack', app: 'node build/bin/app.js', env, context: { stacks: 'eks' } },
+    { label: 'empty app', app: 'node build/test/bench/empty-app.js', env },
+  ]) as [SynthResult, SynthResult, SynthResult];
+  console.log(`    empty app       ${fmt(empty.seconds)}`);
+  console.log(`    SageMaker stack ${fmt(sagemakerOnly.seconds)}  ${sagemakerOnly.resources} resources; ${(sagemakerOnly.seconds / empty.seconds).toFixed(2)}x (anchor: a generative-ai-cdk-constructs SageMaker stack, 1.25x)`);
+  console.log(`    EKS stack       ${fmt(eksOnly.seconds)}  ${eksOnly.resources} resources; ${(eksOnly.seconds / empty.seconds).toFixed(2)}x (anchor: an eks-blueprints EKS stack, 1.45x)`);
 }
 
 console.log('\nconsumer app 1 (cdk init template + packed library) vs the same app with the stack emptied');
