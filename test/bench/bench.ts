@@ -167,14 +167,17 @@ for (const validation of ['false', 'true']) {
 console.log('\nreference app, one stack at a time, vs empty CDK app (built-in validation off on both sides)');
 {
   const env = { CDK_VALIDATION: 'false' };
-  const [sagemakerOnly, eksOnly, empty] = alternate([
+  const [sagemakerOnly, sagemakerFloor, eksOnly, eksFloor, empty] = alternate([
     { label: 'reference app, SageMaker stack', app: 'node build/bin/app.js', env, context: { stacks: 'sagemaker' } },
+    { label: 'floor app, SageMaker stack', app: 'node build/test/bench/floor-app.js', env: { ...env, BENCH_FLOOR_PARTS: 'sagemaker' } },
     { label: 'reference app, EKS stack', app: 'node build/bin/app.js', env, context: { stacks: 'eks' } },
+    { label: 'floor app, EKS stack', app: 'node build/test/bench/floor-app.js', env: { ...env, BENCH_FLOOR_PARTS: 'eks' } },
     { label: 'empty app', app: 'node build/test/bench/empty-app.js', env },
-  ]) as [SynthResult, SynthResult, SynthResult];
+  ]) as [SynthResult, SynthResult, SynthResult, SynthResult, SynthResult];
+  const x = (a: SynthResult, b: SynthResult): string => `${(a.seconds / b.seconds).toFixed(2)}x`;
   console.log(`    empty app       ${fmt(empty.seconds)}`);
-  console.log(`    SageMaker stack ${fmt(sagemakerOnly.seconds)}  ${sagemakerOnly.resources} resources; ${(sagemakerOnly.seconds / empty.seconds).toFixed(2)}x (anchor: a generative-ai-cdk-constructs SageMaker stack, 1.25x)`);
-  console.log(`    EKS stack       ${fmt(eksOnly.seconds)}  ${eksOnly.resources} resources; ${(eksOnly.seconds / empty.seconds).toFixed(2)}x (anchor: an eks-blueprints EKS stack, 1.45x)`);
+  console.log(`    SageMaker stack ${fmt(sagemakerOnly.seconds)}  ${sagemakerOnly.resources} resources; ${x(sagemakerOnly, empty)} (anchor: a generative-ai-cdk-constructs SageMaker stack, 1.25x); its floor ${fmt(sagemakerFloor.seconds)}, ${x(sagemakerFloor, empty)}; ${x(sagemakerOnly, sagemakerFloor)} the floor`);
+  console.log(`    EKS stack       ${fmt(eksOnly.seconds)}  ${eksOnly.resources} resources; ${x(eksOnly, empty)} (anchor: an eks-blueprints EKS stack, 1.45x); its floor ${fmt(eksFloor.seconds)}, ${x(eksFloor, empty)}; ${x(eksOnly, eksFloor)} the floor`);
 }
 
 console.log('\nconsumer app 1 (cdk init template + packed library) vs the same app with the stack emptied');
