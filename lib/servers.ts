@@ -168,6 +168,14 @@ export interface ModelServerProfile {
   readonly models?: string[];
   /** True when the server runs one replica pipelined across nodes (`--pipeline-parallel-size`). @default false */
   readonly pipelineParallel?: boolean;
+  /**
+   * True when the server batches prompt chunks into the same forward pass as the running
+   * sequences' decode tokens (chunked prefill), so a mixed step takes its roofline
+   * (`StepTime.mixedStepSeconds`); the replay times its steps so.
+   * @default false - a prompt's prefill adds to the decode step it shares (separate prefill
+   *   passes, as the planner's closed forms assume)
+   */
+  readonly mixesPrefillIntoDecode?: boolean;
   /** Source URL for image, flags and metric names. */
   readonly source: string;
 }
@@ -445,6 +453,10 @@ export const MODEL_SERVERS: Readonly<Record<ModelServerName, ModelServerProfile>
     // @see https://docs.vllm.ai/en/v0.11.0/serving/parallelism_scaling.html
     multiHostRayEnvironment: Object.freeze({}),
     pipelineParallel: true,
+    // V1 engine: "In V1, chunked prefill is enabled by default whenever possible"; prompt
+    // chunks share a step's token budget with the decode tokens.
+    // @see https://docs.vllm.ai/en/v0.11.0/configuration/optimization.html
+    mixesPrefillIntoDecode: true,
     source: 'https://docs.vllm.ai/en/v0.11.0/configuration/engine_args.html',
   }),
   'vllm-neuron': Object.freeze({

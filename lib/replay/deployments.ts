@@ -100,7 +100,7 @@ export function toReplayDeployment(d: PlannedDeployment, options: ReplayDeployme
   const server = serverForPlannedDeployment(d);
   const startupSeconds = expectedStartupSeconds(server, d.plan);
   const startupBudgetSeconds = NODE_LAUNCH_SECONDS + IMAGE_PULL_SECONDS + startupProbeSeconds(server, d.plan);
-  const base = { name: d.name, plan: d.plan, scalingPolicy: d.scalingPolicy, startupSeconds, startupBudgetSeconds };
+  const base = { name: d.name, plan: d.plan, scalingPolicy: d.scalingPolicy, startupSeconds, startupBudgetSeconds, mixedSteps: server.mixesPrefillIntoDecode === true };
   const scaler = options.scaler ?? (d.platform === 'SageMaker' ? ReplayScalerKind.SAGEMAKER : d.platform === 'EKS' ? ReplayScalerKind.KEDA : ReplayScalerKind.HPA);
   if (scaler === ReplayScalerKind.SAGEMAKER) {
     return {

@@ -5,7 +5,7 @@
  * arrives late.
  */
 import type { CapacityPlan } from '../planner.js';
-import { type StepTimeProfile, decodeStepSeconds, mixedStepSeconds } from '../step-time.js';
+import { type StepTimeProfile, decodeStepSeconds, mixedStepSeconds, prefillSeconds } from '../step-time.js';
 import type { ReplayLatencyTargets } from './profile.js';
 import type { RequestTrace } from './trace.js';
 
@@ -112,6 +112,12 @@ export interface EngineInput {
    * @default - the end of the drain
    */
   readonly chargeUntilSeconds?: number;
+  /**
+   * The server batches prompt chunks into the decode pass (`ModelServerProfile.mixesPrefillIntoDecode`):
+   * a mixed step takes its roofline (`mixedStepSeconds`) instead of the decode step plus the chunk's prefill.
+   * @default false
+   */
+  readonly mixedSteps?: boolean;
 }
 
 /** Run the simulation. Deterministic: no clock, no randomness (the trace is the only input). */
@@ -187,8 +193,11 @@ export function runEngine(input: EngineInput): EngineResult {
     }
     const meanCtx = decoding > 0 ? ctxSum / decoding : 0;
     if (chunkTokens > 0 || decoding === 0) {
-      // One forward pass for the chunks and the decode tokens: its roofline (mixedStepSeconds).
-      const dt = mixedStepSeconds(profile, decoding, meanCtx, chunkTokens);
+      // Chunked prefill: one forward pass for the chunks and the decode tokens, its roofline
+      // (mixedStepSeconds); otherwise the prefill adds to the decode step.
+      const dt = input.mixedSteps === true
+        ? mixedStepSeconds(profile, decoding, meanCtx, chunkTokens)
+        : (decoding > 0 ? decodeStepSeconds(profile, decoding, meanCtx) : profile.fixedSecondsPerStep) + prefillSeconds(profile, chunkTokens);
       const doneAt = t + Math.max(dt, 1e-6);
       r.busyUntil = doneAt;
       r.pending = () => {

@@ -67,6 +67,12 @@ export interface ReplayDeployment {
   /** Seconds a node stays billed after its last replica leaves (consolidation delay). */
   readonly releaseSeconds: number;
   /**
+   * The server batches prompt chunks into the decode pass (`ModelServerProfile.mixesPrefillIntoDecode`),
+   * so the engine times a mixed step by its roofline.
+   * @default false
+   */
+  readonly mixedSteps?: boolean;
+  /**
    * The policy the deployment renders by default. The replay kept output tokens (see the
    * figures in the README): token work was cheaper at equal attainment on some deployments and
    * dearer or lower-attaining on others, and its largest win (GKE) is on an HPA, which cannot
@@ -606,7 +612,7 @@ export function replayDeployment(d: ReplayDeployment, rawTrace: RequestTrace, op
   const burstDemand = options.oracle === false ? [] : burstDemandSeries(plan, profile, trace, minutes, targets.ttftSeconds);
   for (const headroom of options.oracle === false ? [] : CLAIRVOYANT_HEADROOMS) {
     const scaler = clairvoyantScaler(burstDemand, headroom, d.scalingPolicy.minReplicas, d.scalingPolicy.maxReplicas, d.startupSeconds, d.releaseSeconds);
-    const r = runEngine({ plan, profile, targets, trace, scaler, delays, maxBatchedTokens: budget, initialReplicas: scaler.desired(0, 0, NO_OBSERVATIONS), chargeUntilSeconds: trace.durationSeconds });
+    const r = runEngine({ plan, profile, targets, trace, scaler, delays, maxBatchedTokens: budget, initialReplicas: scaler.desired(0, 0, NO_OBSERVATIONS), chargeUntilSeconds: trace.durationSeconds, mixedSteps: d.mixedSteps === true });
     oracle = { cost: costOf(r), attainment: attainmentOf(r).attainment, headroom };
     if (oracle.attainment >= ATTAINMENT_GOAL) break;
   }
@@ -621,7 +627,7 @@ export function replayDeployment(d: ReplayDeployment, rawTrace: RequestTrace, op
       delays,
       maxBatchedTokens: budget,
       initialReplicas: kind === ReplayPolicyKind.STATIC_PEAK ? staticReplicas : initial,
-      chargeUntilSeconds: trace.durationSeconds,
+      chargeUntilSeconds: trace.durationSeconds, mixedSteps: d.mixedSteps === true,
     });
     bound ??= oracleCost(plan, d.scalingPolicy.minReplicas, trace, targets, trace.durationSeconds);
     const { met: _met, failed, attainment } = attainmentOf(r);

@@ -87,6 +87,19 @@ describe('replay engine', () => {
     expect(oracleCost(plan, 0, { ...early, requests: [...early.requests, ...Array.from({ length: 200 }, (_, i) => ({ arrivalSeconds: 2 + i, promptTokens: 4000, outputTokens: 2000 }))] }, targets, 3600)).toBeGreaterThan(0);
   });
 
+  it('a server that mixes prompt chunks into decode passes gives its decoding sequences the roofline step; one that does not adds the chunk', () => {
+    // A decoding request, then a long prompt arriving while it decodes.
+    const t: RequestTrace = { name: 't', durationSeconds: 1, requests: [
+      { arrivalSeconds: 0, promptTokens: 100, outputTokens: 200 },
+      { arrivalSeconds: 0.5, promptTokens: 8000, outputTokens: 2 },
+    ] };
+    const run = (mixedSteps: boolean) => runEngine({ plan, profile: profileForPlan(plan), targets: latencyTargetsForPlan(plan), trace: t, scaler: { periodSeconds: 15, desired: () => 1 }, delays: { startupSeconds: 0, releaseSeconds: 0 }, initialReplicas: 1, drainSeconds: 60, mixedSteps });
+    const mixed = run(true);
+    const added = run(false);
+    expect(mixed.tpot[0]).toBeLessThan(added.tpot[0]);
+    expect(mixed.ttft[1]).toBeLessThan(added.ttft[1]);
+  });
+
   it('an idle replica serves one request at the step-time model: TTFT = prefill, TPOT = one decode step', () => {
     const t: RequestTrace = { name: 't', durationSeconds: 0, requests: [{ arrivalSeconds: 0, promptTokens: 1000, outputTokens: 11 }] };
     const profile = profileForPlan(plan);

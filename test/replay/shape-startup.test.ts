@@ -43,6 +43,15 @@ describe('expected start-up (not the probe budget)', () => {
   });
 });
 
+describe('mixed steps per server', () => {
+  it('vLLM on GPU batches prompt chunks into the decode pass (v0.11 optimization guide: chunked prefill on by default in V1); the Neuron server adds them', () => {
+    expect(MODEL_SERVERS.vllm.mixesPrefillIntoDecode).toBe(true);
+    expect(toReplayDeployment(planned()).mixedSteps).toBe(true);
+    expect(MODEL_SERVERS['vllm-neuron'].mixesPrefillIntoDecode).toBeUndefined();
+    expect(toReplayDeployment({ ...planned(neuron8b), server: 'vllm-neuron' }).mixedSteps).toBe(false);
+  });
+});
+
 describe('planning for the trace request shape', () => {
   const trace: RequestTrace = {
     name: 't',
