@@ -141,7 +141,6 @@ export const ERROR_CODES = {
   ModelServerAcceleratorsInvalid: 'a model-server profile lists no accelerator class or an unknown one',
   ModelServerPrecisionsInvalid: 'a model-server profile lists no precision or an unknown one',
   ModelServerImageMissing: 'a model-server profile has neither a Kubernetes nor a SageMaker image',
-  ModelServerImageUnpinned: 'a model-server image has no tag, the latest tag, or no digest',
   ModelServerPortInvalid: 'a model-server port is not an integer from 1 to 65535',
   ModelServerPathInvalid: 'a model-server health, metrics or writable path is not absolute',
   ModelServerSageMakerContractInvalid: 'a model-server profile with a SageMaker image does not answer /ping on port 8080',

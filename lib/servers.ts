@@ -1257,7 +1257,7 @@ function checkProfile(p: ModelServerProfile): void {
   }
   const pinned = (prop: string, image: string | undefined): void => {
     if (image !== undefined && (typeof image !== 'string' || isLatestImage(image))) {
-      fail('ModelServerImageUnpinned', prop, 'the image is not pinned, so every node may run a different server version', image,
+      fail('ImageNotPinned', prop, 'the image is not pinned, so every node may run a different server version', image,
         'an image with an explicit tag other than latest, or a digest', 'pin the image to a release tag or digest');
     }
   };
@@ -1266,7 +1266,7 @@ function checkProfile(p: ModelServerProfile): void {
   if (p.sagemakerImage !== undefined) {
     const { repository, tag } = p.sagemakerImage;
     if (typeof repository !== 'string' || repository.length === 0 || typeof tag !== 'string' || tag.length === 0 || tag === 'latest') {
-      fail('ModelServerImageUnpinned', 'sagemakerImage', 'the SageMaker image has no repository or no pinned tag', p.sagemakerImage,
+      fail('ImageNotPinned', 'sagemakerImage', 'the SageMaker image has no repository or no pinned tag', p.sagemakerImage,
         'a DLC repository and a release tag other than latest', 'pin the SageMaker image to a published DLC tag');
     }
   }
@@ -1351,7 +1351,7 @@ export class ModelServer {
   /**
    * A server from a profile of your own (another pinned image or version of a server, or a
    * server the library does not list); throws a stable code for each field that is not valid
-   * (`ModelServerNameInvalid`, `ModelServerImageUnpinned`, `ModelServerPortInvalid`, ...).
+   * (`ModelServerNameInvalid`, `ImageNotPinned`, `ModelServerPortInvalid`, ...).
    *
    * @param profile the profile, e.g. `{ ...ModelServer.VLLM.profile, kubernetesImage: 'vllm/vllm-openai:v0.11.1' }`
    */

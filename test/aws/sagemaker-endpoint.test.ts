@@ -548,7 +548,7 @@ describe('SageMakerInferenceEndpoint validation', () => {
     // A server reaches the construct only as a ModelServer, and ModelServer.custom checks the pin.
     const vllm = modelServer('vllm');
     const unpinned = { ...vllm, sagemakerImage: { ...vllm.sagemakerImage!, tag: 'latest' } };
-    expect(() => ModelServer.custom(unpinned)).toThrow(/\[ModelServerImageUnpinned\] profile\.sagemakerImage/);
+    expect(() => ModelServer.custom(unpinned)).toThrow(/\[ImageNotPinned\] profile\.sagemakerImage/);
   });
 
   test('throws when a custom metric uses an AWS namespace', () => {
