@@ -614,14 +614,6 @@ export function serverEngine(server: ModelServerProfile): string {
 // Look-ups
 // ---------------------------------------------------------------------------------------------
 
-/** Look up a profile; throws ModelServerUnknown. */
-export function modelServer(name: string): ModelServerProfile {
-  if (Object.prototype.hasOwnProperty.call(MODEL_SERVERS, name)) {
-    return MODEL_SERVERS[name as ModelServerName];
-  }
-  throw modelServerUnknown(name);
-}
-
 function modelServerUnknown(name: string): InferenceConstructsError {
   return new InferenceConstructsError('ModelServerUnknown', {
     prop: 'modelServer',

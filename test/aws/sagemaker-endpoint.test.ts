@@ -13,7 +13,7 @@ import { SageMakerInferenceEndpoint } from '../../constructs/aws/sagemaker-endpo
 import { TOKEN_METRIC_NAME, TokenMetricSource } from '../../constructs/aws/sagemaker-token-metric.js';
 import { INSTANCE_TYPES } from '../../lib/accelerators.js';
 import { modelPreset } from '../../lib/models.js';
-import { ModelServer, modelServer, sagemakerStartupTimeouts } from '../../lib/servers.js';
+import { ModelServer, sagemakerStartupTimeouts } from '../../lib/servers.js';
 import { addSageMakerReference } from '../../bin/reference/sagemaker.js';
 import { cfnLintAssembly, formatCfnLintFindings } from '../support/cfn-lint.js';
 import { addNagChecks, formatNagViolations, synthWithNag } from '../support/nag.js';
@@ -80,7 +80,7 @@ describe('SageMakerInferenceEndpoint', () => {
 
   describe('on Inferentia2 with Hub weights', () => {
     test('pulls the pinned LMI neuronx image from the regional DLC account mapping', () => {
-      const image = modelServer('djl-lmi-neuronx').sagemakerImage!;
+      const image = ModelServer.of('djl-lmi-neuronx').profile.sagemakerImage!;
       inf2.hasResourceProperties('AWS::SageMaker::Model', {
         PrimaryContainer: {
           Image: {
@@ -174,7 +174,7 @@ describe('SageMakerInferenceEndpoint', () => {
     });
 
     test('extracts tokens/s from the server throughput line with a metric filter', () => {
-      const metric = modelServer('djl-lmi-neuronx').tokenMetric;
+      const metric = ModelServer.of('djl-lmi-neuronx').profile.tokenMetric;
       inf2.hasResourceProperties('AWS::Logs::MetricFilter', {
         FilterPattern: metric.cloudWatchFilterPattern,
         LogGroupName: { Ref: Match.stringLikeRegexp('^LlamaLogGroup') },
@@ -305,7 +305,7 @@ describe('SageMakerInferenceEndpoint', () => {
             S3DataSource: { S3Uri: 's3://model-weights-bucket/models/qwen2-5-7b/', S3DataType: 'S3Prefix', CompressionType: 'None' },
           },
           Environment: Match.objectLike({ HF_MODEL_ID: Match.absent(), HF_TOKEN: Match.absent(), OPTION_ROLLING_BATCH: 'vllm' }),
-          Image: { 'Fn::Join': ['', Match.arrayWith([`/${modelServer('vllm').sagemakerImage!.repository}:${modelServer('vllm').sagemakerImage!.tag}`])] },
+          Image: { 'Fn::Join': ['', Match.arrayWith([`/${ModelServer.of('vllm').profile.sagemakerImage!.repository}:${ModelServer.of('vllm').profile.sagemakerImage!.tag}`])] },
         },
         VpcConfig: {
           SecurityGroupIds: [{ 'Fn::GetAtt': [Match.stringLikeRegexp('^QwenSecurityGroup'), 'GroupId'] }],
@@ -530,7 +530,7 @@ describe('SageMakerInferenceEndpoint validation', () => {
   });
 
   test('throws when the server logs no throughput line and no custom metric is given', () => {
-    const vllm = modelServer('vllm');
+    const vllm = ModelServer.of('vllm').profile;
     const silent = { ...vllm, tokenMetric: { ...vllm.tokenMetric, cloudWatchFilterPattern: undefined } };
     expect(attempt({ modelServer: ModelServer.custom(silent) })).toThrow(/\[TokenMetricUnavailable\].*customMetric/);
   });
@@ -546,7 +546,7 @@ describe('SageMakerInferenceEndpoint validation', () => {
 
   test('throws when the SageMaker image of the server is not pinned', () => {
     // A server reaches the construct only as a ModelServer, and ModelServer.custom checks the pin.
-    const vllm = modelServer('vllm');
+    const vllm = ModelServer.of('vllm').profile;
     const unpinned = { ...vllm, sagemakerImage: { ...vllm.sagemakerImage!, tag: 'latest' } };
     expect(() => ModelServer.custom(unpinned)).toThrow(/\[ImageNotPinned\] profile\.sagemakerImage/);
   });
@@ -561,7 +561,7 @@ describe('SageMakerInferenceEndpoint validation', () => {
     const endpoint = new SageMakerInferenceEndpoint(stack, 'Endpoint', {
       model: modelPreset('qwen2-5-7b'), instanceType: 'ml.g6e.xlarge', modelWeights: ModelWeights.fromS3Prefix(bucket, 'qwen/'),
     });
-    const image = modelServer('vllm').sagemakerImage!;
+    const image = ModelServer.of('vllm').profile.sagemakerImage!;
     expect(stack.resolve(endpoint.image.imageUri)).toEqual({
       'Fn::Join': ['', ['763104351884.dkr.ecr.eu-west-1.', { Ref: 'AWS::URLSuffix' }, `/${image.repository}:${image.tag}`]],
     });

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { MODEL_SERVERS, MODEL_SERVER_NAMES, SAGEMAKER_MAX_STARTUP_TIMEOUT_SECONDS, VLLM_CLOUDWATCH_VALUE_FIELD, VLLM_THROUGHPUT_LOG_PATTERN, VLLM_V0_CLOUDWATCH_FILTER_PATTERN, WEIGHT_LOAD_GIB_PER_SECOND, assertServerPlatform, assertServerSupports, assertTokenScalable, defaultModelServer, modelServer, sagemakerStartupTimeouts, serverArgs, serverEnvironment, startupProbeSeconds, type ModelServerProfile, checkpointGiB, hostLoadGiB } from '../../lib/servers.js';
+import { MODEL_SERVERS, MODEL_SERVER_NAMES, ModelServer, SAGEMAKER_MAX_STARTUP_TIMEOUT_SECONDS, VLLM_CLOUDWATCH_VALUE_FIELD, VLLM_THROUGHPUT_LOG_PATTERN, VLLM_V0_CLOUDWATCH_FILTER_PATTERN, WEIGHT_LOAD_GIB_PER_SECOND, assertServerPlatform, assertServerSupports, assertTokenScalable, defaultModelServer, sagemakerStartupTimeouts, serverArgs, serverEnvironment, startupProbeSeconds, type ModelServerProfile, checkpointGiB, hostLoadGiB } from '../../lib/servers.js';
 import { defineModel, modelPreset } from '../../lib/models.js';
 import { planCapacity } from '../../lib/planner.js';
 import { AcceleratorClass } from '../../lib/accelerators.js';
@@ -235,15 +235,15 @@ describe('MODEL_SERVERS', () => {
   });
 });
 
-describe('modelServer', () => {
+describe('ModelServer.of', () => {
   test('returns every profile by name', () => {
-    for (const n of MODEL_SERVER_NAMES) expect(modelServer(n)).toBe(MODEL_SERVERS[n]);
+    for (const n of MODEL_SERVER_NAMES) expect(ModelServer.of(n).profile).toBe(MODEL_SERVERS[n]);
   });
 
   test('throws ModelServerUnknown listing the profile names', () => {
-    const err = expectError(() => modelServer('triton'), 'ModelServerUnknown', 'modelServer', 'triton');
+    const err = expectError(() => ModelServer.of('triton'), 'ModelServerUnknown', 'modelServer', 'triton');
     for (const n of MODEL_SERVER_NAMES) expect(err.allowed).toContain(n);
-    expect(() => modelServer('toString')).toThrow(/\[ModelServerUnknown\]/);
+    expect(() => ModelServer.of('toString')).toThrow(/\[ModelServerUnknown\]/);
   });
 });
 
