@@ -6,11 +6,11 @@ import { InferenceConstructsError } from '../errors.js';
 import type { CapacityPlan } from '../planner.js';
 import type { TokenScalingPolicy } from '../scaling.js';
 import { VLLM_DEFAULT_MAX_NUM_BATCHED_TOKENS } from '../scaling.js';
-import { type StepTimeProfile, decodeStepSeconds, prefillSeconds } from '../step-time.js';
+import { type StepTimeProfile, prefillSeconds } from '../step-time.js';
 import { type EngineResult, type IReplayScaler, type ReplayObservations, runEngine } from './engine.js';
-import { type ReplayLatencyTargets, latencyTargetsForPlan, plannedLiveContextTokens, profileForPlan } from './profile.js';
+import { type ReplayLatencyTargets, decodeSecondsPerToken, latencyTargetsForPlan, profileForPlan } from './profile.js';
 import { HPA_SYNC_PERIOD_SECONDS, HpaModel, KedaActivationModel, HpaSelectPolicy, type HpaMetricReading, TargetTrackingModel, type TargetTrackingReading } from './scalers.js';
-import { type RequestTrace, scaleTraceRate } from './trace.js';
+import { type RequestTrace, type TraceRequest, scaleTraceRate } from './trace.js';
 
 /** Which scaler a deployment renders. */
 export enum ReplayScalerKind {
@@ -200,12 +200,21 @@ function requestWork(profile: StepTimeProfile, conc: number, prompt: number, out
 /** Busy-seconds per second per minute at the planned design point (what the picture calls demand). */
 export function demandSeries(plan: CapacityPlan, profile: StepTimeProfile, trace: RequestTrace, minutes: number): number[] {
   const d = new Array<number>(minutes).fill(0);
-  const perDecode = decodeStepSeconds(profile, plan.concurrentSequences, plannedLiveContextTokens(plan)) / plan.concurrentSequences;
+  const work = arrivalWork(plan, profile);
   for (const r of trace.requests) {
     const m = Math.min(minutes - 1, Math.floor(r.arrivalSeconds / 60));
-    d[m] += (prefillSeconds(profile, r.promptTokens) + r.outputTokens * perDecode) / 60;
+    d[m] += work(r) / 60;
   }
   return d;
+}
+
+/**
+ * Accelerator seconds a request brings at the planned design point, counted at its arrival: its
+ * prefill plus its output tokens x the decode seconds per token at the planned concurrency.
+ */
+function arrivalWork(plan: CapacityPlan, profile: StepTimeProfile): (r: TraceRequest) => number {
+  const perDecode = decodeSecondsPerToken(plan, profile);
+  return (r) => prefillSeconds(profile, r.promptTokens) + r.outputTokens * perDecode;
 }
 
 /**
@@ -227,13 +236,13 @@ export const BURST_WINDOWS_SECONDS = [1, 2, 5, 10, 20, 30, 60];
  * @see J.-Y. Le Boudec, P. Thiran, Network Calculus, LNCS 2050 (Springer, 2001), Theorem 1.4.2 (delay bound)
  */
 export function burstDemandSeries(plan: CapacityPlan, profile: StepTimeProfile, trace: RequestTrace, minutes: number, ttftSeconds: number): number[] {
-  const perDecode = decodeStepSeconds(profile, plan.concurrentSequences, plannedLiveContextTokens(plan)) / plan.concurrentSequences;
+  const work = arrivalWork(plan, profile);
   const seconds = minutes * 60;
   const longest = BURST_WINDOWS_SECONDS[BURST_WINDOWS_SECONDS.length - 1];
   const prefix = new Float64Array(seconds + longest + 1);
   for (const r of trace.requests) {
     const s = Math.min(seconds - 1, Math.floor(r.arrivalSeconds));
-    prefix[s + 1] += prefillSeconds(profile, r.promptTokens) + r.outputTokens * perDecode;
+    prefix[s + 1] += work(r);
   }
   for (let i = 1; i < prefix.length; i++) prefix[i] += prefix[i - 1];
   const busy = demandSeries(plan, profile, trace, minutes);

@@ -14,7 +14,7 @@ import { InferenceConstructsError } from '../errors.js';
 import { type CapacityPlan, planCapacity } from '../planner.js';
 import type { PlannedDeployment } from '../report.js';
 import { type TokenScalingPolicy, tokenScalingPolicy } from '../scaling.js';
-import { burstShare, burstTargetUtilization } from './replay.js';
+import { burstTargetUtilization } from './replay.js';
 import type { RequestTrace } from './trace.js';
 
 /** Mean prompt and output tokens of a request stream. */
@@ -88,7 +88,7 @@ export function plannedForShape(d: PlannedDeployment, shape: RequestShape): Plan
 /**
  * A planned deployment replanned for the traffic of `trace`: for its mean request shape
  * ({@link plannedForShape}), and at the target utilisation its bursts leave
- * ({@link burstTargetUtilization}: the target x the trace's burst share, {@link burstShare}). A
+ * ({@link burstTargetUtilization}: the target x the trace's burst share, `burstShare`). A
  * trace whose bursts within a minute stay within what the minute's mean leaves keeps its target.
  *
  * The share is measured on the trace as recorded. Measured instead on the trace thinned to fit
