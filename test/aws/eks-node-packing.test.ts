@@ -26,25 +26,15 @@ function newCluster(props: EksInferenceClusterProps = {}): { stack: Stack; clust
   return { stack, cluster: new EksInferenceCluster(stack, 'Inference', props) };
 }
 
-const inf2 = (name: string, devices: number, maxReplicas: number, extra: { minReplicas?: number; strategy?: Record<string, unknown> } = { strategy: RECREATE }) =>
-  workloadChart({
-    name,
-    nodeSelector: { 'eks.amazonaws.com/instance-family': 'inf2' },
-    tolerations: [NEURON_TOLERATION],
-    limits: { [NEURON]: devices },
-    maxReplicas,
-    ...extra,
-  });
+type Extra = { minReplicas?: number; strategy?: Record<string, unknown> };
 
-const mngInf2 = (name: string, devices: number, maxReplicas: number, extra: { minReplicas?: number; strategy?: Record<string, unknown> } = { strategy: RECREATE }) =>
-  workloadChart({
-    name,
-    nodeSelector: { 'inference-constructs.io/pool': 'inf2' },
-    tolerations: [NEURON_TOLERATION],
-    limits: { [NEURON]: devices },
-    maxReplicas,
-    ...extra,
-  });
+/** A Neuron workload chart selecting its pool by `nodeSelector`. */
+const neuronWorkload = (nodeSelector: Record<string, string>) => (name: string, devices: number, maxReplicas: number, extra: Extra = { strategy: RECREATE }) =>
+  workloadChart({ name, nodeSelector, tolerations: [NEURON_TOLERATION], limits: { [NEURON]: devices }, maxReplicas, ...extra });
+
+// Auto Mode selects by instance family; managed node groups by the pool label.
+const inf2 = neuronWorkload({ 'eks.amazonaws.com/instance-family': 'inf2' });
+const mngInf2 = neuronWorkload({ 'inference-constructs.io/pool': 'inf2' });
 
 function nodePoolLimits(stack: Stack): unknown[] {
   return appliedManifests(Template.fromStack(stack).toJSON() as never)
