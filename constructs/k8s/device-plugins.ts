@@ -16,15 +16,9 @@
  * @see https://docs.aws.amazon.com/eks/latest/userguide/ml-eks-k8s-device-plugin.html
  */
 import { ApiObject, Chart, JsonPatch, Lazy } from 'cdk8s';
-import {
-  type DaemonSetSpec,
-  KubeClusterRole,
-  KubeClusterRoleBinding,
-  KubeDaemonSet,
-  KubeServiceAccount,
-  type Toleration as KubeToleration,
-  toJson_DaemonSetSpec,
-} from 'cdk8s-plus-28/lib/imports/k8s.js';
+// Types only: the objects render through `ApiObject`, so cdk8s-plus-28's 2.6 MB module of
+// generated bindings is never loaded at synth (test/lib/layering.test.ts).
+import type { DaemonSetSpec, Toleration as KubeToleration } from 'cdk8s-plus-28/lib/imports/k8s.js';
 import { Construct } from 'constructs';
 import { type DevicePluginSpec, devicePluginFor, devicePluginImage } from '../../lib/device-plugins.js';
 import { InferenceConstructsError } from '../../lib/errors.js';
@@ -56,16 +50,21 @@ export interface IDevicePluginConsumer {
   devicePluginPool(): DevicePluginPool | undefined;
 }
 
+/** API version of the RBAC objects. */
+const RBAC_API_VERSION = 'rbac.authorization.k8s.io/v1';
+
 /** The plugin's ServiceAccount (only plugins whose spec names one). */
-export function renderDevicePluginServiceAccount(scope: Construct, id: string, spec: DevicePluginSpec): KubeServiceAccount | undefined {
+export function renderDevicePluginServiceAccount(scope: Construct, id: string, spec: DevicePluginSpec): ApiObject | undefined {
   if (!spec.serviceAccountName) return undefined;
-  return new KubeServiceAccount(scope, id, { metadata: { name: spec.serviceAccountName, namespace: spec.namespace } });
+  return new ApiObject(scope, id, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: spec.serviceAccountName, namespace: spec.namespace } });
 }
 
 /** The plugin's ClusterRole: the rules of its upstream RBAC manifest. */
-export function renderDevicePluginClusterRole(scope: Construct, id: string, spec: DevicePluginSpec): KubeClusterRole | undefined {
+export function renderDevicePluginClusterRole(scope: Construct, id: string, spec: DevicePluginSpec): ApiObject | undefined {
   if (!spec.serviceAccountName) return undefined;
-  const role = new KubeClusterRole(scope, id, {
+  const role = new ApiObject(scope, id, {
+    apiVersion: RBAC_API_VERSION,
+    kind: 'ClusterRole',
     metadata: { name: spec.serviceAccountName },
     rules: spec.rbacRules.map((r) => ({ apiGroups: [...r.apiGroups], resources: [...r.resources], verbs: [...r.verbs] })),
   });
@@ -74,9 +73,11 @@ export function renderDevicePluginClusterRole(scope: Construct, id: string, spec
 }
 
 /** The plugin's ClusterRoleBinding: its ClusterRole to its ServiceAccount. */
-export function renderDevicePluginClusterRoleBinding(scope: Construct, id: string, spec: DevicePluginSpec): KubeClusterRoleBinding | undefined {
+export function renderDevicePluginClusterRoleBinding(scope: Construct, id: string, spec: DevicePluginSpec): ApiObject | undefined {
   if (!spec.serviceAccountName) return undefined;
-  const binding = new KubeClusterRoleBinding(scope, id, {
+  const binding = new ApiObject(scope, id, {
+    apiVersion: RBAC_API_VERSION,
+    kind: 'ClusterRoleBinding',
     metadata: { name: spec.serviceAccountName },
     roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: spec.serviceAccountName },
     subjects: [{ kind: 'ServiceAccount', name: spec.serviceAccountName, namespace: spec.namespace }],
@@ -146,9 +147,10 @@ export function renderDevicePluginDaemonSet(scope: Construct, id: string, spec: 
     };
   };
   return new ApiObject(scope, id, {
-    ...KubeDaemonSet.GVK,
+    apiVersion: 'apps/v1',
+    kind: 'DaemonSet',
     metadata: { name: spec.name, namespace: spec.namespace },
-    spec: Lazy.any({ produce: () => toJson_DaemonSetSpec(build()) }),
+    spec: Lazy.any({ produce: () => build() }),
   });
 }
 
@@ -182,11 +184,11 @@ export class AcceleratorDevicePlugin extends Construct {
   /** The DaemonSet: escape hatch for patches. */
   public readonly daemonSet: ApiObject;
   /** The ServiceAccount (Neuron only). */
-  public readonly serviceAccount?: KubeServiceAccount;
+  public readonly serviceAccount?: ApiObject;
   /** The ClusterRole (Neuron only). */
-  public readonly clusterRole?: KubeClusterRole;
+  public readonly clusterRole?: ApiObject;
   /** The ClusterRoleBinding (Neuron only). */
-  public readonly clusterRoleBinding?: KubeClusterRoleBinding;
+  public readonly clusterRoleBinding?: ApiObject;
   private readonly pools: DevicePluginPool[] = [];
 
   private constructor(scope: Chart, id: string, spec: DevicePluginSpec) {

@@ -11,7 +11,6 @@
  * construct still removes `spec.replicas`.
  */
 import { ApiObject, Chart, Lazy, Names } from 'cdk8s';
-import { IntOrString, KubePodDisruptionBudget, KubeService } from 'cdk8s-plus-28/lib/imports/k8s.js';
 import { Construct } from 'constructs';
 import { CHECKPOINT_GIB_ANNOTATION, HOST_LOAD_GIB_ANNOTATION, PLANNED_STARTUP_SECONDS_ANNOTATION, TARGET_TOKENS_PER_SECOND_ANNOTATION } from '../../lib/plan-annotations.js';
 import { CapacityPlan } from '../../lib/planner.js';
@@ -21,7 +20,6 @@ import { isLatestImage } from '../../lib/private/image-reference.js';
 import { ModelServer, ModelServerProfile, assertServerPlatform, assertServerRuns, checkpointGiB, hostLoadGiB, serverArgs, serverEnvironment, startupProbeSeconds, weightLoadSeconds } from '../../lib/servers.js';
 import { Toleration } from '../../lib/placement.js';
 import { PodMonitoring, PodMonitoringSpecEndpointsPort } from '../../imports/gmp-podmonitorings-monitoring.googleapis.com.js';
-import { LeaderWorkerSet } from '../../imports/leaderworkersets-leaderworkerset.x-k8s.io.js';
 import { PodMonitor } from '../../imports/prometheus-podmonitors-monitoring.coreos.com.js';
 import { extendedResourceQuantity, sortedSelector } from './extended-resources.js';
 import { AcceleratorClass } from '../../lib/accelerators.js';
@@ -102,6 +100,13 @@ export const MODEL_NAME_LABEL = 'app.kubernetes.io/name';
 export const MODEL_SERVER_COMPONENT = 'model-server';
 /** cdk8s-plus's pod-address label, kept as the Deployment selector (selectors are immutable). */
 export const POD_ADDRESS_LABEL = 'cdk8s.io/metadata.addr';
+/**
+ * apiVersion and kind of a LeaderWorkerSet, as the generated binding of the pinned CRD gives them
+ * (`imports/leaderworkersets-leaderworkerset.x-k8s.io.ts`, `LeaderWorkerSet.GVK`; a test checks
+ * they agree). The workload renders through `ApiObject`, so the 736 KiB binding (about 25 ms to
+ * load) stays off the load path of every app that never builds a multi-host replica.
+ */
+export const LEADER_WORKER_SET_GVK = { apiVersion: 'leaderworkerset.x-k8s.io/v1', kind: 'LeaderWorkerSet' } as const;
 /** LeaderWorkerSet label with the pod's index in its group (0 = leader). @see https://lws.sigs.k8s.io/docs/reference/labels-annotations-and-environment-variables/ */
 export const LWS_WORKER_INDEX_LABEL = 'leaderworkerset.sigs.k8s.io/worker-index';
 /** GKE ComputeClass node label a workload selects. @see https://cloud.google.com/kubernetes-engine/docs/how-to/node-attributes-compute-classes */
@@ -473,9 +478,9 @@ export class ModelDeployment extends Construct implements IScalableModelWorkload
   /** The rendered workload (Deployment or LeaderWorkerSet): escape hatch for patches. */
   public readonly workload: ApiObject;
   /** ClusterIP Service in front of the server (leader pods only for a LeaderWorkerSet). */
-  public readonly service: KubeService;
+  public readonly service: ApiObject;
   /** The disruption budget. */
-  public readonly podDisruptionBudget: KubePodDisruptionBudget;
+  public readonly podDisruptionBudget: ApiObject;
   /** The scrape object (PodMonitor or PodMonitoring), when one is rendered. */
   public readonly scrapeConfig?: ApiObject;
   /** What a scaler targets: the Deployment or the LeaderWorkerSet. */
@@ -781,32 +786,40 @@ export class ModelDeployment extends Construct implements IScalableModelWorkload
       this.scaleTargetRef = { apiVersion: 'apps/v1', kind: 'Deployment', name: this.name };
     } else {
       this.workload = new ApiObject(this, 'Resource', {
-        apiVersion: LeaderWorkerSet.GVK.apiVersion,
-        kind: LeaderWorkerSet.GVK.kind,
+        apiVersion: LEADER_WORKER_SET_GVK.apiVersion,
+        kind: LEADER_WORKER_SET_GVK.kind,
         metadata,
         spec: Lazy.any({ produce: () => this.leaderWorkerSetSpec() }),
       });
-      this.scaleTargetRef = { apiVersion: LeaderWorkerSet.GVK.apiVersion, kind: LeaderWorkerSet.GVK.kind, name: this.name };
+      this.scaleTargetRef = { apiVersion: LEADER_WORKER_SET_GVK.apiVersion, kind: LEADER_WORKER_SET_GVK.kind, name: this.name };
     }
 
     const servicePods =
       this.podsPerReplica > 1 ? { ...this.selectorLabels, [LWS_WORKER_INDEX_LABEL]: '0' } : this.selectorLabels;
-    this.service = new KubeService(this, 'Service', {
+    // The Service and the budget render through `ApiObject` as the Deployment does: the
+    // generated `KubeService` / `KubePodDisruptionBudget` bindings live in one 2.6 MB module of
+    // cdk8s-plus-28 that would cost every synth 50-100 ms to load (test/lib/layering.test.ts);
+    // the snapshots and the strict schema validation of every rendered object hold the JSON.
+    this.service = new ApiObject(this, 'Service', {
+      apiVersion: 'v1',
+      kind: 'Service',
       metadata: { name: this.name, namespace: this.namespace, labels: this.selectorLabels },
       spec: {
         type: 'ClusterIP',
         selector: servicePods,
-        ports: [{ name: 'http', port: this.server.port, targetPort: IntOrString.fromString('http'), protocol: 'TCP' }],
+        ports: [{ name: 'http', port: this.server.port, targetPort: 'http', protocol: 'TCP' }],
       },
     });
 
-    this.podDisruptionBudget = new KubePodDisruptionBudget(this, 'Pdb', {
+    this.podDisruptionBudget = new ApiObject(this, 'Pdb', {
+      apiVersion: 'policy/v1',
+      kind: 'PodDisruptionBudget',
       metadata: { name: this.name, namespace: this.namespace, labels: this.selectorLabels },
       spec: {
         // Counted in pods over every pod of the workload. A LeaderWorkerSet group restarts as a
         // unit when any one of its pods goes (RecreateGroupOnPodRestart), so evicting N pods can
         // break N groups: the budget in pods equals the budget in replicas.
-        maxUnavailable: IntOrString.fromNumber(maxUnavailable),
+        maxUnavailable,
         selector: { matchLabels: this.selectorLabels },
         // Pods that never became ready (e.g. still loading) may be evicted during a drain.
         unhealthyPodEvictionPolicy: 'AlwaysAllow',

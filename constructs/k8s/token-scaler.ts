@@ -11,7 +11,6 @@
  * @see https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/#algorithm-details
  */
 import { ApiObject, Chart } from 'cdk8s';
-import { KubeHorizontalPodAutoscalerV2, Quantity } from 'cdk8s-plus-28/lib/imports/k8s.js';
 import { Construct } from 'constructs';
 import { KEDA_COOLDOWN_PERIOD_SECONDS } from '../../lib/replay/replay.js';
 import { InferenceConstructsError } from '../../lib/errors.js';
@@ -619,7 +618,7 @@ const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
  */
 export class TokenThroughputHpa extends Construct {
   /** The HPA: escape hatch for patches. */
-  public readonly hpa: KubeHorizontalPodAutoscalerV2;
+  public readonly hpa: ApiObject;
   /** The metric name the HPA reads. */
   public readonly metricName: string;
   /** The workload it scales. */
@@ -665,7 +664,7 @@ export class TokenThroughputHpa extends Construct {
     }
     const metric = target.server.tokenMetric;
     const name = props.name ?? target.scaleTargetRef.name;
-    const target_ = { type: 'AverageValue', averageValue: Quantity.fromString(quantityString(policy.targetTokensPerSecondPerReplica)) };
+    const target_ = { type: 'AverageValue', averageValue: quantityString(policy.targetTokensPerSecondPerReplica) };
     let metrics;
     if (props.metricSource === HpaMetricSource.PROMETHEUS_ADAPTER) {
       this.metricName = props.metricName ?? metric.generatedTokensCounter.replace(/_total$/, '');
@@ -689,7 +688,11 @@ export class TokenThroughputHpa extends Construct {
         { type: 'External', external: { metric: { name: this.metricName, selector: { matchLabels } }, target: target_ } },
       ];
     }
-    this.hpa = new KubeHorizontalPodAutoscalerV2(this, 'Resource', {
+    // Through `ApiObject`, as model-deployment.ts renders its Service: the same JSON as the
+    // generated `KubeHorizontalPodAutoscalerV2`, without loading its 2.6 MB module.
+    this.hpa = new ApiObject(this, 'Resource', {
+      apiVersion: 'autoscaling/v2',
+      kind: 'HorizontalPodAutoscaler',
       metadata: { name, namespace: target.namespace },
       spec: {
         scaleTargetRef: {

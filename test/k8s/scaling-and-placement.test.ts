@@ -7,7 +7,7 @@ import { Chart, JsonPatch, Testing } from 'cdk8s';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { addKubernetesReference } from '../../bin/reference/k8s.js';
 import { AcceleratorNodePool } from '../../constructs/k8s/node-pools.js';
-import { DEPLOYMENT_POD_SPEC_PATH, addExtendedResource } from '../../constructs/k8s/extended-resources.js';
+import { extendedResourceQuantity } from '../../constructs/k8s/extended-resources.js';
 import { ModelDeployment } from '../../constructs/k8s/model-deployment.js';
 import { PlacementCheck, checkChartPlacement } from '../../constructs/k8s/placement-check.js';
 import { PrometheusSource, TokenThroughputHpa, TokenThroughputScaler, tokenRateQuery } from '../../constructs/k8s/token-scaler.js';
@@ -308,9 +308,7 @@ describe('ModelDeployment', () => {
   });
 
   test('throws when an extended resource is not a whole number of devices', () => {
-    const chart = new Chart(Testing.app(), 'c');
-    const model = new ModelDeployment(chart, 'Model', { plan: inf2Plan(), huggingFaceTokenSecret: { name: 'hf' } });
-    expect(() => addExtendedResource(model.workload, DEPLOYMENT_POD_SPEC_PATH, 0, 'aws.amazon.com/neuroncore', 1.5)).toThrow(
+    expect(() => extendedResourceQuantity('aws.amazon.com/neuroncore', 1.5)).toThrow(
       /\[DeviceCountInvalid\] resources\.limits\["aws\.amazon\.com\/neuroncore"\]/,
     );
   });

@@ -2,6 +2,8 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
+import { LEADER_WORKER_SET_GVK } from '../../constructs/k8s/model-deployment.js';
+import { LeaderWorkerSet } from '../../imports/leaderworkersets-leaderworkerset.x-k8s.io.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const LIB = join(ROOT, 'lib');
@@ -92,5 +94,42 @@ describe.each(CONSTRUCT_LAYERS)('layering of $folder', ({ folder, packages, fold
       return target !== undefined && folders.some((f) => target === f || target.startsWith(`${f}/`));
     });
     expect(offending).toEqual([]);
+  });
+});
+
+/**
+ * What a synth loads: the generated bindings too large to load for what they give. cdk8s-plus-28's
+ * `lib/imports/k8s.js` (2.6 MB, 50-100 ms to load) and the LeaderWorkerSet binding (736 KiB,
+ * about 25 ms) are imported for their types only; the objects render through `ApiObject` with
+ * the apiVersion and kind the bindings give, checked here. TYPES_ONLY: modules imported for their
+ * types only.
+ */
+const TYPES_ONLY = [/^cdk8s-plus-28\/lib\/imports\/k8s(\.js)?$/, /(^|\/)imports\/leaderworkersets-leaderworkerset\.x-k8s\.io(\.js)?$/];
+
+/** Specifiers of imports that load a module at run time: every import but `import type`. */
+function valueImportsOf(source: string): string[] {
+  const out: string[] = [];
+  for (const m of source.matchAll(/\b(import|export)\s+(type\s+)?[^'";]*?\bfrom\s*['"]([^'"]+)['"]/g)) if (!m[2]) out.push(m[3]!);
+  for (const m of source.matchAll(/\b(?:import\s*\(|require\s*\()\s*['"]([^'"]+)['"]/g)) out.push(m[1]!);
+  return out;
+}
+
+describe('the synth load path', () => {
+  test('the scanner tells type imports from value imports', () => {
+    expect(
+      valueImportsOf("import type { A } from 'cdk8s-plus-28/lib/imports/k8s.js';\nimport { B } from 'cdk8s';\nexport { C } from './c.js';\nrequire('x');"),
+    ).toEqual(['cdk8s', './c.js', 'x']);
+  });
+
+  const files = ['lib', 'constructs', 'bin']
+    .flatMap((d) => filesUnder(join(ROOT, d)))
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => [relative(ROOT, f), f]);
+  test.each(files)('%s imports the large generated bindings for their types only', (_, file) => {
+    expect(valueImportsOf(readFileSync(file, 'utf8')).filter((s) => TYPES_ONLY.some((re) => re.test(s)))).toEqual([]);
+  });
+
+  test('the LeaderWorkerSet apiVersion and kind are those of the binding', () => {
+    expect(LEADER_WORKER_SET_GVK).toEqual(LeaderWorkerSet.GVK);
   });
 });
