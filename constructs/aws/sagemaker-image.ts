@@ -1,9 +1,9 @@
 /**
  * Model-server container images for SageMaker: the AWS Deep Learning Containers (DLC) registry
- * account per region, resolved from aws-cdk-lib's region facts.
+ * account per region, from aws-cdk-lib's region facts and the DLC image list.
  */
 import { Aws, CfnMapping, Stack, Token } from 'aws-cdk-lib';
-import { FactName, RegionInfo } from 'aws-cdk-lib/region-info';
+import { RegionInfo } from 'aws-cdk-lib/region-info';
 import type { IConstruct } from 'constructs';
 import { InferenceConstructsError } from '../../lib/errors.js';
 import type { ModelServerProfile } from '../../lib/servers.js';
@@ -39,16 +39,68 @@ export const DLC_REGISTRY_ACCOUNTS_NOT_IN_CDK: { readonly [region: string]: stri
   'mx-central-1': '637423239942',
 };
 
+/**
+ * aws-cdk-lib 2.276's region fact `FactName.DLC_REPOSITORY_ACCOUNT`, every region it knows, as
+ * `RegionInfo.regionMap` gives it. Held here because the first read of any region fact loads
+ * aws-cdk-lib's whole fact table (1.3 MB, about 120 ms of every synth); the test suite checks this
+ * table against the installed aws-cdk-lib's facts, so an upgrade that changes one fails there. A
+ * concrete region this table lacks is still looked up in the facts of the aws-cdk-lib installed.
+ * @see https://github.com/aws/aws-cdk/blob/main/packages/aws-cdk-lib/region-info/build-tools/fact-tables.ts
+ */
+export const DLC_REGISTRY_ACCOUNTS_IN_CDK: { readonly [region: string]: string } = {
+  'ap-east-1': '871362719292',
+  'ap-east-2': '975050140332',
+  'ap-northeast-1': '763104351884',
+  'ap-northeast-2': '763104351884',
+  'ap-south-1': '763104351884',
+  'ap-south-2': '772153158452',
+  'ap-southeast-1': '763104351884',
+  'ap-southeast-2': '763104351884',
+  'ap-southeast-3': '907027046896',
+  'ap-southeast-4': '457447274322',
+  'ap-southeast-6': '633930458069',
+  'ca-central-1': '763104351884',
+  'cn-north-1': '727897471807',
+  'cn-northwest-1': '727897471807',
+  'eu-central-1': '763104351884',
+  'eu-central-2': '380420809688',
+  'eu-north-1': '763104351884',
+  'eu-south-1': '692866216735',
+  'eu-south-2': '503227376785',
+  'eu-west-1': '763104351884',
+  'eu-west-2': '763104351884',
+  'eu-west-3': '763104351884',
+  'eusc-de-east-1': '204133271717',
+  'me-central-1': '914824155844',
+  'me-south-1': '217643126080',
+  'me-west-1': '124382933778',
+  'sa-east-1': '763104351884',
+  'us-east-1': '763104351884',
+  'us-east-2': '763104351884',
+  'us-isof-east-1': '303241398832',
+  'us-isof-south-1': '454834333376',
+  'us-west-1': '763104351884',
+  'us-west-2': '763104351884',
+};
+
 /** Id of the stack-level mapping from region to DLC registry account. */
 const DLC_MAPPING_ID = 'DlcRegistryAccounts';
 /** Second-level key of that mapping. */
 const DLC_MAPPING_KEY = 'account';
 
-/** Every region with a known DLC registry account: aws-cdk-lib's region facts plus the table above. */
+/** Every region with a known DLC registry account, sorted: aws-cdk-lib's region facts plus the regions they lack. */
 export function dlcRegistryAccounts(): { [region: string]: string } {
-  const fromCdk = RegionInfo.regionMap(FactName.DLC_REPOSITORY_ACCOUNT);
-  const merged: { [region: string]: string } = { ...DLC_REGISTRY_ACCOUNTS_NOT_IN_CDK, ...fromCdk };
+  const merged: { [region: string]: string } = { ...DLC_REGISTRY_ACCOUNTS_NOT_IN_CDK, ...DLC_REGISTRY_ACCOUNTS_IN_CDK };
   return Object.fromEntries(Object.entries(merged).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+/**
+ * The DLC registry account of a concrete region: the tables above, else the region fact of the
+ * aws-cdk-lib installed (a newer one may know a region these tables do not); undefined when
+ * neither knows it.
+ */
+export function dlcRegistryAccountOf(region: string): string | undefined {
+  return dlcRegistryAccounts()[region] ?? RegionInfo.get(region).dlcRepositoryAccount;
 }
 
 /**
@@ -57,7 +109,7 @@ export function dlcRegistryAccounts(): { [region: string]: string } {
  */
 function dlcRegistryAccount(stack: Stack): string {
   const accounts = dlcRegistryAccounts();
-  if (!Token.isUnresolved(stack.region)) return accounts[stack.region]!;
+  if (!Token.isUnresolved(stack.region)) return dlcRegistryAccountOf(stack.region)!;
   const existing = stack.node.tryFindChild(DLC_MAPPING_ID) as CfnMapping | undefined;
   const mapping =
     existing ??
@@ -70,8 +122,8 @@ function dlcRegistryAccount(stack: Stack): string {
 /**
  * Resolve a model-server profile's SageMaker image for the stack that holds `scope`.
  *
- * The registry account is aws-cdk-lib's region fact `FactName.DLC_REPOSITORY_ACCOUNT`, completed
- * with {@link DLC_REGISTRY_ACCOUNTS_NOT_IN_CDK}: with a concrete region it is a literal; in an
+ * The registry account is aws-cdk-lib's region fact `FactName.DLC_REPOSITORY_ACCOUNT`
+ * ({@link DLC_REGISTRY_ACCOUNTS_IN_CDK}), completed with {@link DLC_REGISTRY_ACCOUNTS_NOT_IN_CDK}: with a concrete region it is a literal; in an
  * environment-agnostic stack a CloudFormation mapping keyed by region and a `Fn::FindInMap` on
  * `AWS::Region` are emitted, so one
  * template deploys to every region that publishes the DLC images (a region without DLC
@@ -92,7 +144,7 @@ export function sagemakerImage(scope: IConstruct, server: ModelServerProfile): S
     });
   }
   const stack = Stack.of(scope);
-  if (!Token.isUnresolved(stack.region) && dlcRegistryAccounts()[stack.region] === undefined) {
+  if (!Token.isUnresolved(stack.region) && dlcRegistryAccountOf(stack.region) === undefined) {
     throw new InferenceConstructsError('RegionUnsupported', {
       prop: 'stack.region',
       problem: 'no Deep Learning Containers registry is published in the region',

@@ -7,9 +7,11 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { beforeAll, describe, expect, test } from 'vitest';
+import { FactName, RegionInfo } from 'aws-cdk-lib/region-info';
+import { beforeAll, describe, expect, test, vi } from 'vitest';
 import { EBS_ONLY_FAMILIES, INSTANCE_STORE_FAMILIES, ModelWeights } from '../../constructs/aws/sagemaker-common.js';
 import { SageMakerInferenceEndpoint } from '../../constructs/aws/sagemaker-endpoint.js';
+import { DLC_REGISTRY_ACCOUNTS_IN_CDK, DLC_REGISTRY_ACCOUNTS_NOT_IN_CDK, dlcRegistryAccountOf } from '../../constructs/aws/sagemaker-image.js';
 import { TOKEN_METRIC_NAME, TokenMetricSource } from '../../constructs/aws/sagemaker-token-metric.js';
 import { INSTANCE_TYPES } from '../../lib/accelerators.js';
 import { modelPreset } from '../../lib/models.js';
@@ -584,6 +586,24 @@ describe('SageMakerInferenceEndpoint validation', () => {
     expect(() => new SageMakerInferenceEndpoint(stack, 'Endpoint', {
       model: modelPreset('qwen2-5-7b'), instanceType: 'ml.g6e.xlarge', modelWeights: ModelWeights.fromS3Prefix(bucket, 'qwen/'),
     })).toThrow(/\[RegionUnsupported\]/);
+  });
+
+  // The first read of a region fact loads aws-cdk-lib's whole fact table (about 120 ms of a
+  // synth), so the DLC accounts are held in sagemaker-image.ts; they must stay the facts.
+  test('holds exactly the DLC accounts of the installed aws-cdk-lib region facts, plus regions they lack', () => {
+    expect(DLC_REGISTRY_ACCOUNTS_IN_CDK).toEqual(RegionInfo.regionMap(FactName.DLC_REPOSITORY_ACCOUNT));
+    for (const region of Object.keys(DLC_REGISTRY_ACCOUNTS_NOT_IN_CDK)) expect(RegionInfo.get(region).dlcRepositoryAccount).toBeUndefined();
+  });
+
+  test('looks a concrete region these tables lack up in the installed aws-cdk-lib facts', () => {
+    const get = vi.spyOn(RegionInfo, 'get').mockImplementation((region: string) => ({ dlcRepositoryAccount: region === 'xx-new-1' ? '123456789012' : undefined }) as RegionInfo);
+    try {
+      expect(dlcRegistryAccountOf('xx-new-1')).toBe('123456789012');
+      expect(dlcRegistryAccountOf('us-east-1')).toBe('763104351884');
+      expect(get).toHaveBeenCalledTimes(1);
+    } finally {
+      get.mockRestore();
+    }
   });
 
   test('warns when more replicas fit on the instance than the one model server uses', () => {
