@@ -417,10 +417,10 @@ function meanReady(obs: ReplayObservations, a: number, b: number): number {
  * ceil(headroom x each minute's burst need), never below max(minReplicas, 1). The oracle is the
  * first that meets {@link ATTAINMENT_GOAL} in the engine (the last when none does). The burst
  * need is a sufficient capacity, not a necessary one (1 % of requests may miss, and the step
- * roofline serves decode tokens inside prefill passes), so the search starts well below 1: from
- * 0.25 the cheapest schedules found are already the minReplicas floor.
+ * roofline serves decode tokens inside prefill passes), so the search starts well below 1, at
+ * 0: the minReplicas floor alone, which no policy can undercut, whenever it suffices.
  */
-export const CLAIRVOYANT_HEADROOMS = [0.25, 0.35, 0.5, 0.6, 0.7, 0.8, 0.9, 1, 1.1, 1.25, 1.5, 2];
+export const CLAIRVOYANT_HEADROOMS = [0, 0.1, 0.15, 0.2, 0.25, 0.35, 0.5, 0.6, 0.7, 0.8, 0.9, 1, 1.1, 1.25, 1.5, 2];
 /** The clairvoyant schedule observes nothing: it knows the trace. */
 const NO_OBSERVATIONS: ReplayObservations = Object.freeze({ promptTokens: [], generatedTokens: [], waiting: [], inFlight: [], kvUsage: [], ready: [] });
 /** Evaluation period of the clairvoyant schedule, seconds (the HPA sync period). */
