@@ -102,11 +102,21 @@ export interface TokenScalingPolicy {
 }
 
 /**
- * Scale up fast: act on the first signal, at most double or add 4 replicas every 15 s
- * (the HPA v2 default scale-up policy). @see https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/#default-behavior
+ * Scale up on load that lasts: act on the lowest recommendation of the last 180 s, then at most
+ * double or add 4 replicas every 15 s (the HPA v2 default scale-up policy). A new replica takes
+ * 7.5 to 33 minutes to start (node, image, weights, compilation), so load that is gone within
+ * three minutes is gone long before the replica it would ask for could serve it: the HPA's
+ * scale-up stabilisation window lets such bursts pass and acts on load that persists (on
+ * SageMaker the same seconds are the scale-out cooldown). The replay (`npm run simulate`) chose
+ * it: with each deployment's target fitted on the trace, 180 s against the HPA default 0 s raised
+ * the fleet's efficiency on synthetic seed 11 from 0.823 to 0.983 and on the coding trace from
+ * 0.712 to 0.848 at the same attainment, left the conversation trace unchanged, and 300 s gained
+ * nothing more.
+ * @see https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/#default-behavior
+ * @see https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/#stabilization-window
  */
 export const DEFAULT_SCALE_UP: ScalingBehaviour = Object.freeze({
-  stabilizationWindowSeconds: 0,
+  stabilizationWindowSeconds: 180,
   maxPercentPerPeriod: 100,
   maxReplicasPerPeriod: 4,
   periodSeconds: 15,

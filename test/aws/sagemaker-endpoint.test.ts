@@ -204,7 +204,7 @@ describe('SageMakerInferenceEndpoint', () => {
         PolicyType: 'TargetTrackingScaling',
         TargetTrackingScalingPolicyConfiguration: {
           TargetValue: built.inf2.plan.targetTokensPerSecondPerReplica,
-          ScaleOutCooldown: 0,
+          ScaleOutCooldown: 180,
           ScaleInCooldown: 600,
           CustomizedMetricSpecification: {
             Metrics: [

@@ -196,9 +196,9 @@ describe('Llama 3.1 8B on Inferentia2 with EKS Auto Mode and KEDA on AMP', () =>
     expect(deployment.spec).not.toHaveProperty('replicas');
   });
 
-  test('scales up fast and down slowly through the HPA behaviour', () => {
+  test('scales up on load that lasts three minutes and down slowly through the HPA behaviour', () => {
     const behavior = one(objects, 'ScaledObject').spec.advanced.horizontalPodAutoscalerConfig.behavior;
-    expect(behavior.scaleUp).toMatchObject({ stabilizationWindowSeconds: 0, selectPolicy: 'Max' });
+    expect(behavior.scaleUp).toMatchObject({ stabilizationWindowSeconds: 180, selectPolicy: 'Max' });
     expect(behavior.scaleDown).toMatchObject({ stabilizationWindowSeconds: 600, selectPolicy: 'Min' });
   });
 

@@ -23,7 +23,7 @@ describe('tokenScalingPolicy', () => {
       maxReplicas: 5, // ceil(3000 / 700)
       scaleToZero: false,
       activationTokensPerSecond: 1,
-      scaleUp: { stabilizationWindowSeconds: 0, maxPercentPerPeriod: 100, maxReplicasPerPeriod: 4, periodSeconds: 15 },
+      scaleUp: { stabilizationWindowSeconds: 180, maxPercentPerPeriod: 100, maxReplicasPerPeriod: 4, periodSeconds: 15 },
       scaleDown: { stabilizationWindowSeconds: 600, maxPercentPerPeriod: 50, maxReplicasPerPeriod: 1, periodSeconds: 60 },
       metricWindowSeconds: 60,
       fallbackReplicas: 1,
