@@ -137,7 +137,7 @@ export function buildReferenceFleet(app: App, k8s: K8sApp, baseDir: string = pro
         REFERENCE_REPLAY_TRACES[d.name] === undefined ? d : { ...d, replayTrace: REFERENCE_REPLAY_TRACES[d.name] },
       );
       const plan = renderPlanReport(deployments, { title: 'Inference capacity plan: reference fleet' });
-      const section: ReplaySection = replay ? replaySection(deployments, baseDir) : { markdown: replayNotRunSection(deployments, REPLAY_TRACE_CONTEXT), svgs: {} };
+      const section: ReplaySection = replay ? replaySection(deployments, baseDir, { fit: true }) : { markdown: replayNotRunSection(deployments, REPLAY_TRACE_CONTEXT), svgs: {} };
       built = { markdown: section.markdown === '' ? plan : `${plan.replace(/\n*$/, '')}\n\n${section.markdown.replace(/\n*$/, '')}\n`, svgs: section.svgs };
     }
     return built;

@@ -12,6 +12,7 @@ import { parseAzureTrace, type RequestTrace } from '../lib/replay/trace.js';
 import { renderReplayReport } from '../lib/replay/report.js';
 import { replayDeployment, type ReplayOptions, type ReplayResult } from '../lib/replay/replay.js';
 import { toReplayDeployment } from '../lib/replay/deployments.js';
+import { type TargetFit, fitTargetUtilization } from '../lib/replay/fit.js';
 import { type CapacityPlan } from '../lib/planner.js';
 import { type PlannedDeployment } from '../lib/report.js';
 import { type TokenScalingPolicy } from '../lib/scaling.js';
@@ -53,6 +54,16 @@ export function plannedDeployments(root: IConstruct): PlannedDeployment[] {
   return found;
 }
 
+/** Options of {@link replaySection}: the replay's, and whether to fit each deployment's target on its trace. */
+export interface ReplaySectionOptions extends ReplayOptions {
+  /**
+   * Fit each deployment's target utilisation on its trace (lib/replay/fit.ts, about seven more
+   * replays of one policy) and print it beside the plan's own.
+   * @default false
+   */
+  readonly fit?: boolean;
+}
+
 /** The replay section of the plan report and the SVG files it links to. */
 export interface ReplaySection {
   /** Markdown to append to the plan report ('' when no deployment names a trace). */
@@ -90,9 +101,10 @@ export function replayNotRunSection(deployments: readonly PlannedDeployment[], c
  * relative to `baseDir` and named by its file's base name, never its path, so the section is the
  * same bytes on any checkout path. Each trace file is parsed once.
  */
-export function replaySection(deployments: PlannedDeployment[], baseDir: string, options: ReplayOptions = {}): ReplaySection {
+export function replaySection(deployments: PlannedDeployment[], baseDir: string, options: ReplaySectionOptions = {}): ReplaySection {
   const traces = new Map<string, RequestTrace>();
   const results: ReplayResult[] = [];
+  const fits: { [deployment: string]: TargetFit } = {};
   for (const d of [...deployments].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
     if (d.replayTrace === undefined) continue;
     let trace = traces.get(d.replayTrace);
@@ -101,8 +113,9 @@ export function replaySection(deployments: PlannedDeployment[], baseDir: string,
       traces.set(d.replayTrace, trace);
     }
     results.push(...replayDeployment(toReplayDeployment(d), trace, options));
+    if (options.fit === true) fits[d.name] = fitTargetUtilization(d, trace, options.rateScale === undefined ? {} : { rateScale: options.rateScale });
   }
   if (results.length === 0) return { markdown: '', svgs: {} };
-  const { markdown, svgs } = renderReplayReport(results);
+  const { markdown, svgs } = renderReplayReport(results, fits);
   return { markdown, svgs };
 }

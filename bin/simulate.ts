@@ -1,11 +1,15 @@
 /**
- * `npm run simulate -- --trace <file|synthetic[:seed]> [--deployment <name>] [--rate-scale <factor>] [--json] [--out <dir>]`
+ * `npm run simulate -- --trace <file|synthetic[:seed]>[@<from>-<to>] [--fit-trace <same form>[,<another>...]] [--plan-shape trace|bursts|mean|rendered] [--deployment <name>] [--rate-scale <factor>] [--json] [--out <dir>]`
  *
  * Replays a request trace (Azure LLM inference CSV format) against every deployment of the
  * reference fleet (or the one named), under the library's default scaling policy and its peers,
  * and prints the table, then `replay: <trace> <policy> efficiency <e> attainment <a>` for the
  * default policy. `--rate-scale` multiplies the arrival rate (requests are duplicated or thinned,
  * seeded, keeping the trace's duration); without it each deployment gets the trace fitted to it.
+ * `@<from>-<to>` replays only the minutes from..to of a trace (lib/replay/trace.ts sliceTrace).
+ * By default every deployment is planned at the target utilisation fitted on the replayed trace
+ * (lib/replay/fit.ts); `--fit-trace` fits it on another trace instead, e.g. the first half hour
+ * of the same traffic, to replay the second on targets it was not fitted on.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -16,28 +20,67 @@ import { InferenceConstructsError } from '../lib/errors.js';
 import { MAX_STABILIZATION_WINDOW_SECONDS } from '../lib/scaling.js';
 import { type PlannedDeployment } from '../lib/report.js';
 import { type ReplayDeployment, type ReplayResult, replayDeployment } from '../lib/replay/replay.js';
-import { parseAzureTrace, syntheticTrace } from '../lib/replay/trace.js';
+import { parseAzureTrace, sliceTrace, syntheticTrace } from '../lib/replay/trace.js';
 import { renderReplayReport, renderReplayTable } from '../lib/replay/report.js';
 import { toReplayDeployment } from '../lib/replay/deployments.js';
-import { plannedForShape, plannedForTrace, traceRequestShape } from '../lib/replay/shape.js';
+import { plannedForTrace } from '../lib/replay/fit.js';
+import { plannedForBursts, plannedForShape, traceRequestShape } from '../lib/replay/shape.js';
 import type { RequestTrace } from '../lib/replay/trace.js';
 import { plannedDeployments } from './plan-report.js';
 import { addKubernetesReference } from './reference/k8s.js';
 import { addSageMakerReference } from './reference/sagemaker.js';
 
+/** How the replay plans each deployment for a trace (`--plan-shape`). */
+export type ReplayPlanShape = 'trace' | 'bursts' | 'mean' | 'rendered';
+/** Every `--plan-shape`. */
+export const REPLAY_PLAN_SHAPES: ReplayPlanShape[] = ['trace', 'bursts', 'mean', 'rendered'];
+
 /**
- * The reference fleet's deployments as the replay models them; with `trace`, each replanned for
- * that traffic (see lib/replay/shape.ts): its mean request shape, and with `bursts` also the
- * target utilisation its bursts leave.
+ * The reference fleet's deployments as the replay models them, each planned for `trace` as
+ * `shape` says (see lib/replay/shape.ts and lib/replay/fit.ts): `trace`, its mean request shape
+ * at the target utilisation fitted on it; `bursts`, its mean shape at the target its bursts leave;
+ * `mean`, its mean shape at the rendered target; `rendered` (or no trace), the fleet's own plans.
  */
-export function referenceReplayDeployments(trace?: RequestTrace, bursts = true): ReplayDeployment[] {
+export function referenceReplayDeployments(trace?: RequestTrace, shape: ReplayPlanShape = 'trace', only?: string, alsoOn: RequestTrace[] = []): ReplayDeployment[] {
   const app = new App();
   addSageMakerReference(app);
   const k8s = new K8sApp({ outdir: 'dist' });
   addKubernetesReference(k8s, {});
-  const found: PlannedDeployment[] = [...plannedDeployments(app), ...plannedDeployments(k8s)];
-  const replanned = (d: PlannedDeployment): PlannedDeployment => (trace === undefined ? d : bursts ? plannedForTrace(d, trace) : plannedForShape(d, traceRequestShape(trace)));
+  const all: PlannedDeployment[] = [...plannedDeployments(app), ...plannedDeployments(k8s)];
+  const found = only === undefined ? all : all.filter((d) => d.name === only);
+  if (found.length === 0) {
+    throw new InferenceConstructsError('ReplayDeploymentUnknown', { prop: '--deployment', problem: 'no reference deployment has that name', received: only, allowed: all.map((d) => d.name).sort(), fix: 'pass one of the names listed' });
+  }
+  const replanned = (d: PlannedDeployment): PlannedDeployment => {
+    if (trace === undefined || shape === 'rendered') return d;
+    if (shape === 'trace') return plannedForTrace(d, trace, { alsoOn });
+    if (shape === 'bursts') return plannedForBursts(d, trace);
+    return plannedForShape(d, traceRequestShape(trace));
+  };
   return found.map((d) => toReplayDeployment(replanned(d))).sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/**
+ * A trace named on the command line: a CSV path or `synthetic[:seed]`, optionally followed by
+ * `@<from>-<to>`, the minutes of it to keep.
+ */
+export function traceFromSpec(spec: string, flag = '--trace'): RequestTrace {
+  const at = spec.lastIndexOf('@');
+  const source = at >= 0 ? spec.slice(0, at) : spec;
+  const window = at >= 0 ? spec.slice(at + 1) : undefined;
+  if (!source.startsWith('synthetic') && !existsSync(source)) {
+    throw new InferenceConstructsError('TraceInvalid', { prop: flag, problem: 'the trace file does not exist', received: source, allowed: 'a path to an Azure LLM inference trace CSV, or synthetic[:seed], optionally with @<from>-<to> minutes', fix: 'pass e.g. test/fixtures/traces/AzureLLMInferenceTrace_conv.csv or ...conv.csv@0-30' });
+  }
+  // `synthetic[:seed]` is the seeded diurnal + bursts trace instead of a file.
+  const trace = source.startsWith('synthetic')
+    ? syntheticTrace({ seed: Number(source.split(':')[1] ?? 7) })
+    : parseAzureTrace(readFileSync(source, 'utf8'), basename(source).replace(/\.csv$/, ''));
+  if (window === undefined) return trace;
+  const m = /^(\d+(?:\.\d+)?)-(\d+(?:\.\d+)?)$/.exec(window);
+  if (m === null) {
+    throw new InferenceConstructsError('TraceWindowInvalid', { prop: flag, problem: 'the window after @ is not <from>-<to> in minutes', received: window, allowed: 'two non-negative numbers of minutes, e.g. @0-30', fix: `pass ${source}@0-30 for the first half hour` });
+  }
+  return sliceTrace(trace, Number(m[1]) * 60, Number(m[2]) * 60);
 }
 
 /**
@@ -70,26 +113,25 @@ function main(argv: string[]): void {
   if (tracePath === undefined) {
     throw new InferenceConstructsError('TraceInvalid', { prop: '--trace', problem: 'no trace file given', received: argv.join(' '), allowed: 'a path to an Azure LLM inference trace CSV', fix: 'npm run simulate -- --trace test/fixtures/traces/AzureLLMInferenceTrace_conv.csv' });
   }
-  if (!tracePath.startsWith('synthetic') && !existsSync(tracePath)) {
-    throw new InferenceConstructsError('TraceInvalid', { prop: '--trace', problem: 'the trace file does not exist', received: tracePath, allowed: 'a path to an Azure LLM inference trace CSV, or synthetic[:seed]', fix: 'pass e.g. test/fixtures/traces/AzureLLMInferenceTrace_conv.csv' });
-  }
-  // `--trace synthetic[:seed]` replays the seeded diurnal + bursts trace instead of a file.
-  const trace = tracePath.startsWith('synthetic')
-    ? syntheticTrace({ seed: Number(tracePath.split(':')[1] ?? 7) })
-    : parseAzureTrace(readFileSync(tracePath, 'utf8'), basename(tracePath).replace(/\.csv$/, ''));
+  const trace = traceFromSpec(tracePath);
   const scale = arg('--rate-scale');
   const rateScale = scale === undefined ? undefined : Number(scale);
   // `--plan-shape trace` (default): every deployment planned for the trace as a platform
-  // engineer serving that traffic plans it: its mean prompt and output tokens, and the target
-  // utilisation its bursts leave (lib/replay/shape.ts plannedForTrace); `mean`: the mean shape
-  // only, at the rendered target utilisation; `rendered`: the reference fleet's own plans (the
-  // planner's default conversation shape).
-  const planShape = arg('--plan-shape') ?? 'trace';
-  if (planShape !== 'trace' && planShape !== 'mean' && planShape !== 'rendered') {
-    throw new InferenceConstructsError('ReplayPlanShapeInvalid', { prop: '--plan-shape', problem: 'the plan shape is none of trace, mean, rendered', received: planShape, allowed: ['trace', 'mean', 'rendered'], fix: 'pass --plan-shape trace (plan for the trace and its bursts), mean (its mean request shape) or rendered (the fleet as rendered)' });
+  // engineer who recorded that traffic plans it: its mean prompt and output tokens, at the target
+  // utilisation fitted on it (lib/replay/fit.ts), on the `--fit-trace` when one is given;
+  // `bursts`: the mean shape at the target its bursts leave, without replaying it
+  // (lib/replay/shape.ts plannedForBursts); `mean`: the mean shape only, at the rendered target
+  // utilisation; `rendered`: the reference fleet's own plans (the planner's default shape).
+  const planShape = (arg('--plan-shape') ?? 'trace') as ReplayPlanShape;
+  if (!REPLAY_PLAN_SHAPES.includes(planShape)) {
+    throw new InferenceConstructsError('ReplayPlanShapeInvalid', { prop: '--plan-shape', problem: `the plan shape is none of ${REPLAY_PLAN_SHAPES.join(', ')}`, received: planShape, allowed: REPLAY_PLAN_SHAPES, fix: 'pass --plan-shape trace (fit the target on the trace), bursts (the target its bursts leave), mean (its mean request shape) or rendered (the fleet as rendered)' });
   }
-  const shape = planShape === 'rendered' ? undefined : traceRequestShape(trace);
-  let deployments = referenceReplayDeployments(planShape === 'rendered' ? undefined : trace, planShape === 'trace');
+  // `--fit-trace a[,b...]`: the target keeps the goal on every one of them (the first gives the request shape).
+  const fitSpec = arg('--fit-trace');
+  const fitTraces = fitSpec === undefined ? [trace] : fitSpec.split(',').map((spec) => traceFromSpec(spec, '--fit-trace'));
+  const planTrace = planShape === 'trace' ? fitTraces[0]! : trace;
+  const shape = planShape === 'rendered' ? undefined : traceRequestShape(planTrace);
+  let deployments = referenceReplayDeployments(planShape === 'rendered' ? undefined : planTrace, planShape, arg('--deployment'), fitTraces.slice(1));
   // `--target-scale f` replays every policy with its per-replica target x f (headroom for
   // start-up lag), to study the default's tuning without changing what the stacks render.
   const targetScale = arg('--target-scale');
@@ -116,13 +158,6 @@ function main(argv: string[]): void {
       throw new InferenceConstructsError('ScalingBehaviourInvalid', { prop: '--scale-down-window', problem: `the scale-down window is not a whole number of seconds from 0 to ${MAX_STABILIZATION_WINDOW_SECONDS}`, received: downWindow, allowed: `an integer from 0 to ${MAX_STABILIZATION_WINDOW_SECONDS} (the HPA limit)`, fix: 'pass e.g. 900' });
     }
     deployments = deployments.map((d) => ({ ...d, scalingPolicy: { ...d.scalingPolicy, scaleDown: { ...d.scalingPolicy.scaleDown, stabilizationWindowSeconds: w } } }));
-  }
-  const only = arg('--deployment');
-  if (only !== undefined) {
-    deployments = deployments.filter((d) => d.name === only);
-    if (deployments.length === 0) {
-      throw new InferenceConstructsError('ReplayDeploymentUnknown', { prop: '--deployment', problem: 'no reference deployment has that name', received: only, allowed: referenceReplayDeployments().map((d) => d.name), fix: 'pass one of the names listed' });
-    }
   }
   const results: ReplayResult[] = [];
   // `--max-batched-tokens <n>` replays every step at vLLM's flag value instead of the TPOT budget.
@@ -161,7 +196,8 @@ function main(argv: string[]): void {
   }
   // Last line: the trace-level aggregate of the default policy over the fleet.
   const total = aggregateReplay(defaults);
-  const planned = shape === undefined ? 'as rendered' : `for ${shape.inputTokens} in / ${shape.outputTokens} out tokens${planShape === 'trace' ? ' and its bursts' : ''}`;
+  const how = planShape === 'trace' ? ` at targets fitted on ${fitTraces.map((t) => t.name).join(' and ')}` : planShape === 'bursts' ? ' and its bursts' : '';
+  const planned = shape === undefined ? 'as rendered' : `for ${shape.inputTokens} in / ${shape.outputTokens} out tokens${how}`;
   process.stdout.write(`replay: ${trace.name} ${defaults[0].policy} efficiency ${total.efficiency} attainment ${total.attainment} planned ${planned}\n`);
 }
 

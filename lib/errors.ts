@@ -90,7 +90,8 @@ export const ERROR_CODES = {
   // replay
   TraceInvalid: 'a request trace or its rate scale cannot be read',
   ReplayDeploymentUnknown: 'no deployment of the replayed fleet has that name',
-  ReplayPlanShapeInvalid: 'the replay plan shape is none of the trace, its mean shape, or the rendered one',
+  ReplayPlanShapeInvalid: 'the replay plan shape is none of the fitted target, the bursts rule, the mean shape, or the rendered one',
+  TraceWindowInvalid: 'a window of a request trace is not a range of minutes within it',
   // platforms and scrape backends (lib/platforms.ts)
   KubernetesPlatformUnknown: 'the Kubernetes platform is not one the library renders for',
   ScrapeBackendUnknown: 'the scrape backend is not one the library renders for',

@@ -113,5 +113,7 @@ export {
   type ReplayResult,
   type RequestTrace,
   type SyntheticTraceOptions,
+  type TargetFit,
+  type TargetFitOptions,
   type TraceRequest,
 } from './replay/index.js';

@@ -7,9 +7,10 @@ import type { StepTimeProfile } from '../step-time.js';
 import { type ReplayDeploymentOptions, toReplayDeployment } from './deployments.js';
 import { type ReplayLatencyTargets, latencyTargetsForPlan, profileForPlan } from './profile.js';
 import { type ReplayDeployment, type ReplayOptions, type ReplayResult, burstShare, burstTargetUtilization, fitRateScale, oracleCost, replayDeployment } from './replay.js';
-import { plannedForTrace } from './shape.js';
+import { type TargetFit, type TargetFitOptions, fitTargetUtilization, plannedForTrace } from './fit.js';
+import { plannedForBursts } from './shape.js';
 import { type ReplayReport, renderReplayReport, renderReplaySvg, renderReplayTable } from './report.js';
-import { type RequestTrace, type SyntheticTraceOptions, parseAzureTrace, scaleTraceRate, syntheticTrace } from './trace.js';
+import { type RequestTrace, type SyntheticTraceOptions, parseAzureTrace, scaleTraceRate, sliceTrace, syntheticTrace } from './trace.js';
 
 /** Entry points of the replay. */
 export class Replay {
@@ -20,6 +21,10 @@ export class Replay {
   /** @see syntheticTrace */
   public static syntheticTrace(options: SyntheticTraceOptions = {}): RequestTrace {
     return syntheticTrace(options);
+  }
+  /** @see sliceTrace */
+  public static sliceTrace(trace: RequestTrace, fromSeconds: number, toSeconds: number): RequestTrace {
+    return sliceTrace(trace, fromSeconds, toSeconds);
   }
   /** @see scaleTraceRate */
   public static scaleTraceRate(trace: RequestTrace, factor: number, seed = 1): RequestTrace {
@@ -54,8 +59,16 @@ export class Replay {
     return burstTargetUtilization(plan, trace);
   }
   /** @see plannedForTrace */
-  public static plannedForTrace(d: PlannedDeployment, trace: RequestTrace): PlannedDeployment {
-    return plannedForTrace(d, trace);
+  public static plannedForTrace(d: PlannedDeployment, trace: RequestTrace, options: TargetFitOptions = {}): PlannedDeployment {
+    return plannedForTrace(d, trace, options);
+  }
+  /** @see plannedForBursts */
+  public static plannedForBursts(d: PlannedDeployment, trace: RequestTrace): PlannedDeployment {
+    return plannedForBursts(d, trace);
+  }
+  /** @see fitTargetUtilization */
+  public static fitTargetUtilization(d: PlannedDeployment, trace: RequestTrace, options: TargetFitOptions = {}): TargetFit {
+    return fitTargetUtilization(d, trace, options);
   }
   /** @see oracleCost */
   public static oracleCost(plan: CapacityPlan, minReplicas: number, trace: RequestTrace, targets: ReplayLatencyTargets, endSeconds: number): number {

@@ -5,4 +5,5 @@ export * from './engine.js';
 export * from './replay.js';
 export * from './report.js';
 export * from './deployments.js';
+export * from './fit.js';
 export * from './facade.js';

@@ -2,6 +2,7 @@
  * The replay in the plan report: a Markdown table per deployment and an SVG of demand and
  * replicas over time per policy. Byte-stable: fixed precision, fixed order, no dates.
  */
+import { FIT_ATTAINMENT, FIT_TARGET_MAX, FIT_TARGET_MIN, type TargetFit } from './fit.js';
 import type { ReplayResult } from './replay.js';
 
 function fixed(n: number, d: number): string {
@@ -77,8 +78,19 @@ function burstLine(r: ReplayResult): string {
   );
 }
 
-/** Render the replay section of the plan report for results of one or more deployments on one trace. */
-export function renderReplayReport(results: ReplayResult[]): ReplayReport {
+/** What the fit on the replayed trace says of the plan's target (lib/replay/fit.ts). */
+function fitLine(fit: TargetFit, r: ReplayResult): string {
+  const kept = `${fixed(fit.attainment * 100, 2)} % of requests within both targets`;
+  if (!fit.met) return `Fitted: at no target utilisation from ${FIT_TARGET_MIN} to ${FIT_TARGET_MAX} does the default policy keep ${fixed(FIT_ATTAINMENT * 100, 1)} % on this trace (at ${fixed(fit.targetUtilization, 3)}: ${kept}); plan for fewer requests per replica or a faster start-up.`;
+  return `Fitted: the default policy keeps ${kept} up to targetUtilization ${fixed(fit.targetUtilization, 3)} on this trace (this plan: ${fixed(r.targetUtilization, 2)}; Replay.fitTargetUtilization).`;
+}
+
+/**
+ * Render the replay section of the plan report for results of one or more deployments on one
+ * trace; with `fits` (deployment name to its fit on the trace), a line per deployment with the
+ * target utilisation fitted on it.
+ */
+export function renderReplayReport(results: ReplayResult[], fits: { [deployment: string]: TargetFit } = {}): ReplayReport {
   const byDeployment = new Map<string, ReplayResult[]>();
   for (const r of results) byDeployment.set(r.deployment, [...(byDeployment.get(r.deployment) ?? []), r]);
   const names = [...byDeployment.keys()].sort();
@@ -91,6 +103,8 @@ export function renderReplayReport(results: ReplayResult[]): ReplayReport {
     lines.push(`### ${name} on ${rs[0].trace}`, '');
     lines.push(`Arrival rate x${fixed(rs[0].rateScale, 3)}, ${rs[0].requests} requests; targets TTFT <= ${fixed(rs[0].ttftTargetSeconds, 2)} s, TPOT <= ${fixed(rs[0].tpotTargetSeconds * 1000, 0)} ms.`, '');
     lines.push(burstLine(rs[0]), '');
+    const fit = fits[name];
+    if (fit !== undefined) lines.push(fitLine(fit, rs[0]), '');
     lines.push(renderReplayTable(rs), '', `![replicas over time](${file})`, '');
   }
   return { markdown: `${lines.join('\n')}`, svgs };

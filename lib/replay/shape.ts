@@ -86,8 +86,8 @@ export function plannedForShape(d: PlannedDeployment, shape: RequestShape): Plan
 }
 
 /**
- * A planned deployment replanned for the traffic of `trace`: for its mean request shape
- * ({@link plannedForShape}), and at the target utilisation its bursts leave
+ * A planned deployment replanned for the bursts of `trace`, without replaying it: for its mean
+ * request shape ({@link plannedForShape}), and at the target utilisation its bursts leave
  * ({@link burstTargetUtilization}: the target x the trace's burst share, `burstShare`). A
  * trace whose bursts within a minute stay within what the minute's mean leaves keeps its target.
  *
@@ -96,7 +96,7 @@ export function plannedForShape(d: PlannedDeployment, shape: RequestShape): Plan
  * (sparser traces look burstier), and the replay was dearer at equal attainment than with one
  * measurement on the recorded trace.
  */
-export function plannedForTrace(d: PlannedDeployment, trace: RequestTrace): PlannedDeployment {
+export function plannedForBursts(d: PlannedDeployment, trace: RequestTrace): PlannedDeployment {
   const shaped = plannedForShape(d, traceRequestShape(trace));
   const u = burstTargetUtilization(shaped.plan, trace);
   if (u >= shaped.plan.targetUtilization) return shaped;

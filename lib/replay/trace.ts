@@ -72,6 +72,29 @@ export function parseAzureTrace(csv: string, name: string): RequestTrace {
   return { name, requests, durationSeconds: requests[requests.length - 1].arrivalSeconds };
 }
 
+/**
+ * The requests of `trace` that arrive in [fromSeconds, toSeconds), re-based to the window's
+ * start: e.g. the first half of a trace to fit a target on, the second half to replay it on.
+ * Named `<name>@<from>-<to>min`. Throws TraceWindowInvalid for a window that is not an
+ * ascending range within the trace, or that holds no request.
+ */
+export function sliceTrace(trace: RequestTrace, fromSeconds: number, toSeconds: number): RequestTrace {
+  const bad = (problem: string): InferenceConstructsError =>
+    new InferenceConstructsError('TraceWindowInvalid', {
+      prop: 'window',
+      problem,
+      received: `${fromSeconds}-${toSeconds} s of ${trace.name} (${trace.durationSeconds} s)`,
+      allowed: `0 <= from < to, from before the trace's last arrival (${trace.durationSeconds} s)`,
+      fix: 'pass a window in minutes within the trace, e.g. @0-30 for its first half hour',
+    });
+  if (!(Number.isFinite(fromSeconds) && Number.isFinite(toSeconds) && fromSeconds >= 0 && toSeconds > fromSeconds)) throw bad('the window is not an ascending range of non-negative times');
+  if (fromSeconds > trace.durationSeconds) throw bad('the window starts after the last request');
+  const requests = trace.requests.filter((r) => r.arrivalSeconds >= fromSeconds && r.arrivalSeconds < toSeconds).map((r) => ({ ...r, arrivalSeconds: r.arrivalSeconds - fromSeconds }));
+  if (requests.length === 0) throw bad('no request arrives in the window');
+  const minutes = (s: number): string => String(Math.round((s / 60) * 100) / 100);
+  return { name: `${trace.name}@${minutes(fromSeconds)}-${minutes(toSeconds)}min`, requests, durationSeconds: Math.min(toSeconds, trace.durationSeconds) - fromSeconds };
+}
+
 /** Mulberry32: a small, fast, seeded PRNG with a 2^32 period (deterministic on every platform). */
 export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;

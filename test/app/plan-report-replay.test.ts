@@ -12,6 +12,7 @@ import { replaySection } from '../../bin/plan-report.js';
 import { ModelServer } from '../../lib/servers.js';
 import { REPLAY_POLICIES, burstShare, burstTargetUtilization } from '../../lib/replay/replay.js';
 import { parseAzureTrace } from '../../lib/replay/trace.js';
+import { fitTargetUtilization } from '../../lib/replay/fit.js';
 import { modelPreset } from '../../lib/models.js';
 import { planCapacity } from '../../lib/planner.js';
 import { tokenScalingPolicy } from '../../lib/scaling.js';
@@ -47,6 +48,19 @@ describe('plan report: replay of a deployment that names a trace', () => {
     expect(markdown).toContain(`(burst share ${share.toFixed(3)}): for this traffic, plan targetUtilization ${burstTargetUtilization(plan, trace).toFixed(2)} (this plan: ${plan.targetUtilization.toFixed(2)}).`);
     // Same inputs, same bytes.
     expect(replaySection([deployment(TRACE)], ROOT, { rateScale: 0.3 })).toEqual({ markdown, svgs });
+  });
+
+  test('with the fit, a line gives the target utilisation fitted on the trace beside the plan\'s own', () => {
+    const d = deployment(TRACE);
+    const trace = parseAzureTrace(readFileSync(join(ROOT, TRACE), 'utf8'), 'AzureLLMInferenceTrace_conv');
+    const fit = fitTargetUtilization(d, trace, { rateScale: 0.3 });
+    expect(fit.met).toBe(true);
+    const { markdown } = replaySection([d], ROOT, { rateScale: 0.3, fit: true });
+    expect(markdown).toContain(
+      `Fitted: the default policy keeps ${(fit.attainment * 100).toFixed(2)} % of requests within both targets up to targetUtilization ${fit.targetUtilization.toFixed(3)} on this trace (this plan: ${d.plan.targetUtilization.toFixed(2)}; Replay.fitTargetUtilization).`,
+    );
+    // Without it, no fit line.
+    expect(replaySection([d], ROOT, { rateScale: 0.3 }).markdown).not.toContain('Fitted:');
   });
 
   test('the reference fleet replays the conversation trace for the Inferentia2 deployment', () => {

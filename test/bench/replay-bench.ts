@@ -11,6 +11,7 @@ import { type RequestTrace, parseAzureTrace } from '../../lib/replay/trace.js';
 import { modelPreset } from '../../lib/models.js';
 import { planCapacity } from '../../lib/planner.js';
 import { tokenScalingPolicy } from '../../lib/scaling.js';
+import { fitTargetUtilization } from '../../lib/replay/fit.js';
 
 const here = new URL('.', import.meta.url).pathname;
 const raw = parseAzureTrace(readFileSync(join(here, '../fixtures/traces/AzureLLMInferenceTrace_conv.csv'), 'utf8'), 'conv');
@@ -52,4 +53,11 @@ for (const share of [0.25, 0.5, 1]) {
   const [r] = replayDeployment(deployment, t, { rateScale, policies: [REPLAY_POLICIES[0]], oracle: false });
   const ms = performance.now() - t0;
   console.log(`replay-bench: length ${share} of the trace, ${r.requests} requests, ${(ms / 1000).toFixed(3)} s, ${((ms * 1000) / r.requests).toFixed(1)} us/request`);
+}
+{
+  // The target fitted on the trace (lib/replay/fit.ts): a bisection of replays of the default policy.
+  const t0 = performance.now();
+  const fit = fitTargetUtilization({ name: deployment.name, platform: 'EKS', server: 'vLLM', plan, scalingPolicy: deployment.scalingPolicy }, raw, { rateScale });
+  const ms = performance.now() - t0;
+  console.log(`replay-bench: target fit ${fit.targetUtilization} (${fit.replays} replays, attainment ${fit.attainment}) ${(ms / 1000).toFixed(3)} s`);
 }

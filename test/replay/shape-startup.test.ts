@@ -10,7 +10,7 @@ import { type PlannedDeployment } from '../../lib/report.js';
 import { tokenScalingPolicy } from '../../lib/scaling.js';
 import { MODEL_SERVERS, ModelServer, checkpointGiB, startupProbeSeconds } from '../../lib/servers.js';
 import { EXPECTED_WEIGHT_FETCH_GIB_PER_SECOND, IMAGE_PULL_SECONDS, NODE_LAUNCH_SECONDS, expectedStartupSeconds, toReplayDeployment } from '../../lib/replay/deployments.js';
-import { plannedForShape, plannedForTrace, replanForShape, traceRequestShape } from '../../lib/replay/shape.js';
+import { plannedForBursts, plannedForShape, replanForShape, traceRequestShape } from '../../lib/replay/shape.js';
 import { type RequestTrace } from '../../lib/replay/trace.js';
 import { BURST_WINDOWS_SECONDS, MIN_BURST_TARGET_UTILIZATION, burstTargetUtilization, PREDICT_RANGE_SECONDS, PREDICT_STEP_SECONDS, burstDemandSeries, burstShare, demandSeries, predictLinearOfRate, prometheusRate } from '../../lib/replay/replay.js';
 import { decodeSecondsPerToken, latencyTargetsForPlan, prefillSecondsPerToken } from '../../lib/replay/profile.js';
@@ -127,8 +127,8 @@ describe('bursts within a minute (network calculus delay bound: Le Boudec & Thir
 
   it('plans a steady trace at the rendered target, and a bursty one at target x burst share, rounded down to a hundredth', () => {
     const d = planned();
-    expect(plannedForTrace(d, steady).plan.targetUtilization).toBe(d.plan.targetUtilization);
-    const b = plannedForTrace(d, bursty);
+    expect(plannedForBursts(d, steady).plan.targetUtilization).toBe(d.plan.targetUtilization);
+    const b = plannedForBursts(d, bursty);
     const shaped = plannedForShape(d, traceRequestShape(bursty));
     const share = burstShare(shaped.plan, bursty);
     expect(share).toBeLessThan(1);
