@@ -100,7 +100,7 @@ export interface ReplayOptions {
    */
   readonly maxBatchedTokens?: number;
   /**
-   * Run the clairvoyant oracle (up to one engine run per {@link CLAIRVOYANT_HEADROOMS} entry).
+   * Run the clairvoyant oracle (the floor, then a bisection over {@link CLAIRVOYANT_HEADROOMS}: at most six engine runs).
    * Without it oracleCostUsd, oracleAttainment and efficiency are NaN.
    * @default true
    */
@@ -415,7 +415,8 @@ function meanReady(obs: ReplayObservations, a: number, b: number): number {
 /**
  * Headroom factors the clairvoyant schedule is tried at, cheapest first: replicas =
  * ceil(headroom x each minute's burst need), never below max(minReplicas, 1). The oracle is the
- * first that meets {@link ATTAINMENT_GOAL} in the engine (the last when none does). The burst
+ * lowest that meets {@link ATTAINMENT_GOAL} in the engine (the last when none does): the floor,
+ * else a bisection over the rest, taking the attainment to rise with the headroom. The burst
  * need is a sufficient capacity, not a necessary one (1 % of requests may miss, and the step
  * roofline serves decode tokens inside prefill passes), so the search starts well below 1, at
  * 0: the minReplicas floor alone, which no policy can undercut, whenever it suffices.
@@ -619,11 +620,37 @@ export function replayDeployment(d: ReplayDeployment, rawTrace: RequestTrace, op
   let oracle = { cost: Number.NaN, attainment: Number.NaN, headroom: 0 };
   // The oracle knows each minute's bursts, not only its mean.
   const burstDemand = options.oracle === false ? [] : burstDemandSeries(plan, profile, trace, minutes, targets.ttftSeconds);
-  for (const headroom of options.oracle === false ? [] : CLAIRVOYANT_HEADROOMS) {
+  const oracleAt = new Map<number, { cost: number; attainment: number; headroom: number }>();
+  const tryHeadroom = (i: number): { cost: number; attainment: number; headroom: number } => {
+    const known = oracleAt.get(i);
+    if (known !== undefined) return known;
+    const headroom = CLAIRVOYANT_HEADROOMS[i]!;
     const scaler = clairvoyantScaler(burstDemand, headroom, d.scalingPolicy.minReplicas, d.scalingPolicy.maxReplicas, d.startupSeconds, d.releaseSeconds);
     const r = runEngine({ plan, profile, targets, trace, scaler, delays, maxBatchedTokens: budget, initialReplicas: scaler.desired(0, 0, NO_OBSERVATIONS), chargeUntilSeconds: trace.durationSeconds, mixedSteps: d.mixedSteps === true });
-    oracle = { cost: costOf(r), attainment: attainmentOf(r).attainment, headroom };
-    if (oracle.attainment >= ATTAINMENT_GOAL) break;
+    const o = { cost: costOf(r), attainment: attainmentOf(r).attainment, headroom };
+    oracleAt.set(i, o);
+    return o;
+  };
+  if (options.oracle !== false) {
+    // The floor first; else a bisection for the lowest headroom that meets the goal (attainment
+    // rises with headroom), or the highest when none does.
+    const last = CLAIRVOYANT_HEADROOMS.length - 1;
+    const meets = (i: number): boolean => tryHeadroom(i).attainment >= ATTAINMENT_GOAL;
+    let chosen = 0;
+    if (!meets(0)) {
+      if (!meets(last)) chosen = last;
+      else {
+        let lo = 0;
+        let hi = last;
+        while (hi - lo > 1) {
+          const mid = (lo + hi) >> 1;
+          if (meets(mid)) hi = mid;
+          else lo = mid;
+        }
+        chosen = hi;
+      }
+    }
+    oracle = tryHeadroom(chosen);
   }
   const results: ReplayResult[] = [];
   const share = round(burstShare(plan, rawTrace), 3);
