@@ -18,7 +18,7 @@
 import type { PlannedDeployment } from '../report.js';
 import { type ReplayDeploymentOptions, toReplayDeployment } from './deployments.js';
 import { ReplayPolicyKind, replayDeployment } from './replay.js';
-import { plannedForShape, policyForPlan, replanForShape, traceRequestShape } from './shape.js';
+import { plannedAtTarget, plannedForShape, traceRequestShape } from './shape.js';
 import type { RequestTrace } from './trace.js';
 
 /** Step of the fitted target utilisation. */
@@ -77,13 +77,6 @@ export interface TargetFit {
   readonly deployment: PlannedDeployment;
 }
 
-/** The deployment planned for the trace's mean request shape at target utilisation `u`. */
-function plannedAt(shaped: PlannedDeployment, original: PlannedDeployment, u: number): PlannedDeployment {
-  if (u === shaped.plan.targetUtilization) return shaped;
-  const plan = replanForShape(shaped.plan, { inputTokens: shaped.plan.inputTokens, outputTokens: shaped.plan.outputTokens }, u);
-  return { ...shaped, plan, scalingPolicy: policyForPlan(plan, original.scalingPolicy) };
-}
-
 /**
  * The highest target utilisation at which `d`, planned for `trace`'s mean request shape, keeps
  * the attainment goal when the trace is replayed against its default policy. Bisects over
@@ -96,7 +89,7 @@ export function fitTargetUtilization(d: PlannedDeployment, trace: RequestTrace, 
   const attainmentAt = (i: number): number => {
     const known = memo.get(i);
     if (known !== undefined) return known;
-    const rd = toReplayDeployment(plannedAt(shaped, d, FIT_TARGET_UTILIZATIONS[i]!), options.deployment);
+    const rd = toReplayDeployment(plannedAtTarget(shaped, FIT_TARGET_UTILIZATIONS[i]!), options.deployment);
     const policies = [rd.defaultPolicy ?? ReplayPolicyKind.OUTPUT_TOKENS];
     const replay = { policies, oracle: false, ...(options.rateScale === undefined ? {} : { rateScale: options.rateScale }) };
     const worst = Math.min(...[trace, ...(options.alsoOn ?? [])].map((t) => replayDeployment(rd, t, replay)[0]!.sloAttainment));
@@ -120,7 +113,7 @@ export function fitTargetUtilization(d: PlannedDeployment, trace: RequestTrace, 
   }
   const attainment = attainmentAt(best);
   const targetUtilization = FIT_TARGET_UTILIZATIONS[best]!;
-  return { targetUtilization, attainment, met: attainment >= goal, replays: memo.size, deployment: plannedAt(shaped, d, targetUtilization) };
+  return { targetUtilization, attainment, met: attainment >= goal, replays: memo.size, deployment: plannedAtTarget(shaped, targetUtilization) };
 }
 
 /**

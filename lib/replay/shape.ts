@@ -86,6 +86,16 @@ export function plannedForShape(d: PlannedDeployment, shape: RequestShape): Plan
 }
 
 /**
+ * `d` at target utilisation `u`: the same plan (request shape included) and policy options, the
+ * per-replica target following the new utilisation.
+ */
+export function plannedAtTarget(d: PlannedDeployment, u: number): PlannedDeployment {
+  if (u === d.plan.targetUtilization) return d;
+  const plan = replanForShape(d.plan, { inputTokens: d.plan.inputTokens, outputTokens: d.plan.outputTokens }, u);
+  return { ...d, plan, scalingPolicy: policyForPlan(plan, d.scalingPolicy) };
+}
+
+/**
  * A planned deployment replanned for the bursts of `trace`, without replaying it: for its mean
  * request shape ({@link plannedForShape}), and at the target utilisation its bursts leave
  * ({@link burstTargetUtilization}: the target x the trace's burst share, `burstShare`). A
@@ -99,7 +109,5 @@ export function plannedForShape(d: PlannedDeployment, shape: RequestShape): Plan
 export function plannedForBursts(d: PlannedDeployment, trace: RequestTrace): PlannedDeployment {
   const shaped = plannedForShape(d, traceRequestShape(trace));
   const u = burstTargetUtilization(shaped.plan, trace);
-  if (u >= shaped.plan.targetUtilization) return shaped;
-  const plan = replanForShape(shaped.plan, { inputTokens: shaped.plan.inputTokens, outputTokens: shaped.plan.outputTokens }, u);
-  return { ...shaped, plan, scalingPolicy: policyForPlan(plan, d.scalingPolicy) };
+  return u >= shaped.plan.targetUtilization ? shaped : plannedAtTarget(shaped, u);
 }
