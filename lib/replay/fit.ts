@@ -15,6 +15,7 @@
  * trace holds for that trace; how it carries over to other traffic is measured by replaying
  * one trace with the fit of another (`npm run simulate -- --fit-trace`).
  */
+import { firstHolding } from '../private/bisect.js';
 import type { PlannedDeployment } from '../report.js';
 import { type ReplayDeploymentOptions, toReplayDeployment } from './deployments.js';
 import { ReplayPolicyKind, replayDeployment } from './replay.js';
@@ -97,20 +98,9 @@ export function fitTargetUtilization(d: PlannedDeployment, trace: RequestTrace, 
     return worst;
   };
   const top = FIT_TARGET_UTILIZATIONS.length - 1;
-  let best: number;
-  if (attainmentAt(top) >= goal) best = top;
-  else if (attainmentAt(0) < goal) best = 0;
-  else {
-    // Invariant: lo keeps the goal, hi does not.
-    let lo = 0;
-    let hi = top;
-    while (hi - lo > 1) {
-      const mid = (lo + hi) >> 1;
-      if (attainmentAt(mid) >= goal) lo = mid;
-      else hi = mid;
-    }
-    best = lo;
-  }
+  // The top target if it keeps the goal, the lowest if even that misses it, else the highest
+  // just below the first that misses it.
+  const best = attainmentAt(top) >= goal ? top : attainmentAt(0) < goal ? 0 : firstHolding(0, top, (i) => attainmentAt(i) < goal) - 1;
   const attainment = attainmentAt(best);
   const targetUtilization = FIT_TARGET_UTILIZATIONS[best]!;
   return { targetUtilization, attainment, met: attainment >= goal, replays: memo.size, deployment: plannedAtTarget(shaped, targetUtilization) };

@@ -3,6 +3,7 @@
  * compare each with the oracle.
  */
 import { InferenceConstructsError } from '../errors.js';
+import { firstHolding } from '../private/bisect.js';
 import type { CapacityPlan } from '../planner.js';
 import type { TokenScalingPolicy } from '../scaling.js';
 import { VLLM_DEFAULT_MAX_NUM_BATCHED_TOKENS } from '../scaling.js';
@@ -636,20 +637,7 @@ export function replayDeployment(d: ReplayDeployment, rawTrace: RequestTrace, op
     // rises with headroom), or the highest when none does.
     const last = CLAIRVOYANT_HEADROOMS.length - 1;
     const meets = (i: number): boolean => tryHeadroom(i).attainment >= ATTAINMENT_GOAL;
-    let chosen = 0;
-    if (!meets(0)) {
-      if (!meets(last)) chosen = last;
-      else {
-        let lo = 0;
-        let hi = last;
-        while (hi - lo > 1) {
-          const mid = (lo + hi) >> 1;
-          if (meets(mid)) hi = mid;
-          else lo = mid;
-        }
-        chosen = hi;
-      }
-    }
+    const chosen = meets(0) ? 0 : !meets(last) ? last : firstHolding(0, last, meets);
     oracle = tryHeadroom(chosen);
   }
   const results: ReplayResult[] = [];
