@@ -113,7 +113,7 @@ export function replaySection(deployments: PlannedDeployment[], baseDir: string,
       traces.set(d.replayTrace, trace);
     }
     results.push(...replayDeployment(toReplayDeployment(d), trace, options));
-    if (options.fit === true) fits[d.name] = fitTargetUtilization(d, trace, options.rateScale === undefined ? {} : { rateScale: options.rateScale });
+    if (options.fit === true) fits[d.name] = fitTargetUtilization(d, trace, { rateScale: options.rateScale });
   }
   if (results.length === 0) return { markdown: '', svgs: {} };
   const { markdown, svgs } = renderReplayReport(results, fits);

@@ -92,7 +92,7 @@ export function fitTargetUtilization(d: PlannedDeployment, trace: RequestTrace, 
     if (known !== undefined) return known;
     const rd = toReplayDeployment(plannedAtTarget(shaped, FIT_TARGET_UTILIZATIONS[i]!), options.deployment);
     const policies = [rd.defaultPolicy ?? ReplayPolicyKind.OUTPUT_TOKENS];
-    const replay = { policies, oracle: false, ...(options.rateScale === undefined ? {} : { rateScale: options.rateScale }) };
+    const replay = { policies, oracle: false, rateScale: options.rateScale };
     const worst = Math.min(...[trace, ...(options.alsoOn ?? [])].map((t) => replayDeployment(rd, t, replay)[0]!.sloAttainment));
     memo.set(i, worst);
     return worst;
