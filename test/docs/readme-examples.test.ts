@@ -21,6 +21,26 @@ export function typescriptBlocks(markdown: string): { line: number; code: string
   return blocks;
 }
 
+const AWS_CDK_LIB_INDEX = join(ROOT, 'node_modules', 'aws-cdk-lib', 'index.d.ts');
+
+/**
+ * aws-cdk-lib's root declarations as the given modules can see them: core, and only the
+ * `aws_*`-style namespaces they name. The root index re-exports all of its 300-odd service
+ * modules (`export * as aws_quicksight from './aws-quicksight'`); a module that names none of
+ * them cannot reach them, so leaving them out changes no diagnostic of the examples and spares
+ * parsing some 1,700 declaration files (the check took 11 s with them, 3.6 s without).
+ */
+export function rootIndexFor(index: string, modules: readonly string[]): string {
+  const text = modules.join('\n');
+  return index
+    .split('\n')
+    .filter((line) => {
+      const m = /^export \* as (\w+) from /.exec(line);
+      return m === null || new RegExp(`\\b${m[1]}\\b`).test(text);
+    })
+    .join('\n');
+}
+
 /** Type-check in-memory modules with the project's compiler options; returns one message per error. */
 export function typeCheck(files: ReadonlyMap<string, string>): string[] {
   const config = ts.getParsedCommandLineOfConfigFile(join(ROOT, 'tsconfig.json'), {}, {
@@ -35,8 +55,13 @@ export function typeCheck(files: ReadonlyMap<string, string>): string[] {
   host.readFile = (f) => files.get(f) ?? readFile(f);
   host.fileExists = (f) => files.has(f) || fileExists(f);
   const getSourceFile = host.getSourceFile.bind(host);
+  const rootIndex = rootIndexFor(readFileSync(AWS_CDK_LIB_INDEX, 'utf8'), [...files.values()]);
   host.getSourceFile = (f, lang, onError, create) =>
-    files.has(f) ? ts.createSourceFile(f, files.get(f)!, lang) : getSourceFile(f, lang, onError, create);
+    files.has(f)
+      ? ts.createSourceFile(f, files.get(f)!, lang)
+      : f === AWS_CDK_LIB_INDEX
+        ? ts.createSourceFile(f, rootIndex, lang)
+        : getSourceFile(f, lang, onError, create);
   const program = ts.createProgram([...files.keys()], { ...config.options, noUnusedLocals: false }, host);
   // Check only the examples: the library itself is type-checked by `npm run typecheck`, and
   // checking the generated CRD bindings again here would cost most of the test's time.
@@ -73,5 +98,12 @@ describe('README examples', () => {
 
   test('the checker rejects an example that does not compile', () => {
     expect(diagnostics().filter((m) => m.startsWith(`${badFile}:`)).join('\n')).toMatch(/modle/);
+  });
+
+  test('an example that names a service namespace of the aws-cdk-lib root still sees it', () => {
+    const index = "import './assets';\nexport * from './core';\nexport * as aws_eks from './aws-eks';\nexport * as aws_s3 from './aws-s3';\n";
+    expect(rootIndexFor(index, ["import * as cdk from 'aws-cdk-lib';\nnew cdk.aws_s3.Bucket(stack, 'B');"])).toBe(
+      "import './assets';\nexport * from './core';\nexport * as aws_s3 from './aws-s3';\n",
+    );
   });
 });
