@@ -54,11 +54,11 @@ export interface CapacityDelays {
 /** Per-request outcome arrays and the replica timeline. */
 export interface EngineResult {
   /** Time to first token per request, seconds (Infinity when never served). */
-  readonly ttft: number[];
+  readonly ttft: Float64Array;
   /** Mean time per output token after the first, seconds (Infinity when never finished). */
-  readonly tpot: number[];
+  readonly tpot: Float64Array;
   /** 1 when the request could not be served (longer than the context). */
-  readonly failed: number[];
+  readonly failed: Uint8Array;
   /** Replica-seconds charged (launch to release, within {@link EngineInput.chargeUntilSeconds}). */
   readonly replicaSeconds: number;
   /** Scale events (changes of the desired count). */
@@ -76,16 +76,33 @@ interface Seq {
   ctx: number;
 }
 
+/** What a replica's step in progress does when it ends at `busyUntil` (see `endStep`). */
+const enum StepKind {
+  /** No step in progress. */
+  NONE,
+  /** Prompt chunks (`chunks`), with one decode token for every sequence already decoding. */
+  PREFILL,
+  /** `k` decode steps of every running sequence. */
+  DECODE,
+}
+
 interface Replica {
   readonly launchedAt: number;
   readyAt: number;
   draining: boolean;
   releasedAt: number;
   running: Seq[];
+  /** Requests routed to the replica and not yet admitted: `queue[queueHead..]`. */
   queue: number[];
+  queueHead: number;
   busyUntil: number;
-  /** Sequences finishing at busyUntil etc. are applied by `finishStep`. */
-  pending: (() => void) | undefined;
+  step: StepKind;
+  /** The prompt chunks of a PREFILL step: sequence, tokens. */
+  chunks: Seq[];
+  chunkSizes: number[];
+  /** The decode steps of a DECODE step, and the sequences it counts as generating. */
+  k: number;
+  decoding: number;
 }
 
 /** Inputs of {@link runEngine}. */
@@ -144,18 +161,31 @@ export function runEngine(input: EngineInput): EngineResult {
   };
   let cumPrompt = 0;
   let cumGen = 0;
-  const replicas: Replica[] = [];
+  // Every replica launched (charged at the end), and those not yet released, in launch order:
+  // a released replica takes no request, step or scaling decision again.
+  const launched: Replica[] = [];
+  let replicas: Replica[] = [];
+  let releasedSinceCompaction = false;
+  const release = (r: Replica, at: number): void => {
+    r.releasedAt = at;
+    releasedSinceCompaction = true;
+  };
   const held: number[] = []; // requests waiting at the router while no replica is ready
   let scaleEvents = 0;
 
   const launch = (t: number, ready: boolean): void => {
-    replicas.push({ launchedAt: t, readyAt: ready ? t : t + delays.startupSeconds, draining: false, releasedAt: Infinity, running: [], queue: [], busyUntil: t, pending: undefined });
+    launched.push({
+      launchedAt: t, readyAt: ready ? t : t + delays.startupSeconds, draining: false, releasedAt: Infinity,
+      running: [], queue: [], queueHead: 0, busyUntil: t, step: StepKind.NONE, chunks: [], chunkSizes: [], k: 0, decoding: 0,
+    });
+    replicas.push(launched[launched.length - 1]!);
   };
   for (let i = 0; i < input.initialReplicas; i++) launch(0, true);
   let desired = input.initialReplicas;
 
   const serving = (r: Replica, t: number): boolean => !r.draining && r.readyAt <= t && r.releasedAt === Infinity;
-  const outstanding = (r: Replica): number => r.running.length + r.queue.length;
+  const queued = (r: Replica): number => r.queue.length - r.queueHead;
+  const outstanding = (r: Replica): number => r.running.length + queued(r);
 
   const route = (req: number, t: number): void => {
     let best: Replica | undefined;
@@ -169,26 +199,34 @@ export function runEngine(input: EngineInput): EngineResult {
 
   /** Plan and start one (macro) step on replica r at time t. */
   const startStep = (r: Replica, t: number, nextSample: number): void => {
-    while (r.running.length < conc && r.queue.length > 0) {
-      const q = r.queue.shift() as number;
+    while (r.running.length < conc && r.queueHead < r.queue.length) {
+      const q = r.queue[r.queueHead++]!;
       r.running.push({ req: q, prefillLeft: reqs[q].promptTokens, outLeft: Math.max(1, reqs[q].outputTokens), ctx: 0 });
     }
+    if (r.queueHead === r.queue.length) {
+      r.queue.length = 0;
+      r.queueHead = 0;
+    }
     if (r.running.length === 0) {
-      r.pending = undefined;
+      r.step = StepKind.NONE;
       return;
     }
     let decoding = 0;
     let ctxSum = 0;
     for (const s of r.running) if (s.prefillLeft === 0) { decoding++; ctxSum += s.ctx; }
     let budget = Math.max(0, stepBudget - decoding);
-    const chunks: [Seq, number][] = [];
+    const chunks = r.chunks;
+    const chunkSizes = r.chunkSizes;
+    chunks.length = 0;
+    chunkSizes.length = 0;
     let chunkTokens = 0;
     for (const s of r.running) {
       if (s.prefillLeft > 0 && budget > 0) {
         const c = Math.min(s.prefillLeft, budget);
         budget -= c;
         chunkTokens += c;
-        chunks.push([s, c]);
+        chunks.push(s);
+        chunkSizes.push(c);
       }
     }
     const meanCtx = decoding > 0 ? ctxSum / decoding : 0;
@@ -198,27 +236,8 @@ export function runEngine(input: EngineInput): EngineResult {
       const dt = input.mixedSteps === true
         ? mixedStepSeconds(profile, decoding, meanCtx, chunkTokens)
         : (decoding > 0 ? decodeStepSeconds(profile, decoding, meanCtx) : profile.fixedSecondsPerStep) + prefillSeconds(profile, chunkTokens);
-      const doneAt = t + Math.max(dt, 1e-6);
-      r.busyUntil = doneAt;
-      r.pending = () => {
-        for (const [s, c] of chunks) {
-          s.prefillLeft -= c;
-          s.ctx += c;
-          cumPrompt += c;
-          if (s.prefillLeft === 0) {
-            // The prefill step emits the first token.
-            firstAt[s.req] = doneAt;
-            ttft[s.req] = doneAt - reqs[s.req].arrivalSeconds;
-            s.outLeft -= 1;
-            s.ctx += 1;
-            cumGen += 1;
-            s.prefillLeft = -1; // mark: first token emitted this step, decodes next step
-          }
-        }
-        for (const s of r.running) if (s.prefillLeft === 0) { s.outLeft -= 1; s.ctx += 1; cumGen += 1; }
-        for (const s of r.running) if (s.prefillLeft === -1) s.prefillLeft = 0;
-        finish(r, doneAt);
-      };
+      r.busyUntil = t + Math.max(dt, 1e-6);
+      r.step = StepKind.PREFILL;
       return;
     }
     // Decode only: advance k identical steps at once, up to the first completion, the next
@@ -229,13 +248,44 @@ export function runEngine(input: EngineInput): EngineResult {
     const horizon = Math.min(nextSample, r.running.length < conc ? nextArrivalTime() : Infinity);
     if (horizon < Infinity) k = Math.min(k, Math.max(1, Math.ceil((horizon - t) / dt0)));
     const dt = decodeStepSeconds(profile, decoding, meanCtx + (k - 1) / 2);
-    const doneAt = t + k * dt;
-    r.busyUntil = doneAt;
-    r.pending = () => {
+    r.busyUntil = t + k * dt;
+    r.step = StepKind.DECODE;
+    r.k = k;
+    r.decoding = decoding;
+  };
+
+  /** Apply the step in progress on replica r, which ends now (at `r.busyUntil`). */
+  const endStep = (r: Replica): void => {
+    const doneAt = r.busyUntil;
+    if (r.step === StepKind.PREFILL) {
+      const chunks = r.chunks;
+      for (let i = 0; i < chunks.length; i++) {
+        const s = chunks[i]!;
+        const c = r.chunkSizes[i]!;
+        s.prefillLeft -= c;
+        s.ctx += c;
+        cumPrompt += c;
+        if (s.prefillLeft === 0) {
+          // The prefill step emits the first token.
+          firstAt[s.req] = doneAt;
+          ttft[s.req] = doneAt - reqs[s.req].arrivalSeconds;
+          s.outLeft -= 1;
+          s.ctx += 1;
+          cumGen += 1;
+          s.prefillLeft = -1; // mark: first token emitted this step, decodes next step
+        }
+      }
+      for (const s of r.running) {
+        if (s.prefillLeft === 0) { s.outLeft -= 1; s.ctx += 1; cumGen += 1; }
+        else if (s.prefillLeft === -1) s.prefillLeft = 0;
+      }
+    } else {
+      const k = r.k;
       for (const s of r.running) { s.outLeft -= k; s.ctx += k; }
-      cumGen += k * decoding;
-      finish(r, doneAt);
-    };
+      cumGen += k * r.decoding;
+    }
+    r.step = StepKind.NONE;
+    finish(r, doneAt);
   };
 
   const finish = (r: Replica, t: number): void => {
@@ -256,8 +306,8 @@ export function runEngine(input: EngineInput): EngineResult {
     let ready = 0;
     for (const r of replicas) {
       if (r.releasedAt !== Infinity || r.readyAt > t) continue;
-      waiting += r.queue.length;
-      inFlight += r.running.length + r.queue.length;
+      waiting += queued(r);
+      inFlight += r.running.length + queued(r);
       if (!r.draining) ready++;
       let used = 0;
       for (const s of r.running) used += s.ctx;
@@ -281,7 +331,7 @@ export function runEngine(input: EngineInput): EngineResult {
       for (let i = 0; i < live.length - want; i++) {
         const r = order[i];
         r.draining = true;
-        if (r.readyAt > t) r.releasedAt = t + delays.releaseSeconds;
+        if (r.readyAt > t) release(r, t + delays.releaseSeconds);
       }
     }
   };
@@ -293,18 +343,14 @@ export function runEngine(input: EngineInput): EngineResult {
     // Next event.
     let next = Math.min(nextArrivalTime(), nextTick, nextSample);
     for (const r of replicas) {
-      if (r.pending !== undefined) next = Math.min(next, r.busyUntil);
+      if (r.step !== StepKind.NONE) next = Math.min(next, r.busyUntil);
       else if (r.releasedAt === Infinity && r.readyAt > t) next = Math.min(next, r.readyAt);
     }
     if (next > end) break;
     t = next;
     // Steps that end now.
     for (const r of replicas) {
-      if (r.pending !== undefined && r.busyUntil <= t) {
-        const p = r.pending;
-        r.pending = undefined;
-        p();
-      }
+      if (r.step !== StepKind.NONE && r.busyUntil <= t) endStep(r);
     }
     // Replicas becoming ready take held requests.
     if (held.length > 0) {
@@ -330,10 +376,14 @@ export function runEngine(input: EngineInput): EngineResult {
     }
     // Drained replicas are released; idle replicas start their next step.
     for (const r of replicas) {
-      if (r.draining && r.releasedAt === Infinity && r.pending === undefined && r.running.length === 0 && r.queue.length === 0) {
-        r.releasedAt = t + delays.releaseSeconds;
+      if (r.draining && r.releasedAt === Infinity && r.step === StepKind.NONE && r.running.length === 0 && queued(r) === 0) {
+        release(r, t + delays.releaseSeconds);
       }
-      if (r.pending === undefined && r.releasedAt === Infinity && r.readyAt <= t) startStep(r, t, nextSample);
+      if (r.step === StepKind.NONE && r.releasedAt === Infinity && r.readyAt <= t) startStep(r, t, nextSample);
+    }
+    if (releasedSinceCompaction) {
+      replicas = replicas.filter((r) => r.releasedAt === Infinity);
+      releasedSinceCompaction = false;
     }
   }
 
@@ -341,7 +391,7 @@ export function runEngine(input: EngineInput): EngineResult {
   const minutes = Math.ceil(end / 60);
   const replicasPerMinute = new Array<number>(minutes).fill(0);
   const chargeUntil = Math.min(end, input.chargeUntilSeconds ?? end);
-  for (const r of replicas) {
+  for (const r of launched) {
     const stop = Math.min(end, r.releasedAt);
     replicaSeconds += Math.max(0, Math.min(chargeUntil, stop) - r.launchedAt);
     for (let m = Math.floor(r.launchedAt / 60); m < minutes && m * 60 < stop; m++) {
@@ -350,5 +400,5 @@ export function runEngine(input: EngineInput): EngineResult {
       replicasPerMinute[m] += Math.max(0, b - a) / 60;
     }
   }
-  return { ttft: Array.from(ttft), tpot: Array.from(tpot), failed: Array.from(failed), replicaSeconds, scaleEvents, replicasPerMinute, observations: obs, endSeconds: end };
+  return { ttft, tpot, failed, replicaSeconds, scaleEvents, replicasPerMinute, observations: obs, endSeconds: end };
 }
