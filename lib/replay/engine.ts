@@ -69,11 +69,22 @@ export interface EngineResult {
   readonly endSeconds: number;
 }
 
+/**
+ * A request admitted to a replica's batch. While it prefills, `prefillLeft` and `ctx` count its
+ * prompt; once it decodes, its context and its finish are kept against the replica's decode
+ * clock (`Replica.clock`, one tick per decode token every decoding sequence generates), so a
+ * step advances the whole batch without visiting each sequence.
+ */
 interface Seq {
   readonly req: number;
+  /** Prompt tokens still to prefill. */
   prefillLeft: number;
-  outLeft: number;
+  /** Prompt tokens prefilled (while prefilling). */
   ctx: number;
+  /** While decoding: the replica clock at which its last token is generated. */
+  finishClock: number;
+  /** While decoding: its context minus the replica clock. */
+  ctxOffset: number;
 }
 
 /** What a replica's step in progress does when it ends at `busyUntil` (see `endStep`). */
@@ -82,7 +93,7 @@ const enum StepKind {
   NONE,
   /** Prompt chunks (`chunks`), with one decode token for every sequence already decoding. */
   PREFILL,
-  /** `k` decode steps of every running sequence. */
+  /** `k` decode steps of every decoding sequence. */
   DECODE,
 }
 
@@ -91,18 +102,57 @@ interface Replica {
   readyAt: number;
   draining: boolean;
   releasedAt: number;
-  running: Seq[];
+  /** Sequences admitted, prefilling and decoding. */
+  running: number;
+  /** Sequences still prefilling, in admission order (`prefilling[prefillHead..]`): chunks go to them in that order. */
+  prefilling: Seq[];
+  prefillHead: number;
+  /** Prompt tokens prefilled by the sequences still prefilling. */
+  prefillCtx: number;
+  /** Decode tokens generated so far by each sequence that has been decoding throughout. */
+  clock: number;
+  /** Decoding sequences, a min-heap on `finishClock`. */
+  decodingHeap: Seq[];
+  /** Sum of the decoding sequences' contexts. */
+  decodeCtx: number;
   /** Requests routed to the replica and not yet admitted: `queue[queueHead..]`. */
   queue: number[];
   queueHead: number;
   busyUntil: number;
   step: StepKind;
-  /** The prompt chunks of a PREFILL step: sequence, tokens. */
-  chunks: Seq[];
+  /** The prompt chunks of a PREFILL step (tokens per sequence, from `prefilling[prefillHead]` on). */
   chunkSizes: number[];
-  /** The decode steps of a DECODE step, and the sequences it counts as generating. */
+  /** The decode steps of a DECODE step. */
   k: number;
-  decoding: number;
+}
+
+function heapPush(heap: Seq[], s: Seq): void {
+  let i = heap.push(s) - 1;
+  while (i > 0) {
+    const parent = (i - 1) >> 1;
+    if (heap[parent]!.finishClock <= s.finishClock) break;
+    heap[i] = heap[parent]!;
+    i = parent;
+  }
+  heap[i] = s;
+}
+
+function heapPop(heap: Seq[]): Seq {
+  const top = heap[0]!;
+  const last = heap.pop()!;
+  if (heap.length > 0) {
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= heap.length) break;
+      const c = l + 1 < heap.length && heap[l + 1]!.finishClock < heap[l]!.finishClock ? l + 1 : l;
+      if (heap[c]!.finishClock >= last.finishClock) break;
+      heap[i] = heap[c]!;
+      i = c;
+    }
+    heap[i] = last;
+  }
+  return top;
 }
 
 /** Inputs of {@link runEngine}. */
@@ -176,7 +226,8 @@ export function runEngine(input: EngineInput): EngineResult {
   const launch = (t: number, ready: boolean): void => {
     launched.push({
       launchedAt: t, readyAt: ready ? t : t + delays.startupSeconds, draining: false, releasedAt: Infinity,
-      running: [], queue: [], queueHead: 0, busyUntil: t, step: StepKind.NONE, chunks: [], chunkSizes: [], k: 0, decoding: 0,
+      running: 0, prefilling: [], prefillHead: 0, prefillCtx: 0, clock: 0, decodingHeap: [], decodeCtx: 0,
+      queue: [], queueHead: 0, busyUntil: t, step: StepKind.NONE, chunkSizes: [], k: 0,
     });
     replicas.push(launched[launched.length - 1]!);
   };
@@ -185,7 +236,7 @@ export function runEngine(input: EngineInput): EngineResult {
 
   const serving = (r: Replica, t: number): boolean => !r.draining && r.readyAt <= t && r.releasedAt === Infinity;
   const queued = (r: Replica): number => r.queue.length - r.queueHead;
-  const outstanding = (r: Replica): number => r.running.length + queued(r);
+  const outstanding = (r: Replica): number => r.running + queued(r);
 
   const route = (req: number, t: number): void => {
     let best: Replica | undefined;
@@ -197,39 +248,41 @@ export function runEngine(input: EngineInput): EngineResult {
   let nextArrivalIdx = 0;
   const nextArrivalTime = (): number => (nextArrivalIdx < n ? reqs[nextArrivalIdx].arrivalSeconds : Infinity);
 
+  /** A sequence whose prompt is prefilled (its first token generated) joins the decoding batch. */
+  const startDecoding = (r: Replica, s: Seq, outLeft: number, ctx: number): void => {
+    s.finishClock = r.clock + outLeft;
+    s.ctxOffset = ctx - r.clock;
+    r.decodeCtx += ctx;
+    heapPush(r.decodingHeap, s);
+  };
+
   /** Plan and start one (macro) step on replica r at time t. */
   const startStep = (r: Replica, t: number, nextSample: number): void => {
-    while (r.running.length < conc && r.queueHead < r.queue.length) {
+    while (r.running < conc && r.queueHead < r.queue.length) {
       const q = r.queue[r.queueHead++]!;
-      r.running.push({ req: q, prefillLeft: reqs[q].promptTokens, outLeft: Math.max(1, reqs[q].outputTokens), ctx: 0 });
+      r.running++;
+      r.prefilling.push({ req: q, prefillLeft: reqs[q].promptTokens, ctx: 0, finishClock: 0, ctxOffset: 0 });
     }
     if (r.queueHead === r.queue.length) {
       r.queue.length = 0;
       r.queueHead = 0;
     }
-    if (r.running.length === 0) {
+    if (r.running === 0) {
       r.step = StepKind.NONE;
       return;
     }
-    let decoding = 0;
-    let ctxSum = 0;
-    for (const s of r.running) if (s.prefillLeft === 0) { decoding++; ctxSum += s.ctx; }
+    const decoding = r.decodingHeap.length;
     let budget = Math.max(0, stepBudget - decoding);
-    const chunks = r.chunks;
     const chunkSizes = r.chunkSizes;
-    chunks.length = 0;
     chunkSizes.length = 0;
     let chunkTokens = 0;
-    for (const s of r.running) {
-      if (s.prefillLeft > 0 && budget > 0) {
-        const c = Math.min(s.prefillLeft, budget);
-        budget -= c;
-        chunkTokens += c;
-        chunks.push(s);
-        chunkSizes.push(c);
-      }
+    for (let i = r.prefillHead; i < r.prefilling.length && budget > 0; i++) {
+      const c = Math.min(r.prefilling[i]!.prefillLeft, budget);
+      budget -= c;
+      chunkTokens += c;
+      chunkSizes.push(c);
     }
-    const meanCtx = decoding > 0 ? ctxSum / decoding : 0;
+    const meanCtx = decoding > 0 ? r.decodeCtx / decoding : 0;
     if (chunkTokens > 0 || decoding === 0) {
       // Chunked prefill: one forward pass for the chunks and the decode tokens, its roofline
       // (mixedStepSeconds); otherwise the prefill adds to the decode step.
@@ -241,62 +294,66 @@ export function runEngine(input: EngineInput): EngineResult {
       return;
     }
     // Decode only: advance k identical steps at once, up to the first completion, the next
-    // arrival (when a slot is free), or the next sample.
-    let k = Infinity;
-    for (const s of r.running) k = Math.min(k, s.outLeft);
+    // arrival (when a slot is free), or the next sample. Sequences still prefilling (the step's
+    // token budget all taken by decode tokens) wait.
+    let k = r.decodingHeap[0]!.finishClock - r.clock;
     const dt0 = decodeStepSeconds(profile, decoding, meanCtx);
-    const horizon = Math.min(nextSample, r.running.length < conc ? nextArrivalTime() : Infinity);
+    const horizon = Math.min(nextSample, r.running < conc ? nextArrivalTime() : Infinity);
     if (horizon < Infinity) k = Math.min(k, Math.max(1, Math.ceil((horizon - t) / dt0)));
     const dt = decodeStepSeconds(profile, decoding, meanCtx + (k - 1) / 2);
     r.busyUntil = t + k * dt;
     r.step = StepKind.DECODE;
     r.k = k;
-    r.decoding = decoding;
   };
 
   /** Apply the step in progress on replica r, which ends now (at `r.busyUntil`). */
   const endStep = (r: Replica): void => {
     const doneAt = r.busyUntil;
+    // The sequences decoding through the step generate one token each (k in a DECODE step).
+    const k = r.step === StepKind.PREFILL ? 1 : r.k;
+    const decoding = r.decodingHeap.length;
+    r.clock += k;
+    r.decodeCtx += k * decoding;
+    cumGen += k * decoding;
     if (r.step === StepKind.PREFILL) {
-      const chunks = r.chunks;
-      for (let i = 0; i < chunks.length; i++) {
-        const s = chunks[i]!;
-        const c = r.chunkSizes[i]!;
+      const sizes = r.chunkSizes;
+      for (let i = 0; i < sizes.length; i++) {
+        const s = r.prefilling[r.prefillHead + i]!;
+        const c = sizes[i]!;
         s.prefillLeft -= c;
         s.ctx += c;
+        r.prefillCtx += c;
         cumPrompt += c;
-        if (s.prefillLeft === 0) {
-          // The prefill step emits the first token.
-          firstAt[s.req] = doneAt;
-          ttft[s.req] = doneAt - reqs[s.req].arrivalSeconds;
-          s.outLeft -= 1;
-          s.ctx += 1;
-          cumGen += 1;
-          s.prefillLeft = -1; // mark: first token emitted this step, decodes next step
-        }
       }
-      for (const s of r.running) {
-        if (s.prefillLeft === 0) { s.outLeft -= 1; s.ctx += 1; cumGen += 1; }
-        else if (s.prefillLeft === -1) s.prefillLeft = 0;
+      // Chunks go in admission order, so the prompts this step completed lead the queue. Each
+      // step that completes a prompt emits its first token; the sequence decodes from the next.
+      while (r.prefillHead < r.prefilling.length && r.prefilling[r.prefillHead]!.prefillLeft === 0) {
+        const s = r.prefilling[r.prefillHead++]!;
+        r.prefillCtx -= s.ctx;
+        firstAt[s.req] = doneAt;
+        ttft[s.req] = doneAt - reqs[s.req].arrivalSeconds;
+        cumGen += 1;
+        startDecoding(r, s, Math.max(1, reqs[s.req].outputTokens) - 1, s.ctx + 1);
       }
-    } else {
-      const k = r.k;
-      for (const s of r.running) { s.outLeft -= k; s.ctx += k; }
-      cumGen += k * r.decoding;
+      if (r.prefillHead === r.prefilling.length) {
+        r.prefilling.length = 0;
+        r.prefillHead = 0;
+      }
     }
     r.step = StepKind.NONE;
     finish(r, doneAt);
   };
 
+  /** Sequences that have generated their last token leave the batch. */
   const finish = (r: Replica, t: number): void => {
-    const still: Seq[] = [];
-    for (const s of r.running) {
-      if (s.outLeft <= 0) {
-        const out = Math.max(1, reqs[s.req].outputTokens);
-        tpot[s.req] = out > 1 ? (t - firstAt[s.req]) / (out - 1) : 0;
-      } else still.push(s);
+    const heap = r.decodingHeap;
+    while (heap.length > 0 && heap[0]!.finishClock <= r.clock) {
+      const s = heapPop(heap);
+      r.decodeCtx -= r.clock + s.ctxOffset;
+      r.running--;
+      const out = Math.max(1, reqs[s.req].outputTokens);
+      tpot[s.req] = out > 1 ? (t - firstAt[s.req]) / (out - 1) : 0;
     }
-    r.running = still;
   };
 
   const sample = (sec: number, t: number): void => {
@@ -307,11 +364,9 @@ export function runEngine(input: EngineInput): EngineResult {
     for (const r of replicas) {
       if (r.releasedAt !== Infinity || r.readyAt > t) continue;
       waiting += queued(r);
-      inFlight += r.running.length + queued(r);
+      inFlight += r.running + queued(r);
       if (!r.draining) ready++;
-      let used = 0;
-      for (const s of r.running) used += s.ctx;
-      kv += used / kvCapacity;
+      kv += (r.decodeCtx + r.prefillCtx) / kvCapacity;
     }
     obs.promptTokens[sec] = cumPrompt;
     obs.generatedTokens[sec] = cumGen;
@@ -359,7 +414,9 @@ export function runEngine(input: EngineInput): EngineResult {
     }
     while (nextArrivalIdx < n && reqs[nextArrivalIdx].arrivalSeconds <= t) {
       const q = nextArrivalIdx++;
-      if (reqs[q].promptTokens + Math.max(1, reqs[q].outputTokens) > plan.contextTokens) failed[q] = 1;
+      // vLLM rejects a prompt longer than the context leaves for its output, and an empty one
+      // ("The decoder prompt cannot be empty", tests/entrypoints/llm/test_prompt_validation.py).
+      if (reqs[q].promptTokens === 0 || reqs[q].promptTokens + Math.max(1, reqs[q].outputTokens) > plan.contextTokens) failed[q] = 1;
       else route(q, t);
     }
     if (t >= nextSample) {
@@ -376,7 +433,7 @@ export function runEngine(input: EngineInput): EngineResult {
     }
     // Drained replicas are released; idle replicas start their next step.
     for (const r of replicas) {
-      if (r.draining && r.releasedAt === Infinity && r.step === StepKind.NONE && r.running.length === 0 && queued(r) === 0) {
+      if (r.draining && r.releasedAt === Infinity && r.step === StepKind.NONE && r.running === 0 && queued(r) === 0) {
         release(r, t + delays.releaseSeconds);
       }
       if (r.step === StepKind.NONE && r.releasedAt === Infinity && r.readyAt <= t) startStep(r, t, nextSample);

@@ -67,6 +67,37 @@ describe('replay engine', () => {
     expect(Number.isFinite(r.tpot[0])).toBe(true);
   });
 
+  it('counts an empty prompt as failed: vLLM rejects it ("The decoder prompt cannot be empty")', () => {
+    const t: RequestTrace = { name: 't', durationSeconds: 1, requests: [
+      { arrivalSeconds: 0, promptTokens: 0, outputTokens: 10 },
+      { arrivalSeconds: 1, promptTokens: 10, outputTokens: 10 },
+    ] };
+    const r = runEngine({ plan, profile: profileForPlan(plan), targets: latencyTargetsForPlan(plan), trace: t, scaler: { periodSeconds: 15, desired: (_n, c) => c }, delays: { startupSeconds: 0, releaseSeconds: 0 }, initialReplicas: 1, drainSeconds: 30 });
+    expect(Array.from(r.failed)).toEqual([1, 0]);
+    expect(r.ttft[0]).toBe(Number.POSITIVE_INFINITY);
+    expect(r.observations.generatedTokens.at(-1)).toBe(10);
+  });
+
+  it('gives a step its decode tokens first: a prompt waits while the decoding sequences take the whole token budget', () => {
+    // A budget of 2 tokens per step: the first step prefills two of the three one-token prompts;
+    // then the two decoding sequences leave none for the third, which is prefilled once the
+    // shorter of them has finished, before the longer one does.
+    const t: RequestTrace = { name: 't', durationSeconds: 1, requests: [
+      { arrivalSeconds: 0, promptTokens: 1, outputTokens: 50 },
+      { arrivalSeconds: 0, promptTokens: 1, outputTokens: 20 },
+      { arrivalSeconds: 0, promptTokens: 1, outputTokens: 5 },
+    ] };
+    const r = runEngine({ plan, profile: profileForPlan(plan), targets: latencyTargetsForPlan(plan), trace: t, scaler: { periodSeconds: 15, desired: (_n, c) => c }, delays: { startupSeconds: 0, releaseSeconds: 0 }, initialReplicas: 1, drainSeconds: 30, maxBatchedTokens: 2 });
+    // All arrive at 0 s, so a request's time to first token is also when its first token came.
+    const secondDone = r.ttft[1]! + 19 * r.tpot[1]!;
+    expect(Number.isFinite(r.ttft[2]!) && Number.isFinite(r.tpot[2]!)).toBe(true);
+    expect(r.ttft[2]!).toBeGreaterThanOrEqual(secondDone - 1e-9);
+    expect(r.ttft[2]!).toBeLessThan(r.ttft[0]! + 49 * r.tpot[0]!);
+    // Every request generates exactly its output tokens, and every prompt token is prefilled once.
+    expect(r.observations.generatedTokens.at(-1)).toBe(75);
+    expect(r.observations.promptTokens.at(-1)).toBe(3);
+  });
+
   it("charges replica-seconds within the trace's window when asked: the drain serves in-flight requests, unbilled", () => {
     const t: RequestTrace = { name: 't', durationSeconds: 100, requests: [{ arrivalSeconds: 99, promptTokens: 1000, outputTokens: 400 }] };
     const run = (chargeUntilSeconds?: number) => runEngine({ plan, profile: profileForPlan(plan), targets: latencyTargetsForPlan(plan), trace: t, scaler: { periodSeconds: 15, desired: () => 2 }, delays: { startupSeconds: 0, releaseSeconds: 0 }, initialReplicas: 2, drainSeconds: 600, ...(chargeUntilSeconds !== undefined ? { chargeUntilSeconds } : {}) });
