@@ -3,6 +3,13 @@
  * request trace, with continuous-batching replicas on the plan's step-time model, a router in
  * front of them, a scaler that sees only what its metrics pipeline shows, and capacity that
  * arrives late.
+ *
+ * Each replica runs vLLM's scheduling: requests are admitted up to the planned concurrency in
+ * arrival order; a step spends its token budget (`--max-num-batched-tokens`) on one token per
+ * decoding sequence first and on prompt chunks, in admission order, with what is left; the step
+ * that completes a prompt emits its first token. Steps of decode only are taken k at a time, up
+ * to the next completion, arrival or sample. The batch is kept as counts and a decode clock
+ * (a heap of finishing ticks), so a step costs the sequences it changes, not the batch size.
  */
 import type { CapacityPlan } from '../planner.js';
 import { type StepTimeProfile, decodeStepSeconds, mixedStepSeconds, prefillSeconds } from '../step-time.js';
