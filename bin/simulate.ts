@@ -26,6 +26,7 @@ import { toReplayDeployment } from '../lib/replay/deployments.js';
 import { plannedForTrace } from '../lib/replay/fit.js';
 import { plannedForBursts, plannedForShape, traceRequestShape } from '../lib/replay/shape.js';
 import type { RequestTrace } from '../lib/replay/trace.js';
+import { type TextSink, reportingErrors } from './cli-errors.js';
 import { plannedDeployments } from './plan-report.js';
 import { addKubernetesReference } from './reference/k8s.js';
 import { addSageMakerReference } from './reference/sagemaker.js';
@@ -201,5 +202,13 @@ function main(argv: string[]): void {
   process.stdout.write(`replay: ${trace.name} ${defaults[0].policy} efficiency ${total.efficiency} attainment ${total.attainment} planned ${planned}\n`);
 }
 
+/**
+ * The command line: runs the replay and returns the exit status. A bad flag or trace (an error
+ * of this library) is one line on stderr, `simulate: [Code] ...`, and status 1, not a stack.
+ */
+export function cli(argv: string[], stderr: TextSink = process.stderr): number {
+  return reportingErrors('simulate', stderr, () => main(argv));
+}
+
 // Run only as the CLI, not when imported (the plan report and tests import the deployments).
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) main(process.argv.slice(2));
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) process.exitCode = cli(process.argv.slice(2));
