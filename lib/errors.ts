@@ -92,6 +92,7 @@ export const ERROR_CODES = {
   ReplayDeploymentUnknown: 'no deployment of the replayed fleet has that name',
   ReplayPlanShapeInvalid: 'the replay plan shape is none of the fitted target, the bursts rule, the mean shape, or the rendered one',
   TraceWindowInvalid: 'a window of a request trace is not a range of minutes within it',
+  TraceLongerThanContext: "a trace's mean request is longer than the replayed deployment's context",
   // platforms and scrape backends (lib/platforms.ts)
   KubernetesPlatformUnknown: 'the Kubernetes platform is not one the library renders for',
   ScrapeBackendUnknown: 'the scrape backend is not one the library renders for',

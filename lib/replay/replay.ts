@@ -588,6 +588,17 @@ export function replayDeployment(d: ReplayDeployment, rawTrace: RequestTrace, op
   if (rawTrace.requests.length === 0) {
     throw new InferenceConstructsError('TraceInvalid', { prop: 'trace', problem: 'the trace has no requests', received: rawTrace.name, allowed: 'a trace with at least one request', fix: 'pass a non-empty trace' });
   }
+  // Cost is charged over the trace's window (first to last arrival): a trace whose requests all
+  // arrive at one instant has none, and would read as free for every policy.
+  if (!(rawTrace.durationSeconds > 0)) {
+    throw new InferenceConstructsError('TraceInvalid', {
+      prop: 'trace',
+      problem: `the trace spans no time: its ${rawTrace.requests.length} request(s) all arrive at the same instant, so there is no window to charge`,
+      received: rawTrace.name,
+      allowed: 'a trace whose last request arrives after its first (the Azure traces span an hour)',
+      fix: 'replay a longer recording of the traffic',
+    });
+  }
   const rateScale = options.rateScale ?? fitRateScale(d, rawTrace);
   const trace = rateScale === 1 ? rawTrace : scaleTraceRate(rawTrace, rateScale, options.seed ?? 1);
   const plan = d.plan;

@@ -81,6 +81,15 @@ export function policyForPlan(plan: CapacityPlan, policy: TokenScalingPolicy): T
 /** A planned deployment replanned for `shape` (plan and policy; name, platform and server kept). */
 export function plannedForShape(d: PlannedDeployment, shape: RequestShape): PlannedDeployment {
   if (d.plan.inputTokens === shape.inputTokens && d.plan.outputTokens === shape.outputTokens) return d;
+  if (shape.inputTokens + shape.outputTokens > d.plan.contextTokens) {
+    throw new InferenceConstructsError('TraceLongerThanContext', {
+      prop: 'trace',
+      problem: `the trace's mean request (${shape.inputTokens} prompt + ${shape.outputTokens} output tokens) is longer than ${d.name}'s context (${d.plan.contextTokens} tokens), so no plan serves its mean request`,
+      received: shape,
+      allowed: `a trace whose mean request fits ${d.plan.contextTokens} tokens`,
+      fix: "replay the deployment as rendered (--plan-shape rendered: each request longer than the context counts as failed), or plan it with a longer contextTokens",
+    });
+  }
   const plan = replanForShape(d.plan, shape);
   return { ...d, plan, scalingPolicy: policyForPlan(plan, d.scalingPolicy) };
 }

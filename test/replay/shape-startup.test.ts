@@ -12,7 +12,7 @@ import { MODEL_SERVERS, ModelServer, checkpointGiB, startupProbeSeconds } from '
 import { EXPECTED_WEIGHT_FETCH_GIB_PER_SECOND, IMAGE_PULL_SECONDS, NODE_LAUNCH_SECONDS, expectedStartupSeconds, toReplayDeployment } from '../../lib/replay/deployments.js';
 import { plannedForBursts, plannedForShape, replanForShape, traceRequestShape } from '../../lib/replay/shape.js';
 import { type RequestTrace } from '../../lib/replay/trace.js';
-import { BURST_WINDOWS_SECONDS, MIN_BURST_TARGET_UTILIZATION, burstTargetUtilization, PREDICT_RANGE_SECONDS, PREDICT_STEP_SECONDS, burstDemandSeries, burstShare, demandSeries, predictLinearOfRate, prometheusRate } from '../../lib/replay/replay.js';
+import { BURST_WINDOWS_SECONDS, MIN_BURST_TARGET_UTILIZATION, burstTargetUtilization, PREDICT_RANGE_SECONDS, PREDICT_STEP_SECONDS, burstDemandSeries, burstShare, demandSeries, predictLinearOfRate, prometheusRate, replayDeployment } from '../../lib/replay/replay.js';
 import { decodeSecondsPerToken, latencyTargetsForPlan, prefillSecondsPerToken } from '../../lib/replay/profile.js';
 
 const llama70b = planCapacity({ model: modelPreset('llama-3-1-70b'), instanceType: 'g6e.12xlarge' });
@@ -159,5 +159,18 @@ describe('predict_linear over a rate subquery (the KEDA predictive study term)',
     // rate(x[120s]) from 30 s scrapes spans 90 s ending at the last scrape: centred 45 s back.
     expect(got).toBeCloseTo(10 + 0.1 * (now + 600 - 45), 0);
     expect(got).toBeGreaterThan(prometheusRate(counter, now, 30, 120));
+  });
+});
+
+describe('traces the replay cannot plan or charge', () => {
+  it("names the trace and the context when the trace's mean request is longer than the deployment's context", () => {
+    const d = planned();
+    const long = { inputTokens: d.plan.contextTokens, outputTokens: 10 };
+    expect(() => plannedForShape(d, long)).toThrow(/\[TraceLongerThanContext\] trace: the trace's mean request \(\d+ prompt \+ 10 output tokens\) is longer than eks\/inference\/x's context .*fix: replay the deployment as rendered/);
+  });
+
+  it('rejects a trace that spans no time: there is no window to charge', () => {
+    const t: RequestTrace = { name: 'one', durationSeconds: 0, requests: [{ arrivalSeconds: 0, promptTokens: 100, outputTokens: 10 }] };
+    expect(() => replayDeployment(toReplayDeployment(planned()), t)).toThrow(/\[TraceInvalid\] trace: the trace spans no time: its 1 request\(s\) all arrive at the same instant/);
   });
 });
