@@ -93,6 +93,8 @@ export const ERROR_CODES = {
   ReplayPlanShapeInvalid: 'the replay plan shape is none of the fitted target, the bursts rule, the mean shape, or the rendered one',
   TraceWindowInvalid: 'a window of a request trace is not a range of minutes within it',
   TraceLongerThanContext: "a trace's mean request is longer than the replayed deployment's context",
+  StepBudgetInvalid: "the replay's tokens per engine step (vLLM --max-num-batched-tokens) are not a whole number of at least 1",
+  PredictAheadInvalid: "the replay's predictive study term looks a negative or non-numeric share of the start-up ahead",
   // platforms and scrape backends (lib/platforms.ts)
   KubernetesPlatformUnknown: 'the Kubernetes platform is not one the library renders for',
   ScrapeBackendUnknown: 'the scrape backend is not one the library renders for',

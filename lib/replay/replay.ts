@@ -574,6 +574,18 @@ function round(n: number, digits: number): number {
   return Math.round(n * f) / f;
 }
 
+/** The replay's numeric options: a whole step budget of at least one token, a non-negative prediction fraction. */
+function checkReplayOptions(options: ReplayOptions): void {
+  const budget = options.maxBatchedTokens;
+  if (budget !== undefined && !(Number.isInteger(budget) && budget >= 1)) {
+    throw new InferenceConstructsError('StepBudgetInvalid', { prop: 'maxBatchedTokens', problem: 'the tokens one step may schedule (vLLM --max-num-batched-tokens) are not a whole number of at least 1', received: budget, allowed: `an integer >= 1 (vLLM's default is ${VLLM_DEFAULT_MAX_NUM_BATCHED_TOKENS})`, fix: `pass e.g. --max-batched-tokens ${VLLM_DEFAULT_MAX_NUM_BATCHED_TOKENS}, or leave it out` });
+  }
+  const f = options.predictAheadStartupFraction;
+  if (f !== undefined && !(Number.isFinite(f) && f >= 0)) {
+    throw new InferenceConstructsError('PredictAheadInvalid', { prop: 'predictAheadStartupFraction', problem: 'the share of the start-up the predictive term looks ahead is not a non-negative number', received: f, allowed: 'a number >= 0 (0 turns the study term off; 1 looks one start-up ahead)', fix: 'pass e.g. --predict-ahead 0.5, or leave it out' });
+  }
+}
+
 /** The rate scale that fits a trace to a deployment (see {@link ReplayOptions.rateScale}). */
 export function fitRateScale(d: ReplayDeployment, trace: RequestTrace): number {
   const profile = profileForPlan(d.plan);
@@ -599,6 +611,7 @@ export function replayDeployment(d: ReplayDeployment, rawTrace: RequestTrace, op
       fix: 'replay a longer recording of the traffic',
     });
   }
+  checkReplayOptions(options);
   const rateScale = options.rateScale ?? fitRateScale(d, rawTrace);
   const trace = rateScale === 1 ? rawTrace : scaleTraceRate(rawTrace, rateScale, options.seed ?? 1);
   const plan = d.plan;

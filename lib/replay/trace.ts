@@ -83,8 +83,8 @@ export function sliceTrace(trace: RequestTrace, fromSeconds: number, toSeconds: 
     new InferenceConstructsError('TraceWindowInvalid', {
       prop: 'window',
       problem,
-      received: `${fromSeconds}-${toSeconds} s of ${trace.name} (${trace.durationSeconds} s)`,
-      allowed: `0 <= from < to, from before the trace's last arrival (${trace.durationSeconds} s)`,
+      received: `${fromSeconds}-${toSeconds} s of ${trace.name} (last arrival at ${trace.durationSeconds.toFixed(1)} s)`,
+      allowed: `0 <= from < to, from before the trace's last arrival (${trace.durationSeconds.toFixed(1)} s)`,
       fix: 'pass a window in minutes within the trace, e.g. @0-30 for its first half hour',
     });
   if (!(Number.isFinite(fromSeconds) && Number.isFinite(toSeconds) && fromSeconds >= 0 && toSeconds > fromSeconds)) throw bad('the window is not an ascending range of non-negative times');
@@ -159,7 +159,14 @@ export interface SyntheticTraceOptions {
 export function syntheticTrace(options: SyntheticTraceOptions = {}): RequestTrace {
   const duration = options.durationSeconds ?? 3600;
   const mean = options.meanRequestsPerSecond ?? 4;
-  const rand = seededRandom(options.seed ?? 7);
+  const seed = options.seed ?? 7;
+  const bad = (prop: string, problem: string, received: unknown, allowed: string, fix: string): InferenceConstructsError =>
+    new InferenceConstructsError('TraceInvalid', { prop, problem, received, allowed, fix });
+  if (!Number.isInteger(seed)) throw bad('seed', 'the synthetic trace\'s seed is not a whole number', seed, 'an integer, e.g. 7', 'pass synthetic:<integer>, e.g. synthetic:11');
+  // The three 2-minute bursts are placed within the trace, so it lasts longer than one of them.
+  if (!(Number.isFinite(duration) && duration > 120)) throw bad('durationSeconds', 'the synthetic trace is not longer than its 120 s bursts', duration, 'a number of seconds > 120', 'pass e.g. 3600 (one hour)');
+  if (!(Number.isFinite(mean) && mean > 0)) throw bad('meanRequestsPerSecond', 'the mean arrival rate is not a positive number', mean, 'a number > 0', 'pass e.g. 4');
+  const rand = seededRandom(seed);
   const bursts = [0, 1, 2].map(() => rand() * (duration - 120));
   const rate = (t: number): number => {
     let r = mean * (1 - 0.6 * Math.cos((2 * Math.PI * t) / duration));

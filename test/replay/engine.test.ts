@@ -193,3 +193,19 @@ describe('scale to zero on KEDA', () => {
     expect(r.failedRequests).toBe(0);
   });
 });
+
+describe('replay inputs the replay rejects with a code (nothing replayed)', () => {
+  it.each([0, 1.5, Number.NaN])('a step budget of %s tokens', (maxBatchedTokens) => {
+    expect(() => replayDeployment(deployment, trace, { rateScale: 1, maxBatchedTokens })).toThrow(/\[StepBudgetInvalid\] maxBatchedTokens: .*not a whole number of at least 1/);
+  });
+
+  it.each([-1, Number.NaN])('a predictive look-ahead of %s start-ups', (predictAheadStartupFraction) => {
+    expect(() => replayDeployment(deployment, trace, { rateScale: 1, predictAheadStartupFraction })).toThrow(/\[PredictAheadInvalid\] predictAheadStartupFraction: /);
+  });
+
+  it('a synthetic trace with a seed that is not a whole number, no longer than its bursts, or with no arrivals', () => {
+    expect(() => syntheticTrace({ seed: Number.NaN })).toThrow(/\[TraceInvalid\] seed: the synthetic trace's seed is not a whole number; received NaN/);
+    expect(() => syntheticTrace({ durationSeconds: 60 })).toThrow(/\[TraceInvalid\] durationSeconds: the synthetic trace is not longer than its 120 s bursts/);
+    expect(() => syntheticTrace({ meanRequestsPerSecond: 0 })).toThrow(/\[TraceInvalid\] meanRequestsPerSecond: the mean arrival rate is not a positive number/);
+  });
+});
