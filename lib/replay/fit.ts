@@ -15,6 +15,7 @@
  * trace holds for that trace; how it carries over to other traffic is measured by replaying
  * one trace with the fit of another (`npm run simulate -- --fit-trace`).
  */
+import { InferenceConstructsError } from '../errors.js';
 import { firstHolding } from '../private/bisect.js';
 import type { PlannedDeployment } from '../report.js';
 import { type ReplayDeploymentOptions, toReplayDeployment } from './deployments.js';
@@ -85,6 +86,9 @@ export interface TargetFit {
  */
 export function fitTargetUtilization(d: PlannedDeployment, trace: RequestTrace, options: TargetFitOptions = {}): TargetFit {
   const goal = options.attainment ?? FIT_ATTAINMENT;
+  if (!(Number.isFinite(goal) && goal > 0 && goal <= 1)) {
+    throw new InferenceConstructsError('FitAttainmentInvalid', { prop: 'attainment', problem: 'the share of requests the fitted target must keep within both latency targets is not in (0, 1]', received: goal, allowed: `a fraction in (0, 1], e.g. ${FIT_ATTAINMENT}`, fix: `pass a fraction such as ${FIT_ATTAINMENT} (99.5 %), not a percentage` });
+  }
   const shaped = plannedForShape(d, traceRequestShape(trace));
   const memo = new Map<number, number>();
   const attainmentAt = (i: number): number => {

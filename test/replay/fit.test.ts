@@ -65,7 +65,8 @@ describe('the fitted target utilisation', () => {
   });
 
   it('says when no target keeps the goal, and keeps the lowest', () => {
-    const never = fitTargetUtilization(d, trace, { attainment: 1.01 });
+    // Fifty times the traffic: more than maxReplicas serve at any target.
+    const never = fitTargetUtilization(d, trace, { rateScale: 50 });
     expect(never.met).toBe(false);
     expect(never.targetUtilization).toBe(FIT_TARGET_MIN);
   });
@@ -91,5 +92,11 @@ describe('a window of a trace', () => {
     [160, 190, 'no request arrives'],
   ])('throws TraceWindowInvalid for %s-%s s (%s)', (from, to, why) => {
     expect(() => sliceTrace(t, from, to)).toThrow(new RegExp(`\\[TraceWindowInvalid\\] window: .*${why}`));
+  });
+});
+
+describe('a fit asked for an attainment that is not a fraction', () => {
+  it.each([99.5, 0, Number.NaN])('rejects %s before replaying anything', (attainment) => {
+    expect(() => fitTargetUtilization(d, trace, { attainment })).toThrow(/\[FitAttainmentInvalid\] attainment: .*not in \(0, 1\]; received .*fix: pass a fraction such as 0\.995/);
   });
 });
