@@ -167,7 +167,9 @@ function main(argv: string[]): void {
   // `--predict-ahead f`: the KEDA predictive study term (ReplayOptions.predictAheadStartupFraction).
   const predict = arg('--predict-ahead');
   const predictAheadStartupFraction = predict === undefined ? undefined : Number(predict);
-  for (const d of deployments) results.push(...replayDeployment(d, trace, { rateScale, maxBatchedTokens, predictAheadStartupFraction }));
+  // `--sagemaker-holds-while-updating`: the SageMaker study (ReplayOptions.sageMakerHoldsWhileUpdating).
+  const sageMakerHoldsWhileUpdating = argv.includes('--sagemaker-holds-while-updating');
+  for (const d of deployments) results.push(...replayDeployment(d, trace, { rateScale, maxBatchedTokens, predictAheadStartupFraction, sageMakerHoldsWhileUpdating }));
   const outDir = arg('--out');
   if (outDir !== undefined) {
     // The report section and its pictures, as the plan report embeds them.
@@ -184,6 +186,7 @@ function main(argv: string[]): void {
     const rs = results.filter((r) => r.deployment === d.name);
     process.stdout.write(`${d.name}: rate x${rs[0].rateScale}, ${rs[0].requests} requests, targets TTFT ${rs[0].ttftTargetSeconds} s TPOT ${rs[0].tpotTargetSeconds} s, target utilisation ${d.plan.targetUtilization}, start-up ${d.startupSeconds} s expected (probe budget ${d.startupBudgetSeconds ?? d.startupSeconds} s), step budget ${rs[0].stepTokenBudget} tokens\n`);
   }
+  if (sageMakerHoldsWhileUpdating) process.stdout.write('study: SageMaker endpoints change no replica count while instances they asked for are starting (--sagemaker-holds-while-updating)\n');
   process.stdout.write(`${renderReplayTable(results)}\n`);
   const defaults = results.filter((x) => x.default);
   for (const r of defaults) {

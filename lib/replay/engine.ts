@@ -192,6 +192,14 @@ export interface EngineInput {
    * @default false
    */
   readonly mixedSteps?: boolean;
+  /**
+   * Study (not the default model): no change of the replica count is applied while a replica
+   * is still starting, as when a SageMaker endpoint stays `Updating` until the capacity it was
+   * asked for is `InService` and a scaling request meanwhile is refused. The replay otherwise
+   * removes starting replicas first on a scale-in, as Kubernetes deletes not-ready pods first.
+   * @default false
+   */
+  readonly holdWhileStarting?: boolean;
 }
 
 /** Run the simulation. Deterministic: no clock, no randomness (the trace is the only input). */
@@ -431,11 +439,16 @@ export function runEngine(input: EngineInput): EngineResult {
       nextSample += SAMPLE_SECONDS;
     }
     if (t >= nextTick) {
-      const live = replicas.filter((r) => !r.draining && r.releasedAt === Infinity).length;
+      const liveReplicas = replicas.filter((r) => !r.draining && r.releasedAt === Infinity);
       const want = scaler.desired(t, desired, obs);
-      if (want !== desired) scaleEvents++;
-      desired = want;
-      if (want !== live) reconcile(t, want);
+      // While capacity is still starting, a scaler that must wait for it takes no decision: the
+      // change is refused and asked again at the next evaluation.
+      const held = input.holdWhileStarting === true && want !== desired && liveReplicas.some((r) => r.readyAt > t);
+      if (!held) {
+        if (want !== desired) scaleEvents++;
+        desired = want;
+        if (want !== liveReplicas.length) reconcile(t, want);
+      }
       nextTick += scaler.periodSeconds;
     }
     // Drained replicas are released; idle replicas start their next step.

@@ -114,6 +114,16 @@ export interface ReplayOptions {
    * @default 0 (off: the rendered policy)
    */
   readonly predictAheadStartupFraction?: number;
+  /**
+   * Study of SageMaker (not rendered, not the default model): a SageMaker endpoint's replica
+   * count does not change while instances it asked for are still starting
+   * (`EngineInput.holdWhileStarting`), for every policy and the oracle. SageMaker's API reference
+   * says `UpdateEndpointWeightsAndCapacities` sets the endpoint `Updating` until the update is
+   * done, and its auto scaling guide that auto scaling is blocked while an `UpdateEndpoint` is in
+   * progress; whether a scale-in is refused while a scale-out is starting is not documented.
+   * @default false
+   */
+  readonly sageMakerHoldsWhileUpdating?: boolean;
 }
 
 /** Range of the predictive study term's subquery, seconds (`[15m:1m]`). */
@@ -631,6 +641,7 @@ export function replayDeployment(d: ReplayDeployment, rawTrace: RequestTrace, op
   // targets at 764 tokens against 82 % at 2048), so it stays a replay option (--max-batched-tokens).
   const budget = options.maxBatchedTokens ?? VLLM_DEFAULT_MAX_NUM_BATCHED_TOKENS;
   const delays = { startupSeconds: d.startupSeconds, releaseSeconds: d.releaseSeconds };
+  const holdWhileStarting = options.sageMakerHoldsWhileUpdating === true && d.scaler === ReplayScalerKind.SAGEMAKER;
   const n = trace.requests.length;
   const attainmentOf = (r: EngineResult): { met: number; failed: number; attainment: number } => {
     let met = 0;
@@ -652,7 +663,7 @@ export function replayDeployment(d: ReplayDeployment, rawTrace: RequestTrace, op
     if (known !== undefined) return known;
     const headroom = CLAIRVOYANT_HEADROOMS[i]!;
     const scaler = clairvoyantScaler(burstDemand, headroom, d.scalingPolicy.minReplicas, d.scalingPolicy.maxReplicas, d.startupSeconds, d.releaseSeconds);
-    const r = runEngine({ plan, profile, targets, trace, scaler, delays, maxBatchedTokens: budget, initialReplicas: scaler.desired(0, 0, NO_OBSERVATIONS), chargeUntilSeconds: trace.durationSeconds, mixedSteps: d.mixedSteps === true });
+    const r = runEngine({ plan, profile, targets, trace, scaler, delays, maxBatchedTokens: budget, initialReplicas: scaler.desired(0, 0, NO_OBSERVATIONS), chargeUntilSeconds: trace.durationSeconds, mixedSteps: d.mixedSteps === true, holdWhileStarting });
     const o = { cost: costOf(r), attainment: attainmentOf(r).attainment, headroom };
     oracleAt.set(i, o);
     return o;
@@ -676,7 +687,7 @@ export function replayDeployment(d: ReplayDeployment, rawTrace: RequestTrace, op
       delays,
       maxBatchedTokens: budget,
       initialReplicas: kind === ReplayPolicyKind.STATIC_PEAK ? staticReplicas : initial,
-      chargeUntilSeconds: trace.durationSeconds, mixedSteps: d.mixedSteps === true,
+      chargeUntilSeconds: trace.durationSeconds, mixedSteps: d.mixedSteps === true, holdWhileStarting,
     });
     bound ??= oracleCost(plan, d.scalingPolicy.minReplicas, trace, targets, trace.durationSeconds);
     const { met: _met, failed, attainment } = attainmentOf(r);

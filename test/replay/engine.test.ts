@@ -209,3 +209,25 @@ describe('replay inputs the replay rejects with a code (nothing replayed)', () =
     expect(() => syntheticTrace({ meanRequestsPerSecond: 0 })).toThrow(/\[TraceInvalid\] meanRequestsPerSecond: the mean arrival rate is not a positive number/);
   });
 });
+
+describe('the SageMaker study: no change while capacity is starting (holdWhileStarting)', () => {
+  // One request keeps the trace 600 s long; the scaler asks for 2 replicas at 15 s, then 1 from 30 s on.
+  const t: RequestTrace = { name: 't', durationSeconds: 600, requests: [{ arrivalSeconds: 0, promptTokens: 100, outputTokens: 10 }, { arrivalSeconds: 600, promptTokens: 100, outputTokens: 10 }] };
+  const run = (holdWhileStarting: boolean) => runEngine({
+    plan, profile: profileForPlan(plan), targets: latencyTargetsForPlan(plan), trace: t,
+    scaler: { periodSeconds: 15, desired: (now) => (now < 30 ? 2 : 1) },
+    delays: { startupSeconds: 300, releaseSeconds: 0 }, initialReplicas: 1, drainSeconds: 0, chargeUntilSeconds: 600, holdWhileStarting,
+  });
+
+  it('by default a scale-in removes the replica still starting at once', () => {
+    const r = run(false);
+    expect(r.scaleEvents).toBe(2);
+    expect(r.replicaSeconds).toBeCloseTo(600 + 15, 6);
+  });
+
+  it('held, the scale-in waits for the replica to be ready and is applied at that evaluation (315 s, launched at 15 s)', () => {
+    const r = run(true);
+    expect(r.scaleEvents).toBe(2);
+    expect(r.replicaSeconds).toBeCloseTo(600 + (315 - 15), 6);
+  });
+});
