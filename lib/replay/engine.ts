@@ -443,8 +443,8 @@ export function runEngine(input: EngineInput): EngineResult {
       const want = scaler.desired(t, desired, obs);
       // While capacity is still starting, a scaler that must wait for it takes no decision: the
       // change is refused and asked again at the next evaluation.
-      const held = input.holdWhileStarting === true && want !== desired && liveReplicas.some((r) => r.readyAt > t);
-      if (!held) {
+      const refused = input.holdWhileStarting === true && want !== desired && liveReplicas.some((r) => r.readyAt > t);
+      if (!refused) {
         if (want !== desired) scaleEvents++;
         desired = want;
         if (want !== liveReplicas.length) reconcile(t, want);
