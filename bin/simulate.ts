@@ -11,7 +11,7 @@
  * (lib/replay/fit.ts); `--fit-trace` fits it on another trace instead, e.g. the first half hour
  * of the same traffic, to replay the second on targets it was not fitted on.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { App } from 'aws-cdk-lib';
@@ -69,12 +69,15 @@ export function traceFromSpec(spec: string, flag = '--trace'): RequestTrace {
   const at = spec.lastIndexOf('@');
   const source = at >= 0 ? spec.slice(0, at) : spec;
   const window = at >= 0 ? spec.slice(at + 1) : undefined;
-  if (!source.startsWith('synthetic') && !existsSync(source)) {
-    throw new InferenceConstructsError('TraceInvalid', { prop: flag, problem: 'the trace file does not exist', received: source, allowed: 'a path to an Azure LLM inference trace CSV, or synthetic[:seed], optionally with @<from>-<to> minutes', fix: 'pass e.g. test/fixtures/traces/AzureLLMInferenceTrace_conv.csv or ...conv.csv@0-30' });
-  }
   // `synthetic[:seed]` is the seeded diurnal + bursts trace instead of a file.
-  const trace = source.startsWith('synthetic')
-    ? syntheticTrace({ seed: Number(source.split(':')[1] ?? 7) })
+  const synthetic = /^synthetic(?::(.*))?$/.exec(source);
+  if (synthetic === null && !(existsSync(source) && statSync(source).isFile())) {
+    const problem = existsSync(source) ? 'the trace path is not a file' : 'the trace file does not exist';
+    throw new InferenceConstructsError('TraceInvalid', { prop: flag, problem, received: source, allowed: 'a path to an Azure LLM inference trace CSV, or synthetic[:seed], optionally with @<from>-<to> minutes', fix: 'pass e.g. test/fixtures/traces/AzureLLMInferenceTrace_conv.csv or ...conv.csv@0-30' });
+  }
+  const seed = synthetic?.[1];
+  const trace = synthetic !== null
+    ? syntheticTrace({ seed: seed === undefined ? 7 : seed.trim() === '' ? Number.NaN : Number(seed) })
     : parseAzureTrace(readFileSync(source, 'utf8'), basename(source).replace(/\.csv$/, ''));
   if (window === undefined) return trace;
   const m = /^(\d+(?:\.\d+)?)-(\d+(?:\.\d+)?)$/.exec(window);

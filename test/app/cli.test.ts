@@ -19,6 +19,16 @@ describe('npm run simulate', () => {
     expect(err.text().trim().split('\n')).toHaveLength(1);
   });
 
+  test.each([
+    ['/tmp', /\[TraceInvalid\] --trace: the trace path is not a file; received "\/tmp"/],
+    ['synthetic-x.csv', /\[TraceInvalid\] --trace: the trace file does not exist; received "synthetic-x\.csv"/],
+    ['synthetic:', /\[TraceInvalid\] seed: the synthetic trace's seed is not a whole number/],
+  ])('--trace %s', (spec, message) => {
+    const err = capture();
+    expect(simulate(['--trace', spec], err)).toBe(1);
+    expect(err.text()).toMatch(message);
+  });
+
   test('no --trace at all', () => {
     const err = capture();
     expect(simulate([], err)).toBe(1);
