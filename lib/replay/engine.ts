@@ -11,6 +11,7 @@
  * to the next completion, arrival or sample. The batch is kept as counts and a decode clock
  * (a heap of finishing ticks), so a step costs the sequences it changes, not the batch size.
  */
+import { InferenceConstructsError } from '../errors.js';
 import type { CapacityPlan } from '../planner.js';
 import { type StepTimeProfile, decodeStepSeconds, mixedStepSeconds, prefillSeconds } from '../step-time.js';
 import type { ReplayLatencyTargets } from './profile.js';
@@ -23,6 +24,8 @@ import type { RequestTrace } from './trace.js';
  * @see https://github.com/vllm-project/vllm/blob/v0.11.0/vllm/engine/arg_utils.py (default_max_num_batched_tokens)
  */
 export const MAX_BATCHED_TOKENS = 2048;
+/** A replica's queues drop the entries they have served once this many lead them (and half of them is served). */
+const COMPACT_AFTER = 1024;
 /** Seconds between the engine's samples of its counters and gauges (what metrics scrapers read). */
 export const SAMPLE_SECONDS = 1;
 
@@ -48,6 +51,12 @@ export interface IReplayScaler {
   readonly periodSeconds: number;
   /** Replicas the scaler sets at `now`, given the replicas it set last and what it observes. */
   desired(now: number, current: number, obs: ReplayObservations): number;
+  /**
+   * The change `desired` just asked for was refused (`EngineInput.holdWhileStarting`): a scaler
+   * that keeps state (cooldowns, history) forgets it, as a scaling activity that failed starts
+   * no cooldown. @default - nothing to forget
+   */
+  refused?(now: number): void;
 }
 
 /** Start-up and release delays of one deployment, seconds. */
@@ -64,7 +73,7 @@ export interface EngineResult {
   readonly ttft: Float64Array;
   /** Mean time per output token after the first, seconds (Infinity when never finished). */
   readonly tpot: Float64Array;
-  /** 1 when the request could not be served (longer than the context). */
+  /** 1 when the request could not be served (longer than the context, or an empty prompt). */
   readonly failed: Uint8Array;
   /** Replica-seconds charged (launch to release, within {@link EngineInput.chargeUntilSeconds}). */
   readonly replicaSeconds: number;
@@ -197,9 +206,19 @@ export interface EngineInput {
    * is still starting, as when a SageMaker endpoint stays `Updating` until the capacity it was
    * asked for is `InService` and a scaling request meanwhile is refused. The replay otherwise
    * removes starting replicas first on a scale-in, as Kubernetes deletes not-ready pods first.
+   * Each refusal is reported to the scaler (`IReplayScaler.refused`), so a stateful scaler does
+   * not count it as done; the replay's SageMaker target tracking does, its HPA model does not.
    * @default false
    */
   readonly holdWhileStarting?: boolean;
+}
+
+/** `budget` if it is a step budget the engine can schedule (a whole number of tokens, at least 1); else StepBudgetInvalid. */
+export function checkStepBudget(budget: number): number {
+  if (!(Number.isInteger(budget) && budget >= 1)) {
+    throw new InferenceConstructsError('StepBudgetInvalid', { prop: 'maxBatchedTokens', problem: 'the tokens one step may schedule (vLLM --max-num-batched-tokens) are not a whole number of at least 1', received: budget, allowed: `an integer >= 1 (vLLM's default is ${MAX_BATCHED_TOKENS})`, fix: `pass e.g. --max-batched-tokens ${MAX_BATCHED_TOKENS}, or leave it out` });
+  }
+  return budget;
 }
 
 /** Run the simulation. Deterministic: no clock, no randomness (the trace is the only input). */
@@ -212,7 +231,7 @@ export function runEngine(input: EngineInput): EngineResult {
   const failed = new Uint8Array(n);
   const firstAt = new Float64Array(n);
   const conc = plan.concurrentSequences;
-  const stepBudget = input.maxBatchedTokens ?? MAX_BATCHED_TOKENS;
+  const stepBudget = checkStepBudget(input.maxBatchedTokens ?? MAX_BATCHED_TOKENS);
   const kvCapacity = conc * plan.contextTokens;
   const end = trace.durationSeconds + (input.drainSeconds ?? 600);
   const seconds = Math.ceil(end) + 1;
@@ -280,6 +299,9 @@ export function runEngine(input: EngineInput): EngineResult {
     }
     if (r.queueHead === r.queue.length) {
       r.queue.length = 0;
+      r.queueHead = 0;
+    } else if (r.queueHead >= COMPACT_AFTER && 2 * r.queueHead > r.queue.length) {
+      r.queue.splice(0, r.queueHead);
       r.queueHead = 0;
     }
     if (r.running === 0) {
@@ -352,6 +374,9 @@ export function runEngine(input: EngineInput): EngineResult {
       }
       if (r.prefillHead === r.prefilling.length) {
         r.prefilling.length = 0;
+        r.prefillHead = 0;
+      } else if (r.prefillHead >= COMPACT_AFTER && 2 * r.prefillHead > r.prefilling.length) {
+        r.prefilling.splice(0, r.prefillHead);
         r.prefillHead = 0;
       }
     }
@@ -444,7 +469,8 @@ export function runEngine(input: EngineInput): EngineResult {
       // While capacity is still starting, a scaler that must wait for it takes no decision: the
       // change is refused and asked again at the next evaluation.
       const refused = input.holdWhileStarting === true && want !== desired && liveReplicas.some((r) => r.readyAt > t);
-      if (!refused) {
+      if (refused) scaler.refused?.(t);
+      else {
         if (want !== desired) scaleEvents++;
         desired = want;
         if (want !== liveReplicas.length) reconcile(t, want);

@@ -8,7 +8,7 @@ import type { CapacityPlan } from '../planner.js';
 import type { TokenScalingPolicy } from '../scaling.js';
 import { VLLM_DEFAULT_MAX_NUM_BATCHED_TOKENS } from '../scaling.js';
 import { type StepTimeProfile, prefillSeconds } from '../step-time.js';
-import { type EngineResult, type IReplayScaler, type ReplayObservations, runEngine } from './engine.js';
+import { type EngineResult, type IReplayScaler, type ReplayObservations, checkStepBudget, runEngine } from './engine.js';
 import { type ReplayLatencyTargets, decodeSecondsPerToken, latencyTargetsForPlan, profileForPlan } from './profile.js';
 import { HPA_SYNC_PERIOD_SECONDS, HpaModel, KedaActivationModel, HpaSelectPolicy, type HpaMetricReading, TargetTrackingModel, type TargetTrackingReading } from './scalers.js';
 import { type RequestTrace, type TraceRequest, scaleTraceRate } from './trace.js';
@@ -121,6 +121,8 @@ export interface ReplayOptions {
    * says `UpdateEndpointWeightsAndCapacities` sets the endpoint `Updating` until the update is
    * done, and its auto scaling guide that auto scaling is blocked while an `UpdateEndpoint` is in
    * progress; whether a scale-in is refused while a scale-out is starting is not documented.
+   * A refused change starts no cooldown. Targets fitted by `fitTargetUtilization` are fitted
+   * without it.
    * @default false
    */
   readonly sageMakerHoldsWhileUpdating?: boolean;
@@ -509,6 +511,8 @@ function scalerFor(d: ReplayDeployment, kind: ReplayPolicyKind, staticReplicas: 
         const readings = kind === ReplayPolicyKind.TOKEN_WORK || kind === ReplayPolicyKind.OUTPUT_TOKENS ? [main, guardReading] : [main];
         return tt.evaluate(now, current, readings);
       },
+      // The SageMaker study (ReplayOptions.sageMakerHoldsWhileUpdating): a refused change starts no cooldown.
+      refused: () => tt.refused(),
     };
   }
   // KEDA and HPA: the HPA algorithm over Prometheus-shaped signals.
@@ -584,12 +588,12 @@ function round(n: number, digits: number): number {
   return Math.round(n * f) / f;
 }
 
-/** The replay's numeric options: a whole step budget of at least one token, a non-negative prediction fraction. */
+/**
+ * The replay's numeric options, before anything is replayed: a step budget the engine can
+ * schedule, and a non-negative prediction fraction.
+ */
 function checkReplayOptions(options: ReplayOptions): void {
-  const budget = options.maxBatchedTokens;
-  if (budget !== undefined && !(Number.isInteger(budget) && budget >= 1)) {
-    throw new InferenceConstructsError('StepBudgetInvalid', { prop: 'maxBatchedTokens', problem: 'the tokens one step may schedule (vLLM --max-num-batched-tokens) are not a whole number of at least 1', received: budget, allowed: `an integer >= 1 (vLLM's default is ${VLLM_DEFAULT_MAX_NUM_BATCHED_TOKENS})`, fix: `pass e.g. --max-batched-tokens ${VLLM_DEFAULT_MAX_NUM_BATCHED_TOKENS}, or leave it out` });
-  }
+  if (options.maxBatchedTokens !== undefined) checkStepBudget(options.maxBatchedTokens);
   const f = options.predictAheadStartupFraction;
   if (f !== undefined && !(Number.isFinite(f) && f >= 0)) {
     throw new InferenceConstructsError('PredictAheadInvalid', { prop: 'predictAheadStartupFraction', problem: 'the share of the start-up the predictive term looks ahead is not a non-negative number', received: f, allowed: 'a number >= 0 (0 turns the study term off; 1 looks one start-up ahead)', fix: 'pass e.g. --predict-ahead 0.5, or leave it out' });

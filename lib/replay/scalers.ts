@@ -174,6 +174,8 @@ export interface TargetTrackingReading {
 export class TargetTrackingModel {
   private lastScaleOut = -Infinity;
   private lastActivity = -Infinity;
+  /** The times before the last evaluation that changed the capacity (see {@link refused}). */
+  private before: { readonly lastScaleOut: number; readonly lastActivity: number } | undefined;
 
   constructor(
     private readonly minCapacity: number,
@@ -184,6 +186,7 @@ export class TargetTrackingModel {
 
   /** Evaluate the alarms at `now`; returns the new desired capacity. */
   public evaluate(now: number, current: number, readings: TargetTrackingReading[]): number {
+    this.before = { lastScaleOut: this.lastScaleOut, lastActivity: this.lastActivity };
     let out = 0;
     let inAll = readings.length > 0;
     let inTo = 0;
@@ -207,6 +210,16 @@ export class TargetTrackingModel {
       this.lastActivity = now;
     }
     return Math.min(this.maxCapacity, Math.max(this.minCapacity, next));
+  }
+
+  /**
+   * The capacity the last evaluation asked for was not set (the endpoint was still updating):
+   * a scaling activity that fails starts no cooldown, so the last evaluation's times are undone.
+   */
+  public refused(): void {
+    if (this.before === undefined) return;
+    this.lastScaleOut = this.before.lastScaleOut;
+    this.lastActivity = this.before.lastActivity;
   }
 }
 

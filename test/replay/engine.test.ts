@@ -199,6 +199,10 @@ describe('replay inputs the replay rejects with a code (nothing replayed)', () =
     expect(() => replayDeployment(deployment, trace, { rateScale: 1, maxBatchedTokens })).toThrow(/\[StepBudgetInvalid\] maxBatchedTokens: .*not a whole number of at least 1/);
   });
 
+  it('a step budget of 0 tokens given to the engine itself', () => {
+    expect(() => runEngine({ plan, profile: profileForPlan(plan), targets: latencyTargetsForPlan(plan), trace, scaler: { periodSeconds: 15, desired: (_n, c) => c }, delays: { startupSeconds: 0, releaseSeconds: 0 }, initialReplicas: 1, maxBatchedTokens: 0 })).toThrow(/\[StepBudgetInvalid\]/);
+  });
+
   it.each([-1, Number.NaN])('a predictive look-ahead of %s start-ups', (predictAheadStartupFraction) => {
     expect(() => replayDeployment(deployment, trace, { rateScale: 1, predictAheadStartupFraction })).toThrow(/\[PredictAheadInvalid\] predictAheadStartupFraction: /);
   });
@@ -229,5 +233,16 @@ describe('the SageMaker study: no change while capacity is starting (holdWhileSt
     const r = run(true);
     expect(r.scaleEvents).toBe(2);
     expect(r.replicaSeconds).toBeCloseTo(600 + (315 - 15), 6);
+  });
+
+  it('tells the scaler each time its change is refused, so a cooldown does not start', () => {
+    let refusals = 0;
+    runEngine({
+      plan, profile: profileForPlan(plan), targets: latencyTargetsForPlan(plan), trace: t,
+      scaler: { periodSeconds: 15, desired: (now) => (now < 30 ? 2 : 1), refused: () => void refusals++ },
+      delays: { startupSeconds: 300, releaseSeconds: 0 }, initialReplicas: 1, drainSeconds: 0, chargeUntilSeconds: 600, holdWhileStarting: true,
+    });
+    // Asked every 15 s from 30 s while the replica started at 15 s is not ready (until 315 s): 30, 45, ..., 300.
+    expect(refusals).toBe(19);
   });
 });

@@ -62,6 +62,17 @@ describe('target tracking alarms (Application Auto Scaling)', () => {
     expect(tt.evaluate(960, 4, [{ datapoints: low, target: 100 }])).toBe(2);
     expect(tt.evaluate(1020, 4, [{ datapoints: low, target: 100 }, { datapoints: new Array(15).fill(95), target: 100 }])).toBe(4);
   });
+  it('a refused scale-in starts no cooldown: asked again a minute later, it is proposed again', () => {
+    const low = [{ datapoints: new Array(15).fill(40), target: 100 }];
+    const kept = new TargetTrackingModel(1, 10, 0, 300);
+    expect(kept.evaluate(960, 4, low)).toBe(2);
+    // Applied, the 300 s scale-in cooldown holds the next one back.
+    expect(kept.evaluate(1020, 2, low)).toBe(2);
+    const refused = new TargetTrackingModel(1, 10, 0, 300);
+    expect(refused.evaluate(960, 4, low)).toBe(2);
+    refused.refused();
+    expect(refused.evaluate(1020, 4, low)).toBe(2);
+  });
 });
 
 describe('Azure trace parsing', () => {
