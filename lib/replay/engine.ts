@@ -142,6 +142,22 @@ interface Replica {
   k: number;
 }
 
+/**
+ * A queue kept as an array read from `head` on: drops the entries already read once it is
+ * empty, or once {@link COMPACT_AFTER} of them lead it and they are half of it. Returns the new head.
+ */
+function compactFifo<T>(items: T[], head: number): number {
+  if (head === items.length) {
+    items.length = 0;
+    return 0;
+  }
+  if (head >= COMPACT_AFTER && 2 * head > items.length) {
+    items.splice(0, head);
+    return 0;
+  }
+  return head;
+}
+
 function heapPush(heap: Seq[], s: Seq): void {
   let i = heap.push(s) - 1;
   while (i > 0) {
@@ -297,13 +313,7 @@ export function runEngine(input: EngineInput): EngineResult {
       r.running++;
       r.prefilling.push({ req: q, prefillLeft: reqs[q].promptTokens, ctx: 0, finishClock: 0, ctxOffset: 0 });
     }
-    if (r.queueHead === r.queue.length) {
-      r.queue.length = 0;
-      r.queueHead = 0;
-    } else if (r.queueHead >= COMPACT_AFTER && 2 * r.queueHead > r.queue.length) {
-      r.queue.splice(0, r.queueHead);
-      r.queueHead = 0;
-    }
+    r.queueHead = compactFifo(r.queue, r.queueHead);
     if (r.running === 0) {
       r.step = StepKind.NONE;
       return;
@@ -372,13 +382,7 @@ export function runEngine(input: EngineInput): EngineResult {
         cumGen += 1;
         startDecoding(r, s, Math.max(1, reqs[s.req].outputTokens) - 1, s.ctx + 1);
       }
-      if (r.prefillHead === r.prefilling.length) {
-        r.prefilling.length = 0;
-        r.prefillHead = 0;
-      } else if (r.prefillHead >= COMPACT_AFTER && 2 * r.prefillHead > r.prefilling.length) {
-        r.prefilling.splice(0, r.prefillHead);
-        r.prefillHead = 0;
-      }
+      r.prefillHead = compactFifo(r.prefilling, r.prefillHead);
     }
     r.step = StepKind.NONE;
     finish(r, doneAt);
