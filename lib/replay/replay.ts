@@ -8,7 +8,7 @@ import type { CapacityPlan } from '../planner.js';
 import type { TokenScalingPolicy } from '../scaling.js';
 import { VLLM_DEFAULT_MAX_NUM_BATCHED_TOKENS } from '../scaling.js';
 import { type StepTimeProfile, prefillSeconds } from '../step-time.js';
-import { type EngineResult, type IReplayScaler, type ReplayObservations, checkStepBudget, runEngine } from './engine.js';
+import { type EngineResult, type IReplayScaler, type ReplayObservations, runEngine } from './engine.js';
 import { type ReplayLatencyTargets, decodeSecondsPerToken, latencyTargetsForPlan, profileForPlan } from './profile.js';
 import { HPA_SYNC_PERIOD_SECONDS, HpaModel, KedaActivationModel, HpaSelectPolicy, type HpaMetricReading, TargetTrackingModel, type TargetTrackingReading } from './scalers.js';
 import { type RequestTrace, type TraceRequest, scaleTraceRate } from './trace.js';
@@ -589,11 +589,10 @@ function round(n: number, digits: number): number {
 }
 
 /**
- * The replay's numeric options, before anything is replayed: a step budget the engine can
- * schedule, and a non-negative prediction fraction.
+ * The replay's own numeric option, before anything is replayed: a non-negative prediction
+ * fraction. The step budget is the engine's to check (`checkStepBudget`, in runEngine).
  */
 function checkReplayOptions(options: ReplayOptions): void {
-  if (options.maxBatchedTokens !== undefined) checkStepBudget(options.maxBatchedTokens);
   const f = options.predictAheadStartupFraction;
   if (f !== undefined && !(Number.isFinite(f) && f >= 0)) {
     throw new InferenceConstructsError('PredictAheadInvalid', { prop: 'predictAheadStartupFraction', problem: 'the share of the start-up the predictive term looks ahead is not a non-negative number', received: f, allowed: 'a number >= 0 (0 turns the study term off; 1 looks one start-up ahead)', fix: 'pass e.g. --predict-ahead 0.5, or leave it out' });
