@@ -30,6 +30,7 @@ import { type TextSink, reportingErrors } from './cli-errors.js';
 import { plannedDeployments } from './plan-report.js';
 import { addKubernetesReference } from './reference/k8s.js';
 import { addSageMakerReference } from './reference/sagemaker.js';
+import { compareStrings } from '../lib/private/compare.js';
 
 /** How the replay plans each deployment for a trace (`--plan-shape`). */
 export type ReplayPlanShape = 'trace' | 'bursts' | 'mean' | 'rendered';
@@ -58,7 +59,7 @@ export function referenceReplayDeployments(trace?: RequestTrace, shape: ReplayPl
     if (shape === 'bursts') return plannedForBursts(d, trace);
     return plannedForShape(d, traceRequestShape(trace));
   };
-  return found.map((d) => toReplayDeployment(replanned(d))).sort((a, b) => a.name.localeCompare(b.name));
+  return found.map((d) => toReplayDeployment(replanned(d))).sort((a, b) => compareStrings(a.name, b.name));
 }
 
 /**

@@ -21,6 +21,7 @@ import { InferenceConstructsError } from './errors.js';
 import { type Json, get, isObject, objectName } from './private/manifest-json.js';
 import { type NodeShape, type PodPacking, packPods, podGroupsOf, podsFitNodes } from './private/node-packing.js';
 import { podExtendedResources } from './private/pod-resources.js';
+import { compareStrings, sortedByKey } from './private/compare.js';
 
 /** A pod toleration (core/v1 Toleration). */
 export interface Toleration {
@@ -101,7 +102,7 @@ function addInto(target: Record<string, number>, add: Record<string, number>, ti
 }
 
 function sortedRecord(rec: Record<string, number>): Record<string, number> {
-  return Object.fromEntries(Object.entries(rec).sort(([a], [b]) => a.localeCompare(b)));
+  return sortedByKey(rec);
 }
 
 /** Find the replica ceiling: a ScaledObject or HPA targeting the workload, else spec.replicas. */
@@ -176,7 +177,7 @@ export function workloadDemandsFromManifests(manifests: readonly unknown[]): Wor
       surgeReplicas: surgeReplicasFor(obj, maxReplicas),
     });
   }
-  return demands.sort((a, b) => a.name.localeCompare(b.name));
+  return demands.sort((a, b) => compareStrings(a.name, b.name));
 }
 
 /** Deployment `rollingUpdate.maxSurge` default (apps/v1). */

@@ -13,6 +13,7 @@ import { type CapacityPlan, LatencySource, PriceKind } from './planner.js';
 import type { ModelServerProfile } from './servers.js';
 import type { TokenScalingPolicy } from './scaling.js';
 import { AcceleratorClass } from './accelerators.js';
+import { compareStrings } from './private/compare.js';
 
 /** Anything that was planned and is scaled on tokens: a SageMaker endpoint, a Kubernetes workload. */
 export interface PlannedWorkload {
@@ -269,11 +270,11 @@ export function renderAcceleratorTable(rows: readonly InstanceTypeSpec[]): strin
   const sorted = [...rows].sort(
     (a, b) =>
       order[a.acceleratorClass]! - order[b.acceleratorClass]! ||
-      a.cloud.localeCompare(b.cloud) ||
-      a.family.localeCompare(b.family) ||
+      compareStrings(a.cloud, b.cloud) ||
+      compareStrings(a.family, b.family) ||
       a.devicesPerNode - b.devicesPerNode ||
       a.vcpu - b.vcpu ||
-      a.name.localeCompare(b.name),
+      compareStrings(a.name, b.name),
   );
   for (const r of sorted) {
     const cores = r.neuronCoresPerNode ? ` (${r.neuronCoresPerNode} NeuronCores)` : '';

@@ -17,6 +17,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { EXTERNAL_SECRETS_CHART, EXTERNAL_SECRETS_SERVICE_ACCOUNT } from './eks-versions.js';
+import { compareStrings } from '../../lib/private/compare.js';
 
 /** Kubernetes Secret name the model-server workloads read the Hugging Face token from. */
 export const HUGGING_FACE_TOKEN_KUBERNETES_SECRET = 'hf-token';
@@ -137,7 +138,7 @@ export function requiredSecrets(manifests: readonly Json[]): SecretReference[] {
       }
     }
   }
-  return [...refs.values()].sort((a, b) => `${a.workload}/${a.secretName}`.localeCompare(`${b.workload}/${b.secretName}`));
+  return [...refs.values()].sort((a, b) => compareStrings(`${a.workload}/${a.secretName}`, `${b.workload}/${b.secretName}`));
 }
 
 /** Props of {@link EksSecretDelivery}. */

@@ -17,6 +17,7 @@ import { SAGEMAKER_MAX_STARTUP_TIMEOUT_SECONDS, SAGEMAKER_MIN_STARTUP_TIMEOUT_SE
 import { type CapacityPlan, type PlanningOptions } from '../../lib/planner.js';
 import { type ModelSpec } from '../../lib/models.js';
 import { type TokenScalingPolicyOptions } from '../../lib/scaling.js';
+import { sortedByKey } from '../../lib/private/compare.js';
 
 /**
  * Longest SageMaker endpoint, model and inference-component name, and its pattern.
@@ -414,7 +415,7 @@ export function containerEnvironment(
     delete env.HF_MODEL_ID;
   }
   for (const [k, v] of Object.entries(extra ?? {})) env[k] = v;
-  return Object.fromEntries(Object.entries(env).sort(([a], [b]) => a.localeCompare(b)));
+  return sortedByKey(env);
 }
 
 /** `ModelDataSource` for S3 weights, or undefined for Hub downloads. */

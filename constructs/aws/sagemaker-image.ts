@@ -7,6 +7,7 @@ import { RegionInfo } from 'aws-cdk-lib/region-info';
 import type { IConstruct } from 'constructs';
 import { InferenceConstructsError } from '../../lib/errors.js';
 import type { ModelServerProfile } from '../../lib/servers.js';
+import { sortedByKey } from '../../lib/private/compare.js';
 
 /** A model-server image in the AWS Deep Learning Containers registry, rendered for one stack. */
 export interface SageMakerImage {
@@ -91,7 +92,7 @@ const DLC_MAPPING_KEY = 'account';
 /** Every region with a known DLC registry account, sorted: aws-cdk-lib's region facts plus the regions they lack. */
 export function dlcRegistryAccounts(): { [region: string]: string } {
   const merged: { [region: string]: string } = { ...DLC_REGISTRY_ACCOUNTS_NOT_IN_CDK, ...DLC_REGISTRY_ACCOUNTS_IN_CDK };
-  return Object.fromEntries(Object.entries(merged).sort(([a], [b]) => a.localeCompare(b)));
+  return sortedByKey(merged);
 }
 
 /**

@@ -25,6 +25,7 @@ import { InferenceConstructsError } from '../../lib/errors.js';
 import { KARPENTER_NODEPOOL_LABEL } from '../../lib/node-pool-defaults.js';
 import { type Taint } from '../../lib/accelerators.js';
 import { type Toleration, type WorkloadDemand, toleratesTaints } from '../../lib/placement.js';
+import { compareStrings } from '../../lib/private/compare.js';
 
 /** A Karpenter pool a device plugin serves: its name (the `karpenter.sh/nodepool` label) and taints. */
 export interface DevicePluginPool {
@@ -95,7 +96,7 @@ export function devicePluginTolerations(spec: DevicePluginSpec, pools: readonly 
   const out: KubeToleration[] = spec.tolerations.map((t) => ({ key: t.key, operator: t.operator, ...(t.effect ? { effect: t.effect } : {}) }));
   const covers = (t: KubeToleration, taint: Taint): boolean =>
     t.key === taint.key && (t.effect === undefined || t.effect === taint.effect) && (t.operator === 'Exists' || t.value === taint.value);
-  const taints = pools.flatMap((p) => p.taints).sort((a, b) => `${a.key}:${a.effect}`.localeCompare(`${b.key}:${b.effect}`));
+  const taints = pools.flatMap((p) => p.taints).sort((a, b) => compareStrings(`${a.key}:${a.effect}`, `${b.key}:${b.effect}`));
   for (const taint of taints) {
     if (!out.some((t) => covers(t, taint))) out.push({ key: taint.key, operator: 'Exists', effect: taint.effect });
   }
@@ -256,7 +257,7 @@ export function daemonSetServesPool(daemonSet: unknown, spec: DevicePluginSpec, 
  * plugin among `manifests`; throws DevicePluginMissing for the first that does not.
  */
 export function checkDevicePlugins(manifests: readonly unknown[], demands: readonly WorkloadDemand[], consumers: readonly DevicePluginPool[]): void {
-  for (const pool of [...consumers].sort((a, b) => a.name.localeCompare(b.name))) {
+  for (const pool of [...consumers].sort((a, b) => compareStrings(a.name, b.name))) {
     const spec = devicePluginFor(pool.resourceName);
     if (!spec) continue;
     const labels: { [key: string]: string } = { ...(pool.labels ?? {}), [KARPENTER_NODEPOOL_LABEL]: pool.name };

@@ -3,6 +3,7 @@
  * extended resources (accelerators) as whole-device counts, and a stable node selector.
  */
 import { InferenceConstructsError } from '../../lib/errors.js';
+import { sortedByKey } from '../../lib/private/compare.js';
 
 /**
  * The `{ [resourceName]: count }` entry of a container's requests and limits, for pod specs
@@ -25,5 +26,5 @@ export function extendedResourceQuantity(resourceName: string, count: number): {
 
 /** A node selector with its keys sorted, so output is stable. */
 export function sortedSelector(selector: Readonly<Record<string, string>>): { [key: string]: string } {
-  return Object.fromEntries(Object.entries(selector).sort(([a], [b]) => a.localeCompare(b)));
+  return sortedByKey(selector);
 }

@@ -27,6 +27,7 @@ import { ServerPlatform } from '../../lib/servers.js';
 import { KubernetesPlatform, ScrapeBackend } from '../../lib/platforms.js';
 import { type TokenScalingPolicyOptions, tokenScalingPolicy } from '../../lib/scaling.js';
 import { type PrometheusSource, type ScaleFromZeroOptions, TokenThroughputScaler } from './token-scaler.js';
+import { compareStrings } from '../../lib/private/compare.js';
 
 // ---------------------------------------------------------------------------------------------
 // Named constants
@@ -958,7 +959,7 @@ function rayGroupRoles(
   startupSeconds: number,
 ): { leader: PodRole; worker: PodRole } {
   const env: EnvDesign[] = Object.entries(server.multiHostRayEnvironment ?? {})
-    .sort(([a], [b]) => a.localeCompare(b))
+    .sort(([a], [b]) => compareStrings(a, b))
     .map(([name, value]) => ({ name, value }));
   const serverCommand = design.command.map(shellQuote).join(' ');
   const head = [

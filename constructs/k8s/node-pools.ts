@@ -42,6 +42,7 @@ export {
   KARPENTER_CAPACITY_TYPE_LABEL,
   KARPENTER_NODEPOOL_LABEL,
 } from '../../lib/node-pool-defaults.js';
+import { compareStrings } from '../../lib/private/compare.js';
 
 /**
  * Pinned EKS-optimized AL2023 AMI release for the EC2NodeClass alias. The AL2023 alias resolves
@@ -379,7 +380,7 @@ export class PoolWorkloads {
         if (landsOn(d, this.pool)) result.push(placedIn(poolChart, d, plans.get(d.name)));
       }
     }
-    return result.sort((a, b) => a.demand.name.localeCompare(b.demand.name));
+    return result.sort((a, b) => compareStrings(a.demand.name, b.demand.name));
   }
 
   /**

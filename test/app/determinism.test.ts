@@ -1,7 +1,8 @@
 /**
- * Two synths of the same commit from two checkout paths give byte-identical CloudFormation
- * templates, Kubernetes manifests, plan report and replay charts: no timestamps, no absolute
- * paths, no random names, no `latest` images.
+ * Two synths of the same commit from two checkout paths, under different locales and time
+ * zones, give byte-identical CloudFormation templates, Kubernetes manifests, plan report and
+ * replay charts: no timestamps, no absolute paths, no random names, no `latest` images, no
+ * locale-dependent order.
  */
 import { spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
@@ -27,13 +28,19 @@ function checkout(parent: string, name: string): string {
   return dir;
 }
 
+/**
+ * The machine differences the second synth runs under: a locale whose collation differs from
+ * English ("CH" after "H") and a time zone far from UTC.
+ */
+const OTHER_MACHINE = { LANG: 'cs_CZ.UTF-8', LC_ALL: 'cs_CZ.UTF-8', TZ: 'Pacific/Chatham' };
+
 /** Run the reference app the way `cdk synth` does (CDK_OUTDIR), without the CLI's overhead. */
-function synth(dir: string): Promise<void> {
+function synth(dir: string, machine: Record<string, string> = {}): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(join(dir, 'node_modules', '.bin', 'tsx'), ['bin/app.ts'], {
       cwd: dir,
       // As the CDK CLI passes it: the context (and feature flags) of cdk.json.
-      env: { ...process.env, CDK_OUTDIR: join(dir, 'cdk.out'), CDK_CONTEXT_JSON: JSON.stringify(CDK_JSON_CONTEXT), CDK_VALIDATION: 'false' },
+      env: { ...process.env, ...machine, CDK_OUTDIR: join(dir, 'cdk.out'), CDK_CONTEXT_JSON: JSON.stringify(CDK_JSON_CONTEXT), CDK_VALIDATION: 'false' },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let stderr = '';
@@ -66,7 +73,7 @@ describe('reference app synth', () => {
   beforeAll(async () => {
     parent = mkdtempSync(join(tmpdir(), 'ic-determinism-'));
     dirs = [checkout(parent, 'checkout-one'), checkout(parent, 'a-much-longer-checkout-path-two')];
-    await Promise.all(dirs.map(synth));
+    await Promise.all([synth(dirs[0]!), synth(dirs[1]!, OTHER_MACHINE)]);
     [first, second] = dirs.map(outputs) as [Map<string, string>, Map<string, string>];
   }, 120_000);
 
