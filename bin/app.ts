@@ -12,6 +12,7 @@ import { InferenceRulesPlugin } from '../constructs/aws/rule-pack.js';
 import { InferenceRules } from '../constructs/k8s/rule-pack.js';
 import { SynthPass } from '../constructs/k8s/synth-pass.js';
 import { buildReferenceFleet } from './fleet.js';
+import { sortedByKey } from '../lib/private/compare.js';
 
 /**
  * Scrape interval of the standalone charts' pods, seconds: they are scraped through
@@ -43,4 +44,4 @@ SynthPass.run(() => k8s.synth());
 const report = fleet.report();
 for (const f of readdirSync(outdir)) if (/^replay-.*\.svg$/.test(f)) rmSync(join(outdir, f));
 writeFileSync(join(outdir, 'inference-plan.md'), report.markdown);
-for (const [file, svg] of Object.entries(report.svgs).sort(([a], [b]) => (a < b ? -1 : 1))) writeFileSync(join(outdir, file), svg);
+for (const [file, svg] of Object.entries(sortedByKey(report.svgs))) writeFileSync(join(outdir, file), svg);

@@ -101,10 +101,6 @@ function addInto(target: Record<string, number>, add: Record<string, number>, ti
   for (const [k, v] of Object.entries(add)) target[k] = (target[k] ?? 0) + v * times;
 }
 
-function sortedRecord(rec: Record<string, number>): Record<string, number> {
-  return sortedByKey(rec);
-}
-
 /** Find the replica ceiling: a ScaledObject or HPA targeting the workload, else spec.replicas. */
 function maxReplicasFor(obj: Json, all: readonly Json[]): number {
   const { kind, namespace, name } = objectName(obj);
@@ -157,8 +153,8 @@ export function workloadDemandsFromManifests(manifests: readonly unknown[]): Wor
       addInto(perReplica, podExtendedResources(leader));
       addInto(perReplica, podExtendedResources(worker), size - 1);
       podShapes = [
-        { pods: 1, resourcesPerPod: sortedRecord(podExtendedResources(leader)) },
-        ...(size > 1 ? [{ pods: size - 1, resourcesPerPod: sortedRecord(podExtendedResources(worker)) }] : []),
+        { pods: 1, resourcesPerPod: sortedByKey(podExtendedResources(leader)) },
+        ...(size > 1 ? [{ pods: size - 1, resourcesPerPod: sortedByKey(podExtendedResources(worker)) }] : []),
       ];
     } else {
       continue;
@@ -171,7 +167,7 @@ export function workloadDemandsFromManifests(manifests: readonly unknown[]): Wor
       name: `${kind}/${namespace}/${name}`,
       nodeSelector: isObject(nodeSelector) ? (nodeSelector as Record<string, string>) : {},
       tolerations: Array.isArray(tolerations) ? (tolerations as Toleration[]) : [],
-      resourcesPerReplica: sortedRecord(perReplica),
+      resourcesPerReplica: sortedByKey(perReplica),
       ...(podShapes ? { podShapes } : {}),
       maxReplicas,
       surgeReplicas: surgeReplicasFor(obj, maxReplicas),

@@ -12,6 +12,7 @@ import { BYTES_PER_WEIGHT, PRECISIONS, Precision } from './models.js';
 import type { CapacityPlan } from './planner.js';
 import { AcceleratorClass } from './accelerators.js';
 import { isLatestImage } from './private/image-reference.js';
+import { sortedByKey } from './private/compare.js';
 
 /** Names of the pinned profiles (the keys of {@link MODEL_SERVERS}); the public choice is {@link ModelServer}. */
 export type ModelServerName = 'vllm' | 'vllm-neuron' | 'vllm-neuron-plugin' | 'djl-lmi-neuronx' | 'vllm-tpu' | 'jetstream' | 'tgi';
@@ -1008,12 +1009,6 @@ function jetstreamArgs(server: ModelServerProfile, plan: CapacityPlan, opts: Ser
   ];
 }
 
-function sortedRecord(entries: Record<string, string>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const key of Object.keys(entries).sort()) out[key] = entries[key];
-  return out;
-}
-
 /** LMI `OPTION_DTYPE` values (DJL's DTYPE_MAPPER accepts bf16 / fp16). */
 function lmiDtype(plan: CapacityPlan): 'bf16' | 'fp16' {
   return computeDtype(plan) === 'float16' ? 'fp16' : 'bf16';
@@ -1108,10 +1103,10 @@ export function serverEnvironment(
       if (quant.length > 0) env.OPTION_QUANTIZE = quant[1];
       // LMI passes option.kv_cache_dtype to vLLM's engine: the fp8 KV cache the plan sized.
       if (plan.kvCachePrecision === Precision.FP8) env.OPTION_KV_CACHE_DTYPE = 'fp8';
-      return sortedRecord(env);
+      return sortedByKey(env);
     }
     case 'djl-lmi-neuronx':
-      return sortedRecord({
+      return sortedByKey({
         HF_MODEL_ID: plan.model.huggingFaceId,
         OPTION_DTYPE: lmiDtype(plan),
         OPTION_MAX_ROLLING_BATCH_SIZE: String(plan.concurrentSequences),
@@ -1123,12 +1118,12 @@ export function serverEnvironment(
       });
     case 'vllm-neuron':
       // NxD Inference is the Neuron backend of the pinned vLLM build.
-      return sortedRecord({ VLLM_NEURON_FRAMEWORK: 'neuronx-distributed-inference' });
+      return sortedByKey({ VLLM_NEURON_FRAMEWORK: 'neuronx-distributed-inference' });
     case 'vllm-neuron-plugin':
       // The plugin quickstart raises both budgets from 600 s; the compile cache lives under
       // VLLM_CACHE_ROOT ($VLLM_CACHE_ROOT/neuron/compile_cache), on the writable cache volume.
       // No VLLM_NEURON_FRAMEWORK / NEURON_COMPILED_ARTIFACTS: those belong to the NxD path.
-      return sortedRecord({
+      return sortedByKey({
         VLLM_CACHE_ROOT: '/root/.cache/vllm',
         VLLM_EXECUTE_MODEL_TIMEOUT_SECONDS: String(VLLM_NEURON_PLUGIN_TIMEOUT_SECONDS),
         VLLM_NEURON_COMPILATION_TIMEOUT: String(VLLM_NEURON_PLUGIN_TIMEOUT_SECONDS),

@@ -15,7 +15,7 @@ import type { Construct } from 'constructs';
 import { InferenceConstructsError } from '../../lib/errors.js';
 import { ScalingSignal, type TokenScalingPolicy, tokenWorkMetricMath, tokenWorkThreshold } from '../../lib/scaling.js';
 import { type ModelServerProfile } from '../../lib/servers.js';
-import { compareStrings } from '../../lib/private/compare.js';
+import { sortedByKey } from '../../lib/private/compare.js';
 
 /** Namespace prefix of the token metrics this library derives from logs. */
 export const TOKEN_METRIC_NAMESPACE = 'InferenceConstructs';
@@ -257,7 +257,7 @@ export function createTokenTrackingPolicy(scope: Construct, id: string, options:
     });
   }
   const m = options.metric;
-  const dimensions = Object.entries(m.dimensions).sort(([a], [b]) => compareStrings(a, b)).map(([name, value]) => ({ name, value }));
+  const dimensions = Object.entries(sortedByKey(m.dimensions)).map(([name, value]) => ({ name, value }));
   return new CfnScalingPolicy(scope, id, {
     // Unique per scalable target; derived from the construct path, so deterministic.
     policyName: `${Names.uniqueResourceName(scope, { maxLength: 200 })}-${id}`,

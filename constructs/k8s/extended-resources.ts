@@ -1,9 +1,8 @@
 /**
  * The one place for what a pod spec rendered as plain JSON needs beside its containers:
- * extended resources (accelerators) as whole-device counts, and a stable node selector.
+ * extended resources (accelerators) as whole-device counts.
  */
 import { InferenceConstructsError } from '../../lib/errors.js';
-import { sortedByKey } from '../../lib/private/compare.js';
 
 /**
  * The `{ [resourceName]: count }` entry of a container's requests and limits, for pod specs
@@ -22,9 +21,4 @@ export function extendedResourceQuantity(resourceName: string, count: number): {
     });
   }
   return { [resourceName]: count };
-}
-
-/** A node selector with its keys sorted, so output is stable. */
-export function sortedSelector(selector: Readonly<Record<string, string>>): { [key: string]: string } {
-  return sortedByKey(selector);
 }

@@ -21,13 +21,13 @@ import { ModelServer, ModelServerProfile, assertServerPlatform, assertServerRuns
 import { Toleration } from '../../lib/placement.js';
 import { PodMonitoring, PodMonitoringSpecEndpointsPort } from '../../imports/gmp-podmonitorings-monitoring.googleapis.com.js';
 import { PodMonitor } from '../../imports/prometheus-podmonitors-monitoring.coreos.com.js';
-import { extendedResourceQuantity, sortedSelector } from './extended-resources.js';
+import { extendedResourceQuantity } from './extended-resources.js';
 import { AcceleratorClass } from '../../lib/accelerators.js';
 import { ServerPlatform } from '../../lib/servers.js';
 import { KubernetesPlatform, ScrapeBackend } from '../../lib/platforms.js';
 import { type TokenScalingPolicyOptions, tokenScalingPolicy } from '../../lib/scaling.js';
 import { type PrometheusSource, type ScaleFromZeroOptions, TokenThroughputScaler } from './token-scaler.js';
-import { compareStrings } from '../../lib/private/compare.js';
+import { sortedByKey } from '../../lib/private/compare.js';
 
 // ---------------------------------------------------------------------------------------------
 // Named constants
@@ -958,8 +958,7 @@ function rayGroupRoles(
   hosts: number,
   startupSeconds: number,
 ): { leader: PodRole; worker: PodRole } {
-  const env: EnvDesign[] = Object.entries(server.multiHostRayEnvironment ?? {})
-    .sort(([a], [b]) => compareStrings(a, b))
+  const env: EnvDesign[] = Object.entries(sortedByKey(server.multiHostRayEnvironment ?? {}))
     .map(([name, value]) => ({ name, value }));
   const serverCommand = design.command.map(shellQuote).join(' ');
   const head = [
@@ -1100,7 +1099,7 @@ function podTemplate(design: PodDesign, role: PodRole): Record<string, unknown> 
       },
       ...(initContainers ? { initContainers } : {}),
       containers: [server],
-      nodeSelector: sortedSelector(design.nodeSelector),
+      nodeSelector: sortedByKey(design.nodeSelector),
       volumes: design.volumes.map((v) =>
         v.claimName
           ? { name: v.name, persistentVolumeClaim: { claimName: v.claimName } }

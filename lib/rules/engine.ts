@@ -15,6 +15,7 @@
  * and a reason a reviewer can check. An acknowledgement without a reason is itself a finding
  * (`IC-ACK-001`).
  */
+import { compareStrings } from '../private/compare.js';
 
 /** How bad a finding is. */
 export enum RuleSeverity {
@@ -174,13 +175,9 @@ export function formatFinding(f: RuleFinding): string {
   return `[${f.severity}] ${f.ruleId} ${formatLocation(f.location)}: ${f.message}; fix: ${f.fix} (${f.source})`;
 }
 
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
 /** Sort findings by location then rule id, so reports are deterministic. */
 export function sortFindings<T extends RuleFinding>(findings: T[]): T[] {
-  return findings.sort((a, b) => compare(formatLocation(a.location), formatLocation(b.location)) || compare(a.ruleId, b.ruleId) || compare(a.message, b.message));
+  return findings.sort((a, b) => compareStrings(formatLocation(a.location), formatLocation(b.location)) || compareStrings(a.ruleId, b.ruleId) || compareStrings(a.message, b.message));
 }
 
 /** Turn a rule's violation into a finding. */
@@ -219,5 +216,5 @@ export function applyAcknowledgements(findings: RuleFinding[], acksFor: (f: Rule
       }
     }
   }
-  return { findings: sortFindings(open), acknowledged: acknowledged.sort((a, b) => compare(formatLocation(a.finding.location), formatLocation(b.finding.location)) || compare(a.finding.ruleId, b.finding.ruleId)) };
+  return { findings: sortFindings(open), acknowledged: acknowledged.sort((a, b) => compareStrings(formatLocation(a.finding.location), formatLocation(b.finding.location)) || compareStrings(a.finding.ruleId, b.finding.ruleId)) };
 }
