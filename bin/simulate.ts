@@ -19,7 +19,7 @@ import { App as K8sApp } from 'cdk8s';
 import { InferenceConstructsError } from '../lib/errors.js';
 import { MAX_STABILIZATION_WINDOW_SECONDS } from '../lib/scaling.js';
 import { type PlannedDeployment } from '../lib/report.js';
-import { type ReplayDeployment, type ReplayResult, replayDeployment } from '../lib/replay/replay.js';
+import { type ReplayDeployment, type ReplayResult, ReplayWarmStart, replayDeployment } from '../lib/replay/replay.js';
 import { parseAzureTrace, sliceTrace, syntheticTrace } from '../lib/replay/trace.js';
 import { renderReplayReport, renderReplayTable } from '../lib/replay/report.js';
 import { toReplayDeployment } from '../lib/replay/deployments.js';
@@ -43,7 +43,7 @@ export const REPLAY_PLAN_SHAPES: ReplayPlanShape[] = ['trace', 'bursts', 'mean',
  * at the target utilisation fitted on it; `bursts`, its mean shape at the target its bursts leave;
  * `mean`, its mean shape at the rendered target; `rendered` (or no trace), the fleet's own plans.
  */
-export function referenceReplayDeployments(trace?: RequestTrace, shape: ReplayPlanShape = 'trace', only?: string, alsoOn: RequestTrace[] = []): ReplayDeployment[] {
+export function referenceReplayDeployments(trace?: RequestTrace, shape: ReplayPlanShape = 'trace', only?: string, alsoOn: RequestTrace[] = [], warmStart?: ReplayWarmStart): ReplayDeployment[] {
   const app = new App();
   addSageMakerReference(app);
   const k8s = new K8sApp({ outdir: 'dist' });
@@ -55,7 +55,7 @@ export function referenceReplayDeployments(trace?: RequestTrace, shape: ReplayPl
   }
   const replanned = (d: PlannedDeployment): PlannedDeployment => {
     if (trace === undefined || shape === 'rendered') return d;
-    if (shape === 'trace') return plannedForTrace(d, trace, { alsoOn });
+    if (shape === 'trace') return plannedForTrace(d, trace, { alsoOn, warmStart });
     if (shape === 'bursts') return plannedForBursts(d, trace);
     return plannedForShape(d, traceRequestShape(trace));
   };
@@ -136,7 +136,15 @@ function main(argv: string[]): void {
   const fitTraces = fitSpec === undefined ? [trace] : fitSpec.split(',').map((spec) => traceFromSpec(spec, '--fit-trace'));
   const planTrace = planShape === 'trace' ? fitTraces[0]! : trace;
   const shape = planShape === 'rendered' ? undefined : traceRequestShape(planTrace);
-  let deployments = referenceReplayDeployments(planShape === 'rendered' ? undefined : planTrace, planShape, arg('--deployment'), fitTraces.slice(1));
+  // `--warm-start opening-demand`: every policy starts at the replicas the first five minutes
+  // need, in one pass, instead of entering the measured pass after a first pass of the trace
+  // (ReplayOptions.warmStart); the fit follows it.
+  const warmSpec = arg('--warm-start');
+  const warmStart = warmSpec === undefined ? undefined : (warmSpec as ReplayWarmStart);
+  if (warmStart !== undefined && !(Object.values(ReplayWarmStart) as string[]).includes(warmStart)) {
+    throw new InferenceConstructsError('WarmStartInvalid', { prop: '--warm-start', problem: 'the warm start is not one the replay knows', received: warmSpec, allowed: Object.values(ReplayWarmStart), fix: 'pass --warm-start prior-pass (the default) or opening-demand' });
+  }
+  let deployments = referenceReplayDeployments(planShape === 'rendered' ? undefined : planTrace, planShape, arg('--deployment'), fitTraces.slice(1), warmStart);
   // `--target-scale f` replays every policy with its per-replica target x f (headroom for
   // start-up lag), to study the default's tuning without changing what the stacks render.
   const targetScale = arg('--target-scale');
@@ -173,7 +181,7 @@ function main(argv: string[]): void {
   const predictAheadStartupFraction = predict === undefined ? undefined : Number(predict);
   // `--sagemaker-holds-while-updating`: the SageMaker study (ReplayOptions.sageMakerHoldsWhileUpdating).
   const sageMakerHoldsWhileUpdating = argv.includes('--sagemaker-holds-while-updating');
-  for (const d of deployments) results.push(...replayDeployment(d, trace, { rateScale, maxBatchedTokens, predictAheadStartupFraction, sageMakerHoldsWhileUpdating }));
+  for (const d of deployments) results.push(...replayDeployment(d, trace, { rateScale, maxBatchedTokens, predictAheadStartupFraction, sageMakerHoldsWhileUpdating, warmStart }));
   const outDir = arg('--out');
   if (outDir !== undefined) {
     // The report section and its pictures, as the plan report embeds them.

@@ -95,6 +95,7 @@ export const ERROR_CODES = {
   TraceLongerThanContext: "a trace's mean request is longer than the replayed deployment's context",
   StepBudgetInvalid: "the replay's tokens per engine step (vLLM --max-num-batched-tokens) are not a whole number of at least 1",
   PredictAheadInvalid: "the replay's predictive study term looks a negative or non-numeric share of the start-up ahead",
+  WarmStartInvalid: 'the replay was asked for a warm start it does not know',
   FitAttainmentInvalid: 'the attainment a target fit must keep is not a fraction in (0, 1]',
   // platforms and scrape backends (lib/platforms.ts)
   KubernetesPlatformUnknown: 'the Kubernetes platform is not one the library renders for',

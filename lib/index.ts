@@ -105,6 +105,7 @@ export {
   Replay,
   ReplayPolicyKind,
   ReplayScalerKind,
+  ReplayWarmStart,
   type ReplayDeployment,
   type ReplayDeploymentOptions,
   type ReplayLatencyTargets,

@@ -77,7 +77,7 @@ export interface EngineResult {
   readonly failed: Uint8Array;
   /** Replica-seconds charged (launch to release, within {@link EngineInput.chargeUntilSeconds}). */
   readonly replicaSeconds: number;
-  /** Scale events (changes of the desired count). */
+  /** Scale events (changes of the desired count) from {@link EngineInput.measureFromSeconds} on. */
   readonly scaleEvents: number;
   /** Per-minute series for the picture: replicas charged, ready, demand (busy-seconds per second). */
   readonly replicasPerMinute: number[];
@@ -212,6 +212,12 @@ export interface EngineInput {
    */
   readonly chargeUntilSeconds?: number;
   /**
+   * Replica-seconds and scale events are counted from this time on: what runs before it is the
+   * replay's warm-up pass (`ReplayWarmStart.PRIOR_PASS`).
+   * @default 0
+   */
+  readonly measureFromSeconds?: number;
+  /**
    * The server batches prompt chunks into the decode pass (`ModelServerProfile.mixesPrefillIntoDecode`):
    * a mixed step takes its roofline (`mixedStepSeconds`) instead of the decode step plus the chunk's prefill.
    * @default false
@@ -272,6 +278,7 @@ export function runEngine(input: EngineInput): EngineResult {
   };
   const held: number[] = []; // requests waiting at the router while no replica is ready
   let scaleEvents = 0;
+  const measureFrom = input.measureFromSeconds ?? 0;
 
   const launch = (t: number, ready: boolean): void => {
     launched.push({
@@ -475,7 +482,7 @@ export function runEngine(input: EngineInput): EngineResult {
       const refused = input.holdWhileStarting === true && want !== desired && liveReplicas.some((r) => r.readyAt > t);
       if (refused) scaler.refused?.(t);
       else {
-        if (want !== desired) scaleEvents++;
+        if (want !== desired && t >= measureFrom) scaleEvents++;
         desired = want;
         if (want !== liveReplicas.length) reconcile(t, want);
       }
@@ -500,7 +507,7 @@ export function runEngine(input: EngineInput): EngineResult {
   const chargeUntil = Math.min(end, input.chargeUntilSeconds ?? end);
   for (const r of launched) {
     const stop = Math.min(end, r.releasedAt);
-    replicaSeconds += Math.max(0, Math.min(chargeUntil, stop) - r.launchedAt);
+    replicaSeconds += Math.max(0, Math.min(chargeUntil, stop) - Math.max(measureFrom, r.launchedAt));
     for (let m = Math.floor(r.launchedAt / 60); m < minutes && m * 60 < stop; m++) {
       const a = Math.max(r.launchedAt, m * 60);
       const b = Math.min(stop, (m + 1) * 60);

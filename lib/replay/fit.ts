@@ -19,7 +19,7 @@ import { InferenceConstructsError } from '../errors.js';
 import { firstHolding } from '../private/bisect.js';
 import type { PlannedDeployment } from '../report.js';
 import { type ReplayDeploymentOptions, toReplayDeployment } from './deployments.js';
-import { ReplayPolicyKind, replayDeployment } from './replay.js';
+import { ReplayPolicyKind, type ReplayWarmStart, replayDeployment } from './replay.js';
 import { plannedAtTarget, plannedForShape, traceRequestShape } from './shape.js';
 import type { RequestTrace } from './trace.js';
 
@@ -63,6 +63,11 @@ export interface TargetFitOptions {
    * @default - the first trace only
    */
   readonly alsoOn?: RequestTrace[];
+  /**
+   * How every replay of the fit starts the trace (`ReplayOptions.warmStart`).
+   * @default ReplayWarmStart.PRIOR_PASS
+   */
+  readonly warmStart?: ReplayWarmStart;
 }
 
 /** The fitted target of one deployment on one trace. */
@@ -96,7 +101,7 @@ export function fitTargetUtilization(d: PlannedDeployment, trace: RequestTrace, 
     if (known !== undefined) return known;
     const rd = toReplayDeployment(plannedAtTarget(shaped, FIT_TARGET_UTILIZATIONS[i]!), options.deployment);
     const policies = [rd.defaultPolicy ?? ReplayPolicyKind.OUTPUT_TOKENS];
-    const replay = { policies, oracle: false, rateScale: options.rateScale };
+    const replay = { policies, oracle: false, rateScale: options.rateScale, warmStart: options.warmStart };
     const worst = Math.min(...[trace, ...(options.alsoOn ?? [])].map((t) => replayDeployment(rd, t, replay)[0]!.sloAttainment));
     memo.set(i, worst);
     return worst;

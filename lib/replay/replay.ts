@@ -126,6 +126,35 @@ export interface ReplayOptions {
    * @default false
    */
   readonly sageMakerHoldsWhileUpdating?: boolean;
+  /**
+   * How the policies and the oracle start the measured trace (see {@link ReplayWarmStart}).
+   * @default ReplayWarmStart.PRIOR_PASS
+   */
+  readonly warmStart?: ReplayWarmStart;
+}
+
+/**
+ * How a replay's policies and its oracle start the measured trace.
+ *
+ * A deployed service is already running when an hour of its traffic begins: its replicas and
+ * its scaler's history are what the previous hour left. The replay has no previous hour, so it
+ * either replays the trace once before the measured pass or imposes a start.
+ */
+export enum ReplayWarmStart {
+  /**
+   * The trace is replayed twice back to back (the second copy starts at the first whole minute
+   * after the first copy's last arrival) and only the second pass is measured: cost, attainment,
+   * latencies, scale events and the timeline. Every policy and the oracle enter the measured
+   * hour in the state their own scaling reached on the same traffic, as in a periodic steady
+   * state. The first pass starts as {@link OPENING_DEMAND} does. Twice the replay's work.
+   */
+  PRIOR_PASS = 'prior-pass',
+  /**
+   * Every policy starts at the replicas the trace's first five minutes need at the plan's target
+   * utilisation, its scaler's history holding that count; the oracle at its own schedule's first
+   * count. One pass, measured from the first arrival.
+   */
+  OPENING_DEMAND = 'opening-demand',
 }
 
 /** Range of the predictive study term's subquery, seconds (`[15m:1m]`). */
@@ -599,6 +628,22 @@ function checkReplayOptions(options: ReplayOptions): void {
   }
 }
 
+/**
+ * The engine's run for a warm start: the trace itself, measured from its first arrival, or
+ * ({@link ReplayWarmStart.PRIOR_PASS}) the trace followed by a copy of it that starts at the
+ * first whole minute after its last arrival, measured from that minute.
+ */
+export function warmUpPass(trace: RequestTrace, warmStart: ReplayWarmStart): { run: RequestTrace; measureFromSeconds: number } {
+  if (warmStart === ReplayWarmStart.OPENING_DEMAND) return { run: trace, measureFromSeconds: 0 };
+  if (warmStart !== ReplayWarmStart.PRIOR_PASS) {
+    throw new InferenceConstructsError('WarmStartInvalid', { prop: 'warmStart', problem: 'the warm start is not one the replay knows', received: String(warmStart), allowed: Object.values(ReplayWarmStart).join(', '), fix: 'pass ReplayWarmStart.PRIOR_PASS or ReplayWarmStart.OPENING_DEMAND, or leave it out' });
+  }
+  const shift = (Math.floor(trace.durationSeconds / 60) + 1) * 60;
+  const requests: TraceRequest[] = trace.requests.slice();
+  for (const r of trace.requests) requests.push({ arrivalSeconds: r.arrivalSeconds + shift, promptTokens: r.promptTokens, outputTokens: r.outputTokens });
+  return { run: { name: trace.name, requests, durationSeconds: shift + trace.durationSeconds }, measureFromSeconds: shift };
+}
+
 /** The rate scale that fits a trace to a deployment (see {@link ReplayOptions.rateScale}). */
 export function fitRateScale(d: ReplayDeployment, trace: RequestTrace): number {
   const profile = profileForPlan(d.plan);
@@ -631,10 +676,16 @@ export function replayDeployment(d: ReplayDeployment, rawTrace: RequestTrace, op
   const profile = profileForPlan(plan);
   const targets = latencyTargetsForPlan(plan);
   const minutes = Math.max(1, Math.ceil(trace.durationSeconds / 60));
+  // What the engine runs: the trace, or (PRIOR_PASS) the trace twice, measured on the second copy.
+  const pass = warmUpPass(trace, options.warmStart ?? ReplayWarmStart.PRIOR_PASS);
+  const run = pass.run;
+  const runMinutes = Math.max(1, Math.ceil(run.durationSeconds / 60));
+  const fromMinute = pass.measureFromSeconds / 60;
   const demand = demandSeries(plan, profile, trace, minutes);
   const u = plan.targetUtilization;
   const staticReplicas = Math.max(d.scalingPolicy.minReplicas, 1, Math.ceil(Math.max(...demand) / u));
-  // Every policy starts warm: the replicas the first five minutes need at the target.
+  // The run starts warm: every policy at the replicas the first five minutes need at the target
+  // (under PRIOR_PASS that is the warm-up pass's start, not the measured hour's).
   const firstFive = demand.slice(0, 5);
   const initial = Math.min(d.scalingPolicy.maxReplicas, Math.max(d.scalingPolicy.minReplicas, 1, Math.ceil(Math.max(...firstFive) / u)));
   const def = d.defaultPolicy ?? ReplayPolicyKind.OUTPUT_TOKENS;
@@ -646,27 +697,30 @@ export function replayDeployment(d: ReplayDeployment, rawTrace: RequestTrace, op
   const delays = { startupSeconds: d.startupSeconds, releaseSeconds: d.releaseSeconds };
   const holdWhileStarting = options.sageMakerHoldsWhileUpdating === true && d.scaler === ReplayScalerKind.SAGEMAKER;
   const n = trace.requests.length;
+  // The measured requests are the run's last n.
+  const first = run.requests.length - n;
   const attainmentOf = (r: EngineResult): { met: number; failed: number; attainment: number } => {
     let met = 0;
     let failed = 0;
-    for (let i = 0; i < n; i++) {
+    for (let i = first; i < first + n; i++) {
       if (r.failed[i]) { failed++; continue; }
       if (r.ttft[i] <= targets.ttftSeconds && r.tpot[i] <= targets.tpotSeconds) met++;
     }
     return { met, failed, attainment: met / Math.max(1, n - failed) };
   };
+  const charge = { measureFromSeconds: pass.measureFromSeconds, chargeUntilSeconds: run.durationSeconds };
   const costOf = (r: EngineResult): number => (r.replicaSeconds * plan.cost.perReplicaHourUsd) / 3600;
   // The oracle: the cheapest clairvoyant schedule that meets the goal, replayed in the same engine.
   let oracle = { cost: Number.NaN, attainment: Number.NaN, headroom: 0 };
   // The oracle knows each minute's bursts, not only its mean.
-  const burstDemand = options.oracle === false ? [] : burstDemandSeries(plan, profile, trace, minutes, targets.ttftSeconds);
+  const burstDemand = options.oracle === false ? [] : burstDemandSeries(plan, profile, run, runMinutes, targets.ttftSeconds);
   const oracleAt = new Map<number, { cost: number; attainment: number; headroom: number }>();
   const tryHeadroom = (i: number): { cost: number; attainment: number; headroom: number } => {
     const known = oracleAt.get(i);
     if (known !== undefined) return known;
     const headroom = CLAIRVOYANT_HEADROOMS[i]!;
     const scaler = clairvoyantScaler(burstDemand, headroom, d.scalingPolicy.minReplicas, d.scalingPolicy.maxReplicas, d.startupSeconds, d.releaseSeconds);
-    const r = runEngine({ plan, profile, targets, trace, scaler, delays, maxBatchedTokens: budget, initialReplicas: scaler.desired(0, 0, NO_OBSERVATIONS), chargeUntilSeconds: trace.durationSeconds, mixedSteps: d.mixedSteps === true, holdWhileStarting });
+    const r = runEngine({ plan, profile, targets, trace: run, scaler, delays, maxBatchedTokens: budget, initialReplicas: scaler.desired(0, 0, NO_OBSERVATIONS), ...charge, mixedSteps: d.mixedSteps === true, holdWhileStarting });
     const o = { cost: costOf(r), attainment: attainmentOf(r).attainment, headroom };
     oracleAt.set(i, o);
     return o;
@@ -685,12 +739,12 @@ export function replayDeployment(d: ReplayDeployment, rawTrace: RequestTrace, op
   let bound: number | undefined;
   for (const kind of options.policies ?? REPLAY_POLICIES) {
     const r = runEngine({
-      plan, profile, targets, trace,
+      plan, profile, targets, trace: run,
       scaler: scalerFor(d, kind, staticReplicas, options.predictAheadStartupFraction ?? 0, initial),
       delays,
       maxBatchedTokens: budget,
       initialReplicas: kind === ReplayPolicyKind.STATIC_PEAK ? staticReplicas : initial,
-      chargeUntilSeconds: trace.durationSeconds, mixedSteps: d.mixedSteps === true, holdWhileStarting,
+      ...charge, mixedSteps: d.mixedSteps === true, holdWhileStarting,
     });
     bound ??= oracleCost(plan, d.scalingPolicy.minReplicas, trace, targets, trace.durationSeconds);
     const { met: _met, failed, attainment } = attainmentOf(r);
@@ -715,12 +769,12 @@ export function replayDeployment(d: ReplayDeployment, rawTrace: RequestTrace, op
       targetUtilization: plan.targetUtilization,
       sloAttainment: round(attainment, 4),
       failedRequests: failed,
-      ttftP50Seconds: round(quantile(r.ttft, 0.5), 3),
-      ttftP99Seconds: round(quantile(r.ttft, 0.99), 3),
-      tpotP50Seconds: round(quantile(r.tpot, 0.5), 4),
-      tpotP99Seconds: round(quantile(r.tpot, 0.99), 4),
+      ttftP50Seconds: round(quantile(r.ttft.subarray(first, first + n), 0.5), 3),
+      ttftP99Seconds: round(quantile(r.ttft.subarray(first, first + n), 0.99), 3),
+      tpotP50Seconds: round(quantile(r.tpot.subarray(first, first + n), 0.5), 4),
+      tpotP99Seconds: round(quantile(r.tpot.subarray(first, first + n), 0.99), 4),
       scaleEvents: r.scaleEvents,
-      replicasPerMinute: r.replicasPerMinute.slice(0, minutes).map((x) => round(x, 3)),
+      replicasPerMinute: r.replicasPerMinute.slice(fromMinute, fromMinute + minutes).map((x) => round(x, 3)),
       demandPerMinute: demand.map((x) => round(x, 3)),
       ttftTargetSeconds: round(targets.ttftSeconds, 3),
       tpotTargetSeconds: round(targets.tpotSeconds, 4),

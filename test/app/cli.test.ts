@@ -29,6 +29,12 @@ describe('npm run simulate', () => {
     expect(err.text()).toMatch(message);
   });
 
+  test('a warm start the replay does not know, before anything is planned or replayed', () => {
+    const err = capture();
+    expect(simulate(['--trace', 'synthetic:7', '--warm-start', 'yesterday'], err)).toBe(1);
+    expect(err.text()).toMatch(/^simulate: \[WarmStartInvalid\] --warm-start: the warm start is not one the replay knows; received "yesterday"; allowed: prior-pass, opening-demand; fix: pass --warm-start prior-pass \(the default\) or opening-demand/);
+  });
+
   test('no --trace at all', () => {
     const err = capture();
     expect(simulate([], err)).toBe(1);

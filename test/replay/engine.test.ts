@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CLAIRVOYANT_HEADROOMS, clairvoyantScaler, type ReplayDeployment, ReplayPolicyKind, ReplayScalerKind, oracleCost, replayDeployment } from '../../lib/replay/replay.js';
+import { CLAIRVOYANT_HEADROOMS, clairvoyantScaler, type ReplayDeployment, ReplayPolicyKind, ReplayScalerKind, ReplayWarmStart, oracleCost, replayDeployment, warmUpPass } from '../../lib/replay/replay.js';
 import { VLLM_DEFAULT_MAX_NUM_BATCHED_TOKENS, tokenScalingPolicy } from '../../lib/scaling.js';
 import { type RequestTrace, syntheticTrace } from '../../lib/replay/trace.js';
 import { modelPreset } from '../../lib/models.js';
@@ -244,5 +244,88 @@ describe('the SageMaker study: no change while capacity is starting (holdWhileSt
     });
     // Asked every 15 s from 30 s while the replica started at 15 s is not ready (until 315 s): 30, 45, ..., 300.
     expect(refusals).toBe(19);
+  });
+});
+
+describe('the warm-up pass (ReplayWarmStart.PRIOR_PASS)', () => {
+  it('is the trace followed by a copy starting at the first whole minute after its last arrival, measured from there', () => {
+    const t: RequestTrace = { name: 't', durationSeconds: 130.5, requests: [
+      { arrivalSeconds: 0, promptTokens: 10, outputTokens: 2 },
+      { arrivalSeconds: 130.5, promptTokens: 20, outputTokens: 3 },
+    ] };
+    const { run, measureFromSeconds } = warmUpPass(t, ReplayWarmStart.PRIOR_PASS);
+    expect(measureFromSeconds).toBe(180);
+    expect(run.durationSeconds).toBe(310.5);
+    expect(run.requests).toEqual([
+      { arrivalSeconds: 0, promptTokens: 10, outputTokens: 2 },
+      { arrivalSeconds: 130.5, promptTokens: 20, outputTokens: 3 },
+      { arrivalSeconds: 180, promptTokens: 10, outputTokens: 2 },
+      { arrivalSeconds: 310.5, promptTokens: 20, outputTokens: 3 },
+    ]);
+    // A trace ending on a whole minute gets a whole minute of gap, so the copy never lands on its last arrival.
+    expect(warmUpPass({ ...t, durationSeconds: 120, requests: [t.requests[0]!, { ...t.requests[1]!, arrivalSeconds: 120 }] }, ReplayWarmStart.PRIOR_PASS).measureFromSeconds).toBe(180);
+  });
+
+  it('is not run for OPENING_DEMAND: the trace itself, measured from its first arrival', () => {
+    expect(warmUpPass(trace, ReplayWarmStart.OPENING_DEMAND)).toEqual({ run: trace, measureFromSeconds: 0 });
+  });
+
+  it('measures the second pass exactly: the same policy replayed over the doubled trace from the opening, seen from the copy on', () => {
+    const policies = [ReplayPolicyKind.OUTPUT_TOKENS, ReplayPolicyKind.QUEUE_DEPTH];
+    const warm = replayDeployment(deployment, trace, { rateScale: 1, policies, oracle: false });
+    const { run, measureFromSeconds } = warmUpPass(trace, ReplayWarmStart.PRIOR_PASS);
+    const cold = replayDeployment(deployment, run, { rateScale: 1, policies, oracle: false, warmStart: ReplayWarmStart.OPENING_DEMAND });
+    const minutes = Math.ceil(trace.durationSeconds / 60);
+    for (let i = 0; i < policies.length; i++) {
+      expect(warm[i]!.requests).toBe(trace.requests.length);
+      expect(warm[i]!.replicasPerMinute).toEqual(cold[i]!.replicasPerMinute.slice(measureFromSeconds / 60, measureFromSeconds / 60 + minutes));
+      // Billed for the measured hour only: the replicas of its minutes, not the warm-up's.
+      const billed = warm[i]!.replicasPerMinute.reduce((a, b) => a + b, 0) / 60;
+      expect(warm[i]!.replicaHours).toBeCloseTo(billed, 2);
+    }
+  });
+
+  it('decides where a policy enters the hour: at the opening burst, or where the end of the trace left it', () => {
+    // A one-minute burst, then half an hour of trickle.
+    const requests = [
+      ...Array.from({ length: 400 }, (_, i) => ({ arrivalSeconds: i * 0.15, promptTokens: 1500, outputTokens: 300 })),
+      ...Array.from({ length: 180 }, (_, i) => ({ arrivalSeconds: 60 + i * 10, promptTokens: 200, outputTokens: 50 })),
+    ];
+    const bursty: RequestTrace = { name: 'bursty', durationSeconds: requests.at(-1)!.arrivalSeconds, requests };
+    const policies = [ReplayPolicyKind.OUTPUT_TOKENS];
+    const opening = replayDeployment(deployment, bursty, { rateScale: 1, policies, oracle: false, warmStart: ReplayWarmStart.OPENING_DEMAND })[0]!;
+    const prior = replayDeployment(deployment, bursty, { rateScale: 1, policies, oracle: false })[0]!;
+    // Opening: three replicas for the burst, held by the scale-down window, then one.
+    expect(opening.replicasPerMinute[0]).toBe(3);
+    expect(opening.replicasPerMinute.at(-1)).toBe(1);
+    expect(opening.sloAttainment).toBe(1);
+    // Prior pass: the trickle left one replica, which meets the burst alone (and misses much of it).
+    expect(prior.replicasPerMinute.every((r) => r === 1)).toBe(true);
+    expect(prior.costUsd).toBeLessThan(opening.costUsd);
+    expect(prior.sloAttainment).toBeLessThan(0.6);
+  });
+
+  it('rejects a warm start it does not know, with a code and nothing replayed', () => {
+    expect(() => replayDeployment(deployment, trace, { rateScale: 1, warmStart: 'yesterday' as ReplayWarmStart })).toThrow(/\[WarmStartInvalid\] warmStart: the warm start is not one the replay knows; received "yesterday"; allowed: prior-pass, opening-demand/);
+  });
+});
+
+describe('the engine measures from measureFromSeconds', () => {
+  const t: RequestTrace = { name: 't', durationSeconds: 600, requests: [{ arrivalSeconds: 0, promptTokens: 100, outputTokens: 10 }, { arrivalSeconds: 600, promptTokens: 100, outputTokens: 10 }] };
+  const run = (measureFromSeconds?: number) => runEngine({
+    plan, profile: profileForPlan(plan), targets: latencyTargetsForPlan(plan), trace: t,
+    // 2 replicas until 120 s, then 3 from 300 s on.
+    scaler: { periodSeconds: 15, desired: (now) => (now < 120 ? 2 : now < 300 ? 1 : 3) },
+    delays: { startupSeconds: 0, releaseSeconds: 0 }, initialReplicas: 2, drainSeconds: 0, chargeUntilSeconds: 600,
+    ...(measureFromSeconds !== undefined ? { measureFromSeconds } : {}),
+  });
+
+  it('charges replica-seconds and counts scale events only from then on', () => {
+    const all = run();
+    expect(all.scaleEvents).toBe(2);
+    expect(all.replicaSeconds).toBeCloseTo(2 * 120 + 180 + 3 * 300, 6);
+    const late = run(200);
+    expect(late.scaleEvents).toBe(1);
+    expect(late.replicaSeconds).toBeCloseTo(100 + 3 * 300, 6);
   });
 });
