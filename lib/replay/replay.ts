@@ -187,6 +187,9 @@ export interface ReplayResult {
   readonly policy: ReplayPolicyKind;
   readonly default: boolean;
   readonly rateScale: number;
+  /** How the policies and the oracle started the measured trace. */
+  readonly warmStart: ReplayWarmStart;
+  /** Requests of the measured pass. */
   readonly requests: number;
   readonly costUsd: number;
   readonly replicaHours: number;
@@ -677,7 +680,8 @@ export function replayDeployment(d: ReplayDeployment, rawTrace: RequestTrace, op
   const targets = latencyTargetsForPlan(plan);
   const minutes = Math.max(1, Math.ceil(trace.durationSeconds / 60));
   // What the engine runs: the trace, or (PRIOR_PASS) the trace twice, measured on the second copy.
-  const pass = warmUpPass(trace, options.warmStart ?? ReplayWarmStart.PRIOR_PASS);
+  const warmStart = options.warmStart ?? ReplayWarmStart.PRIOR_PASS;
+  const pass = warmUpPass(trace, warmStart);
   const run = pass.run;
   const runMinutes = Math.max(1, Math.ceil(run.durationSeconds / 60));
   const fromMinute = pass.measureFromSeconds / 60;
@@ -755,6 +759,7 @@ export function replayDeployment(d: ReplayDeployment, rawTrace: RequestTrace, op
       policy: kind,
       default: kind === def,
       rateScale,
+      warmStart,
       requests: n,
       costUsd: round(cost, 4),
       replicaHours: round(r.replicaSeconds / 3600, 3),

@@ -3,7 +3,7 @@
  * replicas over time per policy. Byte-stable: fixed precision, fixed order, no dates.
  */
 import { FIT_ATTAINMENT, FIT_TARGET_MAX, FIT_TARGET_MIN, type TargetFit } from './fit.js';
-import type { ReplayResult } from './replay.js';
+import { type ReplayResult, ReplayWarmStart } from './replay.js';
 
 function fixed(n: number, d: number): string {
   if (!Number.isFinite(n)) return 'n/a';
@@ -78,6 +78,13 @@ function burstLine(r: ReplayResult): string {
   );
 }
 
+/** How the measured pass started (ReplayOptions.warmStart). */
+function warmStartLine(w: ReplayWarmStart): string {
+  return w === ReplayWarmStart.OPENING_DEMAND
+    ? 'Every policy started at the replicas the first five minutes need at the target.'
+    : 'Measured on a second pass of the trace: every policy and the oracle enter it as their own scaling left the first.';
+}
+
 /** What the fit on the replayed trace says of the plan's target (lib/replay/fit.ts). */
 function fitLine(fit: TargetFit, r: ReplayResult): string {
   const kept = `${fixed(fit.attainment * 100, 2)} % of requests within both targets`;
@@ -101,7 +108,7 @@ export function renderReplayReport(results: ReplayResult[], fits: { [deployment:
     const file = `replay-${slug(name)}-${slug(rs[0].trace)}.svg`;
     svgs[file] = renderReplaySvg(rs);
     lines.push(`### ${name} on ${rs[0].trace}`, '');
-    lines.push(`Arrival rate x${fixed(rs[0].rateScale, 3)}, ${rs[0].requests} requests; targets TTFT <= ${fixed(rs[0].ttftTargetSeconds, 2)} s, TPOT <= ${fixed(rs[0].tpotTargetSeconds * 1000, 0)} ms.`, '');
+    lines.push(`Arrival rate x${fixed(rs[0].rateScale, 3)}, ${rs[0].requests} requests; targets TTFT <= ${fixed(rs[0].ttftTargetSeconds, 2)} s, TPOT <= ${fixed(rs[0].tpotTargetSeconds * 1000, 0)} ms. ${warmStartLine(rs[0].warmStart)}`, '');
     lines.push(burstLine(rs[0]), '');
     const fit = fits[name];
     if (fit !== undefined) lines.push(fitLine(fit, rs[0]), '');
