@@ -143,11 +143,12 @@ function pair(a: Subject, b: Subject): [SynthResult, SynthResult] {
 
 /**
  * Whether build/ holds jsii's JavaScript (`npm run build`, or `npm pack` below) rather than
- * `npm run compile`'s: jsii inlines source maps with their sources, which doubles what node loads,
- * and an incremental compile does not rewrite files whose sources did not change.
+ * `npm run compile`'s: jsii adds its runtime type information (`Symbol.for("jsii.rtti")`) to
+ * every exported class, and an incremental compile does not rewrite files whose sources did not
+ * change.
  */
 function buildIsJsiiOutput(): boolean {
-  return readFileSync(join(ROOT, 'build', 'lib', 'errors.js'), 'utf8').includes('sourceMappingURL=data:');
+  return readFileSync(join(ROOT, 'build', 'lib', 'errors.js'), 'utf8').includes('jsii.rtti');
 }
 
 const fmt = (s: number): string => `${s.toFixed(2)} s`;
