@@ -63,22 +63,27 @@ export function referenceReplayDeployments(trace?: RequestTrace, shape: ReplayPl
 }
 
 /**
- * A trace named on the command line: a CSV path or `synthetic[:seed]`, optionally followed by
- * `@<from>-<to>`, the minutes of it to keep.
+ * A trace named on the command line: a CSV path or `synthetic[:seed[:hours]]`, optionally
+ * followed by `@<from>-<to>`, the minutes of it to keep.
  */
 export function traceFromSpec(spec: string, flag = '--trace'): RequestTrace {
   const at = spec.lastIndexOf('@');
   const source = at >= 0 ? spec.slice(0, at) : spec;
   const window = at >= 0 ? spec.slice(at + 1) : undefined;
-  // `synthetic[:seed]` is the seeded diurnal + bursts trace instead of a file.
-  const synthetic = /^synthetic(?::(.*))?$/.exec(source);
+  // `synthetic[:seed[:hours]]` is the seeded diurnal + bursts trace instead of a file (one hour,
+  // or `hours` long: its one diurnal period spans the whole trace).
+  const synthetic = /^synthetic(?::([^:]*)(?::(.*))?)?$/.exec(source);
   if (synthetic === null && !(existsSync(source) && statSync(source).isFile())) {
     const problem = existsSync(source) ? 'the trace path is not a file' : 'the trace file does not exist';
-    throw new InferenceConstructsError('TraceInvalid', { prop: flag, problem, received: source, allowed: 'a path to an Azure LLM inference trace CSV, or synthetic[:seed], optionally with @<from>-<to> minutes', fix: 'pass e.g. test/fixtures/traces/AzureLLMInferenceTrace_conv.csv or ...conv.csv@0-30' });
+    throw new InferenceConstructsError('TraceInvalid', { prop: flag, problem, received: source, allowed: 'a path to an Azure LLM inference trace CSV, or synthetic[:seed[:hours]], optionally with @<from>-<to> minutes', fix: 'pass e.g. test/fixtures/traces/AzureLLMInferenceTrace_conv.csv or ...conv.csv@0-30' });
   }
   const seed = synthetic?.[1];
+  const hours = synthetic?.[2];
+  if (hours !== undefined && !(/^\d+(\.\d+)?$/.test(hours) && Number(hours) > 0)) {
+    throw new InferenceConstructsError('TraceInvalid', { prop: flag, problem: 'the synthetic trace\'s length is not a positive number of hours', received: hours, allowed: 'synthetic:<seed>:<hours>, hours a number > 0', fix: 'pass e.g. synthetic:7:6 for six hours' });
+  }
   const trace = synthetic !== null
-    ? syntheticTrace({ seed: seed === undefined ? 7 : seed.trim() === '' ? Number.NaN : Number(seed) })
+    ? syntheticTrace({ seed: seed === undefined ? 7 : seed.trim() === '' ? Number.NaN : Number(seed), ...(hours === undefined ? {} : { durationSeconds: Math.round(Number(hours) * 3600) }) })
     : parseAzureTrace(readFileSync(source, 'utf8'), basename(source).replace(/\.csv$/, ''));
   if (window === undefined) return trace;
   const m = /^(\d+(?:\.\d+)?)-(\d+(?:\.\d+)?)$/.exec(window);

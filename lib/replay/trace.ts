@@ -154,7 +154,8 @@ export interface SyntheticTraceOptions {
  * sine period over the trace, from 0.4x to 1.6x the mean rate), plus three bursts of 3x the mean
  * for 2 minutes each at seeded times; arrivals are a non-homogeneous Poisson process (thinning).
  * Prompt and output lengths are log-normal around 1,000 / 250 tokens (a chat mix), capped at
- * 8,000 / 2,000.
+ * 8,000 / 2,000. Named `synthetic-diurnal-bursts-seed<seed>`, followed by `-<hours>h` (or
+ * `-<seconds>s`) when it is not one hour long.
  */
 export function syntheticTrace(options: SyntheticTraceOptions = {}): RequestTrace {
   const duration = options.durationSeconds ?? 3600;
@@ -187,5 +188,6 @@ export function syntheticTrace(options: SyntheticTraceOptions = {}): RequestTrac
   }
   const first = requests.length > 0 ? requests[0].arrivalSeconds : 0;
   const shifted = requests.map((r) => ({ ...r, arrivalSeconds: r.arrivalSeconds - first }));
-  return { name: `synthetic-diurnal-bursts-seed${options.seed ?? 7}`, requests: shifted, durationSeconds: shifted.length ? shifted[shifted.length - 1].arrivalSeconds : 0 };
+  const length = duration === 3600 ? '' : duration % 3600 === 0 ? `-${duration / 3600}h` : `-${duration}s`;
+  return { name: `synthetic-diurnal-bursts-seed${options.seed ?? 7}${length}`, requests: shifted, durationSeconds: shifted.length ? shifted[shifted.length - 1].arrivalSeconds : 0 };
 }

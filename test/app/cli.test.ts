@@ -4,7 +4,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import { cli as calibrate } from '../../bin/calibrate.js';
-import { cli as simulate } from '../../bin/simulate.js';
+import { cli as simulate, traceFromSpec } from '../../bin/simulate.js';
 
 function capture(): { write(text: string): boolean; text: () => string } {
   let out = '';
@@ -23,6 +23,8 @@ describe('npm run simulate', () => {
     ['/tmp', /\[TraceInvalid\] --trace: the trace path is not a file; received "\/tmp"/],
     ['synthetic-x.csv', /\[TraceInvalid\] --trace: the trace file does not exist; received "synthetic-x\.csv"/],
     ['synthetic:', /\[TraceInvalid\] seed: the synthetic trace's seed is not a whole number/],
+    ['synthetic:7:0', /\[TraceInvalid\] --trace: the synthetic trace's length is not a positive number of hours; received "0"/],
+    ['synthetic:7:six', /\[TraceInvalid\] --trace: the synthetic trace's length is not a positive number of hours; received "six"/],
   ])('--trace %s', (spec, message) => {
     const err = capture();
     expect(simulate(['--trace', spec], err)).toBe(1);
@@ -33,6 +35,18 @@ describe('npm run simulate', () => {
     const err = capture();
     expect(simulate(['--trace', 'synthetic:7', '--warm-start', 'yesterday'], err)).toBe(1);
     expect(err.text()).toMatch(/^simulate: \[WarmStartInvalid\] --warm-start: the warm start is not one the replay knows; received "yesterday"; allowed: prior-pass, opening-demand; fix: pass --warm-start prior-pass \(the default\) or opening-demand/);
+  });
+
+  test('synthetic:<seed>:<hours> is the seeded trace stretched over that many hours, named for its length', () => {
+    const hour = traceFromSpec('synthetic:7');
+    const two = traceFromSpec('synthetic:7:2');
+    expect(hour.name).toBe('synthetic-diurnal-bursts-seed7');
+    expect(two.name).toBe('synthetic-diurnal-bursts-seed7-2h');
+    expect(two.durationSeconds).toBeGreaterThan(7100);
+    expect(two.durationSeconds).toBeLessThanOrEqual(7200);
+    // Same mean rate, twice the time: about twice the requests.
+    expect(two.requests.length / hour.requests.length).toBeGreaterThan(1.8);
+    expect(two.requests.length / hour.requests.length).toBeLessThan(2.2);
   });
 
   test('no --trace at all', () => {

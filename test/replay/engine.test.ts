@@ -174,7 +174,7 @@ describe('replay engine', () => {
     const b = renderReplayReport(replayDeployment(deployment, trace, { rateScale: 1, policies: [ReplayPolicyKind.TOKEN_WORK, ReplayPolicyKind.STATIC_PEAK] }));
     expect(a).toEqual(b);
     expect(a.markdown).toContain('| test/llama | token-work |');
-    expect(Object.keys(a.svgs)).toEqual(['replay-test-llama-synthetic-diurnal-bursts-seed3.svg']);
+    expect(Object.keys(a.svgs)).toEqual(['replay-test-llama-synthetic-diurnal-bursts-seed3-600s.svg']);
     expect(Object.values(a.svgs)[0]).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
   });
 });
