@@ -19,7 +19,7 @@ import { App as K8sApp } from 'cdk8s';
 import { InferenceConstructsError } from '../lib/errors.js';
 import { MAX_STABILIZATION_WINDOW_SECONDS } from '../lib/scaling.js';
 import { type PlannedDeployment } from '../lib/report.js';
-import { type ReplayDeployment, type ReplayResult, ReplayWarmStart, replayDeployment } from '../lib/replay/replay.js';
+import { ATTAINMENT_GOAL, type ReplayDeployment, type ReplayResult, ReplayWarmStart, replayDeployment } from '../lib/replay/replay.js';
 import { parseAzureTrace, sliceTrace, syntheticTrace } from '../lib/replay/trace.js';
 import { renderReplayReport, renderReplayTable } from '../lib/replay/report.js';
 import { toReplayDeployment } from '../lib/replay/deployments.js';
@@ -96,13 +96,16 @@ export function traceFromSpec(spec: string, flag = '--trace'): RequestTrace {
 /**
  * The fleet-level figures of one policy on one trace: efficiency = sum of the oracle costs /
  * sum of the policy's costs over the deployments (cost-weighted, as a fleet bill reads);
- * attainment = requests meeting both targets / servable requests, summed over the deployments.
+ * attainment = requests meeting both targets / servable requests, summed over the deployments;
+ * belowGoal = the deployments whose own attainment misses {@link ATTAINMENT_GOAL}, which the
+ * fleet's sum can hide (a peer at the default's fleet attainment may miss the goal on one).
  */
-export function aggregateReplay(rows: ReplayResult[]): { efficiency: number; attainment: number } {
+export function aggregateReplay(rows: ReplayResult[]): { efficiency: number; attainment: number; belowGoal: number; deployments: number } {
   let oracle = 0;
   let cost = 0;
   let met = 0;
   let servable = 0;
+  const belowGoal = rows.filter((r) => r.sloAttainment < ATTAINMENT_GOAL).length;
   for (const r of rows) {
     oracle += r.oracleCostUsd;
     cost += r.costUsd;
@@ -111,7 +114,7 @@ export function aggregateReplay(rows: ReplayResult[]): { efficiency: number; att
     servable += n;
   }
   const round = (x: number, d: number) => Math.round(x * 10 ** d) / 10 ** d;
-  return { efficiency: round(cost > 0 ? oracle / cost : 0, 3), attainment: round(servable > 0 ? met / servable : 0, 4) };
+  return { efficiency: round(cost > 0 ? oracle / cost : 0, 3), attainment: round(servable > 0 ? met / servable : 0, 4), belowGoal, deployments: rows.length };
 }
 
 function main(argv: string[]): void {
@@ -213,13 +216,18 @@ function main(argv: string[]): void {
   for (const policy of [...new Set(results.map((x) => x.policy))]) {
     if (policy === defaults[0].policy) continue;
     const peer = aggregateReplay(results.filter((x) => x.policy === policy));
-    process.stdout.write(`replay: ${trace.name} ${policy} (peer) efficiency ${peer.efficiency} attainment ${peer.attainment}\n`);
+    process.stdout.write(`replay: ${trace.name} ${policy} (peer) efficiency ${peer.efficiency} attainment ${peer.attainment} ${belowGoalText(peer)}\n`);
   }
   // Last line: the trace-level aggregate of the default policy over the fleet.
   const total = aggregateReplay(defaults);
   const how = planShape === 'trace' ? ` at targets fitted on ${fitTraces.map((t) => t.name).join(' and ')}` : planShape === 'bursts' ? ' and its bursts' : '';
   const planned = shape === undefined ? 'as rendered' : `for ${shape.inputTokens} in / ${shape.outputTokens} out tokens${how}`;
-  process.stdout.write(`replay: ${trace.name} ${defaults[0].policy} efficiency ${total.efficiency} attainment ${total.attainment} planned ${planned}\n`);
+  process.stdout.write(`replay: ${trace.name} ${defaults[0].policy} efficiency ${total.efficiency} attainment ${total.attainment} ${belowGoalText(total)}, planned ${planned}\n`);
+}
+
+/** `below the 99 % goal on 1 of 7 deployments`. */
+function belowGoalText(a: { belowGoal: number; deployments: number }): string {
+  return `below the ${ATTAINMENT_GOAL * 100} % goal on ${a.belowGoal} of ${a.deployments} deployment${a.deployments === 1 ? '' : 's'}`;
 }
 
 /**

@@ -2,7 +2,7 @@
  * The command-line tools report a bad flag, trace or record as one line naming the error's code,
  * and exit 1, instead of printing a stack.
  */
-import { describe, expect, test } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import { cli as calibrate } from '../../bin/calibrate.js';
 import { cli as simulate, traceFromSpec } from '../../bin/simulate.js';
 
@@ -47,6 +47,21 @@ describe('npm run simulate', () => {
     // Same mean rate, twice the time: about twice the requests.
     expect(two.requests.length / hour.requests.length).toBeGreaterThan(1.8);
     expect(two.requests.length / hour.requests.length).toBeLessThan(2.2);
+  });
+
+  test('prints a line per peer and, last, the default\'s fleet line, each saying on how many deployments it misses the goal', () => {
+    let out = '';
+    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((out += String(chunk)), true));
+    try {
+      expect(simulate(['--trace', 'synthetic:7@0-10', '--deployment', 'eks/inference/llama-3-1-8b', '--plan-shape', 'rendered'], capture())).toBe(0);
+    } finally {
+      spy.mockRestore();
+    }
+    const lines = out.trim().split('\n');
+    const peers = lines.filter((l) => l.includes('(peer)'));
+    expect(peers.map((l) => l.split(' ')[2])).toEqual(['token-work', 'request-concurrency', 'queue-depth', 'kv-cache', 'static-peak']);
+    for (const l of peers) expect(l).toMatch(/^replay: synthetic-diurnal-bursts-seed7@0-10min \S+ \(peer\) efficiency [\d.]+ attainment [\d.]+ below the 99 % goal on [01] of 1 deployment$/);
+    expect(lines.at(-1)).toMatch(/^replay: synthetic-diurnal-bursts-seed7@0-10min output-tokens efficiency [\d.]+ attainment [\d.]+ below the 99 % goal on [01] of 1 deployment, planned as rendered$/);
   });
 
   test('no --trace at all', () => {
