@@ -138,6 +138,8 @@ interface Replica {
   step: StepKind;
   /** The prompt chunks of a PREFILL step (tokens per sequence, from `prefilling[prefillHead]` on). */
   chunkSizes: number[];
+  /** Chunks of the step in progress: the first `chunkCount` of `chunkSizes` (the array is reused, never shrunk). */
+  chunkCount: number;
   /** The decode steps of a DECODE step. */
   k: number;
 }
@@ -148,7 +150,9 @@ interface Replica {
  */
 function compactFifo<T>(items: T[], head: number): number {
   if (head === items.length) {
-    items.length = 0;
+    // Setting the length of an array is a runtime call even when nothing changes: every step
+    // of every replica comes here, mostly with the queue already empty.
+    if (head > 0) items.length = 0;
     return 0;
   }
   if (head >= COMPACT_AFTER && 2 * head > items.length) {
@@ -284,7 +288,7 @@ export function runEngine(input: EngineInput): EngineResult {
     launched.push({
       launchedAt: t, readyAt: ready ? t : t + delays.startupSeconds, draining: false, releasedAt: Infinity,
       running: 0, prefilling: [], prefillHead: 0, prefillCtx: 0, clock: 0, decodingHeap: [], decodeCtx: 0,
-      queue: [], queueHead: 0, busyUntil: t, step: StepKind.NONE, chunkSizes: [], k: 0,
+      queue: [], queueHead: 0, busyUntil: t, step: StepKind.NONE, chunkSizes: [], chunkCount: 0, k: 0,
     });
     replicas.push(launched[launched.length - 1]!);
   };
@@ -328,14 +332,15 @@ export function runEngine(input: EngineInput): EngineResult {
     const decoding = r.decodingHeap.length;
     let budget = Math.max(0, stepBudget - decoding);
     const chunkSizes = r.chunkSizes;
-    chunkSizes.length = 0;
+    let chunkCount = 0;
     let chunkTokens = 0;
     for (let i = r.prefillHead; i < r.prefilling.length && budget > 0; i++) {
       const c = Math.min(r.prefilling[i]!.prefillLeft, budget);
       budget -= c;
       chunkTokens += c;
-      chunkSizes.push(c);
+      chunkSizes[chunkCount++] = c;
     }
+    r.chunkCount = chunkCount;
     const meanCtx = decoding > 0 ? r.decodeCtx / decoding : 0;
     if (chunkTokens > 0 || decoding === 0) {
       // Chunked prefill: one forward pass for the chunks and the decode tokens, its roofline
@@ -371,7 +376,7 @@ export function runEngine(input: EngineInput): EngineResult {
     cumGen += k * decoding;
     if (r.step === StepKind.PREFILL) {
       const sizes = r.chunkSizes;
-      for (let i = 0; i < sizes.length; i++) {
+      for (let i = 0; i < r.chunkCount; i++) {
         const s = r.prefilling[r.prefillHead + i]!;
         const c = sizes[i]!;
         s.prefillLeft -= c;
