@@ -608,11 +608,13 @@ function scalerFor(d: ReplayDeployment, kind: ReplayPolicyKind, staticReplicas: 
   }
 }
 
-function quantile(values: Float64Array, q: number): number {
+/** The p50 and p99 of the finite values, from one sort. */
+function p50p99(values: Float64Array): [number, number] {
   // A typed array sorts numerically, without a comparator call per comparison.
   const finite = values.filter((v) => Number.isFinite(v)).sort();
-  if (finite.length === 0) return Number.NaN;
-  return finite[Math.min(finite.length - 1, Math.floor(q * finite.length))];
+  if (finite.length === 0) return [Number.NaN, Number.NaN];
+  const at = (q: number): number => finite[Math.min(finite.length - 1, Math.floor(q * finite.length))]!;
+  return [at(0.5), at(0.99)];
 }
 
 function round(n: number, digits: number): number {
@@ -752,6 +754,8 @@ export function replayDeployment(d: ReplayDeployment, rawTrace: RequestTrace, op
     });
     bound ??= oracleCost(plan, d.scalingPolicy.minReplicas, trace, targets, trace.durationSeconds);
     const { met: _met, failed, attainment } = attainmentOf(r);
+    const [ttft50, ttft99] = p50p99(r.ttft.subarray(first, first + n));
+    const [tpot50, tpot99] = p50p99(r.tpot.subarray(first, first + n));
     const cost = costOf(r);
     results.push({
       deployment: d.name,
@@ -774,10 +778,10 @@ export function replayDeployment(d: ReplayDeployment, rawTrace: RequestTrace, op
       targetUtilization: plan.targetUtilization,
       sloAttainment: round(attainment, 4),
       failedRequests: failed,
-      ttftP50Seconds: round(quantile(r.ttft.subarray(first, first + n), 0.5), 3),
-      ttftP99Seconds: round(quantile(r.ttft.subarray(first, first + n), 0.99), 3),
-      tpotP50Seconds: round(quantile(r.tpot.subarray(first, first + n), 0.5), 4),
-      tpotP99Seconds: round(quantile(r.tpot.subarray(first, first + n), 0.99), 4),
+      ttftP50Seconds: round(ttft50, 3),
+      ttftP99Seconds: round(ttft99, 3),
+      tpotP50Seconds: round(tpot50, 4),
+      tpotP99Seconds: round(tpot99, 4),
       scaleEvents: r.scaleEvents,
       replicasPerMinute: r.replicasPerMinute.slice(fromMinute, fromMinute + minutes).map((x) => round(x, 3)),
       demandPerMinute: demand.map((x) => round(x, 3)),
