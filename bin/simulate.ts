@@ -19,7 +19,7 @@ import { App as K8sApp } from 'cdk8s';
 import { InferenceConstructsError } from '../lib/errors.js';
 import { MAX_STABILIZATION_WINDOW_SECONDS } from '../lib/scaling.js';
 import { type PlannedDeployment } from '../lib/report.js';
-import { ATTAINMENT_GOAL, type ReplayDeployment, type ReplayResult, ReplayWarmStart, replayDeployment } from '../lib/replay/replay.js';
+import { ATTAINMENT_GOAL, type ReplayDeployment, type ReplayResult, type ReplayWarmStart, checkWarmStart, replayDeployment } from '../lib/replay/replay.js';
 import { parseAzureTrace, sliceTrace, syntheticTrace } from '../lib/replay/trace.js';
 import { renderReplayReport, renderReplayTable } from '../lib/replay/report.js';
 import { toReplayDeployment } from '../lib/replay/deployments.js';
@@ -148,10 +148,7 @@ function main(argv: string[]): void {
   // need, in one pass, instead of entering the measured pass after a first pass of the trace
   // (ReplayOptions.warmStart); the fit follows it.
   const warmSpec = arg('--warm-start');
-  const warmStart = warmSpec === undefined ? undefined : (warmSpec as ReplayWarmStart);
-  if (warmStart !== undefined && !(Object.values(ReplayWarmStart) as string[]).includes(warmStart)) {
-    throw new InferenceConstructsError('WarmStartInvalid', { prop: '--warm-start', problem: 'the warm start is not one the replay knows', received: warmSpec, allowed: Object.values(ReplayWarmStart), fix: 'pass --warm-start prior-pass (the default) or opening-demand' });
-  }
+  const warmStart = warmSpec === undefined ? undefined : checkWarmStart(warmSpec, '--warm-start', 'pass --warm-start prior-pass (the default) or opening-demand');
   let deployments = referenceReplayDeployments(planShape === 'rendered' ? undefined : planTrace, planShape, arg('--deployment'), fitTraces.slice(1), warmStart);
   // `--target-scale f` replays every policy with its per-replica target x f (headroom for
   // start-up lag), to study the default's tuning without changing what the stacks render.

@@ -633,16 +633,19 @@ function checkReplayOptions(options: ReplayOptions): void {
   }
 }
 
+/** `value` as a {@link ReplayWarmStart}, or `WarmStartInvalid` naming `prop` (an option or a CLI flag). */
+export function checkWarmStart(value: unknown, prop: string, fix: string): ReplayWarmStart {
+  if ((Object.values(ReplayWarmStart) as unknown[]).includes(value)) return value as ReplayWarmStart;
+  throw new InferenceConstructsError('WarmStartInvalid', { prop, problem: 'the warm start is not one the replay knows', received: String(value), allowed: Object.values(ReplayWarmStart).join(', '), fix });
+}
+
 /**
  * The engine's run for a warm start: the trace itself, measured from its first arrival, or
  * ({@link ReplayWarmStart.PRIOR_PASS}) the trace followed by a copy of it that starts at the
  * first whole minute after its last arrival, measured from that minute.
  */
 export function warmUpPass(trace: RequestTrace, warmStart: ReplayWarmStart): { run: RequestTrace; measureFromSeconds: number } {
-  if (warmStart === ReplayWarmStart.OPENING_DEMAND) return { run: trace, measureFromSeconds: 0 };
-  if (warmStart !== ReplayWarmStart.PRIOR_PASS) {
-    throw new InferenceConstructsError('WarmStartInvalid', { prop: 'warmStart', problem: 'the warm start is not one the replay knows', received: String(warmStart), allowed: Object.values(ReplayWarmStart).join(', '), fix: 'pass ReplayWarmStart.PRIOR_PASS or ReplayWarmStart.OPENING_DEMAND, or leave it out' });
-  }
+  if (checkWarmStart(warmStart, 'warmStart', 'pass ReplayWarmStart.PRIOR_PASS or ReplayWarmStart.OPENING_DEMAND, or leave it out') === ReplayWarmStart.OPENING_DEMAND) return { run: trace, measureFromSeconds: 0 };
   const shift = (Math.floor(trace.durationSeconds / 60) + 1) * 60;
   const requests: TraceRequest[] = trace.requests.slice();
   for (const r of trace.requests) requests.push({ arrivalSeconds: r.arrivalSeconds + shift, promptTokens: r.promptTokens, outputTokens: r.outputTokens });

@@ -75,7 +75,7 @@ function checkContents(tgz) {
     (f) => /(^|\/)(test|tests|__snapshots__|\.ci|\.github|bin|cdk\.out|dist)\//.test(f) || (/\.ts$/.test(f) && !/\.d\.ts$/.test(f)) || /\.(tgz|tsbuildinfo|snap)$/.test(f),
   );
   if (forbidden.length) fail(`the tarball holds files a user does not need:\n  ${forbidden.join('\n  ')}`);
-  for (const required of ['package.json', 'README.md', 'LICENSE', rootPkg.main, rootPkg.types, `${rootPkg.main}.map`, '.jsii']) {
+  for (const required of ['package.json', 'README.md', 'LICENSE', rootPkg.main, rootPkg.types, '.jsii']) {
     if (!files.includes(required)) fail(`the tarball lacks ${required}`);
   }
   // Source maps sit beside the JavaScript (node reads them only with --enable-source-maps): an
