@@ -13,7 +13,7 @@ let template: Template;
 let violations: NagViolation[];
 let lintFindings: string;
 
-beforeAll(() => {
+beforeAll(async () => {
   const app: App = testApp();
   const stack = addEksReference(app, (cluster) => [
     workloadChart({
@@ -44,7 +44,7 @@ beforeAll(() => {
   managedNodeGroupScenario(scenarios);
   const assembly = scenarios.synth();
   lintFindings = formatCfnLintFindings(
-    cfnLintTemplates({
+    await cfnLintTemplates({
       InferenceEks: reference,
       ManagedNodeGroups: assembly.getStackByName('ManagedNodeGroups').template,
     }),

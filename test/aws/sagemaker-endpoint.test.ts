@@ -392,8 +392,8 @@ describe('SageMakerInferenceEndpoint', () => {
     expect(reference.toJSON()).toMatchSnapshot();
   });
 
-  test('synthesizes templates cfn-lint accepts', () => {
-    const findings = cfnLintAssembly(built.assembly);
+  test('synthesizes templates cfn-lint accepts', async () => {
+    const findings = await cfnLintAssembly(built.assembly);
     expect(findings, formatCfnLintFindings(findings)).toEqual([]);
   });
 

@@ -252,8 +252,8 @@ describe('SageMakerInferenceComponentEndpoint', () => {
     ]);
   });
 
-  test('synthesizes a template cfn-lint accepts', () => {
-    const findings = cfnLintAssembly(built.assembly);
+  test('synthesizes a template cfn-lint accepts', async () => {
+    const findings = await cfnLintAssembly(built.assembly);
     expect(findings, formatCfnLintFindings(findings)).toEqual([]);
   });
 

@@ -90,9 +90,9 @@ describe('token work on SageMaker target tracking', () => {
     expect(tokenWorkMetricMath(policy.tokenWork)).toMatch(/^FILL\(prompt, 0\) \* [0-9.e-]+ \+ FILL\(generation, 0\) \* [0-9.e-]+$/);
   });
 
-  test('passes cfn-lint and the rule pack', () => {
+  test('passes cfn-lint and the rule pack', async () => {
     const t = template.toJSON();
-    expect(formatCfnLintFindings(cfnLintTemplates({ TokenWork: t }))).toBe(formatCfnLintFindings([]));
+    expect(formatCfnLintFindings(await cfnLintTemplates({ TokenWork: t }))).toBe(formatCfnLintFindings([]));
     expect(InferenceRulePack.checkTemplate(t, { stackName: 'TokenWork' }).findings.map(InferenceRulePack.formatFinding)).toEqual([]);
   }, 120_000);
 

@@ -11,15 +11,21 @@
  * first deployment.
  *
  * How: all templates of one call are written to a fresh temporary directory and linted by ONE
- * `cfn-lint --format json` process (start-up dominates the cost), then the directory is removed.
- * Only W3005 is ignored: CDK itself writes `DependsOn` next to `Ref`/`Fn::GetAtt` to the same
- * resource, which that check flags on every CDK app. cfn-lint (Python, `pip install cfn-lint`)
- * must be on PATH; a missing linter is an error, never a silent pass.
+ * `cfn-lint --format json` run, then the directory is removed. Only W3005 is ignored: CDK itself
+ * writes `DependsOn` next to `Ref`/`Fn::GetAtt` to the same resource, which that check flags on
+ * every CDK app. cfn-lint (Python, `pip install cfn-lint`) must be on PATH; a missing linter is an
+ * error, never a silent pass.
+ *
+ * Start-up dominates a run (about 2.4 s of 3 s on a small template: importing cfnlint and loading
+ * its rules), so the runs of one test process go to one warm cfn-lint
+ * (test/support/cfn_lint_server.py): the same command line, arguments, formatter and exit status,
+ * in the Python that the `cfn-lint` on PATH runs, with the rules loaded once. Where that Python
+ * cannot be told from the `cfn-lint` script, each call starts `cfn-lint` itself.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from 'node:child_process';
+import { accessSync, constants, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, delimiter, isAbsolute, join } from 'node:path';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 
 /** One cfn-lint finding. */
@@ -59,7 +65,7 @@ interface RawFinding {
  * @param templates template objects keyed by a name (used as `file` in findings)
  * @throws when cfn-lint is not on PATH or fails to run
  */
-export function cfnLintTemplates(templates: Readonly<Record<string, unknown>>): CfnLintFinding[] {
+export async function cfnLintTemplates(templates: Readonly<Record<string, unknown>>): Promise<CfnLintFinding[]> {
   const names = Object.keys(templates).sort();
   if (names.length === 0) {
     return [];
@@ -73,19 +79,7 @@ export function cfnLintTemplates(templates: Readonly<Record<string, unknown>>): 
       fileToName.set(file, name);
       writeFileSync(join(dir, file), JSON.stringify(templates[name], undefined, 1));
     });
-    const result = spawnSync(
-      'cfn-lint',
-      ['--format', 'json', '--ignore-checks', ...CFN_LINT_IGNORED_CHECKS, '--', ...fileToName.keys()],
-      { cwd: dir, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 },
-    );
-    if (result.error) {
-      const code = (result.error as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT') {
-        const where = process.env.CI === 'true' ? 'on this CI runner' : 'on this machine';
-        throw new Error(`cfn-lint is not on PATH ${where}: ${INSTALL_HINT}. Template checks cannot be skipped.`);
-      }
-      throw new Error(`cfn-lint could not be started: ${result.error.message}`);
-    }
+    const result = await runCfnLint(dir, ['--format', 'json', '--ignore-checks', ...CFN_LINT_IGNORED_CHECKS, '--', ...fileToName.keys()]);
     if (result.status === null || (result.status & EXIT_LINTER_FAILED) !== 0) {
       throw new Error(`cfn-lint failed (exit ${result.status ?? result.signal}): ${result.stderr.trim() || result.stdout.trim()}`);
     }
@@ -114,7 +108,7 @@ export function cfnLintTemplates(templates: Readonly<Record<string, unknown>>): 
  * Convenience: lint every stack template of a synthesized cdk App / assembly (nested stage
  * assemblies included), keyed by the stack artifact's hierarchical id.
  */
-export function cfnLintAssembly(assembly: CloudAssembly): CfnLintFinding[] {
+export function cfnLintAssembly(assembly: CloudAssembly): Promise<CfnLintFinding[]> {
   const templates: Record<string, unknown> = {};
   for (const stack of assembly.stacksRecursively) {
     templates[stack.hierarchicalId] = stack.template;
@@ -125,6 +119,186 @@ export function cfnLintAssembly(assembly: CloudAssembly): CfnLintFinding[] {
 /** Formats findings one per line, for readable assertion failures. */
 export function formatCfnLintFindings(findings: readonly CfnLintFinding[]): string {
   return findings.map((f) => `${f.level} ${f.rule} ${f.file}${f.path}: ${f.message}`).join('\n');
+}
+
+/** What one `cfn-lint` run printed, and its exit status (null when a signal ended it). */
+interface CfnLintRun {
+  readonly status: number | null;
+  readonly signal?: string | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** The `cfn-lint` executable on PATH, or the install hint as an error. */
+export function cfnLintOnPath(): string {
+  for (const dir of (process.env.PATH ?? '').split(delimiter).filter((d) => d !== '')) {
+    const candidate = join(dir, 'cfn-lint');
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // not in this directory
+    }
+  }
+  const where = process.env.CI === 'true' ? 'on this CI runner' : 'on this machine';
+  throw new Error(`cfn-lint is not on PATH ${where}: ${INSTALL_HINT}. Template checks cannot be skipped.`);
+}
+
+/** The Python a `cfn-lint` script runs, and the script it runs it on. */
+export interface CfnLintCommand {
+  readonly python: string;
+  readonly script: string;
+}
+
+/**
+ * The Python a `cfn-lint` script runs: the one its `#!` line names (directly or through `env`),
+ * or, for a pyenv shim, the one of the script `pyenv which cfn-lint` finds. Undefined when it
+ * cannot be told.
+ */
+export function cfnLintCommand(script: string, depth = 0): CfnLintCommand | undefined {
+  let head: string;
+  try {
+    head = readFileSync(script, 'utf8').slice(0, 4096);
+  } catch {
+    return undefined;
+  }
+  const shebang = /^#!\s*(\S+)(?:[ \t]+(\S+))?/.exec(head);
+  if (shebang !== null) {
+    const [, program, arg] = shebang as unknown as [string, string, string | undefined];
+    const python = basename(program) === 'env' ? arg : program;
+    if (python !== undefined && /^python[0-9.]*$/.test(basename(python))) return { python, script };
+  }
+  // A pyenv shim (a shell script that runs `pyenv exec cfn-lint`): ask pyenv for the real script.
+  if (depth === 0 && /pyenv"?\s+exec\b/.test(head)) {
+    const which = spawnSync('pyenv', ['which', 'cfn-lint'], { encoding: 'utf8' });
+    const real = which.status === 0 ? which.stdout.trim() : '';
+    if (isAbsolute(real)) return cfnLintCommand(real, depth + 1);
+  }
+  return undefined;
+}
+
+/** A child's pipe as the socket it is, which can be told whether it keeps the process alive. */
+function pipe(stream: unknown): { ref?: () => void; unref?: () => void } {
+  return stream as { ref?: () => void; unref?: () => void };
+}
+
+/** The warm cfn-lint of this process (test/support/cfn_lint_server.py): one per interpreter. */
+class WarmCfnLint {
+  private static readonly running = new Map<string, Promise<WarmCfnLint | undefined>>();
+
+  /** The warm linter in `python`, started on first use; undefined when it does not start. */
+  public static for(python: string): Promise<WarmCfnLint | undefined> {
+    let started = WarmCfnLint.running.get(python);
+    if (started === undefined) {
+      started = WarmCfnLint.start(python);
+      WarmCfnLint.running.set(python, started);
+    }
+    return started;
+  }
+
+  private static start(python: string): Promise<WarmCfnLint | undefined> {
+    return new Promise((resolve) => {
+      const child = spawn(python, [join(import.meta.dirname, 'cfn_lint_server.py')], { stdio: ['pipe', 'pipe', 'pipe'] });
+      // The test process may end while the linter waits for input: it then reads end-of-file and exits.
+      child.unref();
+      const linter = new WarmCfnLint(child, () => resolve(linter));
+      child.on('error', () => resolve(undefined));
+      child.on('exit', () => {
+        if (!linter.ready) resolve(undefined);
+      });
+    });
+  }
+
+  private ready = false;
+  /** The cfn-lint version the warm linter runs (its first line). */
+  public version = '';
+  private buffer = '';
+  private stderr = '';
+  private readonly pending: { resolve: (run: CfnLintRun) => void; reject: (e: Error) => void }[] = [];
+
+  private constructor(
+    private readonly child: ChildProcessWithoutNullStreams,
+    onReady: () => void,
+  ) {
+    child.stdout.setEncoding('utf8');
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (d: string) => (this.stderr = (this.stderr + d).slice(-8192)));
+    child.stdout.on('data', (d: string) => {
+      this.buffer += d;
+      for (let nl = this.buffer.indexOf('\n'); nl >= 0; nl = this.buffer.indexOf('\n')) {
+        const line = this.buffer.slice(0, nl);
+        this.buffer = this.buffer.slice(nl + 1);
+        if (!this.ready) {
+          const hello = parseJson(line) as { ready?: boolean; version?: string } | undefined;
+          // Anything but the greeting: not the linter this helper speaks to; each call then starts cfn-lint.
+          if (hello?.ready !== true || typeof hello.version !== 'string') {
+            child.kill();
+            return;
+          }
+          this.ready = true;
+          this.version = hello.version;
+          onReady();
+        } else {
+          this.pending.shift()?.resolve(JSON.parse(line) as CfnLintRun);
+          if (this.pending.length === 0) this.idle();
+        }
+      }
+    });
+    // A write to a linter that has ended: its exit below rejects what waits for it.
+    child.stdin.on('error', () => undefined);
+    child.on('exit', (code, signal) => {
+      const error = new Error(`the warm cfn-lint ended (exit ${code ?? signal}): ${this.stderr.trim()}`);
+      for (const p of this.pending.splice(0)) p.reject(error);
+    });
+    this.idle();
+  }
+
+  /** `cfn-lint <argv>` in `cwd`. */
+  public run(cwd: string, argv: readonly string[]): Promise<CfnLintRun> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ resolve, reject });
+      pipe(this.child.stdout).ref?.();
+      this.child.stdin.write(JSON.stringify({ cwd, argv }) + '\n');
+    });
+  }
+
+  /** Nothing awaits the linter: it must not keep the test process alive. */
+  private idle(): void {
+    for (const stream of [this.child.stdin, this.child.stdout, this.child.stderr]) pipe(stream).unref?.();
+  }
+}
+
+/** The command of each `cfn-lint` script found on PATH (asking pyenv costs a process). */
+const COMMANDS = new Map<string, CfnLintCommand | undefined>();
+
+/** This process's warm linter for the `cfn-lint` on PATH, when its Python can be told and it starts. */
+async function warmCfnLint(script: string): Promise<WarmCfnLint | undefined> {
+  if (!COMMANDS.has(script)) COMMANDS.set(script, cfnLintCommand(script));
+  const python = COMMANDS.get(script)?.python;
+  return python === undefined ? undefined : WarmCfnLint.for(python);
+}
+
+/** The cfn-lint version the warm linter runs, or undefined when each call starts cfn-lint itself. */
+export async function warmCfnLintVersion(): Promise<string | undefined> {
+  return (await warmCfnLint(cfnLintOnPath()))?.version;
+}
+
+/** `cfn-lint <argv>` in `cwd`: in this process's warm linter when it runs, else as its own process. */
+async function runCfnLint(cwd: string, argv: readonly string[]): Promise<CfnLintRun> {
+  const script = cfnLintOnPath();
+  const warm = await warmCfnLint(script);
+  if (warm !== undefined) return warm.run(cwd, argv);
+  const result = spawnSync(script, argv, { cwd, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  if (result.error) throw new Error(`cfn-lint could not be started: ${result.error.message}`);
+  return { status: result.status, signal: result.signal, stdout: result.stdout, stderr: result.stderr };
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }
 
 function toJsonPointer(segments: readonly (string | number)[]): string {
