@@ -3,9 +3,10 @@
  *
  * Replays a request trace (Azure LLM inference CSV format) against every deployment of the
  * reference fleet (or the one named), under the library's default scaling policy and its peers,
- * and prints the table, then `replay: <trace> <policy> efficiency <e> attainment <a>` for the
- * default policy. `--rate-scale` multiplies the arrival rate (requests are duplicated or thinned,
- * seeded, keeping the trace's duration); without it each deployment gets the trace fitted to it.
+ * and prints the table, each peer's fleet line, the goals line ({@link replayGoalsText}) and,
+ * last, `replay: <trace> <policy> efficiency <e> attainment <a>` for the default policy.
+ * `--rate-scale` multiplies the arrival rate (requests are duplicated or thinned, seeded,
+ * keeping the trace's duration); without it each deployment gets the trace fitted to it.
  * `@<from>-<to>` replays only the minutes from..to of a trace (lib/replay/trace.ts sliceTrace).
  * By default every deployment is planned at the target utilisation fitted on the replayed trace
  * (lib/replay/fit.ts); `--fit-trace` fits it on another trace instead, e.g. the first half hour
@@ -93,6 +94,33 @@ export function traceFromSpec(spec: string, flag = '--trace'): RequestTrace {
   return sliceTrace(trace, Number(m[1]) * 60, Number(m[2]) * 60);
 }
 
+/** One policy's sums over the fleet's deployments on one trace, unrounded. */
+interface FleetTotals {
+  readonly oracleCostUsd: number;
+  readonly costUsd: number;
+  /** Requests meeting both targets / servable requests, over all deployments. */
+  readonly attainment: number;
+  /** Deployments whose own attainment misses {@link ATTAINMENT_GOAL}. */
+  readonly belowGoal: number;
+  readonly deployments: number;
+}
+
+function fleetTotals(rows: ReplayResult[]): FleetTotals {
+  let oracleCostUsd = 0;
+  let costUsd = 0;
+  let met = 0;
+  let servable = 0;
+  for (const r of rows) {
+    oracleCostUsd += r.oracleCostUsd;
+    costUsd += r.costUsd;
+    const n = r.requests - r.failedRequests;
+    met += r.sloAttainment * n;
+    servable += n;
+  }
+  const belowGoal = rows.filter((r) => r.sloAttainment < ATTAINMENT_GOAL).length;
+  return { oracleCostUsd, costUsd, attainment: servable > 0 ? met / servable : 0, belowGoal, deployments: rows.length };
+}
+
 /**
  * The fleet-level figures of one policy on one trace: efficiency = sum of the oracle costs /
  * sum of the policy's costs over the deployments (cost-weighted, as a fleet bill reads);
@@ -101,20 +129,39 @@ export function traceFromSpec(spec: string, flag = '--trace'): RequestTrace {
  * fleet's sum can hide (a peer at the default's fleet attainment may miss the goal on one).
  */
 export function aggregateReplay(rows: ReplayResult[]): { efficiency: number; attainment: number; belowGoal: number; deployments: number } {
-  let oracle = 0;
-  let cost = 0;
-  let met = 0;
-  let servable = 0;
-  const belowGoal = rows.filter((r) => r.sloAttainment < ATTAINMENT_GOAL).length;
-  for (const r of rows) {
-    oracle += r.oracleCostUsd;
-    cost += r.costUsd;
-    const n = r.requests - r.failedRequests;
-    met += r.sloAttainment * n;
-    servable += n;
-  }
+  const t = fleetTotals(rows);
   const round = (x: number, d: number) => Math.round(x * 10 ** d) / 10 ** d;
-  return { efficiency: round(cost > 0 ? oracle / cost : 0, 3), attainment: round(servable > 0 ? met / servable : 0, 4), belowGoal, deployments: rows.length };
+  return { efficiency: round(t.costUsd > 0 ? t.oracleCostUsd / t.costUsd : 0, 3), attainment: round(t.attainment, 4), belowGoal: t.belowGoal, deployments: t.deployments };
+}
+
+/** Fleet efficiency the default policy must reach on a trace (oracle cost / its cost). */
+export const EFFICIENCY_GOAL = 0.9;
+
+/**
+ * The replay's two goals for the default policy on one trace, over the fleet:
+ * - `efficient`: efficiency at least {@link EFFICIENCY_GOAL} with at least {@link ATTAINMENT_GOAL}
+ *   of the servable requests within both latency targets;
+ * - `cheaperThan`: the peers that cost less at equal or better attainment, which the goal wants
+ *   empty. A peer's attainment is equal or better when its fleet attainment is at least the
+ *   default's and it misses the goal on no more deployments than the default does. The oracle of
+ *   a deployment is the same for every policy, so the cheaper policy is the more efficient one.
+ */
+export function replayGoals(results: ReplayResult[]): { efficient: boolean; cheaperPeers: string[] } {
+  const defaults = fleetTotals(results.filter((r) => r.default));
+  const efficient = defaults.costUsd > 0 && defaults.oracleCostUsd / defaults.costUsd >= EFFICIENCY_GOAL && defaults.attainment >= ATTAINMENT_GOAL;
+  const peers = [...new Set(results.filter((r) => !r.default).map((r) => r.policy))];
+  const cheaperPeers = peers.filter((policy) => {
+    const peer = fleetTotals(results.filter((r) => r.policy === policy && !r.default));
+    return peer.costUsd < defaults.costUsd && peer.attainment >= defaults.attainment && peer.belowGoal <= defaults.belowGoal;
+  });
+  return { efficient, cheaperPeers };
+}
+
+/** `goals: efficiency >= 0.9 at >= 99 % attainment met; no peer cheaper at equal or better attainment: missed (queue-depth)`. */
+export function replayGoalsText(results: ReplayResult[]): string {
+  const g = replayGoals(results);
+  const peers = g.cheaperPeers.length === 0 ? 'met' : `missed (${g.cheaperPeers.join(', ')})`;
+  return `goals: efficiency >= ${EFFICIENCY_GOAL} at >= ${ATTAINMENT_GOAL * 100} % attainment ${g.efficient ? 'met' : 'missed'}; no peer cheaper at equal or better attainment ${peers}`;
 }
 
 function main(argv: string[]): void {
@@ -215,6 +262,7 @@ function main(argv: string[]): void {
     const peer = aggregateReplay(results.filter((x) => x.policy === policy));
     process.stdout.write(`replay: ${trace.name} ${policy} (peer) efficiency ${peer.efficiency} attainment ${peer.attainment} ${belowGoalText(peer)}\n`);
   }
+  process.stdout.write(`${replayGoalsText(results)}\n`);
   // Last line: the trace-level aggregate of the default policy over the fleet.
   const total = aggregateReplay(defaults);
   const how = planShape === 'trace' ? ` at targets fitted on ${fitTraces.map((t) => t.name).join(' and ')}` : planShape === 'bursts' ? ' and its bursts' : '';
