@@ -5,14 +5,16 @@
  * locale-dependent order.
  */
 import { spawn } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { buildSync } from 'esbuild';
+import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 // test/fixtures/traces: the request trace the plan report replays (bin/fleet.ts REFERENCE_REPLAY_TRACES).
-const SOURCES = ['bin', 'lib', 'constructs', 'imports', 'test/fixtures/traces', 'package.json', 'cdk.json', 'tsconfig.json'];
+const SOURCES = ['bin', 'lib', 'constructs', 'imports', 'test/fixtures/traces', 'package.json', 'cdk.json', 'tsconfig.json', 'tsconfig.app.json', 'tsconfig.jsii.json'];
 // With the plan report's trace replay on (bin/fleet.ts REPLAY_TRACE_CONTEXT), so its table and
 // SVG chart are checked too: the synth without it writes a subset of these files.
 const CDK_JSON_CONTEXT: unknown = {
@@ -20,11 +22,25 @@ const CDK_JSON_CONTEXT: unknown = {
   'inference-constructs:replay-trace': true,
 };
 
-/** Copy the sources (not node_modules, which is linked) into a fresh directory. */
+/**
+ * Copy the sources (not node_modules, which is linked) into a fresh directory and compile them
+ * to CommonJS in its build/, the files and layout `npm run compile` gives (tsconfig.app.json),
+ * so the synth runs as `cdk synth` runs it (cdk.json: `node build/bin/app.js`). esbuild does the
+ * transform: tsc would take 9-15 s per checkout, and the test reads what the synth writes.
+ */
 function checkout(parent: string, name: string): string {
   const dir = join(parent, name);
   for (const s of SOURCES) cpSync(join(ROOT, s), join(dir, s), { recursive: true });
   symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
+  const config = ts.getParsedCommandLineOfConfigFile(join(dir, 'tsconfig.app.json'), {}, {
+    ...ts.sys,
+    onUnRecoverableConfigFileDiagnostic: (d) => {
+      throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+    },
+  })!;
+  buildSync({ entryPoints: config.fileNames, outdir: join(dir, 'build'), outbase: dir, format: 'cjs', platform: 'node', target: 'node20', logLevel: 'error' });
+  // As npm run compile does: build/ holds CommonJS although the package is an ES module.
+  writeFileSync(join(dir, 'build', 'package.json'), `${JSON.stringify({ type: 'commonjs' })}\n`);
   return dir;
 }
 
@@ -37,7 +53,7 @@ const OTHER_MACHINE = { LANG: 'cs_CZ.UTF-8', LC_ALL: 'cs_CZ.UTF-8', TZ: 'Pacific
 /** Run the reference app the way `cdk synth` does (CDK_OUTDIR), without the CLI's overhead. */
 function synth(dir: string, machine: Record<string, string> = {}): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(join(dir, 'node_modules', '.bin', 'tsx'), ['bin/app.ts'], {
+    const child = spawn(process.execPath, ['build/bin/app.js'], {
       cwd: dir,
       // As the CDK CLI passes it: the context (and feature flags) of cdk.json.
       env: { ...process.env, ...machine, CDK_OUTDIR: join(dir, 'cdk.out'), CDK_CONTEXT_JSON: JSON.stringify(CDK_JSON_CONTEXT), CDK_VALIDATION: 'false' },
