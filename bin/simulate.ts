@@ -141,7 +141,7 @@ export const EFFICIENCY_GOAL = 0.9;
  * The replay's two goals for the default policy on one trace, over the fleet:
  * - `efficient`: efficiency at least {@link EFFICIENCY_GOAL} with at least {@link ATTAINMENT_GOAL}
  *   of the servable requests within both latency targets;
- * - `cheaperThan`: the peers that cost less at equal or better attainment, which the goal wants
+ * - `cheaperPeers`: the peers that cost less at equal or better attainment, which the goal wants
  *   empty. A peer's attainment is equal or better when its fleet attainment is at least the
  *   default's and it misses the goal on no more deployments than the default does. The oracle of
  *   a deployment is the same for every policy, so the cheaper policy is the more efficient one.
@@ -157,7 +157,7 @@ export function replayGoals(results: ReplayResult[]): { efficient: boolean; chea
   return { efficient, cheaperPeers };
 }
 
-/** `goals: efficiency >= 0.9 at >= 99 % attainment met; no peer cheaper at equal or better attainment: missed (queue-depth)`. */
+/** `goals: efficiency >= 0.9 at >= 99 % attainment met; no peer cheaper at equal or better attainment missed (queue-depth)`. */
 export function replayGoalsText(results: ReplayResult[]): string {
   const g = replayGoals(results);
   const peers = g.cheaperPeers.length === 0 ? 'met' : `missed (${g.cheaperPeers.join(', ')})`;
