@@ -3,8 +3,9 @@
  *
  * Replays a request trace (Azure LLM inference CSV format) against every deployment of the
  * reference fleet (or the one named), under the library's default scaling policy and its peers,
- * and prints the table, each peer's fleet line, the goals line ({@link replayGoalsText}) and,
- * last, `replay: <trace> <policy> efficiency <e> attainment <a>` for the default policy.
+ * and prints the table, each peer's fleet line, the goals line ({@link replayGoalsText}; the
+ * goals are lib/replay/goals.ts) and, last, `replay: <trace> <policy> efficiency <e> attainment
+ * <a>` for the default policy.
  * `--rate-scale` multiplies the arrival rate (requests are duplicated or thinned, seeded,
  * keeping the trace's duration); without it each deployment gets the trace fitted to it.
  * `@<from>-<to>` replays only the minutes from..to of a trace (lib/replay/trace.ts sliceTrace).
@@ -25,6 +26,7 @@ import { parseAzureTrace, sliceTrace, syntheticTrace } from '../lib/replay/trace
 import { renderReplayReport, renderReplayTable } from '../lib/replay/report.js';
 import { toReplayDeployment } from '../lib/replay/deployments.js';
 import { plannedForTrace } from '../lib/replay/fit.js';
+import { EFFICIENCY_GOAL, aggregateReplay, replayGoals } from '../lib/replay/goals.js';
 import { plannedForBursts, plannedForShape, traceRequestShape } from '../lib/replay/shape.js';
 import type { RequestTrace } from '../lib/replay/trace.js';
 import { type TextSink, reportingErrors } from './cli-errors.js';
@@ -92,69 +94,6 @@ export function traceFromSpec(spec: string, flag = '--trace'): RequestTrace {
     throw new InferenceConstructsError('TraceWindowInvalid', { prop: flag, problem: 'the window after @ is not <from>-<to> in minutes', received: window, allowed: 'two non-negative numbers of minutes, e.g. @0-30', fix: `pass ${source}@0-30 for the first half hour` });
   }
   return sliceTrace(trace, Number(m[1]) * 60, Number(m[2]) * 60);
-}
-
-/** One policy's sums over the fleet's deployments on one trace, unrounded. */
-interface FleetTotals {
-  readonly oracleCostUsd: number;
-  readonly costUsd: number;
-  /** Requests meeting both targets / servable requests, over all deployments. */
-  readonly attainment: number;
-  /** Deployments whose own attainment misses {@link ATTAINMENT_GOAL}. */
-  readonly belowGoal: number;
-  readonly deployments: number;
-}
-
-function fleetTotals(rows: ReplayResult[]): FleetTotals {
-  let oracleCostUsd = 0;
-  let costUsd = 0;
-  let met = 0;
-  let servable = 0;
-  for (const r of rows) {
-    oracleCostUsd += r.oracleCostUsd;
-    costUsd += r.costUsd;
-    const n = r.requests - r.failedRequests;
-    met += r.sloAttainment * n;
-    servable += n;
-  }
-  const belowGoal = rows.filter((r) => r.sloAttainment < ATTAINMENT_GOAL).length;
-  return { oracleCostUsd, costUsd, attainment: servable > 0 ? met / servable : 0, belowGoal, deployments: rows.length };
-}
-
-/**
- * The fleet-level figures of one policy on one trace: efficiency = sum of the oracle costs /
- * sum of the policy's costs over the deployments (cost-weighted, as a fleet bill reads);
- * attainment = requests meeting both targets / servable requests, summed over the deployments;
- * belowGoal = the deployments whose own attainment misses {@link ATTAINMENT_GOAL}, which the
- * fleet's sum can hide (a peer at the default's fleet attainment may miss the goal on one).
- */
-export function aggregateReplay(rows: ReplayResult[]): { efficiency: number; attainment: number; belowGoal: number; deployments: number } {
-  const t = fleetTotals(rows);
-  const round = (x: number, d: number) => Math.round(x * 10 ** d) / 10 ** d;
-  return { efficiency: round(t.costUsd > 0 ? t.oracleCostUsd / t.costUsd : 0, 3), attainment: round(t.attainment, 4), belowGoal: t.belowGoal, deployments: t.deployments };
-}
-
-/** Fleet efficiency the default policy must reach on a trace (oracle cost / its cost). */
-export const EFFICIENCY_GOAL = 0.9;
-
-/**
- * The replay's two goals for the default policy on one trace, over the fleet:
- * - `efficient`: efficiency at least {@link EFFICIENCY_GOAL} with at least {@link ATTAINMENT_GOAL}
- *   of the servable requests within both latency targets;
- * - `cheaperPeers`: the peers that cost less at equal or better attainment, which the goal wants
- *   empty. A peer's attainment is equal or better when its fleet attainment is at least the
- *   default's and it misses the goal on no more deployments than the default does. The oracle of
- *   a deployment is the same for every policy, so the cheaper policy is the more efficient one.
- */
-export function replayGoals(results: ReplayResult[]): { efficient: boolean; cheaperPeers: string[] } {
-  const defaults = fleetTotals(results.filter((r) => r.default));
-  const efficient = defaults.costUsd > 0 && defaults.oracleCostUsd / defaults.costUsd >= EFFICIENCY_GOAL && defaults.attainment >= ATTAINMENT_GOAL;
-  const peers = [...new Set(results.filter((r) => !r.default).map((r) => r.policy))];
-  const cheaperPeers = peers.filter((policy) => {
-    const peer = fleetTotals(results.filter((r) => r.policy === policy && !r.default));
-    return peer.costUsd < defaults.costUsd && peer.attainment >= defaults.attainment && peer.belowGoal <= defaults.belowGoal;
-  });
-  return { efficient, cheaperPeers };
 }
 
 /** `goals: efficiency >= 0.9 at >= 99 % attainment met; no peer cheaper at equal or better attainment missed (queue-depth)`. */

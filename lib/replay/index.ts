@@ -6,4 +6,5 @@ export * from './replay.js';
 export * from './report.js';
 export * from './deployments.js';
 export * from './fit.js';
+export * from './goals.js';
 export * from './facade.js';

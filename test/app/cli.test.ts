@@ -4,8 +4,7 @@
  */
 import { describe, expect, test, vi } from 'vitest';
 import { cli as calibrate } from '../../bin/calibrate.js';
-import { cli as simulate, replayGoals, traceFromSpec } from '../../bin/simulate.js';
-import type { ReplayResult } from '../../lib/replay/replay.js';
+import { cli as simulate, traceFromSpec } from '../../bin/simulate.js';
 
 function capture(): { write(text: string): boolean; text: () => string } {
   let out = '';
@@ -64,36 +63,6 @@ describe('npm run simulate', () => {
     for (const l of peers) expect(l).toMatch(/^replay: synthetic-diurnal-bursts-seed7@0-10min \S+ \(peer\) efficiency [\d.]+ attainment [\d.]+ below the 99 % goal on [01] of 1 deployment$/);
     expect(lines.at(-2)).toMatch(/^goals: efficiency >= 0\.9 at >= 99 % attainment (met|missed); no peer cheaper at equal or better attainment (met|missed \([a-z-]+(, [a-z-]+)*\))$/);
     expect(lines.at(-1)).toMatch(/^replay: synthetic-diurnal-bursts-seed7@0-10min output-tokens efficiency [\d.]+ attainment [\d.]+ below the 99 % goal on [01] of 1 deployment, planned as rendered$/);
-  });
-
-  describe('the goals line', () => {
-    /** A replay row with the fields the goals read; two deployments of 1,000 servable requests each. */
-    const row = (policy: string, deployment: string, costUsd: number, sloAttainment: number): ReplayResult =>
-      ({ policy, default: policy === 'output-tokens', deployment, costUsd, oracleCostUsd: 9, sloAttainment, requests: 1000, failedRequests: 0 }) as unknown as ReplayResult;
-    const fleet = (policy: string, costs: [number, number], attainments: [number, number]): ReplayResult[] => [
-      row(policy, 'a', costs[0], attainments[0]),
-      row(policy, 'b', costs[1], attainments[1]),
-    ];
-    const base = fleet('output-tokens', [10, 10], [0.995, 0.995]);
-
-    test('names a peer that costs less at equal or better attainment', () => {
-      expect(replayGoals([...base, ...fleet('queue-depth', [10, 9], [0.995, 0.995])])).toEqual({ efficient: true, cheaperPeers: ['queue-depth'] });
-    });
-
-    test('names no peer that costs the same, or less at lower attainment', () => {
-      const peers = [...fleet('queue-depth', [10, 10], [0.995, 0.995]), ...fleet('kv-cache', [9, 9], [0.995, 0.994])];
-      expect(replayGoals([...base, ...peers]).cheaperPeers).toEqual([]);
-    });
-
-    test('names no peer that misses the 99 % goal on more deployments at the same fleet attainment', () => {
-      expect(replayGoals([...base, ...fleet('queue-depth', [9, 9], [1, 0.989])]).cheaperPeers).toEqual([]);
-    });
-
-    test('the efficiency goal needs 0.9 of the oracle at 99 % attainment', () => {
-      expect(replayGoals(fleet('output-tokens', [10, 10.5], [0.995, 0.995])).efficient).toBe(false);
-      expect(replayGoals(fleet('output-tokens', [10, 10], [0.995, 0.984])).efficient).toBe(false);
-      expect(replayGoals(fleet('output-tokens', [10, 10], [0.995, 0.985])).efficient).toBe(true);
-    });
   });
 
   test('no --trace at all', () => {
