@@ -247,3 +247,113 @@ export class KedaActivationModel {
     return Math.max(1, hpa());
   }
 }
+
+/** One step of a step-scaling policy: load ratios in [lowerRatio, upperRatio) change capacity by `percent`. */
+export interface StepScalingStep {
+  readonly lowerRatio?: number;
+  readonly upperRatio?: number;
+  readonly percent: number;
+}
+
+/** One direction of a step-scaling policy: its alarm (threshold, comparison, datapoints) and its steps. */
+export interface StepScalingRule {
+  /** The alarm's threshold on the load ratio. */
+  readonly threshold: number;
+  /** `above`: the alarm breaches when the datapoint is greater than the threshold; `below`: less than. */
+  readonly breach: 'above' | 'below';
+  /** Consecutive datapoints in breach before the alarm is in ALARM (EvaluationPeriods = DatapointsToAlarm). */
+  readonly datapoints: number;
+  readonly steps: readonly StepScalingStep[];
+  /** The policy's `Cooldown`, seconds. */
+  readonly cooldownSeconds: number;
+}
+
+/**
+ * The capacity change of a `PercentChangeInCapacity` adjustment on `current`: the percentage,
+ * rounded toward zero, at least `minAdjustmentMagnitude` (1) in size. The documentation's
+ * example: 25 % of 4 is 1, and with a MinAdjustmentMagnitude of 2 the change is 2.
+ * @see https://docs.aws.amazon.com/autoscaling/application/APIReference/API_StepScalingPolicyConfiguration.html (MinAdjustmentMagnitude)
+ * @see https://docs.aws.amazon.com/autoscaling/ec2/userguide/as-scaling-simple-step.html#as-scaling-adjustment (values above 1 are rounded down, between 0 and 1 to 1)
+ */
+export function percentChangeInCapacity(current: number, percent: number, minAdjustmentMagnitude = 1): number {
+  const raw = Math.trunc((current * Math.abs(percent)) / 100 + 1e-9);
+  return Math.sign(percent) * Math.max(minAdjustmentMagnitude, raw);
+}
+
+/** The step of `rule` whose interval holds `ratio`, if any. */
+export function stepFor(rule: StepScalingRule, ratio: number): StepScalingStep | undefined {
+  return rule.steps.find((s) => (s.lowerRatio === undefined || ratio >= s.lowerRatio) && (s.upperRatio === undefined || ratio < s.upperRatio));
+}
+
+/**
+ * Application Auto Scaling step scaling with one scale-out and one scale-in policy on the same
+ * load ratio, each invoked by its own CloudWatch alarm:
+ * - an alarm is in ALARM once its last `datapoints` one-minute datapoints all breach its
+ *   threshold, and invokes its policy at every evaluation while it stays there ("the
+ *   adjustments can continue for additional alarm breaches until the alarm state returns to
+ *   OK"); the step is the one whose interval holds the latest datapoint;
+ * - scale-out cooldown: while it runs, the capacity the last scale-out added counts toward the
+ *   next, so a further scale-out adds only what a larger step asks beyond it;
+ * - scale-in cooldown: no further scale-in until it expires; a scale-out is never held by it
+ *   (and ends it).
+ * @see https://docs.aws.amazon.com/autoscaling/application/userguide/step-scaling-policy-overview.html
+ * @see https://docs.aws.amazon.com/autoscaling/application/APIReference/API_StepScalingPolicyConfiguration.html (Cooldown)
+ */
+export class StepScalingModel {
+  private outAt = -Infinity;
+  private outBase = 0;
+  private inAt = -Infinity;
+  private before: { outAt: number; outBase: number; inAt: number } | undefined;
+
+  constructor(
+    private readonly minCapacity: number,
+    private readonly maxCapacity: number,
+    private readonly out: StepScalingRule,
+    private readonly scaleIn: StepScalingRule,
+  ) {}
+
+  /** Evaluate both alarms on the load-ratio datapoints (oldest first) at `now`; returns the new desired capacity. */
+  public evaluate(now: number, current: number, ratios: number[]): number {
+    this.before = { outAt: this.outAt, outBase: this.outBase, inAt: this.inAt };
+    const last = ratios[ratios.length - 1];
+    const clamp = (n: number) => Math.min(this.maxCapacity, Math.max(this.minCapacity, n));
+    if (last !== undefined && inAlarm(this.out, ratios)) {
+      const step = stepFor(this.out, last);
+      if (step !== undefined && step.percent > 0) {
+        const inCooldown = now - this.outAt < this.out.cooldownSeconds;
+        const base = inCooldown ? this.outBase : current;
+        const add = percentChangeInCapacity(base, step.percent);
+        const next = clamp(Math.max(current, base + add));
+        if (next > current) {
+          if (!inCooldown) this.outBase = current;
+          this.outAt = now;
+          this.inAt = -Infinity;
+          return next;
+        }
+        return current;
+      }
+    }
+    if (last !== undefined && inAlarm(this.scaleIn, ratios) && now - this.inAt >= this.scaleIn.cooldownSeconds) {
+      const step = stepFor(this.scaleIn, last);
+      if (step !== undefined && step.percent < 0) {
+        const next = clamp(current + percentChangeInCapacity(current, step.percent));
+        if (next < current) {
+          this.inAt = now;
+          return next;
+        }
+      }
+    }
+    return clamp(current);
+  }
+
+  /** The capacity the last evaluation asked for was not set: a failed activity starts no cooldown. */
+  public refused(): void {
+    if (this.before === undefined) return;
+    ({ outAt: this.outAt, outBase: this.outBase, inAt: this.inAt } = this.before);
+  }
+}
+
+function inAlarm(rule: StepScalingRule, ratios: number[]): boolean {
+  const tail = ratios.slice(-rule.datapoints);
+  return tail.length === rule.datapoints && tail.every((v) => (rule.breach === 'above' ? v > rule.threshold : v < rule.threshold));
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HpaModel, HpaSelectPolicy, TargetTrackingModel, hpaReplicasForMetric, hpaReplicasForUtilization } from '../../lib/replay/scalers.js';
+import { HpaModel, HpaSelectPolicy, StepScalingModel, TargetTrackingModel, hpaReplicasForMetric, hpaReplicasForUtilization, percentChangeInCapacity } from '../../lib/replay/scalers.js';
 import { parseAzureTrace, scaleTraceRate } from '../../lib/replay/trace.js';
 
 // Kubernetes HPA algorithm details, worked examples:
@@ -104,5 +104,44 @@ describe('KEDA activation and cooldownPeriod', () => {
     expect(keda.apply(45, 3, false, () => 2)).toBe(2);
     expect(keda.apply(300, 2, false, () => 1)).toBe(1); // 285 s since the last active trigger
     expect(keda.apply(330, 1, false, () => 1)).toBe(0);
+  });
+});
+
+describe('step scaling (Application Auto Scaling step scaling policies)', () => {
+  const out = { threshold: 1, breach: 'above' as const, datapoints: 5, steps: [{ lowerRatio: 1, upperRatio: 1.5, percent: 50 }, { lowerRatio: 1.5, percent: 100 }], cooldownSeconds: 300 };
+  const scaleIn = { threshold: 0.9, breach: 'below' as const, datapoints: 15, steps: [{ upperRatio: 0.9, percent: -50 }], cooldownSeconds: 600 };
+
+  it('MinAdjustmentMagnitude: 25 % of 4 is 1, and with a minimum of 2 the change is 2 (StepScalingPolicyConfiguration)', () => {
+    expect(percentChangeInCapacity(4, 25)).toBe(1);
+    expect(percentChangeInCapacity(4, 25, 2)).toBe(2);
+    // Fractions round toward zero, never below the minimum magnitude.
+    expect(percentChangeInCapacity(3, 50)).toBe(1);
+    expect(percentChangeInCapacity(1, -50)).toBe(-1);
+  });
+
+  it('the scale-out alarm needs all its datapoints in breach', () => {
+    const m = new StepScalingModel(1, 10, out, scaleIn);
+    expect(m.evaluate(0, 2, [2, 2, 2, 2])).toBe(2);
+    expect(m.evaluate(60, 2, [2, 2, 2, 0.5, 2])).toBe(2);
+    expect(m.evaluate(120, 2, [2, 2, 2, 2, 2])).toBe(4);
+  });
+
+  it('during the scale-out cooldown the capacity the last scale-out added counts toward the next (the add-2-then-3 example)', () => {
+    const m = new StepScalingModel(1, 20, out, scaleIn);
+    // +50 % of 4 adds 2; a larger step within the cooldown asks +100 % of the same 4 (4), so it adds 2 more, not 4.
+    expect(m.evaluate(0, 4, [1.2, 1.2, 1.2, 1.2, 1.2])).toBe(6);
+    expect(m.evaluate(60, 6, [1.2, 1.2, 1.2, 1.2, 1.2])).toBe(6);
+    expect(m.evaluate(120, 6, [1.2, 1.2, 1.2, 1.2, 2])).toBe(8);
+    // After the cooldown the step applies to the current capacity again.
+    expect(m.evaluate(480, 8, [2, 2, 2, 2, 2])).toBe(16);
+  });
+
+  it('the scale-in cooldown blocks further scale-ins, not scale-outs', () => {
+    const m = new StepScalingModel(1, 20, out, scaleIn);
+    const low = Array(15).fill(0.1);
+    expect(m.evaluate(0, 8, low)).toBe(4);
+    expect(m.evaluate(60, 4, low)).toBe(4);
+    expect(m.evaluate(120, 4, [...low.slice(5), 2, 2, 2, 2, 2])).toBe(8);
+    expect(m.evaluate(660, 8, low)).toBe(4);
   });
 });
