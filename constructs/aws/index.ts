@@ -28,6 +28,7 @@ export {
   type CustomTokenMetricOptions,
   type LogsTokenMetricOptions,
   type TokenMetricTarget,
+  type SustainedStepScaling,
   type TokenTrackingPolicyOptions,
 } from './sagemaker-token-metric.js';
 export { type SageMakerImage } from './sagemaker-image.js';

@@ -16,7 +16,7 @@ import type { TokenScalingPolicyOptions } from '../../lib/scaling.js';
 import { ModelServer, assertServerSupports, serverEnvironment, type ModelServerProfile } from '../../lib/servers.js';
 import { planCapacity, type CapacityPlan } from '../../lib/planner.js';
 import { sagemakerInstanceType } from '../../lib/accelerators.js';
-import { tokenScalingPolicy, type TokenScalingPolicy } from '../../lib/scaling.js';
+import { TARGET_TRACKING_SCALE_OUT_MINUTES, tokenScalingPolicy, type TokenScalingPolicy } from '../../lib/scaling.js';
 import {
   VARIANT_NAME,
   addContainerPermissions,
@@ -44,7 +44,9 @@ import { sagemakerImage, type SageMakerImage } from './sagemaker-image.js';
 import { guardStackResourceBudget } from './stack-budget.js';
 import { PICKS_THE_CATALOGUE_ROW, SIZES_THE_PLAN, rejectToken, rejectTokensIn } from './token-guards.js';
 import {
+  type SustainedStepScaling,
   TokenMetricSource,
+  createSustainedStepScaling,
   createTokenTrackingPolicy,
   tokenMetric,
   type BoundTokenMetric,
@@ -268,10 +270,15 @@ export class SageMakerInferenceEndpoint extends SageMakerEndpointBase {
   public readonly logGroup: logs.LogGroup;
   /** The scalable target (desired instance count of the variant). */
   public readonly scalableTarget: appscaling.ScalableTarget;
-  /** Escape hatch: the token target-tracking policy. */
-  public readonly tokenScalingPolicy: appscaling.CfnScalingPolicy;
-  /** The concurrency guard policy. */
-  public readonly concurrencyScalingPolicy: appscaling.TargetTrackingScalingPolicy;
+  /** Escape hatch: the token target-tracking policy (with `scaling.scaleOutMinutes` 3; see {@link stepScaling} otherwise). */
+  public readonly tokenScalingPolicy?: appscaling.CfnScalingPolicy;
+  /** The concurrency guard's target-tracking policy (with `scaling.scaleOutMinutes` 3). */
+  public readonly concurrencyScalingPolicy?: appscaling.TargetTrackingScalingPolicy;
+  /**
+   * The step-scaling policies and their alarms on tokens and concurrency, when
+   * `scaling.scaleOutMinutes` is above target tracking's 3 (the default on Inferentia2).
+   */
+  public readonly stepScaling?: SustainedStepScaling;
   /** Security groups of the containers, when placed in a VPC. */
   public readonly securityGroups?: ec2.ISecurityGroup[];
   /** The alarms created. */
@@ -419,22 +426,34 @@ export class SageMakerInferenceEndpoint extends SageMakerEndpointBase {
       maxCapacity: this.scalingPolicy.maxReplicas,
     });
     this.scalableTarget.node.addDependency(this.cfnEndpoint);
-    this.tokenScalingPolicy = createTokenTrackingPolicy(this, 'TokenScaling', {
-      scalingTarget: this.scalableTarget,
-      metric: this.boundTokenMetric,
-      targetValue: this.scalingPolicy.targetTokensPerSecondPerReplica,
-      scaleOutCooldown: Duration.seconds(this.scalingPolicy.scaleUp.stabilizationWindowSeconds),
-      scaleInCooldown: Duration.seconds(this.scalingPolicy.scaleDown.stabilizationWindowSeconds),
-      label: 'Output tokens/s per instance',
-      policy: this.scalingPolicy,
-    });
-    this.concurrencyScalingPolicy = new appscaling.TargetTrackingScalingPolicy(this, 'ConcurrencyScaling', {
-      scalingTarget: this.scalableTarget,
-      predefinedMetric: CONCURRENCY_METRIC,
-      targetValue: guardTarget,
-      scaleOutCooldown: Duration.seconds(this.scalingPolicy.scaleUp.stabilizationWindowSeconds),
-      scaleInCooldown: Duration.seconds(this.scalingPolicy.scaleDown.stabilizationWindowSeconds),
-    });
+    if (this.scalingPolicy.scaleOutMinutes > TARGET_TRACKING_SCALE_OUT_MINUTES) {
+      this.stepScaling = createSustainedStepScaling(this, {
+        scalingTarget: this.scalableTarget,
+        metric: this.boundTokenMetric,
+        policy: this.scalingPolicy,
+        concurrency: this.metric('ConcurrentRequestsPerModel'),
+        concurrencyTarget: guardTarget,
+        subject: `SageMaker endpoint ${this.endpointName}`,
+        unit: 'instances',
+      });
+    } else {
+      this.tokenScalingPolicy = createTokenTrackingPolicy(this, 'TokenScaling', {
+        scalingTarget: this.scalableTarget,
+        metric: this.boundTokenMetric,
+        targetValue: this.scalingPolicy.targetTokensPerSecondPerReplica,
+        scaleOutCooldown: Duration.seconds(this.scalingPolicy.scaleUp.stabilizationWindowSeconds),
+        scaleInCooldown: Duration.seconds(this.scalingPolicy.scaleDown.stabilizationWindowSeconds),
+        label: 'Output tokens/s per instance',
+        policy: this.scalingPolicy,
+      });
+      this.concurrencyScalingPolicy = new appscaling.TargetTrackingScalingPolicy(this, 'ConcurrencyScaling', {
+        scalingTarget: this.scalableTarget,
+        predefinedMetric: CONCURRENCY_METRIC,
+        targetValue: guardTarget,
+        scaleOutCooldown: Duration.seconds(this.scalingPolicy.scaleUp.stabilizationWindowSeconds),
+        scaleInCooldown: Duration.seconds(this.scalingPolicy.scaleDown.stabilizationWindowSeconds),
+      });
+    }
 
     // ---- observability
     this.createAlarms(props.alarms ?? {});

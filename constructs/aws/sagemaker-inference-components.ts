@@ -17,7 +17,7 @@ import type { TokenScalingPolicyOptions } from '../../lib/scaling.js';
 import { ModelServer, assertServerSupports, serverEnvironment, type ModelServerProfile } from '../../lib/servers.js';
 import { planCapacity, type CapacityPlan } from '../../lib/planner.js';
 import { sagemakerInstanceType, type InstanceTypeSpec } from '../../lib/accelerators.js';
-import { tokenScalingPolicy, type TokenScalingPolicy } from '../../lib/scaling.js';
+import { TARGET_TRACKING_SCALE_OUT_MINUTES, tokenScalingPolicy, type TokenScalingPolicy } from '../../lib/scaling.js';
 import {
   VARIANT_NAME,
   addContainerPermissions,
@@ -45,7 +45,7 @@ import {
 } from './sagemaker-common.js';
 import { SageMakerEndpointBase, endpointArn } from './sagemaker-endpoint.js';
 import { sagemakerImage, type SageMakerImage } from './sagemaker-image.js';
-import { TokenMetricSource, createTokenTrackingPolicy, tokenMetric, type BoundTokenMetric } from './sagemaker-token-metric.js';
+import { type SustainedStepScaling, TokenMetricSource, createSustainedStepScaling, createTokenTrackingPolicy, tokenMetric, type BoundTokenMetric } from './sagemaker-token-metric.js';
 import { guardStackResourceBudget } from './stack-budget.js';
 import { PICKS_THE_CATALOGUE_ROW, SIZES_THE_PLAN, rejectToken, rejectTokensIn } from './token-guards.js';
 import { AcceleratorClass } from '../../lib/accelerators.js';
@@ -373,10 +373,15 @@ export class SageMakerInferenceComponent extends Construct {
   public readonly logGroup: logs.LogGroup;
   /** The scalable target (desired copy count). */
   public readonly scalableTarget: appscaling.ScalableTarget;
-  /** Escape hatch: the token target-tracking policy. */
-  public readonly tokenScalingPolicy: appscaling.CfnScalingPolicy;
-  /** The concurrency guard policy. */
-  public readonly concurrencyScalingPolicy: appscaling.TargetTrackingScalingPolicy;
+  /** Escape hatch: the token target-tracking policy (with `scaling.scaleOutMinutes` 3; see {@link stepScaling} otherwise). */
+  public readonly tokenScalingPolicy?: appscaling.CfnScalingPolicy;
+  /** The concurrency guard's target-tracking policy (with `scaling.scaleOutMinutes` 3). */
+  public readonly concurrencyScalingPolicy?: appscaling.TargetTrackingScalingPolicy;
+  /**
+   * The step-scaling policies and their alarms on tokens and concurrency, when
+   * `scaling.scaleOutMinutes` is above target tracking's 3 (the default on Inferentia2).
+   */
+  public readonly stepScaling?: SustainedStepScaling;
   /** The step-scaling policy that wakes a component scaled to zero. */
   public readonly wakeUpPolicy?: appscaling.StepScalingAction;
   /** The alarm that triggers {@link wakeUpPolicy}. */
@@ -492,22 +497,34 @@ export class SageMakerInferenceComponent extends Construct {
     this.scalableTarget.node.addDependency(this.cfnInferenceComponent);
     const scaleOut = Duration.seconds(this.scalingPolicy.scaleUp.stabilizationWindowSeconds);
     const scaleIn = Duration.seconds(this.scalingPolicy.scaleDown.stabilizationWindowSeconds);
-    this.tokenScalingPolicy = createTokenTrackingPolicy(this, 'TokenScaling', {
-      scalingTarget: this.scalableTarget,
-      metric: this.boundTokenMetric,
-      targetValue: this.scalingPolicy.targetTokensPerSecondPerReplica,
-      scaleOutCooldown: scaleOut,
-      scaleInCooldown: scaleIn,
-      label: 'Output tokens/s per copy',
-      policy: this.scalingPolicy,
-    });
-    this.concurrencyScalingPolicy = new appscaling.TargetTrackingScalingPolicy(this, 'ConcurrencyScaling', {
-      scalingTarget: this.scalableTarget,
-      predefinedMetric: CONCURRENCY_METRIC,
-      targetValue: guardTarget,
-      scaleOutCooldown: scaleOut,
-      scaleInCooldown: scaleIn,
-    });
+    if (this.scalingPolicy.scaleOutMinutes > TARGET_TRACKING_SCALE_OUT_MINUTES) {
+      this.stepScaling = createSustainedStepScaling(this, {
+        scalingTarget: this.scalableTarget,
+        metric: this.boundTokenMetric,
+        policy: this.scalingPolicy,
+        concurrency: this.metric('ConcurrentRequestsPerCopy'),
+        concurrencyTarget: guardTarget,
+        subject: `Inference component ${this.inferenceComponentName}`,
+        unit: 'copies',
+      });
+    } else {
+      this.tokenScalingPolicy = createTokenTrackingPolicy(this, 'TokenScaling', {
+        scalingTarget: this.scalableTarget,
+        metric: this.boundTokenMetric,
+        targetValue: this.scalingPolicy.targetTokensPerSecondPerReplica,
+        scaleOutCooldown: scaleOut,
+        scaleInCooldown: scaleIn,
+        label: 'Output tokens/s per copy',
+        policy: this.scalingPolicy,
+      });
+      this.concurrencyScalingPolicy = new appscaling.TargetTrackingScalingPolicy(this, 'ConcurrencyScaling', {
+        scalingTarget: this.scalableTarget,
+        predefinedMetric: CONCURRENCY_METRIC,
+        targetValue: guardTarget,
+        scaleOutCooldown: scaleOut,
+        scaleInCooldown: scaleIn,
+      });
+    }
     if (this.scalingPolicy.minReplicas === 0) {
       this.wakeUpPolicy = new appscaling.StepScalingAction(this, 'WakeUpScaling', {
         scalingTarget: this.scalableTarget,

@@ -7,13 +7,17 @@
  * custom metric the container publishes.
  */
 import { Duration, Names, Token } from 'aws-cdk-lib';
-import type * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
+import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import { CfnScalingPolicy } from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { InferenceConstructsError } from '../../lib/errors.js';
-import { ScalingSignal, type TokenScalingPolicy, tokenWorkMetricMath, tokenWorkThreshold } from '../../lib/scaling.js';
+import {
+  type LoadRatioStep, STEP_SCALE_IN_MINUTES, STEP_SCALE_IN_RATIO, STEP_SCALE_IN_STEPS, STEP_SCALE_OUT_RATIO, STEP_SCALE_OUT_STEPS,
+  ScalingSignal, TARGET_TRACKING_SCALE_OUT_MINUTES, type TokenScalingPolicy, tokenWorkMetricMath, tokenWorkThreshold,
+} from '../../lib/scaling.js';
 import { type ModelServerProfile } from '../../lib/servers.js';
 import { sortedByKey } from '../../lib/private/compare.js';
 
@@ -303,8 +307,8 @@ export function createTokenTrackingPolicy(scope: Construct, id: string, options:
  * policy. Needs the log-derived metric: a container-published custom metric carries no prompt field.
  * @see https://docs.aws.amazon.com/autoscaling/application/userguide/application-auto-scaling-target-tracking-metric-math.html
  */
-function createTokenWorkTrackingPolicy(scope: Construct, id: string, options: TokenTrackingPolicyOptions, policy: TokenScalingPolicy): CfnScalingPolicy {
-  const m = options.metric;
+/** The metric filter publishing the prompt throughput of the vLLM stats line (token-work signal); throws TokenWorkUnsupported where there is none. */
+function createPromptTokenMetricFilter(scope: Construct, m: BoundTokenMetric, policy: TokenScalingPolicy): void {
   const promptPattern = promptThroughputFilterPattern(m.filterPattern);
   if (m.containerPublishes || m.logGroup === undefined || promptPattern === undefined) {
     throw new InferenceConstructsError('TokenWorkUnsupported', {
@@ -325,6 +329,11 @@ function createTokenWorkTrackingPolicy(scope: Construct, id: string, options: To
     metricValue: PROMPT_TOKEN_VALUE_FIELD,
     unit: cloudwatch.Unit.COUNT_PER_SECOND,
   });
+}
+
+function createTokenWorkTrackingPolicy(scope: Construct, id: string, options: TokenTrackingPolicyOptions, policy: TokenScalingPolicy): CfnScalingPolicy {
+  const m = options.metric;
+  createPromptTokenMetricFilter(scope, m, policy);
   const query = (metricId: string, metricName: string) => ({
     id: metricId,
     metricStat: { metric: { namespace: m.namespace, metricName }, stat: m.statistic },
@@ -352,4 +361,130 @@ function createTokenWorkTrackingPolicy(scope: Construct, id: string, options: To
       },
     },
   });
+}
+
+/** Options of {@link createSustainedStepScaling}. */
+export interface SustainedStepScalingOptions {
+  readonly scalingTarget: appscaling.IScalableTarget;
+  readonly metric: BoundTokenMetric;
+  /** The policy; its `scaleOutMinutes` (above target tracking's 3) is the scale-out alarm's datapoints. */
+  readonly policy: TokenScalingPolicy;
+  /** Concurrent requests of one instance (or copy), the guard's metric. */
+  readonly concurrency: cloudwatch.Metric;
+  /** Concurrent requests per instance (or copy) the guard holds. */
+  readonly concurrencyTarget: number;
+  /** What the alarms' descriptions name, e.g. "SageMaker endpoint x". */
+  readonly subject: string;
+  /** Capacity unit in the descriptions: "instances" or "copies". */
+  readonly unit: string;
+}
+
+/** The step-scaling policies, alarms and load ratio {@link createSustainedStepScaling} creates. */
+export interface SustainedStepScaling {
+  /** The load ratio: MAX(token signal / its target, concurrency / its target), one-minute Averages. */
+  readonly loadRatio: cloudwatch.MathExpression;
+  readonly scaleOutPolicy: appscaling.StepScalingAction;
+  readonly scaleOutAlarm: cloudwatch.Alarm;
+  readonly scaleInPolicy: appscaling.StepScalingAction;
+  readonly scaleInAlarm: cloudwatch.Alarm;
+}
+
+/** A ratio bound relative to the alarm threshold, rounded so the template is free of float noise. */
+function boundFrom(ratio: number | undefined, threshold: number): number | undefined {
+  return ratio === undefined ? undefined : Math.round((ratio - threshold) * 1e6) / 1e6;
+}
+
+/**
+ * Step scaling on the token signal and the concurrency guard, for a policy whose
+ * `scaleOutMinutes` is above target tracking's fixed 3 datapoints (a target-tracking policy
+ * cannot be told to wait longer). Both signals become one load ratio, `MAX([signal / target,
+ * concurrency / guard])`, so one alarm per direction keeps target tracking's rules for two
+ * policies: scale out when either is above its target, scale in only when both are below 90 %
+ * of theirs.
+ * - Scale out: the ratio above 1 for `scaleOutMinutes` consecutive one-minute datapoints, then
+ *   +25 %, +50 % or +100 % of the capacity by the breach (STEP_SCALE_OUT_STEPS), at least one,
+ *   with the scale-up window as cooldown.
+ * - Scale in: the ratio below 0.9 for 15 consecutive datapoints (as target tracking), then -10 %,
+ *   -25 % or -50 % (STEP_SCALE_IN_STEPS), at least one, with the scale-down window as cooldown.
+ * The same rules are replayed by `npm run simulate` (lib/replay/scalers.ts, StepScalingModel).
+ * @see https://docs.aws.amazon.com/autoscaling/application/userguide/step-scaling-policy-overview.html
+ * @see https://docs.aws.amazon.com/autoscaling/application/userguide/target-tracking-scaling-policy-overview.html
+ */
+export function createSustainedStepScaling(scope: Construct, options: SustainedStepScalingOptions): SustainedStepScaling {
+  const { policy, metric: m } = options;
+  const target = policy.signal === ScalingSignal.TOKEN_WORK ? tokenWorkThreshold(policy.tokenWork) : policy.targetTokensPerSecondPerReplica;
+  for (const [prop, value] of [['scaling.targetTokensPerSecondPerReplica', target], ['concurrentRequestsTarget', options.concurrencyTarget]] as const) {
+    if (Token.isUnresolved(value)) {
+      throw new InferenceConstructsError('TokenNotSupported', {
+        prop,
+        problem: 'step scaling divides the signal by its target in the alarm\'s metric math, which needs a number at synth time',
+        received: Token.asString(value),
+        allowed: `a number, or scaling.scaleOutMinutes: ${TARGET_TRACKING_SCALE_OUT_MINUTES} (target tracking, which takes a token-valued target)`,
+        fix: `pass the target as a number, or set scaling.scaleOutMinutes to ${TARGET_TRACKING_SCALE_OUT_MINUTES}`,
+      });
+    }
+  }
+  const period = TOKEN_METRIC_PERIOD;
+  let signal: cloudwatch.MathExpression;
+  if (policy.signal === ScalingSignal.TOKEN_WORK) {
+    createPromptTokenMetricFilter(scope, m, policy);
+    const perInstance = (metricName: string) => new cloudwatch.Metric({ namespace: m.namespace, metricName, statistic: m.statistic, period });
+    signal = new cloudwatch.MathExpression({
+      expression: `(${tokenWorkMetricMath(policy.tokenWork)}) / ${target}`,
+      usingMetrics: { prompt: perInstance(PROMPT_TOKEN_METRIC_NAME), generation: perInstance(m.metricName) },
+      label: 'Token work per instance over its target',
+      period,
+    });
+  } else {
+    signal = new cloudwatch.MathExpression({
+      expression: `FILL(tokens, 0) / ${target}`,
+      usingMetrics: { tokens: tokenMetric(m, { period }) },
+      label: 'Output tokens/s per instance over its target',
+      period,
+    });
+  }
+  const guard = new cloudwatch.MathExpression({
+    expression: `FILL(concurrency, 0) / ${options.concurrencyTarget}`,
+    usingMetrics: { concurrency: options.concurrency.with({ statistic: cloudwatch.Stats.AVERAGE, period }) },
+    label: 'Concurrent requests per instance over its target',
+    period,
+  });
+  const loadRatio = new cloudwatch.MathExpression({
+    expression: 'MAX([signal, guard])',
+    usingMetrics: { signal, guard },
+    label: 'Load over target (the larger of tokens and concurrency)',
+    period,
+  });
+  const action = (id: string, cooldownSeconds: number, threshold: number, steps: readonly LoadRatioStep[]) => {
+    const a = new appscaling.StepScalingAction(scope, id, {
+      scalingTarget: options.scalingTarget,
+      adjustmentType: appscaling.AdjustmentType.PERCENT_CHANGE_IN_CAPACITY,
+      minAdjustmentMagnitude: 1,
+      metricAggregationType: appscaling.MetricAggregationType.AVERAGE,
+      cooldown: Duration.seconds(cooldownSeconds),
+    });
+    for (const st of steps) a.addAdjustment({ adjustment: st.percent, lowerBound: boundFrom(st.lowerRatio, threshold), upperBound: boundFrom(st.upperRatio, threshold) });
+    return a;
+  };
+  const scaleOutPolicy = action('ScaleOutScaling', policy.scaleUp.stabilizationWindowSeconds, STEP_SCALE_OUT_RATIO, STEP_SCALE_OUT_STEPS);
+  const scaleInPolicy = action('ScaleInScaling', policy.scaleDown.stabilizationWindowSeconds, STEP_SCALE_IN_RATIO, STEP_SCALE_IN_STEPS);
+  const scaleOutAlarm = new cloudwatch.Alarm(scope, 'ScaleOutAlarm', {
+    alarmDescription: `${options.subject}: tokens or concurrency above target for ${policy.scaleOutMinutes} minutes: add ${options.unit}`,
+    metric: loadRatio,
+    threshold: STEP_SCALE_OUT_RATIO,
+    evaluationPeriods: policy.scaleOutMinutes,
+    datapointsToAlarm: policy.scaleOutMinutes,
+    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+  });
+  scaleOutAlarm.addAlarmAction(new cloudwatchActions.ApplicationScalingAction(scaleOutPolicy));
+  const scaleInAlarm = new cloudwatch.Alarm(scope, 'ScaleInAlarm', {
+    alarmDescription: `${options.subject}: tokens and concurrency below ${STEP_SCALE_IN_RATIO * 100} % of target for ${STEP_SCALE_IN_MINUTES} minutes: remove ${options.unit}`,
+    metric: loadRatio,
+    threshold: STEP_SCALE_IN_RATIO,
+    evaluationPeriods: STEP_SCALE_IN_MINUTES,
+    datapointsToAlarm: STEP_SCALE_IN_MINUTES,
+    comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+  });
+  scaleInAlarm.addAlarmAction(new cloudwatchActions.ApplicationScalingAction(scaleInPolicy));
+  return { loadRatio, scaleOutPolicy, scaleOutAlarm, scaleInPolicy, scaleInAlarm };
 }

@@ -6,11 +6,11 @@ import { InferenceConstructsError } from '../errors.js';
 import { firstHolding } from '../private/bisect.js';
 import type { CapacityPlan } from '../planner.js';
 import type { TokenScalingPolicy } from '../scaling.js';
-import { VLLM_DEFAULT_MAX_NUM_BATCHED_TOKENS } from '../scaling.js';
+import { STEP_SCALE_IN_MINUTES, STEP_SCALE_IN_RATIO, STEP_SCALE_IN_STEPS, STEP_SCALE_OUT_RATIO, STEP_SCALE_OUT_STEPS, TARGET_TRACKING_SCALE_OUT_MINUTES, VLLM_DEFAULT_MAX_NUM_BATCHED_TOKENS } from '../scaling.js';
 import { type StepTimeProfile, prefillSeconds } from '../step-time.js';
 import { type EngineResult, type IReplayScaler, type ReplayObservations, runEngine } from './engine.js';
 import { type ReplayLatencyTargets, decodeSecondsPerToken, latencyTargetsForPlan, profileForPlan } from './profile.js';
-import { HPA_SYNC_PERIOD_SECONDS, HpaModel, KedaActivationModel, HpaSelectPolicy, type HpaMetricReading, TargetTrackingModel, type TargetTrackingReading } from './scalers.js';
+import { HPA_SYNC_PERIOD_SECONDS, HpaModel, KedaActivationModel, HpaSelectPolicy, type HpaMetricReading, StepScalingModel, TargetTrackingModel, type TargetTrackingReading } from './scalers.js';
 import { type RequestTrace, type TraceRequest, scaleTraceRate } from './trace.js';
 
 /** Which scaler a deployment renders. */
@@ -514,10 +514,16 @@ function scalerFor(d: ReplayDeployment, kind: ReplayPolicyKind, staticReplicas: 
   if (d.scaler === ReplayScalerKind.SAGEMAKER) {
     const tt = new TargetTrackingModel(p.minReplicas, p.maxReplicas, p.scaleUp.stabilizationWindowSeconds, p.scaleDown.stabilizationWindowSeconds);
     const guard = d.concurrencyGuardPerReplica ?? Math.max(1, Math.round(conc * u));
+    const step = p.scaleOutMinutes > TARGET_TRACKING_SCALE_OUT_MINUTES ? new StepScalingModel(p.minReplicas, p.maxReplicas, {
+      threshold: STEP_SCALE_OUT_RATIO, breach: 'above', datapoints: p.scaleOutMinutes, steps: STEP_SCALE_OUT_STEPS, cooldownSeconds: p.scaleUp.stabilizationWindowSeconds,
+    }, {
+      threshold: STEP_SCALE_IN_RATIO, breach: 'below', datapoints: STEP_SCALE_IN_MINUTES, steps: STEP_SCALE_IN_STEPS, cooldownSeconds: p.scaleDown.stabilizationWindowSeconds,
+    }) : undefined;
+    const history = Math.max(15, p.scaleOutMinutes);
     return {
       periodSeconds: 60,
       desired: (now, current, obs) => {
-        const perMinute = (f: (a: number, b: number) => number) => cloudWatchDatapoints(now, 60, 15, (a, b) => f(a, b) / meanReady(obs, a, b));
+        const perMinute = (f: (a: number, b: number) => number) => cloudWatchDatapoints(now, 60, history, (a, b) => f(a, b) / meanReady(obs, a, b));
         const rate = (s: number[]) => (a: number, b: number) => ((s[b] ?? 0) - (s[a] ?? 0)) / (b - a);
         const avgGauge = (s: number[]) => (a: number, b: number) => { let x = 0; for (let i = a; i < b; i++) x += s[i] ?? 0; return x / (b - a); };
         const guardReading: TargetTrackingReading = {
@@ -540,11 +546,18 @@ function scalerFor(d: ReplayDeployment, kind: ReplayPolicyKind, staticReplicas: 
           default:
             main = { datapoints: perMinute(avgGauge(obs.kvUsage)), target: u };
         }
-        const readings = kind === ReplayPolicyKind.TOKEN_WORK || kind === ReplayPolicyKind.OUTPUT_TOKENS ? [main, guardReading] : [main];
-        return tt.evaluate(now, current, readings);
+        const library = kind === ReplayPolicyKind.TOKEN_WORK || kind === ReplayPolicyKind.OUTPUT_TOKENS;
+        if (library && step !== undefined) {
+          // Step scaling (scaleOutMinutes above target tracking's 3): one alarm per direction on
+          // the load ratio MAX(signal / target, concurrency / guard), both one-minute Averages.
+          const guardPerMinute = perMinute(avgGauge(obs.inFlight));
+          const ratios = main.datapoints.map((v, i) => Math.max(v / main.target, (guardPerMinute[i] ?? 0) / guard));
+          return step.evaluate(now, current, ratios);
+        }
+        return tt.evaluate(now, current, library ? [main, guardReading] : [main]);
       },
       // The SageMaker study (ReplayOptions.sageMakerHoldsWhileUpdating): a refused change starts no cooldown.
-      refused: () => tt.refused(),
+      refused: () => { tt.refused(); step?.refused(); },
     };
   }
   // KEDA and HPA: the HPA algorithm over Prometheus-shaped signals.

@@ -65,8 +65,19 @@ function buildApp() {
 
   const reference = addSageMakerReference(app);
 
+  // Step scaling: scale out only on load that lasts 5 minutes (scaling.scaleOutMinutes).
+  const stepStack = new Stack(app, 'Step');
+  const stepSecret = secretsmanager.Secret.fromSecretCompleteArn(stepStack, 'Token', TOKEN_SECRET_ARN);
+  const step = new SageMakerInferenceEndpoint(stepStack, 'Llama', {
+    model: modelPreset('llama-3-1-8b'),
+    instanceType: 'ml.inf2.8xlarge',
+    modelWeights: ModelWeights.fromHuggingFace({ tokenSecret: stepSecret }),
+    endpointName: 'llama-inf2-step',
+    scaling: { minReplicas: 1, maxReplicas: 4, scaleOutMinutes: 5 },
+  });
+
   const { assembly, violations } = synthWithNag(app);
-  return { app, assembly, violations, inf2, gpu, inf2Stack, gpuStack, reference };
+  return { app, assembly, violations, inf2, gpu, inf2Stack, gpuStack, reference, step };
 }
 
 describe('SageMakerInferenceEndpoint', () => {
@@ -418,6 +429,75 @@ describe('SageMakerInferenceEndpoint', () => {
 
 // Every SageMaker row is classified: SageMaker host instance storage (docs.aws.amazon.com/sagemaker/latest/dg/host-instance-storage.html)
 // and the EC2 Instance Types guide's instance store table (g7e, p6-b200, trn2 have NVMe instance store).
+describe('SageMakerInferenceEndpoint step scaling (scaling.scaleOutMinutes above 3)', () => {
+  let built: ReturnType<typeof buildApp>;
+  let step: Template;
+  beforeAll(() => {
+    built = buildApp();
+    step = Template.fromJSON(built.assembly.getStackByName('Step').template);
+  });
+
+  test('renders step scaling, not target tracking: AAS fixes a target-tracking scale-out alarm at 3 datapoints', () => {
+    expect(built.step.tokenScalingPolicy).toBeUndefined();
+    expect(built.step.concurrencyScalingPolicy).toBeUndefined();
+    expect(Object.keys(step.findResources('AWS::ApplicationAutoScaling::ScalingPolicy', { Properties: { PolicyType: 'TargetTrackingScaling' } }))).toEqual([]);
+    step.resourceCountIs('AWS::ApplicationAutoScaling::ScalingPolicy', 2);
+  });
+
+  test('scales out by percent of capacity, at least one instance, by breach of the load ratio', () => {
+    step.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
+      PolicyType: 'StepScaling',
+      StepScalingPolicyConfiguration: {
+        AdjustmentType: 'PercentChangeInCapacity',
+        MinAdjustmentMagnitude: 1,
+        Cooldown: built.step.scalingPolicy.scaleUp.stabilizationWindowSeconds,
+        MetricAggregationType: 'Average',
+        StepAdjustments: [
+          { MetricIntervalLowerBound: 0, MetricIntervalUpperBound: 0.25, ScalingAdjustment: 25 },
+          { MetricIntervalLowerBound: 0.25, MetricIntervalUpperBound: 0.5, ScalingAdjustment: 50 },
+          { MetricIntervalLowerBound: 0.5, ScalingAdjustment: 100 },
+        ],
+      },
+    });
+    step.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
+      StepScalingPolicyConfiguration: Match.objectLike({
+        Cooldown: built.step.scalingPolicy.scaleDown.stabilizationWindowSeconds,
+        StepAdjustments: [
+          { MetricIntervalUpperBound: -0.4, ScalingAdjustment: -50 },
+          { MetricIntervalLowerBound: -0.4, MetricIntervalUpperBound: -0.15, ScalingAdjustment: -25 },
+          { MetricIntervalLowerBound: -0.15, MetricIntervalUpperBound: 0, ScalingAdjustment: -10 },
+        ],
+      }),
+    });
+  });
+
+  test('alarms on MAX(tokens / target, concurrency / guard): 5 datapoints above 1 to scale out, 15 below 0.9 to scale in', () => {
+    const policy = built.step.scalingPolicy;
+    const alarms = Object.values(step.findResources('AWS::CloudWatch::Alarm')).filter((a) => JSON.stringify(a).includes('MAX([signal, guard])'));
+    const byThreshold = Object.fromEntries(alarms.map((a) => [a.Properties.Threshold, a.Properties]));
+    expect(byThreshold[1]).toMatchObject({ ComparisonOperator: 'GreaterThanThreshold', EvaluationPeriods: 5, DatapointsToAlarm: 5 });
+    expect(byThreshold[0.9]).toMatchObject({ ComparisonOperator: 'LessThanThreshold', EvaluationPeriods: 15, DatapointsToAlarm: 15 });
+    const queries = JSON.stringify(byThreshold[1].Metrics);
+    expect(queries).toContain(`FILL(tokens, 0) / ${policy.targetTokensPerSecondPerReplica}`);
+    expect(queries).toContain('ConcurrentRequestsPerModel');
+    expect(byThreshold[1].AlarmActions).toEqual([expect.objectContaining({ Ref: expect.stringMatching(/^LlamaScaleOutScaling/) })]);
+    expect(byThreshold[0.9].AlarmActions).toEqual([expect.objectContaining({ Ref: expect.stringMatching(/^LlamaScaleInScaling/) })]);
+  });
+
+  test('refuses scaleOutMinutes below target tracking\'s 3 or above an hour, naming the prop', () => {
+    for (const scaleOutMinutes of [2, 61, 4.5]) {
+      const stack = new Stack(new App(), 'Bad');
+      const tokenSecret = secretsmanager.Secret.fromSecretCompleteArn(stack, 'Token', TOKEN_SECRET_ARN);
+      expect(() => new SageMakerInferenceEndpoint(stack, 'Llama', {
+        model: modelPreset('llama-3-1-8b'),
+        instanceType: 'ml.inf2.8xlarge',
+        modelWeights: ModelWeights.fromHuggingFace({ tokenSecret }),
+        scaling: { scaleOutMinutes },
+      })).toThrow(/ScalingBehaviourInvalid.*scaleOutMinutes/s);
+    }
+  });
+});
+
 describe('SageMaker instance storage table (SageMaker host instance storage; EC2 instance store volumes)', () => {
   test.each(INSTANCE_TYPES.filter((row) => row.sagemakerInstanceType !== undefined).map((row) => [row.sagemakerInstanceType, row.family]))(
     '%s (family %s) is classified as instance-store or EBS-only',

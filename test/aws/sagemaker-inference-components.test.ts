@@ -33,8 +33,18 @@ function buildApp() {
     scaling: { scaleToZero: true, minReplicas: 0, maxReplicas: 2 },
     inferenceComponentName: 'mistral-batch',
   });
+  // Step scaling (scaling.scaleOutMinutes above 3) on a component that scales to zero.
+  const stepStack = new Stack(app, 'Step');
+  const stepBucket = s3.Bucket.fromBucketName(stepStack, 'Weights', 'model-weights-bucket');
+  const stepEndpoint = new SageMakerInferenceComponentEndpoint(stepStack, 'Shared', { instanceType: 'ml.g6e.12xlarge', endpointName: 'step-components' });
+  const stepped = stepEndpoint.addModel('Qwen', {
+    model: modelPreset('qwen2-5-7b'),
+    modelWeights: ModelWeights.fromS3Prefix(stepBucket, 'models/qwen2-5-7b/'),
+    scaling: { scaleToZero: true, minReplicas: 0, maxReplicas: 4, scaleOutMinutes: 5 },
+    inferenceComponentName: 'qwen-step',
+  });
   const { assembly, violations } = synthWithNag(app);
-  return { assembly, violations, endpoint, qwen, mistral };
+  return { assembly, violations, endpoint, qwen, mistral, stepped };
 }
 
 describe('SageMakerInferenceComponentEndpoint', () => {
@@ -307,5 +317,19 @@ describe('SageMakerInferenceComponentEndpoint validation', () => {
   test('fails synthesis when the endpoint hosts no component', () => {
     const { stack } = endpoint();
     expect(() => Template.fromStack(stack)).toThrow(/\[InferenceComponentMissing\] addModel: the endpoint hosts no inference component/);
+  });
+});
+
+describe('SageMaker inference component step scaling (scaling.scaleOutMinutes above 3)', () => {
+  test('scales copies by step scaling on MAX(tokens / target, concurrency per copy / guard), beside the wake-up alarm', () => {
+    const built = buildApp();
+    const step = Template.fromJSON(built.assembly.getStackByName('Step').template);
+    expect(built.stepped.tokenScalingPolicy).toBeUndefined();
+    expect(built.stepped.stepScaling).toBeDefined();
+    const policies = Object.values(step.findResources('AWS::ApplicationAutoScaling::ScalingPolicy')).map((r) => r.Properties.PolicyType);
+    expect(policies.sort()).toEqual(['StepScaling', 'StepScaling', 'StepScaling']); // out, in, wake-up
+    const alarms = Object.values(step.findResources('AWS::CloudWatch::Alarm')).filter((a) => JSON.stringify(a).includes('MAX([signal, guard])'));
+    expect(alarms.map((a) => a.Properties.EvaluationPeriods).sort((a, b) => a - b)).toEqual([5, 15]);
+    expect(JSON.stringify(alarms)).toContain('ConcurrentRequestsPerCopy');
   });
 });

@@ -27,6 +27,7 @@ describe('tokenScalingPolicy', () => {
       scaleDown: { stabilizationWindowSeconds: 600, maxPercentPerPeriod: 50, maxReplicasPerPeriod: 1, periodSeconds: 60 },
       metricWindowSeconds: 60,
       fallbackReplicas: 1,
+      scaleOutMinutes: 3, // target tracking
       planFingerprint: `llama-3-1-8b@g6e.xlarge/tp1/700`,
       devicesPerReplica: 1,
       hostsPerReplica: 1,
