@@ -209,6 +209,30 @@ export const STEP_SCALE_IN_STEPS: readonly LoadRatioStep[] = Object.freeze([
   Object.freeze({ lowerRatio: 0.75, upperRatio: 0.9, percent: -10 }),
 ]);
 
+/** One direction of a step-scaling policy: its alarm on the load ratio and its steps. */
+export interface StepScalingRule {
+  /** The alarm's threshold on the load ratio. */
+  readonly threshold: number;
+  /** `above`: the alarm breaches when a datapoint is greater than the threshold; `below`: less than. */
+  readonly breach: 'above' | 'below';
+  /** Consecutive one-minute datapoints in breach before the alarm is in ALARM (EvaluationPeriods = DatapointsToAlarm). */
+  readonly datapoints: number;
+  readonly steps: readonly LoadRatioStep[];
+  /** The policy's `Cooldown`, seconds. */
+  readonly cooldownSeconds: number;
+}
+
+/**
+ * The scale-out and scale-in rules a policy with `scaleOutMinutes` above 3 renders as step
+ * scaling on SageMaker, and the replay runs: the one place they are put together.
+ */
+export function stepScalingRules(policy: TokenScalingPolicy): { readonly out: StepScalingRule; readonly in: StepScalingRule } {
+  return {
+    out: { threshold: STEP_SCALE_OUT_RATIO, breach: 'above', datapoints: policy.scaleOutMinutes, steps: STEP_SCALE_OUT_STEPS, cooldownSeconds: policy.scaleUp.stabilizationWindowSeconds },
+    in: { threshold: STEP_SCALE_IN_RATIO, breach: 'below', datapoints: STEP_SCALE_IN_MINUTES, steps: STEP_SCALE_IN_STEPS, cooldownSeconds: policy.scaleDown.stabilizationWindowSeconds },
+  };
+}
+
 /** Rate window of the token counter: `rate(counter[60s])` smooths per-request bursts. */
 export const DEFAULT_METRIC_WINDOW_SECONDS = 60;
 /** Wake a scaled-to-zero workload on any token traffic. */

@@ -276,7 +276,7 @@ export class SageMakerInferenceEndpoint extends SageMakerEndpointBase {
   public readonly concurrencyScalingPolicy?: appscaling.TargetTrackingScalingPolicy;
   /**
    * The step-scaling policies and their alarms on tokens and concurrency, when
-   * `scaling.scaleOutMinutes` is above target tracking's 3 (the default on Inferentia2).
+   * `scaling.scaleOutMinutes` is above target tracking's 3 (the default).
    */
   public readonly stepScaling?: SustainedStepScaling;
   /** Security groups of the containers, when placed in a VPC. */

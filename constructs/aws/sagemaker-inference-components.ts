@@ -379,7 +379,7 @@ export class SageMakerInferenceComponent extends Construct {
   public readonly concurrencyScalingPolicy?: appscaling.TargetTrackingScalingPolicy;
   /**
    * The step-scaling policies and their alarms on tokens and concurrency, when
-   * `scaling.scaleOutMinutes` is above target tracking's 3 (the default on Inferentia2).
+   * `scaling.scaleOutMinutes` is above target tracking's 3 (the default).
    */
   public readonly stepScaling?: SustainedStepScaling;
   /** The step-scaling policy that wakes a component scaled to zero. */

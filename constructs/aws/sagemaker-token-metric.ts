@@ -15,8 +15,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { InferenceConstructsError } from '../../lib/errors.js';
 import {
-  type LoadRatioStep, STEP_SCALE_IN_MINUTES, STEP_SCALE_IN_RATIO, STEP_SCALE_IN_STEPS, STEP_SCALE_OUT_RATIO, STEP_SCALE_OUT_STEPS,
-  ScalingSignal, TARGET_TRACKING_SCALE_OUT_MINUTES, type TokenScalingPolicy, tokenWorkMetricMath, tokenWorkThreshold,
+  ScalingSignal, type StepScalingRule, TARGET_TRACKING_SCALE_OUT_MINUTES, type TokenScalingPolicy, stepScalingRules, tokenWorkMetricMath, tokenWorkThreshold,
 } from '../../lib/scaling.js';
 import { type ModelServerProfile } from '../../lib/servers.js';
 import { sortedByKey } from '../../lib/private/compare.js';
@@ -455,36 +454,31 @@ export function createSustainedStepScaling(scope: Construct, options: SustainedS
     label: 'Load over target (the larger of tokens and concurrency)',
     period,
   });
-  const action = (id: string, cooldownSeconds: number, threshold: number, steps: readonly LoadRatioStep[]) => {
+  const rules = stepScalingRules(policy);
+  const action = (id: string, rule: StepScalingRule) => {
     const a = new appscaling.StepScalingAction(scope, id, {
       scalingTarget: options.scalingTarget,
       adjustmentType: appscaling.AdjustmentType.PERCENT_CHANGE_IN_CAPACITY,
       minAdjustmentMagnitude: 1,
       metricAggregationType: appscaling.MetricAggregationType.AVERAGE,
-      cooldown: Duration.seconds(cooldownSeconds),
+      cooldown: Duration.seconds(rule.cooldownSeconds),
     });
-    for (const st of steps) a.addAdjustment({ adjustment: st.percent, lowerBound: boundFrom(st.lowerRatio, threshold), upperBound: boundFrom(st.upperRatio, threshold) });
+    for (const st of rule.steps) a.addAdjustment({ adjustment: st.percent, lowerBound: boundFrom(st.lowerRatio, rule.threshold), upperBound: boundFrom(st.upperRatio, rule.threshold) });
     return a;
   };
-  const scaleOutPolicy = action('ScaleOutScaling', policy.scaleUp.stabilizationWindowSeconds, STEP_SCALE_OUT_RATIO, STEP_SCALE_OUT_STEPS);
-  const scaleInPolicy = action('ScaleInScaling', policy.scaleDown.stabilizationWindowSeconds, STEP_SCALE_IN_RATIO, STEP_SCALE_IN_STEPS);
-  const scaleOutAlarm = new cloudwatch.Alarm(scope, 'ScaleOutAlarm', {
-    alarmDescription: `${options.subject}: tokens or concurrency above target for ${policy.scaleOutMinutes} minutes: add ${options.unit}`,
+  const alarm = (id: string, rule: StepScalingRule, alarmDescription: string) => new cloudwatch.Alarm(scope, id, {
+    alarmDescription,
     metric: loadRatio,
-    threshold: STEP_SCALE_OUT_RATIO,
-    evaluationPeriods: policy.scaleOutMinutes,
-    datapointsToAlarm: policy.scaleOutMinutes,
-    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+    threshold: rule.threshold,
+    evaluationPeriods: rule.datapoints,
+    datapointsToAlarm: rule.datapoints,
+    comparisonOperator: rule.breach === 'above' ? cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD : cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
   });
+  const scaleOutPolicy = action('ScaleOutScaling', rules.out);
+  const scaleInPolicy = action('ScaleInScaling', rules.in);
+  const scaleOutAlarm = alarm('ScaleOutAlarm', rules.out, `${options.subject}: tokens or concurrency above target for ${rules.out.datapoints} minutes: add ${options.unit}`);
   scaleOutAlarm.addAlarmAction(new cloudwatchActions.ApplicationScalingAction(scaleOutPolicy));
-  const scaleInAlarm = new cloudwatch.Alarm(scope, 'ScaleInAlarm', {
-    alarmDescription: `${options.subject}: tokens and concurrency below ${STEP_SCALE_IN_RATIO * 100} % of target for ${STEP_SCALE_IN_MINUTES} minutes: remove ${options.unit}`,
-    metric: loadRatio,
-    threshold: STEP_SCALE_IN_RATIO,
-    evaluationPeriods: STEP_SCALE_IN_MINUTES,
-    datapointsToAlarm: STEP_SCALE_IN_MINUTES,
-    comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
-  });
+  const scaleInAlarm = alarm('ScaleInAlarm', rules.in, `${options.subject}: tokens and concurrency below ${rules.in.threshold * 100} % of target for ${rules.in.datapoints} minutes: remove ${options.unit}`);
   scaleInAlarm.addAlarmAction(new cloudwatchActions.ApplicationScalingAction(scaleInPolicy));
   return { loadRatio, scaleOutPolicy, scaleOutAlarm, scaleInPolicy, scaleInAlarm };
 }

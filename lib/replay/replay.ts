@@ -6,7 +6,7 @@ import { InferenceConstructsError } from '../errors.js';
 import { firstHolding } from '../private/bisect.js';
 import type { CapacityPlan } from '../planner.js';
 import type { TokenScalingPolicy } from '../scaling.js';
-import { STEP_SCALE_IN_MINUTES, STEP_SCALE_IN_RATIO, STEP_SCALE_IN_STEPS, STEP_SCALE_OUT_RATIO, STEP_SCALE_OUT_STEPS, TARGET_TRACKING_SCALE_OUT_MINUTES, VLLM_DEFAULT_MAX_NUM_BATCHED_TOKENS } from '../scaling.js';
+import { TARGET_TRACKING_SCALE_OUT_MINUTES, VLLM_DEFAULT_MAX_NUM_BATCHED_TOKENS, stepScalingRules } from '../scaling.js';
 import { type StepTimeProfile, prefillSeconds } from '../step-time.js';
 import { type EngineResult, type IReplayScaler, type ReplayObservations, runEngine } from './engine.js';
 import { type ReplayLatencyTargets, decodeSecondsPerToken, latencyTargetsForPlan, profileForPlan } from './profile.js';
@@ -514,11 +514,8 @@ function scalerFor(d: ReplayDeployment, kind: ReplayPolicyKind, staticReplicas: 
   if (d.scaler === ReplayScalerKind.SAGEMAKER) {
     const tt = new TargetTrackingModel(p.minReplicas, p.maxReplicas, p.scaleUp.stabilizationWindowSeconds, p.scaleDown.stabilizationWindowSeconds);
     const guard = d.concurrencyGuardPerReplica ?? Math.max(1, Math.round(conc * u));
-    const step = p.scaleOutMinutes > TARGET_TRACKING_SCALE_OUT_MINUTES ? new StepScalingModel(p.minReplicas, p.maxReplicas, {
-      threshold: STEP_SCALE_OUT_RATIO, breach: 'above', datapoints: p.scaleOutMinutes, steps: STEP_SCALE_OUT_STEPS, cooldownSeconds: p.scaleUp.stabilizationWindowSeconds,
-    }, {
-      threshold: STEP_SCALE_IN_RATIO, breach: 'below', datapoints: STEP_SCALE_IN_MINUTES, steps: STEP_SCALE_IN_STEPS, cooldownSeconds: p.scaleDown.stabilizationWindowSeconds,
-    }) : undefined;
+    const rules = stepScalingRules(p);
+    const step = p.scaleOutMinutes > TARGET_TRACKING_SCALE_OUT_MINUTES ? new StepScalingModel(p.minReplicas, p.maxReplicas, rules.out, rules.in) : undefined;
     const history = Math.max(15, p.scaleOutMinutes);
     return {
       periodSeconds: 60,

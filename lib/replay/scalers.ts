@@ -8,6 +8,8 @@
  *   endpoint and inference components render (token policy + concurrency guard).
  */
 
+import type { LoadRatioStep, StepScalingRule } from '../scaling.js';
+
 /** One metric an HPA scales on: the deployment-wide total and the per-replica target (`AverageValue`). */
 export interface HpaMetricReading {
   /** Sum over the pods (what `sum(...)` in the query returns). */
@@ -248,26 +250,6 @@ export class KedaActivationModel {
   }
 }
 
-/** One step of a step-scaling policy: load ratios in [lowerRatio, upperRatio) change capacity by `percent`. */
-export interface StepScalingStep {
-  readonly lowerRatio?: number;
-  readonly upperRatio?: number;
-  readonly percent: number;
-}
-
-/** One direction of a step-scaling policy: its alarm (threshold, comparison, datapoints) and its steps. */
-export interface StepScalingRule {
-  /** The alarm's threshold on the load ratio. */
-  readonly threshold: number;
-  /** `above`: the alarm breaches when the datapoint is greater than the threshold; `below`: less than. */
-  readonly breach: 'above' | 'below';
-  /** Consecutive datapoints in breach before the alarm is in ALARM (EvaluationPeriods = DatapointsToAlarm). */
-  readonly datapoints: number;
-  readonly steps: readonly StepScalingStep[];
-  /** The policy's `Cooldown`, seconds. */
-  readonly cooldownSeconds: number;
-}
-
 /**
  * The capacity change of a `PercentChangeInCapacity` adjustment on `current`: the percentage,
  * rounded toward zero, at least `minAdjustmentMagnitude` (1) in size. The documentation's
@@ -281,7 +263,7 @@ export function percentChangeInCapacity(current: number, percent: number, minAdj
 }
 
 /** The step of `rule` whose interval holds `ratio`, if any. */
-export function stepFor(rule: StepScalingRule, ratio: number): StepScalingStep | undefined {
+export function stepFor(rule: StepScalingRule, ratio: number): LoadRatioStep | undefined {
   return rule.steps.find((s) => (s.lowerRatio === undefined || ratio >= s.lowerRatio) && (s.upperRatio === undefined || ratio < s.upperRatio));
 }
 
