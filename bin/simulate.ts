@@ -1,5 +1,5 @@
 /**
- * `npm run simulate -- --trace <file|synthetic[:seed]>[@<from>-<to>] [--fit-trace <same form>[,<another>...]] [--plan-shape trace|bursts|mean|rendered] [--deployment <name>] [--rate-scale <factor>] [--json] [--out <dir>]`
+ * `npm run simulate -- --trace <file|synthetic[:seed]>[@<from>-<to>] [--fit-trace <same form>[,<another>...]] [--plan-shape trace|bursts|mean|rendered] [--deployment <name>] [--rate-scale <factor>] [--scale-out-minutes <n>] [--json] [--out <dir>]`
  *
  * Replays a request trace (Azure LLM inference CSV format) against every deployment of the
  * reference fleet (or the one named), under the library's default scaling policy and its peers,
@@ -19,7 +19,7 @@ import { pathToFileURL } from 'node:url';
 import { App } from 'aws-cdk-lib';
 import { App as K8sApp } from 'cdk8s';
 import { InferenceConstructsError } from '../lib/errors.js';
-import { MAX_STABILIZATION_WINDOW_SECONDS } from '../lib/scaling.js';
+import { MAX_SCALE_OUT_MINUTES, MAX_STABILIZATION_WINDOW_SECONDS, TARGET_TRACKING_SCALE_OUT_MINUTES } from '../lib/scaling.js';
 import { type PlannedDeployment } from '../lib/report.js';
 import { ATTAINMENT_GOAL, type ReplayDeployment, type ReplayResult, type ReplayWarmStart, checkWarmStart, replayDeployment } from '../lib/replay/replay.js';
 import { parseAzureTrace, sliceTrace, syntheticTrace } from '../lib/replay/trace.js';
@@ -27,7 +27,7 @@ import { renderReplayReport, renderReplayTable } from '../lib/replay/report.js';
 import { toReplayDeployment } from '../lib/replay/deployments.js';
 import { plannedForTrace } from '../lib/replay/fit.js';
 import { EFFICIENCY_GOAL, aggregateReplay, replayGoals } from '../lib/replay/goals.js';
-import { plannedForBursts, plannedForShape, traceRequestShape } from '../lib/replay/shape.js';
+import { plannedForBursts, plannedForShape, policyForPlan, traceRequestShape } from '../lib/replay/shape.js';
 import type { RequestTrace } from '../lib/replay/trace.js';
 import { type TextSink, reportingErrors } from './cli-errors.js';
 import { plannedDeployments } from './plan-report.js';
@@ -46,7 +46,7 @@ export const REPLAY_PLAN_SHAPES: ReplayPlanShape[] = ['trace', 'bursts', 'mean',
  * at the target utilisation fitted on it; `bursts`, its mean shape at the target its bursts leave;
  * `mean`, its mean shape at the rendered target; `rendered` (or no trace), the fleet's own plans.
  */
-export function referenceReplayDeployments(trace?: RequestTrace, shape: ReplayPlanShape = 'trace', only?: string, alsoOn: RequestTrace[] = [], warmStart?: ReplayWarmStart): ReplayDeployment[] {
+export function referenceReplayDeployments(trace?: RequestTrace, shape: ReplayPlanShape = 'trace', only?: string, alsoOn: RequestTrace[] = [], warmStart?: ReplayWarmStart, scaleOutMinutes?: number): ReplayDeployment[] {
   const app = new App();
   addSageMakerReference(app);
   const k8s = new K8sApp({ outdir: 'dist' });
@@ -56,7 +56,9 @@ export function referenceReplayDeployments(trace?: RequestTrace, shape: ReplayPl
   if (found.length === 0) {
     throw new InferenceConstructsError('ReplayDeploymentUnknown', { prop: '--deployment', problem: 'no reference deployment has that name', received: only, allowed: all.map((d) => d.name).sort(), fix: 'pass one of the names listed' });
   }
-  const replanned = (d: PlannedDeployment): PlannedDeployment => {
+  const replanned = (rendered: PlannedDeployment): PlannedDeployment => {
+    // `scaleOutMinutes` (--scale-out-minutes): the SageMaker endpoints' policy with it, before the fit.
+    const d = scaleOutMinutes === undefined || rendered.platform !== 'SageMaker' ? rendered : { ...rendered, scalingPolicy: policyForPlan(rendered.plan, rendered.scalingPolicy, { scaleOutMinutes }) };
     if (trace === undefined || shape === 'rendered') return d;
     if (shape === 'trace') return plannedForTrace(d, trace, { alsoOn, warmStart });
     if (shape === 'bursts') return plannedForBursts(d, trace);
@@ -135,7 +137,13 @@ function main(argv: string[]): void {
   // (ReplayOptions.warmStart); the fit follows it.
   const warmSpec = arg('--warm-start');
   const warmStart = warmSpec === undefined ? undefined : checkWarmStart(warmSpec, '--warm-start', 'pass --warm-start prior-pass (the default) or opening-demand');
-  let deployments = referenceReplayDeployments(planShape === 'rendered' ? undefined : planTrace, planShape, arg('--deployment'), fitTraces.slice(1), warmStart);
+  // `--scale-out-minutes n`: every SageMaker endpoint replayed (and fitted) with
+  // `scaling.scaleOutMinutes` n (step scaling above 3), to study it without changing the stacks.
+  const scaleOut = arg('--scale-out-minutes');
+  if (scaleOut !== undefined && !(/^\d+$/.test(scaleOut) && Number(scaleOut) >= TARGET_TRACKING_SCALE_OUT_MINUTES && Number(scaleOut) <= MAX_SCALE_OUT_MINUTES)) {
+    throw new InferenceConstructsError('ScalingBehaviourInvalid', { prop: '--scale-out-minutes', problem: `the scale-out minutes are not a whole number from ${TARGET_TRACKING_SCALE_OUT_MINUTES} to ${MAX_SCALE_OUT_MINUTES}`, received: scaleOut, allowed: `an integer from ${TARGET_TRACKING_SCALE_OUT_MINUTES} (target tracking) to ${MAX_SCALE_OUT_MINUTES} (step scaling above ${TARGET_TRACKING_SCALE_OUT_MINUTES})`, fix: 'pass e.g. --scale-out-minutes 5' });
+  }
+  let deployments = referenceReplayDeployments(planShape === 'rendered' ? undefined : planTrace, planShape, arg('--deployment'), fitTraces.slice(1), warmStart, scaleOut === undefined ? undefined : Number(scaleOut));
   // `--target-scale f` replays every policy with its per-replica target x f (headroom for
   // start-up lag), to study the default's tuning without changing what the stacks render.
   const targetScale = arg('--target-scale');

@@ -13,7 +13,7 @@
 import { InferenceConstructsError } from '../errors.js';
 import { type CapacityPlan, planCapacity } from '../planner.js';
 import type { PlannedDeployment } from '../report.js';
-import { type TokenScalingPolicy, tokenScalingPolicy } from '../scaling.js';
+import { type TokenScalingPolicy, type TokenScalingPolicyOptions, tokenScalingPolicy } from '../scaling.js';
 import { burstTargetUtilization } from './replay.js';
 import type { RequestTrace } from './trace.js';
 
@@ -63,8 +63,11 @@ export function replanForShape(plan: CapacityPlan, shape: RequestShape, targetUt
   });
 }
 
-/** The rendered policy's options applied to another plan (the per-replica target follows the plan). */
-export function policyForPlan(plan: CapacityPlan, policy: TokenScalingPolicy): TokenScalingPolicy {
+/**
+ * The rendered policy's options applied to another plan (the per-replica target follows the
+ * plan), with `overrides` in place of the policy's own (the replay's studies of another option).
+ */
+export function policyForPlan(plan: CapacityPlan, policy: TokenScalingPolicy, overrides: Pick<TokenScalingPolicyOptions, 'scaleOutMinutes'> = {}): TokenScalingPolicy {
   return tokenScalingPolicy(plan, {
     signal: policy.signal,
     minReplicas: policy.minReplicas,
@@ -75,6 +78,8 @@ export function policyForPlan(plan: CapacityPlan, policy: TokenScalingPolicy): T
     scaleDown: policy.scaleDown,
     metricWindowSeconds: policy.metricWindowSeconds,
     fallbackReplicas: policy.fallbackReplicas,
+    scaleOutMinutes: policy.scaleOutMinutes,
+    ...overrides,
   });
 }
 

@@ -4,7 +4,7 @@
  */
 import { describe, expect, test, vi } from 'vitest';
 import { cli as calibrate } from '../../bin/calibrate.js';
-import { cli as simulate, traceFromSpec } from '../../bin/simulate.js';
+import { cli as simulate, referenceReplayDeployments, traceFromSpec } from '../../bin/simulate.js';
 
 function capture(): { write(text: string): boolean; text: () => string } {
   let out = '';
@@ -63,6 +63,26 @@ describe('npm run simulate', () => {
     for (const l of peers) expect(l).toMatch(/^replay: synthetic-diurnal-bursts-seed7@0-10min \S+ \(peer\) efficiency [\d.]+ attainment [\d.]+ below the 99 % goal on [01] of 1 deployment$/);
     expect(lines.at(-2)).toMatch(/^goals: efficiency >= 0\.9 at >= 99 % attainment (met|missed); no peer cheaper at equal or better attainment (met|missed \([a-z-]+(, [a-z-]+)*\))$/);
     expect(lines.at(-1)).toMatch(/^replay: synthetic-diurnal-bursts-seed7@0-10min output-tokens efficiency [\d.]+ attainment [\d.]+ below the 99 % goal on [01] of 1 deployment, planned as rendered$/);
+  });
+
+  test.each(['2', '61', '4.5', 'five'])('--scale-out-minutes %s: one line, before anything is planned', (n) => {
+    const err = capture();
+    expect(simulate(['--trace', 'synthetic:7', '--scale-out-minutes', n], err)).toBe(1);
+    expect(err.text()).toMatch(new RegExp(`^simulate: \\[ScalingBehaviourInvalid\\] --scale-out-minutes: the scale-out minutes are not a whole number from 3 to 60; received "${n}"; .*fix: pass e\\.g\\. --scale-out-minutes 5`));
+  });
+
+  test('--scale-out-minutes sets the SageMaker endpoints\' scaleOutMinutes and leaves the Kubernetes deployments as rendered', () => {
+    const rendered = referenceReplayDeployments(undefined, 'rendered');
+    const five = referenceReplayDeployments(undefined, 'rendered', undefined, [], undefined, 5);
+    expect(five.map((d) => d.name)).toEqual(rendered.map((d) => d.name));
+    const sageMaker = five.filter((d) => d.name.startsWith('sagemaker/'));
+    expect(sageMaker.length).toBeGreaterThan(0);
+    for (const d of five) {
+      const before = rendered.find((r) => r.name === d.name)!;
+      expect(before.scalingPolicy.scaleOutMinutes).toBe(3);
+      expect(d.scalingPolicy.scaleOutMinutes).toBe(d.name.startsWith('sagemaker/') ? 5 : 3);
+      expect(d.scalingPolicy.targetTokensPerSecondPerReplica).toBe(before.scalingPolicy.targetTokensPerSecondPerReplica);
+    }
   });
 
   test('no --trace at all', () => {

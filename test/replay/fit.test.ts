@@ -57,6 +57,14 @@ describe('the fitted target utilisation', () => {
     expect(p.scalingPolicy.targetTokensPerSecondPerReplica).toBe(p.plan.targetTokensPerSecondPerReplica);
   });
 
+  it('keeps every option of the policy when it replans it, the SageMaker scale-out minutes too', () => {
+    const policy = tokenScalingPolicy(gemma, { minReplicas: 2, maxReplicas: 6, scaleOutMinutes: 5, scaleDown: { stabilizationWindowSeconds: 900 } });
+    const replanned = policyForPlan(replanForShape(gemma, traceRequestShape(trace), 0.5), policy);
+    expect(replanned.scaleOutMinutes).toBe(5);
+    expect(replanned.scaleDown.stabilizationWindowSeconds).toBe(900);
+    expect([replanned.minReplicas, replanned.maxReplicas]).toEqual([2, 6]);
+  });
+
   it('keeps the goal on every trace it is fitted on', () => {
     const other = syntheticTrace({ seed: 5, durationSeconds: 1200, meanRequestsPerSecond: 1 });
     const both = fitTargetUtilization(d, trace, { alsoOn: [other] });
